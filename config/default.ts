@@ -1,0 +1,74 @@
+import type { SluiceConfig } from '../contracts/config.ts';
+import { seedSchemas } from './schemas.ts';
+
+const eventTypes = {
+  typeField: 'event_type',
+  types: { user_action: 'user_action', transaction: 'transaction', metric: 'metric', system_event: 'system_event' },
+};
+
+/** The default deployment: one pipeline for each of the five seed systems. */
+export const defaultConfig: SluiceConfig = {
+  buckets: { raw: 'sluice-raw', lake: 'sluice-lake', backup: 'sluice-backup', work: 'sluice-work' },
+  ledgerTable: 'sluice-ledger',
+  limits: {
+    claimCheckBytes: 200_000,
+    chunkBytes: 4_000_000,
+    maxRecordBytes: 1_048_576,
+    maxDepth: 64,
+    deliverAttempts: 3,
+    retryBaseSeconds: 1,
+    mapConcurrency: 2,
+  },
+  schemas: seedSchemas,
+  pipelines: {
+    's0-logs-to-opensearch': {
+      workflow: 'firehose',
+      firehoseMode: 'metadata',
+      description: 'CloudWatch Logs via Firehose: one OpenSearch document per log event, a metadata record back to Firehose',
+      sinks: [
+        { type: 'opensearch', index: 'cwl' },
+        { type: 's3-lake', prefix: 'logs', gzip: true },
+      ],
+    },
+    's1-api-to-newrelic': {
+      workflow: 'firehose',
+      firehoseMode: 'transform',
+      description: 'HTTP ingest via Firehose: transformed records back to Firehose (Ok / ProcessingFailed / Dropped) for New Relic',
+      validation: { fallback: 'api_log' },
+      sinks: [{ type: 'firehose-response' }],
+    },
+    's2-telemetry-to-lake': {
+      workflow: 'kinesis',
+      description: 'Vehicle telemetry via Kinesis: validated and partitioned into the S3 lake',
+      validation: { fallback: 'telemetry' },
+      sinks: [{ type: 's3-lake', prefix: 'telemetry', gzip: true }],
+    },
+    's3-events-to-archive': {
+      workflow: 'kinesis',
+      description: 'API events via Kinesis: schema and business rules, malformed quarantined, archive to the S3 lake',
+      validation: eventTypes,
+      sinks: [{ type: 's3-lake', prefix: 'archive' }],
+    },
+    's4-events-raw': {
+      workflow: 'kinesis',
+      description: 'Producer events via Kinesis: validated, partitioned JSONL in the raw bucket',
+      validation: eventTypes,
+      sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }],
+    },
+    's4-events-processed': {
+      workflow: 's3',
+      description: 'Raw JSONL objects: enriched with business rules into the processed prefix of the lake',
+      trigger: { bucket: 'sluice-raw', prefix: 'events/', suffix: '.jsonl' },
+      validation: eventTypes,
+      enrichment: {
+        s4: {
+          highValueThreshold: 1000,
+          amountBounds: { micro: 10, small: 100, medium: 1000 },
+          sessionBounds: { short: 60, medium: 600 },
+          metricRanges: { cpu_percent: [0, 90], latency_ms: [0, 500], iops: [0, 20_000] },
+        },
+      },
+      sinks: [{ type: 's3-lake', prefix: 'processed' }],
+    },
+  },
+};

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SluiceConfig } from '../contracts/config.ts';
+import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
+import { defaultConfig } from './default.ts';
+
+/** Rules io-ts cannot express: cross-references between pipelines, schemas and sinks. */
+function crossCheck(config: SluiceConfig): string[] {
+  const problems: string[] = [];
+  for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    const at = `pipelines.${name}`;
+    const { validation } = pipeline;
+    for (const [type, schema] of Object.entries(validation?.types ?? {})) {
+      if (!(schema in config.schemas)) problems.push(`${at}.validation.types.${type}: no schema named "${schema}"`);
+    }
+    if (validation?.fallback !== undefined && !(validation.fallback in config.schemas)) {
+      problems.push(`${at}.validation.fallback: no schema named "${validation.fallback}"`);
+    }
+    if (validation?.types && !validation.typeField) problems.push(`${at}.validation: types need a typeField`);
+    if (pipeline.sinks.length === 0) problems.push(`${at}.sinks: at least one sink is needed`);
+    const responseSinks = pipeline.sinks.filter((sink) => sink.type === 'firehose-response').length;
+    if (pipeline.workflow === 'firehose' && !pipeline.firehoseMode) {
+      problems.push(`${at}.firehoseMode: the firehose workflow needs "transform" or "metadata"`);
+    }
+    if (responseSinks > 0 && pipeline.firehoseMode !== 'transform') {
+      problems.push(`${at}.sinks: a firehose-response sink needs workflow "firehose" with firehoseMode "transform"`);
+    }
+    if (pipeline.firehoseMode === 'transform' && responseSinks !== 1) {
+      problems.push(`${at}.sinks: firehoseMode "transform" needs exactly one firehose-response sink`);
+    }
+    if (pipeline.workflow === 's3' && !pipeline.trigger) problems.push(`${at}.trigger: the s3 workflow needs a trigger`);
+    const names = pipeline.sinks.map((sink) => sink.name ?? sink.type);
+    const twice = names.filter((sinkName, i) => names.indexOf(sinkName) !== i);
+    if (twice.length > 0) problems.push(`${at}.sinks: sink names must be unique (give each a "name"): ${twice.join(', ')}`);
+  }
+  if (config.limits.claimCheckBytes > 250_000) {
+    problems.push(`limits.claimCheckBytes: ${config.limits.claimCheckBytes} leaves no room under the 262,144-byte state limit`);
+  }
+  return problems;
+}
+
+/** Decodes and cross-checks a configuration; throws a ContractError that names every problem. */
+export function checkConfig(raw: unknown, where: string): SluiceConfig {
+  const config = decodeOrThrow(SluiceConfig, raw, where);
+  const problems = crossCheck(config);
+  if (problems.length > 0) throw new ContractError(where, problems);
+  return config;
+}
+
+/** Fills endpoints that deployments keep out of the configuration file. */
+export function withEndpoints(config: SluiceConfig, env: NodeJS.ProcessEnv): SluiceConfig {
+  const endpoint = env.SLUICE_OPENSEARCH_ENDPOINT;
+  if (!endpoint) return config;
+  const pipelines = Object.fromEntries(
+    Object.entries(config.pipelines).map(([name, pipeline]) => [
+      name,
+      {
+        ...pipeline,
+        sinks: pipeline.sinks.map((sink) => (sink.type === 'opensearch' && !sink.endpoint ? { ...sink, endpoint } : sink)),
+      },
+    ]),
+  );
+  return { ...config, pipelines };
+}
+
+/** The configuration a Lambda runs with: `SLUICE_CONFIG` (JSON) or the default one. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
+  const raw = env.SLUICE_CONFIG ? JSON.parse(env.SLUICE_CONFIG) : defaultConfig;
+  return withEndpoints(checkConfig(raw, env.SLUICE_CONFIG ? 'SLUICE_CONFIG' : 'default configuration'), env);
+}
+
+/** Reads a configuration file: JSON, or a module whose default export is the configuration. */
+export async function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<SluiceConfig> {
+  if (!file) return withEndpoints(checkConfig(defaultConfig, 'default configuration'), env);
+  const path = resolve(file);
+  let raw: unknown;
+  if (extname(path) === '.json') {
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new ContractError(file, [(error as Error).message]);
+    }
+  } else {
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    raw = module.default;
+  }
+  return withEndpoints(checkConfig(raw, file), env);
+}

@@ -1,0 +1,148 @@
+import * as t from 'io-ts';
+
+/** A payload that lives in the work bucket; the state carries only this pointer. */
+export const ClaimCheck = t.type({
+  ref: t.type({ bucket: t.string, key: t.string }),
+  count: t.number,
+  bytes: t.number,
+});
+export type ClaimCheck = t.TypeOf<typeof ClaimCheck>;
+
+export const WorkflowName = t.keyof({ kinesis: null, s3: null, firehose: null });
+export type WorkflowName = t.TypeOf<typeof WorkflowName>;
+
+export const Severity = t.keyof({ warning: null, error: null, critical: null });
+export type Severity = t.TypeOf<typeof Severity>;
+
+export const Partition = t.type({
+  event_type: t.string,
+  year: t.string,
+  month: t.string,
+  day: t.string,
+  hour: t.string,
+});
+export type Partition = t.TypeOf<typeof Partition>;
+
+export const RecordError = t.type({ code: t.string, message: t.string, retryable: t.boolean });
+export type RecordError = t.TypeOf<typeof RecordError>;
+
+export const ValidationIssue = t.type({ path: t.string, message: t.string, severity: Severity });
+export type ValidationIssue = t.TypeOf<typeof ValidationIssue>;
+
+/**
+ * A record in flight. `unit` names the source unit it came from (Kinesis eventID, Firehose recordId,
+ * S3 line); `id` is derived from its source coordinates and is the key every sink writes by.
+ */
+export const Rec = t.intersection([
+  t.type({ id: t.string, unit: t.string, data: t.UnknownRecord }),
+  t.partial({
+    arrivedAt: t.number,
+    partition: Partition,
+    /** Sinks that still have to accept this record (set once delivery has started). */
+    pending: t.array(t.string),
+    attempts: t.number,
+    error: RecordError,
+    /** Validation issues of severity `warning`: the record passes and carries them. */
+    warnings: t.array(ValidationIssue),
+  }),
+]);
+export type Rec = t.TypeOf<typeof Rec>;
+
+export const Quarantined = t.intersection([
+  t.type({
+    id: t.string,
+    unit: t.string,
+    reason: t.string,
+    severity: Severity,
+    errors: t.array(ValidationIssue),
+    /** The record as it arrived (base64 for undecodable bytes, JSON text otherwise). */
+    raw: t.string,
+  }),
+  t.partial({ key: t.string }),
+]);
+export type Quarantined = t.TypeOf<typeof Quarantined>;
+
+export const Dropped = t.type({ id: t.string, unit: t.string, reason: t.string });
+export type Dropped = t.TypeOf<typeof Dropped>;
+
+export const Delivered = t.intersection([
+  t.type({ id: t.string, unit: t.string }),
+  t.partial({ data: t.UnknownRecord, partition: Partition }),
+]);
+export type Delivered = t.TypeOf<typeof Delivered>;
+
+export const BackedUp = t.type({ id: t.string, unit: t.string, key: t.string, code: t.string });
+export type BackedUp = t.TypeOf<typeof BackedUp>;
+
+/** Where every record of a batch stands. Each record is in exactly one list. */
+export const Body = t.type({
+  records: t.array(Rec),
+  failed: t.array(Rec),
+  quarantined: t.array(Quarantined),
+  dropped: t.array(Dropped),
+  delivered: t.array(Delivered),
+  backedUp: t.array(BackedUp),
+  outputs: t.record(t.string, t.array(t.string)),
+});
+export type Body = t.TypeOf<typeof Body>;
+
+export const Counts = t.type({
+  in: t.number,
+  delivered: t.number,
+  quarantined: t.number,
+  dropped: t.number,
+  backedUp: t.number,
+  failed: t.number,
+  pending: t.number,
+});
+export type Counts = t.TypeOf<typeof Counts>;
+
+export const SourceInfo = t.partial({
+  shard: t.string,
+  stream: t.string,
+  bucket: t.string,
+  key: t.string,
+  versionId: t.string,
+  invocationId: t.string,
+  deliveryStreamArn: t.string,
+  firstLine: t.number,
+});
+export type SourceInfo = t.TypeOf<typeof SourceInfo>;
+
+export const Retry = t.type({ attempt: t.number, remaining: t.number, delaySeconds: t.number });
+export type Retry = t.TypeOf<typeof Retry>;
+
+/** The state every task of the record chain takes and returns. */
+export const Batch = t.type({
+  pipeline: t.string,
+  workflow: WorkflowName,
+  batchId: t.string,
+  source: SourceInfo,
+  body: t.union([ClaimCheck, Body]),
+  counts: Counts,
+  retry: Retry,
+});
+export type Batch = t.TypeOf<typeof Batch>;
+
+/** A slice of a large S3 object, stored in the work bucket as JSONL. */
+export const ChunkRef = t.intersection([ClaimCheck, t.type({ firstLine: t.number })]);
+export type ChunkRef = t.TypeOf<typeof ChunkRef>;
+
+export const Outputs = t.record(t.string, t.array(t.string));
+export type Outputs = t.TypeOf<typeof Outputs>;
+
+export const AccountStatus = t.keyof({ SUCCEEDED: null, BACKED_UP: null, FAILED: null });
+export type AccountStatus = t.TypeOf<typeof AccountStatus>;
+
+/** What the account step reports for a batch (and what a chunk reports to its object). */
+export const AccountResult = t.type({
+  pipeline: t.string,
+  workflow: WorkflowName,
+  batchId: t.string,
+  status: AccountStatus,
+  counts: Counts,
+  partitions: t.number,
+  outputs: Outputs,
+  response: t.unknown,
+});
+export type AccountResult = t.TypeOf<typeof AccountResult>;

@@ -1,0 +1,102 @@
+import * as t from 'io-ts';
+import { WorkflowName } from './batch.ts';
+import { strict } from './strict.ts';
+
+const Positive = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'PositiveNumber');
+
+export const S3LakeSinkConfig = strict(
+  'S3LakeSinkConfig',
+  { type: t.literal('s3-lake'), prefix: t.string },
+  { name: t.string, bucket: t.string, gzip: t.boolean },
+);
+export type S3LakeSinkConfig = t.TypeOf<typeof S3LakeSinkConfig>;
+
+export const OpenSearchSinkConfig = strict(
+  'OpenSearchSinkConfig',
+  { type: t.literal('opensearch'), index: t.string },
+  { name: t.string, endpoint: t.string, maxBulkBytes: Positive, timeoutMs: Positive },
+);
+export type OpenSearchSinkConfig = t.TypeOf<typeof OpenSearchSinkConfig>;
+
+/** Firehose transform mode: the records go back to Firehose in the response. */
+export const FirehoseResponseSinkConfig = strict(
+  'FirehoseResponseSinkConfig',
+  { type: t.literal('firehose-response') },
+  { name: t.string },
+);
+export type FirehoseResponseSinkConfig = t.TypeOf<typeof FirehoseResponseSinkConfig>;
+
+export const SinkConfig = t.union([S3LakeSinkConfig, OpenSearchSinkConfig, FirehoseResponseSinkConfig]);
+export type SinkConfig = t.TypeOf<typeof SinkConfig>;
+
+export const ValidationConfig = strict(
+  'ValidationConfig',
+  {},
+  {
+    /** Field that names the event type, e.g. `event_type`; absent: every record uses `fallback`. */
+    typeField: t.string,
+    /** Event type -> schema name in `schemas`. */
+    types: t.record(t.string, t.string),
+    /** Schema for records whose type is absent or not listed; absent: such records are quarantined. */
+    fallback: t.string,
+  },
+);
+export type ValidationConfig = t.TypeOf<typeof ValidationConfig>;
+
+export const S4Rules = strict('S4Rules', {
+  highValueThreshold: t.number,
+  /** Upper bounds (exclusive) of micro, small and medium; above is large. */
+  amountBounds: strict('AmountBounds', { micro: t.number, small: t.number, medium: t.number }),
+  /** Upper bounds in seconds (exclusive) of short and medium sessions; above is long. */
+  sessionBounds: strict('SessionBounds', { short: t.number, medium: t.number }),
+  /** Metric name -> [low, high]; values outside are flagged as anomalies. */
+  metricRanges: t.record(t.string, t.tuple([t.number, t.number])),
+});
+export type S4Rules = t.TypeOf<typeof S4Rules>;
+
+export const FirehoseMode = t.keyof({ transform: null, metadata: null });
+export type FirehoseMode = t.TypeOf<typeof FirehoseMode>;
+
+export const S3Trigger = strict('S3Trigger', { bucket: t.string }, { prefix: t.string, suffix: t.string });
+export type S3Trigger = t.TypeOf<typeof S3Trigger>;
+
+export const PipelineConfig = strict(
+  'PipelineConfig',
+  { workflow: WorkflowName, description: t.string, sinks: t.array(SinkConfig) },
+  {
+    firehoseMode: FirehoseMode,
+    validation: ValidationConfig,
+    enrichment: strict('EnrichmentConfig', {}, { s4: S4Rules }),
+    /** For the s3 workflow: which ObjectCreated events start it. */
+    trigger: S3Trigger,
+  },
+);
+export type PipelineConfig = t.TypeOf<typeof PipelineConfig>;
+
+export const Limits = strict('Limits', {
+  /** State payloads above this many bytes travel as claim-check references (AWS caps states at 262,144). */
+  claimCheckBytes: Positive,
+  /** Large S3 objects are cut into chunk objects of about this many bytes. */
+  chunkBytes: Positive,
+  /** A decoded record above this many bytes is quarantined. */
+  maxRecordBytes: Positive,
+  /** A record nested deeper than this is quarantined (JSON.stringify overflows near 10k). */
+  maxDepth: Positive,
+  /** How many times deliver is tried for a record before it is backed up. */
+  deliverAttempts: Positive,
+  /** First wait of the redelivery loop; doubles each attempt, with full jitter. */
+  retryBaseSeconds: t.number,
+  /** Chunks of one S3 object processed at once. */
+  mapConcurrency: Positive,
+});
+export type Limits = t.TypeOf<typeof Limits>;
+
+export const SluiceConfig = strict('SluiceConfig', {
+  buckets: strict('Buckets', { raw: t.string, lake: t.string, backup: t.string, work: t.string }),
+  ledgerTable: t.string,
+  limits: Limits,
+  /** JSON Schemas by name; `x-severity` (warning | error | critical) on any node sets its errors' severity. */
+  schemas: t.record(t.string, t.UnknownRecord),
+  pipelines: t.record(t.string, PipelineConfig),
+});
+export type SluiceConfig = t.TypeOf<typeof SluiceConfig>;

@@ -1,0 +1,57 @@
+import * as t from 'io-ts';
+import { AccountResult, Batch, ChunkRef, SourceInfo, WorkflowName } from './batch.ts';
+
+/** What a workflow hands decode: the trigger's payload as it arrived. */
+export const DecodeTrigger = t.type({ pipeline: t.string, workflow: WorkflowName, input: t.unknown });
+export type DecodeTrigger = t.TypeOf<typeof DecodeTrigger>;
+
+/** One chunk of a large S3 object, as the Map state hands it to decode. */
+export const DecodeChunk = t.type({
+  pipeline: t.string,
+  workflow: t.literal('s3'),
+  batchId: t.string,
+  source: SourceInfo,
+  chunk: ChunkRef,
+  index: t.number,
+});
+export type DecodeChunk = t.TypeOf<typeof DecodeChunk>;
+
+export const DecodeInput = t.union([DecodeChunk, DecodeTrigger]);
+export type DecodeInput = t.TypeOf<typeof DecodeInput>;
+
+/** An S3 object cut into chunk objects, each processed by one Map iteration. */
+export const SplitResult = t.type({
+  pipeline: t.string,
+  workflow: t.literal('s3'),
+  batchId: t.string,
+  source: SourceInfo,
+  chunks: t.array(ChunkRef),
+  lines: t.number,
+});
+export type SplitResult = t.TypeOf<typeof SplitResult>;
+
+/** Backup after delivery: the batch, and the execution input a redrive would start from. */
+export const BackupInput = t.intersection([t.type({ batch: Batch, input: t.unknown }), t.partial({ execution: t.string })]);
+export type BackupInput = t.TypeOf<typeof BackupInput>;
+
+/** Backup from a Catch: the whole input, and the error that stopped the execution. */
+export const BackupWholeInput = t.intersection([
+  t.type({
+    pipeline: t.string,
+    workflow: WorkflowName,
+    input: t.unknown,
+    error: t.partial({ Error: t.string, Cause: t.string }),
+  }),
+  t.partial({ execution: t.string }),
+]);
+export type BackupWholeInput = t.TypeOf<typeof BackupWholeInput>;
+
+/** Account over a batch, or over an object whose chunks were accounted one by one. */
+export const ObjectResults = t.intersection([SplitResult, t.type({ results: t.array(AccountResult) })]);
+export type ObjectResults = t.TypeOf<typeof ObjectResults>;
+
+export const AccountInput = t.intersection([
+  t.type({ input: t.unknown, batch: t.union([Batch, ObjectResults]) }),
+  t.partial({ execution: t.string }),
+]);
+export type AccountInput = t.TypeOf<typeof AccountInput>;

@@ -1,0 +1,31 @@
+import type { Body, Counts } from '../../contracts/batch.ts';
+
+/**
+ * Every reason a batch does not balance; empty when it does. `units` are the source units the
+ * execution input holds (when known): each must end in some disposition, or a record was lost.
+ */
+export function imbalances(body: Body, counts: Counts, units?: string[]): string[] {
+  const problems: string[] = [];
+  const settled = body.delivered.length + body.quarantined.length + body.dropped.length + body.backedUp.length;
+  if (settled !== counts.in) {
+    problems.push(
+      `in=${counts.in} but delivered=${body.delivered.length} + quarantined=${body.quarantined.length} + dropped=${body.dropped.length} + backedUp=${body.backedUp.length} = ${settled}`,
+    );
+  }
+  if (body.records.length > 0) problems.push(`${body.records.length} records were never delivered`);
+  if (body.failed.length > 0) problems.push(`${body.failed.length} failed records were never backed up`);
+  const unstored = body.quarantined.filter((q) => !q.key).length;
+  if (unstored > 0) problems.push(`${unstored} quarantined records were never written to the backup bucket`);
+  const ids = [...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.id);
+  const twice = ids.length - new Set(ids).size;
+  if (twice > 0) problems.push(`${twice} record ids are counted twice`);
+  if (units) {
+    const seen = new Set([...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.unit));
+    const missing = units.filter((unit) => !seen.has(unit));
+    if (missing.length > 0) problems.push(`source units without any outcome: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  }
+  return problems;
+}
+
+export const partitionCount = (body: Body): number =>
+  new Set(body.delivered.filter((d) => d.partition).map((d) => JSON.stringify(d.partition))).size;

@@ -1,0 +1,122 @@
+import type { AccountResult, AccountStatus, Counts, Outputs } from '../../contracts/batch.ts';
+import { decodeOrThrow } from '../../contracts/decode.ts';
+import { AccountingMismatchError } from '../../contracts/errors.ts';
+import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
+import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
+import { AccountInput, type ObjectResults } from '../../contracts/tasks.ts';
+import { countBody, open } from '../shared/body.ts';
+import { load, store } from '../shared/claim-check.ts';
+import type { TaskContext } from '../shared/context.ts';
+import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
+import { pipelineOf } from '../shared/pipeline.ts';
+import { imbalances, partitionCount } from './check.ts';
+import { firehoseResponse } from './firehose-response.ts';
+
+const zero: Counts = { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, failed: 0, pending: 0 };
+const add = (a: Counts, b: Counts): Counts => ({
+  in: a.in + b.in,
+  delivered: a.delivered + b.delivered,
+  quarantined: a.quarantined + b.quarantined,
+  dropped: a.dropped + b.dropped,
+  backedUp: a.backedUp + b.backedUp,
+  failed: a.failed + b.failed,
+  pending: a.pending + b.pending,
+});
+const statusOf = (counts: Counts): AccountStatus => (counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED');
+
+function mergeOutputs(all: Outputs[]): Outputs {
+  const merged: Record<string, Set<string>> = {};
+  for (const outputs of all) for (const [sink, places] of Object.entries(outputs)) for (const place of places) (merged[sink] ??= new Set()).add(place);
+  return Object.fromEntries(Object.entries(merged).map(([sink, places]) => [sink, [...places].sort()]));
+}
+
+/** An S3 object: its chunks were accounted one by one; together they must hold every line. */
+async function accountObject(object: ObjectResults, execution: string | undefined, ctx: TaskContext): Promise<AccountResult> {
+  const counts = object.results.reduce((sum, result) => add(sum, result.counts), zero);
+  if (counts.in !== object.lines) {
+    throw new AccountingMismatchError(`${object.batchId}: the object has ${object.lines} records but its chunks account for ${counts.in}`);
+  }
+  const status = statusOf(counts);
+  const partitions = new Set(
+    Object.values(mergeOutputs(object.results.map((r) => r.outputs)))
+      .flat()
+      .map((place) => /event_type=.*\/hour=\d+/.exec(place)?.[0])
+      .filter(Boolean),
+  ).size;
+  await writeLedgerRow(ctx, {
+    batchId: object.batchId,
+    pipeline: object.pipeline,
+    workflow: 's3',
+    status,
+    time: new Date(ctx.now()).toISOString(),
+    source: object.source,
+    counts,
+    partitions,
+    ...(execution ? { execution } : {}),
+    ...(status === 'SUCCEEDED' ? {} : { inputKey: inputBackupKey(object.batchId) }),
+  });
+  return {
+    pipeline: object.pipeline,
+    workflow: 's3',
+    batchId: object.batchId,
+    status,
+    counts,
+    partitions,
+    outputs: mergeOutputs(object.results.map((r) => r.outputs)),
+    response: null,
+  };
+}
+
+/**
+ * The account task: checks that every record of the batch ended delivered, quarantined, dropped or
+ * backed up, writes the ledger row, and shapes the reply its trigger expects. A batch that does not
+ * balance fails the execution with Sluice.AccountingMismatch.
+ */
+export async function account(input: unknown, ctx: TaskContext): Promise<AccountResult> {
+  const request = decodeOrThrow(AccountInput, input, 'account input');
+  if ('results' in request.batch) return accountObject(request.batch, request.execution, ctx);
+  const { batch, body } = await open(request.batch, 'account batch', ctx);
+  const pipeline = pipelineOf(ctx.config, batch.pipeline, batch.workflow);
+  const original = await load(request.input, ctx);
+
+  let units: string[] | undefined;
+  let response: unknown = null;
+  if (batch.workflow === 'kinesis') {
+    units = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch').map((record) => record.eventID);
+    response = { batchItemFailures: [] };
+  } else if (batch.workflow === 'firehose') {
+    const firehose = decodeOrThrow(FirehoseTransformRequest, original, 'Firehose transformation request');
+    units = firehose.records.map((record) => record.recordId);
+    response = firehoseResponse(firehose, body, pipeline.firehoseMode ?? 'metadata', batch.batchId);
+  }
+  const problems = imbalances(body, batch.counts, units);
+  if (problems.length > 0) throw new AccountingMismatchError(`${batch.batchId}: ${problems.join('; ')}`);
+
+  const counts = countBody(body, batch.counts.in);
+  const status = statusOf(counts);
+  const partitions = partitionCount(body);
+  await writeLedgerRow(ctx, {
+    batchId: batch.batchId,
+    pipeline: batch.pipeline,
+    workflow: batch.workflow,
+    status,
+    time: new Date(ctx.now()).toISOString(),
+    source: batch.source,
+    ...(batch.source.shard ? { shard: batch.source.shard } : {}),
+    counts,
+    partitions,
+    ...(request.execution ? { execution: request.execution } : {}),
+    ...(counts.quarantined + counts.backedUp > 0 ? { inputKey: inputBackupKey(batch.batchId) } : {}),
+  });
+  const count = units?.length ?? 0;
+  return {
+    pipeline: batch.pipeline,
+    workflow: batch.workflow,
+    batchId: batch.batchId,
+    status,
+    counts,
+    partitions,
+    outputs: body.outputs,
+    response: await store(response, count, batch.batchId, ctx),
+  };
+}

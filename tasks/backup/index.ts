@@ -1,0 +1,117 @@
+import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
+import { decodeOrThrow } from '../../contracts/decode.ts';
+import { BackupInput, BackupWholeInput } from '../../contracts/tasks.ts';
+import type { WorkflowName } from '../../contracts/batch.ts';
+import { load } from '../shared/claim-check.ts';
+import { open, seal } from '../shared/body.ts';
+import type { TaskContext } from '../shared/context.ts';
+import { digest } from '../shared/ids.ts';
+import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
+import { putObject } from '../shared/s3-objects.ts';
+import { firehoseUnits, kinesisUnits } from '../decode/sources.ts';
+import { s3Object } from '../decode/split.ts';
+import { partitionValue } from '../enrich/partition.ts';
+import { fromFailed, fromQuarantined, type FailureRecord } from './failure-record.ts';
+
+const datePath = (now: number) => {
+  const [year, month, day] = new Date(now).toISOString().slice(0, 10).split('-');
+  return `year=${year}/month=${month}/day=${day}`;
+};
+
+/** Copies the execution input where a redrive finds it. A claim check is resolved: work objects expire. */
+async function saveInput(input: unknown, batchId: string, ctx: TaskContext): Promise<string> {
+  const key = inputBackupKey(batchId);
+  const body = JSON.stringify(await load(input, ctx));
+  await putObject(ctx, { Bucket: ctx.config.buckets.backup, Key: key, Body: body, ContentType: 'application/json' });
+  return key;
+}
+
+/**
+ * Writes quarantined and failed records to `errors/year=…/month=…/day=…/<reason>/` in the backup bucket,
+ * one JSON Lines object per reason and batch, named by the ids it holds (a retry rewrites it).
+ */
+export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Promise<Body> {
+  const now = ctx.now();
+  const groups = new Map<string, FailureRecord[]>();
+  const add = (reason: string, record: FailureRecord) => {
+    const group = groups.get(reason);
+    if (group) group.push(record);
+    else groups.set(reason, [record]);
+  };
+  for (const q of body.quarantined) if (!q.key) add(q.reason, fromQuarantined(q, batch.pipeline, batch.batchId, now));
+  for (const record of body.failed) add(record.error?.code ?? 'DeliveryFailed', fromFailed(record, batch.pipeline, batch.batchId, now));
+
+  const keyOf = new Map<string, string>();
+  const written: string[] = [];
+  for (const [reason, records] of groups) {
+    const key = `errors/${datePath(now)}/${partitionValue(reason)}/${batch.batchId}-${digest(records.map((r) => r.recordId).join('\n'))}.jsonl`;
+    await putObject(ctx, {
+      Bucket: ctx.config.buckets.backup,
+      Key: key,
+      Body: records.map((record) => JSON.stringify(record)).join('\n') + '\n',
+      ContentType: 'application/x-ndjson',
+    });
+    for (const record of records) keyOf.set(record.recordId, key);
+    written.push(`s3://${ctx.config.buckets.backup}/${key}`);
+  }
+  const backedUp: BackedUp[] = body.failed.map((record) => ({
+    id: record.id,
+    unit: record.unit,
+    key: keyOf.get(record.id)!,
+    code: record.error?.code ?? 'DeliveryFailed',
+  }));
+  return {
+    ...body,
+    quarantined: body.quarantined.map((q) => (q.key ? q : { ...q, key: keyOf.get(q.id)! })),
+    failed: [],
+    backedUp: [...body.backedUp, ...backedUp],
+    outputs: { ...body.outputs, backup: [...new Set([...(body.outputs.backup ?? []), ...written])].sort() },
+  };
+}
+
+/** The batch id decode would give this input; a digest of it when the input cannot be read. */
+function batchIdOf(workflow: WorkflowName, input: unknown): string {
+  try {
+    if (workflow === 'kinesis') return kinesisUnits(input).batchId;
+    if (workflow === 'firehose') return firehoseUnits(input).batchId;
+    return s3Object(input).batchId;
+  } catch {
+    return `${workflow}.unreadable.${digest(JSON.stringify(input) ?? 'undefined')}`;
+  }
+}
+
+/** After a Catch: the whole execution input goes to the backup bucket and the ledger says FAILED. */
+async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
+  const resolved = await load(request.input, ctx);
+  const batchId = batchIdOf(request.workflow, resolved);
+  const inputKey = await saveInput(resolved, batchId, ctx);
+  await writeLedgerRow(ctx, {
+    batchId,
+    pipeline: request.pipeline,
+    workflow: request.workflow,
+    status: 'FAILED',
+    time: new Date(ctx.now()).toISOString(),
+    source: {},
+    inputKey,
+    error: request.error,
+    ...(request.execution ? { execution: request.execution } : {}),
+  });
+  return {
+    error: request.error.Error ?? 'Sluice.Failed',
+    cause: request.error.Cause ?? 'no cause given',
+    batchId,
+    inputKey: `s3://${ctx.config.buckets.backup}/${inputKey}`,
+  };
+}
+
+/** The backup task: failed and quarantined records after delivery, or the whole input after a Catch. */
+export async function backup(input: unknown, ctx: TaskContext): Promise<unknown> {
+  if (typeof input === 'object' && input !== null && 'error' in input) {
+    return backupWholeInput(decodeOrThrow(BackupWholeInput, input, 'backup input'), ctx);
+  }
+  const request = decodeOrThrow(BackupInput, input, 'backup input');
+  const { batch, body } = await open(request.batch, 'backup batch', ctx);
+  const next = await backupBody(body, batch, ctx);
+  await saveInput(request.input, batch.batchId, ctx);
+  return seal(batch, next, batch.counts.in, ctx);
+}

@@ -1,0 +1,39 @@
+import { UndecodableError } from './bytes.ts';
+
+/** True when `value` nests deeper than `max` (bounded: stops at the first branch that does). */
+export function tooDeep(value: unknown, max: number, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth >= max) return true;
+  if (Array.isArray(value)) return value.some((item) => tooDeep(item, max, depth + 1));
+  for (const key in value) {
+    if (tooDeep((value as Record<string, unknown>)[key], max, depth + 1)) return true;
+  }
+  return false;
+}
+
+const asObject = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+
+/**
+ * Turns a unit's text into the JSON objects it carries: one JSON value (an array fans out), JSON Lines,
+ * or plain text wrapped as `{message}`. Text that looks like JSON but does not parse is undecodable.
+ */
+export function parseText(text: string): Record<string, unknown>[] {
+  const trimmed = text.trim();
+  const first = trimmed[0];
+  if (first !== '{' && first !== '[') return [{ message: text }];
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return Array.isArray(value) ? value.map(asObject) : [asObject(value)];
+  } catch (error) {
+    const lines = trimmed.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length > 1) {
+      try {
+        return lines.map((line) => asObject(JSON.parse(line)));
+      } catch {
+        // not JSON Lines either: report the first error below
+      }
+    }
+    throw new UndecodableError('invalid-json', `JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,74 @@
+import type { SourceInfo } from '../../contracts/batch.ts';
+import { decodeOrThrow } from '../../contracts/decode.ts';
+import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
+import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
+import { digest } from '../shared/ids.ts';
+import { toText } from './bytes.ts';
+import { forEachLine, isBlank } from './lines.ts';
+import type { Unit } from './unit.ts';
+
+export interface Units {
+  batchId: string;
+  source: SourceInfo;
+  units: Unit[];
+}
+
+const lastSegment = (arn: string | undefined, fallback: string) => arn?.split('/').pop() || fallback;
+
+/** An EventBridge Pipes batch of Kinesis records. The batch id is stable across Pipes retries. */
+export function kinesisUnits(input: unknown): Units {
+  const records = decodeOrThrow(PipesKinesisBatch, input, 'Pipes Kinesis batch');
+  const first = records[0];
+  const shard = first?.eventID.split(':')[0] ?? 'none';
+  const stream = lastSegment(first?.eventSourceARN, 'stream');
+  return {
+    batchId: `kinesis.${stream}.${shard}.${digest(records.map((r) => r.eventID).join(','))}`,
+    source: { stream, shard },
+    units: records.map((record) => ({
+      unit: record.eventID,
+      coordinates: `kinesis/${stream}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`,
+      data: record.data,
+      encoding: 'base64',
+      ...(record.approximateArrivalTimestamp === undefined ? {} : { arrivedAt: Math.round(record.approximateArrivalTimestamp * 1000) }),
+    })),
+  };
+}
+
+/** A Firehose transformation request. */
+export function firehoseUnits(input: unknown): Units {
+  const request = decodeOrThrow(FirehoseTransformRequest, input, 'Firehose transformation request');
+  const stream = lastSegment(request.deliveryStreamArn, 'delivery-stream');
+  return {
+    batchId: `firehose.${stream}.${request.invocationId}`,
+    source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}) },
+    units: request.records.map((record) => ({
+      unit: record.recordId,
+      coordinates: `firehose/${stream}/${record.recordId}`,
+      data: record.data,
+      encoding: 'base64',
+      ...(record.approximateArrivalTimestamp === undefined ? {} : { arrivedAt: record.approximateArrivalTimestamp }),
+    })),
+  };
+}
+
+/** The non-blank lines of an S3 chunk, numbered as lines of the whole object (from 1). */
+export function lineUnits(bytes: Uint8Array, firstLine: number, source: SourceInfo): Unit[] {
+  const units: Unit[] = [];
+  forEachLine(bytes, (start, end, index) => {
+    if (isBlank(bytes, start, end)) return;
+    const number = firstLine + index;
+    const line = bytes.subarray(start, bytes[end - 1] === 0x0d ? end - 1 : end);
+    let text: string | undefined;
+    try {
+      text = toText(line);
+    } catch {
+      // invalid UTF-8 goes on as base64, so decode quarantines it with the bytes intact
+    }
+    units.push({
+      unit: `${source.key}:${number}`,
+      coordinates: `s3/${source.bucket}/${source.key}/${source.versionId ?? 'null'}/${number}`,
+      ...(text === undefined ? { data: Buffer.from(line).toString('base64'), encoding: 'base64' } : { data: text, encoding: 'text' }),
+    });
+  });
+  return units;
+}

@@ -1,0 +1,77 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { ChunkRef } from '../../contracts/batch.ts';
+import { decodeOrThrow } from '../../contracts/decode.ts';
+import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
+import type { DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
+import type { TaskContext } from '../shared/context.ts';
+import { digest } from '../shared/ids.ts';
+import { asTransient, putObject } from '../shared/s3-objects.ts';
+import { countLines, countNewlines } from './lines.ts';
+
+/** S3 notifications URL-encode keys, with `+` for spaces. */
+export const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
+
+/**
+ * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`
+ * in the work bucket. Memory stays at about one chunk, whatever the object's size.
+ */
+export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string } {
+  const event = decodeOrThrow(S3ObjectCreatedEvent, input, 'S3 Object Created event');
+  const bucket = event.detail.bucket.name;
+  const key = objectKey(event.detail.object.key);
+  const versionId = event.detail.object['version-id'];
+  return { batchId: `s3.${bucket}.${digest(`${key}@${versionId ?? 'null'}`)}`, bucket, key, ...(versionId ? { versionId } : {}) };
+}
+
+export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult> {
+  const { batchId, ...source } = s3Object(trigger.input);
+  const { bucket, key, versionId } = source;
+
+  let body: Readable;
+  try {
+    const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+    body = object.Body as Readable;
+    if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());
+  } catch (error) {
+    throw asTransient(error, `reading s3://${bucket}/${key}`);
+  }
+
+  const chunks: ChunkRef[] = [];
+  let nextLine = 1;
+  const emit = async (bytes: Buffer) => {
+    const ref = { bucket: ctx.config.buckets.work, key: `chunks/${batchId}/${String(chunks.length).padStart(5, '0')}.jsonl` };
+    await putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: bytes, ContentType: 'application/x-ndjson' });
+    chunks.push({ ref, count: countLines(bytes), bytes: bytes.length, firstLine: nextLine });
+    nextLine += countNewlines(bytes);
+  };
+
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const piece of body as AsyncIterable<Buffer>) {
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (pendingBytes < ctx.config.limits.chunkBytes) continue;
+    const joined = Buffer.concat(pending);
+    const cut = joined.lastIndexOf(0x0a);
+    if (cut === -1) {
+      pending = [joined];
+      continue;
+    }
+    await emit(joined.subarray(0, cut + 1));
+    const rest = joined.subarray(cut + 1);
+    pending = rest.length > 0 ? [rest] : [];
+    pendingBytes = rest.length;
+  }
+  if (pendingBytes > 0) await emit(Buffer.concat(pending));
+
+  return {
+    pipeline: trigger.pipeline,
+    workflow: 's3',
+    batchId,
+    source,
+    chunks,
+    lines: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
+  };
+}

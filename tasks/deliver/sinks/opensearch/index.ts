@@ -1,0 +1,57 @@
+import type { Rec, RecordError } from '../../../../contracts/batch.ts';
+import type { OpenSearchSinkConfig } from '../../../../contracts/config.ts';
+import { report } from '../../../../contracts/decode.ts';
+import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
+import { bulkRequests } from './request-builder.ts';
+import { BulkResponse, itemOutcome, retryableStatus } from './retry-logic.ts';
+
+/** OpenSearch's recommended bulk size is 5-15 MB; stay under the lower bound. */
+const DEFAULT_MAX_BULK_BYTES = 5_000_000;
+
+type BulkClient = { bulk(params: { body: string }): Promise<{ statusCode: number | null; body: unknown }> };
+
+async function connect(config: OpenSearchSinkConfig & { endpoint: string }): Promise<BulkClient> {
+  // loaded on first use: pipelines without OpenSearch never pay for the client
+  const { Client } = await import('@opensearch-project/opensearch');
+  // retries are the workflow's (a visible loop over failed records), not hidden in the client
+  return new Client({ node: config.endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
+}
+
+function requestError(error: unknown): RecordError {
+  const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+  const name = (error as Error).name;
+  if (status === undefined) return { code: `OpenSearch.${name}`, message: (error as Error).message, retryable: true };
+  return { code: `OpenSearch.http_${status}`, message: `${status}: ${(error as Error).message}`, retryable: retryableStatus(status) };
+}
+
+/** OpenSearch `_bulk` with `create` and deterministic `_id`s; per-item outcomes. */
+export function openSearchSink(config: OpenSearchSinkConfig & { endpoint: string }): Sink {
+  let client: Promise<BulkClient> | undefined;
+  return {
+    name: sinkName(config),
+    async deliver(records: Rec[]): Promise<SinkOutcome> {
+      client ??= connect(config);
+      const failed = new Map<string, RecordError>();
+      for (const request of bulkRequests(records, config.index, config.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES)) {
+        let response: unknown;
+        try {
+          response = (await (await client).bulk({ body: request.body })).body;
+        } catch (error) {
+          failAll(request.records, requestError(error), failed);
+          continue;
+        }
+        const decoded = BulkResponse.decode(response);
+        if (decoded._tag === 'Left' || decoded.right.items.length !== request.records.length) {
+          const why = decoded._tag === 'Left' ? report(decoded.left).join('; ') : 'item count differs from the request';
+          failAll(request.records, { code: 'OpenSearch.MalformedResponse', message: why, retryable: true }, failed);
+          continue;
+        }
+        decoded.right.items.forEach((item, i) => {
+          const outcome = itemOutcome(item);
+          if (outcome !== 'ok') failed.set(request.records[i]!.id, outcome);
+        });
+      }
+      return { failed, outputs: failed.size < records.length ? [`${config.endpoint.replace(/\/+$/, '')}/${config.index}`] : [] };
+    },
+  };
+}

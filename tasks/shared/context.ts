@@ -1,0 +1,22 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SluiceConfig } from '../../contracts/config.ts';
+import { configFromEnv } from '../../config/load.ts';
+
+/** Everything a task reaches outside itself. Lambdas build it from the environment, the local engine from its stack. */
+export interface TaskContext {
+  config: SluiceConfig;
+  s3: S3Client;
+  ddb: DynamoDBDocumentClient;
+  now: () => number;
+}
+
+export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContext {
+  return {
+    config: configFromEnv(env),
+    s3: new S3Client({}),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    now: Date.now,
+  };
+}
