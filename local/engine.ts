@@ -1,0 +1,142 @@
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import type { AccountResult, WorkflowName } from '../contracts/batch.ts';
+import { tasks } from '../tasks/index.ts';
+import { load } from '../tasks/shared/claim-check.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
+import { renderAsl, workflows } from '../workflows/index.ts';
+import { functionArnKey, PIPELINE_KEY, substitute, taskOfResource, TASKS, type TaskName } from '../workflows/resources.ts';
+import { Names } from '../workflows/record-chain.ts';
+
+/** An event of the execution log: state entered/exited/failed/retried/caught, Map iterations. */
+export interface TraceEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  index?: number;
+  Error?: string;
+  Cause?: string;
+  [field: string]: unknown;
+}
+
+export interface ExecutionResult {
+  workflow: WorkflowName;
+  pipeline: string;
+  executionArn: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  /** The execution output, claim checks resolved. */
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** What the account step reported, when it ran. */
+  account?: AccountResult;
+  events: TraceEvent[];
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface EngineOptions {
+  /** Skip the waits of Retry backoff and of the redelivery loop (the states still show in the trace). */
+  skipWaits?: boolean;
+}
+
+const localArn = (task: TaskName) => `arn:aws:lambda:us-east-1:000000000000:function:sluice-${task}`;
+
+/** Task and Wait states by name, Map processors included; Task states with the task their Resource names. */
+function statesOf(definition: AslDefinition, into: { tasks: Map<string, TaskName>; waits: string[] } = { tasks: new Map(), waits: [] }) {
+  for (const [name, state] of Object.entries(definition.States) as [string, AslState][]) {
+    if (state.Type === 'Task') {
+      const task = taskOfResource(state.Resource);
+      if (!task) throw new Error(`state "${name}" calls ${String(state.Resource)}, which is not a sluice task`);
+      into.tasks.set(name, task);
+    }
+    if (state.Type === 'Wait') into.waits.push(name);
+    const processor = state.ItemProcessor as AslDefinition | undefined;
+    if (processor) statesOf(processor, into);
+  }
+  return into;
+}
+
+/**
+ * Runs sluice's generated ASL, unchanged, on aws-local-stepfunctions with the task handlers in-process.
+ * Which handler a Task state runs is read from its Resource placeholder, never listed by hand.
+ */
+export class LocalEngine {
+  private readonly machines = new Map<string, StateMachine>();
+
+  constructor(
+    private readonly ctx: TaskContext,
+    private readonly options: EngineOptions = {},
+  ) {}
+
+  /** The definition a pipeline's state machine runs: the rendered ASL with its substitutions applied. */
+  definitionFor(workflow: WorkflowName, pipeline: string): AslDefinition {
+    const values: Record<string, string> = { [PIPELINE_KEY]: pipeline };
+    for (const task of TASKS) values[functionArnKey(task)] = localArn(task);
+    return JSON.parse(substitute(renderAsl(workflows[workflow]), values)) as AslDefinition;
+  }
+
+  private machine(workflow: WorkflowName, pipeline: string): StateMachine {
+    const key = `${workflow}/${pipeline}`;
+    let machine = this.machines.get(key);
+    if (!machine) {
+      // the constructor validates (asl-validator): build once per definition and reuse
+      machine = new StateMachine(this.definitionFor(workflow, pipeline) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+      this.machines.set(key, machine);
+    }
+    return machine;
+  }
+
+  private overrides(workflow: WorkflowName): RunOptions['overrides'] {
+    const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
+    type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+    const taskResourceLocalHandlers: Handlers = {};
+    for (const [name, task] of taskStates) taskResourceLocalHandlers[name] = (input) => tasks[task](input, this.ctx) as Promise<never>;
+    if (!this.options.skipWaits) return { taskResourceLocalHandlers };
+    return {
+      taskResourceLocalHandlers,
+      waitTimeOverrides: Object.fromEntries(waits.map((name) => [name, 0])),
+      retryIntervalOverrides: Object.fromEntries([...taskStates.keys()].map((name) => [name, 0])),
+    };
+  }
+
+  /** Runs one execution to its end and returns its status, output, account report and trace. */
+  async run(workflow: WorkflowName, pipeline: string, input: unknown, name: string = crypto.randomUUID()): Promise<ExecutionResult> {
+    const started = Date.now();
+    const machineName = `sluice-${workflow}-${pipeline}`;
+    const executionArn = `arn:aws:states:us-east-1:000000000000:express:${machineName}:${name}`;
+    const context = {
+      Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date(started).toISOString() },
+      StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
+    };
+    const execution = this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never });
+    const events: TraceEvent[] = [];
+    const logging = (async () => {
+      for await (const event of execution.eventLogs) events.push(event as TraceEvent);
+    })();
+    const base = { workflow, pipeline, executionArn, startedAt: context.Execution.StartTime };
+    let result: ExecutionResult;
+    try {
+      const output = await load(await execution.result, this.ctx);
+      result = { ...base, status: 'SUCCEEDED', output, events, durationMs: 0 };
+    } catch (error) {
+      const cause = (error as { cause?: Error & { cause?: unknown } }).cause;
+      result = {
+        ...base,
+        status: 'FAILED',
+        error: cause?.name ?? (error as Error).name,
+        cause: typeof cause?.cause === 'string' ? cause.cause : (cause?.message ?? (error as Error).message),
+        events,
+        durationMs: 0,
+      };
+    }
+    await logging;
+    const exited = events.find((event) => event.type === 'StateExited' && event.state?.name === Names.account);
+    if (exited?.state?.output) {
+      const account = exited.state.output as AccountResult;
+      result.account = { ...account, response: await load(account.response, this.ctx) };
+    }
+    result.durationMs = Date.now() - started;
+    return result;
+  }
+}

@@ -1,0 +1,89 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import type { SluiceConfig } from '../contracts/config.ts';
+
+/** s3rver and dynalite accept any credentials; the SDK insists on some. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const REGION = 'us-east-1';
+
+export interface Servers {
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  s3: S3Client;
+  dynamo: DynamoDBClient;
+  s3rver: S3rver;
+  stop(): Promise<void>;
+}
+
+/** Every bucket the configuration names: the four of the deployment, sinks' own and triggers'. */
+export function bucketsOf(config: SluiceConfig): string[] {
+  const names = new Set(Object.values(config.buckets));
+  for (const pipeline of Object.values(config.pipelines)) {
+    for (const sink of pipeline.sinks) if (sink.type === 's3-lake' && sink.bucket) names.add(sink.bucket);
+    if (pipeline.trigger) names.add(pipeline.trigger.bucket);
+  }
+  return [...names];
+}
+
+/**
+ * s3rver and dynalite on 127.0.0.1 (ports chosen by the system), with the buckets and the ledger table
+ * created. S3 clients need path-style addressing and checksums only when required: otherwise streamed
+ * bodies are stored with aws-chunked framing.
+ */
+export async function startServers(config: SluiceConfig, dataDir?: string): Promise<Servers> {
+  const directory = dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-s3-')));
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: bucketsOf(config).map((name) => ({ name })),
+  });
+  const s3Address = (await s3rver.run()) as AddressInfo;
+  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+
+  const dynamoServer: Server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
+  const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
+
+  const s3 = new S3Client({
+    endpoint: s3Endpoint,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: config.ledgerTable,
+      AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+
+  return {
+    s3Endpoint,
+    dynamoEndpoint,
+    s3,
+    dynamo,
+    s3rver,
+    async stop() {
+      s3.destroy();
+      dynamo.destroy();
+      const http = (s3rver as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer;
+      http?.closeAllConnections();
+      (dynamoServer as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await Promise.all([s3rver.close(), new Promise((resolve) => dynamoServer.close(resolve))]);
+      if (!dataDir) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WorkflowName } from '../contracts/batch.ts';
+import type { SluiceConfig } from '../contracts/config.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+import { LocalEngine, type ExecutionResult } from './engine.ts';
+import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
+import { startServers, type Servers } from './servers.ts';
+
+export interface StackOptions {
+  /** Skip Retry and redelivery waits (the states still run and show in the trace). */
+  skipWaits?: boolean;
+  /** Start the s3 workflow of every pipeline whose trigger matches a new object, as EventBridge would. */
+  routeObjectEvents?: boolean;
+  /** Keep s3rver's files here instead of a temporary folder. */
+  dataDir?: string;
+  /** Called with each execution an object event started. */
+  onTriggered?: (result: ExecutionResult) => void;
+}
+
+export interface LocalStack {
+  config: SluiceConfig;
+  servers: Servers;
+  ctx: TaskContext;
+  engine: LocalEngine;
+  run(workflow: WorkflowName, pipeline: string, input: unknown): Promise<ExecutionResult>;
+  /** Waits until every execution started by object events (and those they started) has ended. */
+  settle(): Promise<ExecutionResult[]>;
+  stop(): Promise<void>;
+}
+
+const matches = (key: string, trigger: { prefix?: string; suffix?: string }) =>
+  key.startsWith(trigger.prefix ?? '') && key.endsWith(trigger.suffix ?? '');
+
+/** The embedded stack: s3rver and dynalite on loopback, the task context, the local engine. */
+export async function startStack(config: SluiceConfig, options: StackOptions = {}): Promise<LocalStack> {
+  const servers = await startServers(config, options.dataDir);
+  const ctx: TaskContext = {
+    config,
+    s3: servers.s3,
+    ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    now: Date.now,
+  };
+  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
+  const triggered: Promise<ExecutionResult>[] = [];
+
+  if (options.routeObjectEvents) {
+    servers.s3rver.on('event', (notification: S3rverNotification) => {
+      for (const record of notification.Records) {
+        if (!record.eventName.startsWith('ObjectCreated')) continue;
+        for (const [name, pipeline] of Object.entries(config.pipelines)) {
+          const trigger = pipeline.trigger;
+          if (pipeline.workflow !== 's3' || !trigger || trigger.bucket !== record.s3.bucket.name || !matches(record.s3.object.key, trigger)) continue;
+          const started = engine.run('s3', name, objectCreatedEnvelope(toObjectCreated(record)));
+          triggered.push(started.then((result) => (options.onTriggered?.(result), result)));
+        }
+      }
+    });
+  }
+
+  return {
+    config,
+    servers,
+    ctx,
+    engine,
+    run: (workflow, pipeline, input) => engine.run(workflow, pipeline, input),
+    async settle() {
+      let seen = 0;
+      while (seen < triggered.length) {
+        seen = triggered.length;
+        await Promise.all(triggered);
+      }
+      return Promise.all(triggered);
+    },
+    stop: () => servers.stop(),
+  };
+}

@@ -1,0 +1,103 @@
+import aslValidator from 'asl-validator';
+import { PLACEHOLDERS, substitute } from './resources.ts';
+import type { AslState } from './asl/types.ts';
+
+export interface LintProblem {
+  state: string;
+  message: string;
+}
+
+/** Names a console user can read: start with a capital letter, words and light punctuation, at most 80. */
+const READABLE = /^[A-Z][A-Za-z0-9 ,.'()?/-]{2,79}$/;
+
+/** What the local engine lacks and sluice therefore forbids, by field. */
+const FORBIDDEN_FIELDS: Record<string, string> = {
+  QueryLanguage: 'JSONata is not supported: sluice workflows are JSONPath only',
+  Arguments: 'Arguments is JSONata: use Parameters',
+  Output: 'Output is JSONata: use OutputPath/ResultSelector',
+  Assign: 'Assign (workflow variables) is not supported: pass data in the state',
+  ItemReader: 'Distributed Map is not supported: use an inline Map over chunk references',
+  ItemBatcher: 'Distributed Map is not supported: use an inline Map over chunk references',
+  ResultWriter: 'Distributed Map is not supported: use an inline Map over chunk references',
+};
+
+/** Fake but well-formed ARNs, so asl-validator can check Resource syntax with placeholders resolved. */
+export const validationSubstitutions: Record<string, string> = Object.fromEntries(
+  PLACEHOLDERS.map((key) => [key, key.endsWith('FunctionArn') ? `arn:aws:lambda:us-east-1:123456789012:function:sluice-${key.replace('FunctionArn', '').toLowerCase()}` : 'pipeline']),
+);
+
+interface Walked {
+  name: string;
+  state: AslState;
+  /** Whether an enclosing Map catches what this state throws. */
+  caughtAbove: boolean;
+}
+
+function walk(states: Record<string, AslState>, caughtAbove: boolean, into: Walked[]): Walked[] {
+  for (const [name, state] of Object.entries(states)) {
+    into.push({ name, state, caughtAbove });
+    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, AslState> } | undefined;
+    const catches = Array.isArray(state.Catch) && state.Catch.length > 0;
+    if (processor?.States) walk(processor.States, caughtAbove || catches, into);
+    for (const branch of (state.Branches as { States: Record<string, AslState> }[] | undefined) ?? []) walk(branch.States, caughtAbove || catches, into);
+  }
+  return into;
+}
+
+function errorLists(state: AslState): { field: string; lists: string[][] }[] {
+  return (['Retry', 'Catch'] as const)
+    .filter((field) => Array.isArray(state[field]))
+    .map((field) => ({ field, lists: (state[field] as { ErrorEquals: string[] }[]).map((entry) => entry.ErrorEquals) }));
+}
+
+/** sluice's own rules, beyond the States Language: what the local engine runs and what operators need. */
+export function sluiceRules(definition: Record<string, unknown>): LintProblem[] {
+  const problems: LintProblem[] = [];
+  if (definition.QueryLanguage !== undefined) problems.push({ state: '(top)', message: FORBIDDEN_FIELDS.QueryLanguage! });
+  const states = (definition.States ?? {}) as Record<string, AslState>;
+  const seen = new Set<string>();
+  for (const { name, state, caughtAbove } of walk(states, false, [])) {
+    const add = (message: string) => problems.push({ state: name, message });
+    if (seen.has(name)) add('state name is used twice (names must be unique across the workflow, Map processors included)');
+    seen.add(name);
+    if (!READABLE.test(name)) add('state name should read well in the console: a capital letter first, words, at most 80 characters');
+    for (const [field, why] of Object.entries(FORBIDDEN_FIELDS)) if (state[field] !== undefined) add(why);
+    const mode = (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode;
+    if (mode === 'DISTRIBUTED') add('Distributed Map is not supported: use an inline Map over chunk references');
+    const text = JSON.stringify(state);
+    if (text.includes('{%')) add('JSONata expressions ({% … %}) are not supported: sluice workflows are JSONPath only');
+    if (state.Type === 'Task') {
+      if (!Array.isArray(state.Retry) || state.Retry.length === 0) add('every Task needs a Retry for transient errors');
+      const catches = Array.isArray(state.Catch) && state.Catch.length > 0;
+      if (!catches && !caughtAbove) add('every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input');
+    }
+    for (const { field, lists } of errorLists(state)) {
+      lists.forEach((errors, i) => {
+        if (errors.includes('States.ALL') && (errors.length > 1 || i < lists.length - 1)) add(`${field}: States.ALL must be alone and last`);
+      });
+    }
+    for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
+      if (!PLACEHOLDERS.includes(match[1]!)) add(`unknown placeholder \${${match[1]}} (known: ${PLACEHOLDERS.join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+/** asl-validator (with placeholders resolved) and sluice's rules; empty when the definition is valid. */
+export function lint(aslText: string): LintProblem[] {
+  let definition: Record<string, unknown>;
+  try {
+    definition = JSON.parse(aslText) as Record<string, unknown>;
+  } catch (error) {
+    return [{ state: '(file)', message: `not JSON: ${(error as Error).message}` }];
+  }
+  // asl-validator writes into the object it checks: give it its own copy
+  const resolved = JSON.parse(substitute(aslText, validationSubstitutions)) as unknown;
+  const result = aslValidator(resolved, { checkArn: true, checkPaths: true });
+  const problems: LintProblem[] = result.errors.map((error) => {
+    const message = error.Message ?? error.message ?? JSON.stringify(error);
+    const state = /\/States\/([^/]+)/.exec(message)?.[1] ?? '(definition)';
+    return { state, message: `asl-validator: ${message}` };
+  });
+  return [...problems, ...sluiceRules(definition)];
+}

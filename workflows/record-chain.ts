@@ -1,0 +1,87 @@
+import type { WorkflowName } from '../contracts/batch.ts';
+import { choice, task, waitFor, type Transition } from './asl/states.ts';
+import type { AslState, Catcher, Json } from './asl/types.ts';
+import { catchAll, TASK_TIMEOUT_SECONDS, transientRetry } from './policy.ts';
+import { resourceOf, type TaskName } from './resources.ts';
+
+/** The state names a console user reads; one place, so every workflow says the same. */
+export const Names = {
+  decode: 'Decode records',
+  validate: 'Validate records',
+  enrich: 'Enrich records',
+  deliver: 'Deliver to sinks',
+  retry: 'Any deliveries to retry?',
+  wait: 'Wait before redelivery',
+  backup: 'Back up failed and quarantined records',
+  account: 'Account for every record',
+  backupInput: 'Back up whole input',
+  failed: 'Ingest failed',
+  notBackedUp: 'Input not backed up',
+} as const;
+
+export interface ChainOptions {
+  /** Where a task's unrecoverable error goes; absent inside a Map, whose own Catch takes it. */
+  catchTo?: string;
+  /** Parameters of the first task (decode). */
+  decodeParameters: Record<string, Json>;
+  decodeComment: string;
+  decodeName?: string;
+  accountName?: string;
+  /** After account. */
+  then: Transition;
+}
+
+/** Parameters that hand a task the current state and the execution input (for redrive and replies). */
+export const withExecution: Record<string, Json> = {
+  'batch.$': '$',
+  'input.$': '$$.Execution.Input',
+  'execution.$': '$$.Execution.Id',
+};
+
+/**
+ * decode -> validate -> enrich -> deliver -> (bounded redelivery loop over only the failed records)
+ * -> backup when anything failed or was quarantined -> account.
+ */
+export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, AslState][] {
+  const catches: Catcher[] | undefined = o.catchTo ? catchAll(o.catchTo) : undefined;
+  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>): AslState =>
+    task(
+      {
+        comment,
+        resource: resourceOf(name),
+        ...(parameters ? { parameters } : {}),
+        timeoutSeconds: TASK_TIMEOUT_SECONDS,
+        retry: transientRetry,
+        ...(catches ? { catch: catches } : {}),
+      },
+      to,
+    );
+  const decodeName = o.decodeName ?? Names.decode;
+  const accountName = o.accountName ?? Names.account;
+  return [
+    [decodeName, call('decode', o.decodeComment, { next: Names.validate }, o.decodeParameters)],
+    [Names.validate, call('validate', 'Check each record against the schema of its event type; quarantine what fails, with every error', { next: Names.enrich })],
+    [Names.enrich, call('enrich', 'Add record id, timestamps, partition keys and business rules', { next: Names.deliver })],
+    [Names.deliver, call('deliver', `Write records to the pipeline's sinks by their ids (idempotent); failures come back per record`, { next: Names.retry })],
+    [
+      Names.retry,
+      choice(
+        'Retry only the records a sink failed, a bounded number of times; then back up what is left',
+        [
+          {
+            rule: { And: [{ Variable: '$.counts.failed', NumericGreaterThan: 0 }, { Variable: '$.retry.remaining', NumericGreaterThan: 0 }] },
+            next: Names.wait,
+          },
+          {
+            rule: { Or: [{ Variable: '$.counts.failed', NumericGreaterThan: 0 }, { Variable: '$.counts.quarantined', NumericGreaterThan: 0 }] },
+            next: Names.backup,
+          },
+        ],
+        accountName,
+      ),
+    ],
+    [Names.wait, waitFor('Exponential backoff with full jitter, computed by deliver', '$.retry.delaySeconds', { next: Names.deliver })],
+    [Names.backup, call('backup', `Write failed and quarantined records to the backup bucket (errors/…/<reason>/) and keep the ${workflow} input for redrive`, { next: accountName }, withExecution)],
+    [accountName, call('account', 'Check in = delivered + quarantined + dropped + backedUp, write the ledger row, shape the reply', o.then, withExecution)],
+  ];
+}
