@@ -101,7 +101,12 @@ export class LocalEngine {
   }
 
   /** Runs one execution to its end and returns its status, output, account report and trace. */
-  async run(workflow: WorkflowName, pipeline: string, input: unknown, name: string = crypto.randomUUID()): Promise<ExecutionResult> {
+  async run(
+    workflow: WorkflowName,
+    pipeline: string,
+    input: unknown,
+    { name = crypto.randomUUID(), onEvent }: { name?: string; onEvent?: (event: TraceEvent) => void } = {},
+  ): Promise<ExecutionResult> {
     const started = Date.now();
     const machineName = `sluice-${workflow}-${pipeline}`;
     const executionArn = `arn:aws:states:us-east-1:000000000000:express:${machineName}:${name}`;
@@ -112,7 +117,10 @@ export class LocalEngine {
     const execution = this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never });
     const events: TraceEvent[] = [];
     const logging = (async () => {
-      for await (const event of execution.eventLogs) events.push(event as TraceEvent);
+      for await (const event of execution.eventLogs) {
+        events.push(event as TraceEvent);
+        onEvent?.(event as TraceEvent);
+      }
     })();
     const base = { workflow, pipeline, executionArn, startedAt: context.Execution.StartTime };
     let result: ExecutionResult;

@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
-import { LocalEngine, type ExecutionResult } from './engine.ts';
+import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { startServers, type Servers } from './servers.ts';
 
@@ -22,8 +22,8 @@ export interface LocalStack {
   servers: Servers;
   ctx: TaskContext;
   engine: LocalEngine;
-  run(workflow: WorkflowName, pipeline: string, input: unknown): Promise<ExecutionResult>;
-  /** Waits until every execution started by object events (and those they started) has ended. */
+  run(workflow: WorkflowName, pipeline: string, input: unknown, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult>;
+  /** Waits until every execution started by object events (and those they started) has ended; returns those not returned before. */
   settle(): Promise<ExecutionResult[]>;
   stop(): Promise<void>;
 }
@@ -62,14 +62,11 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     servers,
     ctx,
     engine,
-    run: (workflow, pipeline, input) => engine.run(workflow, pipeline, input),
+    run: (workflow, pipeline, input, onEvent) => engine.run(workflow, pipeline, input, onEvent ? { onEvent } : {}),
     async settle() {
-      let seen = 0;
-      while (seen < triggered.length) {
-        seen = triggered.length;
-        await Promise.all(triggered);
-      }
-      return Promise.all(triggered);
+      const settled: ExecutionResult[] = [];
+      while (triggered.length > 0) settled.push(...(await Promise.all(triggered.splice(0))));
+      return settled;
     },
     stop: () => servers.stop(),
   };

@@ -1,0 +1,99 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { WorkflowName } from '../../contracts/batch.ts';
+import { loadConfigFile } from '../../config/load.ts';
+import type { ExecutionResult } from '../../local/engine.ts';
+import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
+import { startStack } from '../../local/stack.ts';
+import { parse } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { pipelineFor } from '../pipeline-arg.ts';
+import { progress } from '../progress.ts';
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`run: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`run: ${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The one-line summary `sluice run` ends with. */
+export function summary(result: ExecutionResult) {
+  const account = result.account;
+  const wholeInput = result.events.find((e) => e.type === 'StateExited' && e.state?.name === 'Back up whole input')?.state?.output as
+    | { inputKey?: string }
+    | undefined;
+  return {
+    workflow: result.workflow,
+    pipeline: result.pipeline,
+    status: result.status,
+    counts: account
+      ? {
+          in: account.counts.in,
+          delivered: account.counts.delivered,
+          quarantined: account.counts.quarantined,
+          dropped: account.counts.dropped,
+          backedUp: account.counts.backedUp,
+        }
+      : null,
+    outputs: account?.outputs ?? (wholeInput?.inputKey ? { backup: [wholeInput.inputKey] } : {}),
+    response: result.status === 'SUCCEEDED' ? (result.output ?? null) : null,
+    ...(result.error ? { error: result.error, cause: result.cause } : {}),
+  };
+}
+
+/**
+ * sluice run <kinesis|s3|firehose> --event FILE | sluice run s3 --object FILE: one execution on the
+ * embedded stack. The last stdout line is the JSON summary; exit 0 only when the execution SUCCEEDED.
+ */
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('run', argv, {
+    event: { type: 'string' },
+    object: { type: 'string' },
+    pipeline: { type: 'string' },
+    config: { type: 'string' },
+    wait: { type: 'boolean', default: false },
+  });
+  const [workflow, extra] = positionals;
+  if (!workflow || !WorkflowName.is(workflow)) throw new CliError(`run: name a workflow: kinesis, s3 or firehose (got ${workflow ?? 'nothing'})`);
+  if (extra) throw new CliError(`run: unexpected argument ${extra}`);
+  if (!values.event === !values.object) throw new CliError('run: give exactly one of --event FILE or --object FILE');
+  if (values.object && workflow !== 's3') throw new CliError('run: --object goes with the s3 workflow');
+
+  const config = await loadConfigFile(values.config);
+  const pipeline = pipelineFor(config, workflow, values.pipeline);
+  const event = values.event ? await readJson(values.event) : undefined;
+  const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
+
+  process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, aws-local-stepfunctions)\n');
+  const stack = await startStack(config, { skipWaits: !values.wait });
+  try {
+    let input = event;
+    if (object && values.object) {
+      const bucket = config.pipelines[pipeline]!.trigger?.bucket ?? config.buckets.raw;
+      const key = `${config.pipelines[pipeline]!.trigger?.prefix ?? 'uploads/'}${basename(values.object)}`;
+      await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: object }));
+      process.stderr.write(`sluice: put ${values.object} at s3://${bucket}/${key} (${object.length} bytes)\n`);
+      input = objectCreatedEnvelope({
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        detail: { bucket: { name: bucket }, object: { key: encodeKey(key), size: object.length } },
+      });
+    }
+    process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
+    const result = await stack.run(workflow, pipeline, input, progress());
+    process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
+    console.log(JSON.stringify(summary(result)));
+    return result.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,50 @@
+import { aslCommand } from './commands/asl.ts';
+import { demoCommand } from './commands/demo.ts';
+import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
+import { CliError } from './errors.ts';
+
+const USAGE = `usage: sluice <command> [options]
+
+  asl [--out DIR]                  write <workflow>.asl.json for each workflow (default dist/asl)
+  validate [FILE...]               check ASL files (default: every workflow) with asl-validator and sluice's rules
+  run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait]
+  run s3 --object FILE [--pipeline NAME]
+                                   run one execution on the embedded stack; the last line is a JSON summary
+  demo                             a sample of each of the five seed systems through its workflow (npm start)
+  help                             this text
+
+  OpenSearch: set SLUICE_OPENSEARCH_ENDPOINT=http://host:9200 to deliver to an OpenSearch sink.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  asl: aslCommand,
+  validate: validateCommand,
+  run: runCommand,
+  demo: demoCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`sluice: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(`sluice: ${(error as Error).name}: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  },
+);
