@@ -1,0 +1,136 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../config/default.ts';
+import { decodeUnits } from '../../tasks/decode/index.ts';
+import { kinesisUnits } from '../../tasks/decode/sources.ts';
+import { lineUnits } from '../../tasks/decode/sources.ts';
+import type { Unit } from '../../tasks/decode/unit.ts';
+import { cloudWatchPayload, pipesRecord } from '../../local/samples.ts';
+
+const limits = defaultConfig.limits;
+const unit = (data: string | Buffer, i = 0): Unit => ({
+  unit: `u${i}`,
+  coordinates: `test/${i}`,
+  data: Buffer.from(data).toString('base64'),
+  encoding: 'base64',
+});
+
+describe('decode', () => {
+  it('parses JSON records and gives each an id from its source coordinates', () => {
+    const out = decodeUnits([unit('{"a":1}', 0), unit('{"a":2}', 1)], limits);
+    expect(out.records.map((r) => r.data)).toStrictEqual([{ a: 1 }, { a: 2 }]);
+    expect(out.records[0]!.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(decodeUnits([unit('{"a":1}', 0)], limits).records[0]!.id).toBe(out.records[0]!.id);
+    expect(out.records[0]!.id).not.toBe(out.records[1]!.id);
+  });
+
+  it('quarantines data that is not base64, with its reason and the raw data', () => {
+    const out = decodeUnits([{ ...unit(''), data: 'not base64!' }], limits);
+    expect(out.records).toHaveLength(0);
+    expect(out.quarantined).toMatchObject([{ unit: 'u0', reason: 'invalid-base64', raw: 'not base64!' }]);
+  });
+
+  it('quarantines a truncated gzip', () => {
+    const truncated = gzipSync('{"a":1}').subarray(0, 12);
+    expect(decodeUnits([unit(truncated)], limits).quarantined[0]!.reason).toBe('invalid-gzip');
+  });
+
+  it('gunzips data that starts with the gzip magic number', () => {
+    expect(decodeUnits([unit(gzipSync('{"zipped":true}'))], limits).records[0]!.data).toStrictEqual({ zipped: true });
+  });
+
+  it('quarantines text that looks like JSON but does not parse', () => {
+    const out = decodeUnits([unit('{"a": 1,,}')], limits);
+    expect(out.quarantined[0]).toMatchObject({ reason: 'invalid-json', severity: 'error' });
+    expect(out.quarantined[0]!.errors[0]!.message).toMatch(/^JSON: /);
+  });
+
+  it('quarantines bytes that are not UTF-8', () => {
+    expect(decodeUnits([unit(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))], limits).quarantined[0]!.reason).toBe('invalid-utf8');
+  });
+
+  it('wraps plain text as {message}', () => {
+    expect(decodeUnits([unit('disk almost full')], limits).records[0]!.data).toStrictEqual({ message: 'disk almost full' });
+  });
+
+  it('fans out JSON Lines and arrays into one record each, with distinct ids', () => {
+    const out = decodeUnits([unit('{"n":1}\n{"n":2}\n'), unit('[{"n":3},{"n":4}]', 1)], limits);
+    expect(out.records.map((r) => r.data.n)).toStrictEqual([1, 2, 3, 4]);
+    expect(new Set(out.records.map((r) => r.id)).size).toBe(4);
+    expect(out.records.map((r) => r.unit)).toStrictEqual(['u0', 'u0', 'u1', 'u1']);
+  });
+
+  it('quarantines a 2 MB record as too large, keeping its bytes', () => {
+    const big = JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024) });
+    const out = decodeUnits([unit(big), unit('{"ok":true}', 1)], limits);
+    expect(out.quarantined).toHaveLength(1);
+    expect(out.quarantined[0]!.reason).toBe('record-too-large');
+    expect(Buffer.from(out.quarantined[0]!.raw, 'base64').toString()).toBe(big);
+    expect(out.records).toHaveLength(1);
+  });
+
+  it('quarantines 10k-deep nesting instead of overflowing the stack later', () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const deepObject = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const out = decodeUnits([unit(deep), unit(deepObject, 1), unit('{"fine":1}', 2)], limits);
+    expect(out.quarantined.map((q) => q.reason)).toStrictEqual(['too-deep', 'too-deep']);
+    expect(out.records.map((r) => r.data)).toStrictEqual([{ fine: 1 }]);
+    expect(() => JSON.stringify(out)).not.toThrow();
+  });
+
+  it('keeps __proto__ and constructor keys as data without polluting prototypes', () => {
+    const out = decodeUnits([unit('{"__proto__":{"polluted":true},"constructor":{"prototype":{"bad":1}},"x":1}')], limits);
+    const data = out.records[0]!.data;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(JSON.stringify(data)).toBe('{"__proto__":{"polluted":true},"constructor":{"prototype":{"bad":1}},"x":1}');
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+  });
+
+  it('decodes an empty batch into nothing', () => {
+    expect(decodeUnits([], limits)).toStrictEqual({ records: [], quarantined: [], dropped: [] });
+    expect(kinesisUnits([]).units).toStrictEqual([]);
+  });
+
+  it('fans a CloudWatch Logs DATA_MESSAGE out to one record per log event, id from logEvents[].id', () => {
+    const payload = cloudWatchPayload(3);
+    const out = decodeUnits([unit(gzipSync(JSON.stringify(payload)))], limits);
+    expect(out.records).toHaveLength(3);
+    expect(out.records[0]!.data).toStrictEqual({
+      '@id': payload.logEvents[0]!.id,
+      '@timestamp': new Date(payload.logEvents[0]!.timestamp).toISOString(),
+      '@message': payload.logEvents[0]!.message,
+      '@logGroup': payload.logGroup,
+      '@logStream': payload.logStream,
+      '@owner': payload.owner,
+    });
+    const again = decodeUnits([{ ...unit(gzipSync(JSON.stringify(payload))), unit: 'other', coordinates: 'elsewhere' }], limits);
+    expect(again.records.map((r) => r.id)).toStrictEqual(out.records.map((r) => r.id));
+  });
+
+  it('drops a CloudWatch Logs CONTROL_MESSAGE with a reason, counting it once', () => {
+    const out = decodeUnits([unit(gzipSync(JSON.stringify(cloudWatchPayload(0, 0, 'CONTROL_MESSAGE'))))], limits);
+    expect(out).toMatchObject({ records: [], quarantined: [], dropped: [{ unit: 'u0', reason: 'cloudwatch-control-message' }] });
+  });
+
+  it('quarantines a payload that claims to be CloudWatch Logs but is not', () => {
+    const out = decodeUnits([unit(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: 'nope' }))], limits);
+    expect(out.quarantined[0]!.reason).toBe('invalid-cloudwatch-payload');
+  });
+
+  it('reads Pipes records by eventID, with the shard and arrival time', () => {
+    const { units, source } = kinesisUnits([pipesRecord('{"a":1}', 7)]);
+    expect(source.shard).toBe('shardId-000000000000');
+    expect(units[0]).toMatchObject({ unit: pipesRecord('', 7).eventID, encoding: 'base64' });
+    expect(units[0]!.arrivedAt).toBe(Math.round(pipesRecord('', 7).approximateArrivalTimestamp! * 1000));
+  });
+
+  it('numbers S3 lines across the object, skips blank lines, and passes invalid UTF-8 on to be quarantined', () => {
+    const bytes = Buffer.concat([Buffer.from('{"a":1}\r\n\n   \n'), Buffer.from([0xff, 0x0a]), Buffer.from('{"a":2}')]);
+    const units = lineUnits(bytes, 101, { bucket: 'b', key: 'k.jsonl' });
+    expect(units.map((u) => u.unit)).toStrictEqual(['k.jsonl:101', 'k.jsonl:104', 'k.jsonl:105']);
+    const out = decodeUnits(units, limits);
+    expect(out.records.map((r) => r.data)).toStrictEqual([{ a: 1 }, { a: 2 }]);
+    expect(out.quarantined.map((q) => [q.unit, q.reason])).toStrictEqual([['k.jsonl:104', 'invalid-utf8']]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../config/default.ts';
+import { businessEvent } from '../../local/samples.ts';
+import { enrichRecord, type EnrichScope } from '../../tasks/enrich/index.ts';
+import { eventTime } from '../../tasks/enrich/partition.ts';
+import { amountCategory, s4Enrichment, sessionCategory } from '../../tasks/enrich/s4-rules.ts';
+
+const rules = defaultConfig.pipelines['s4-events-processed']!.enrichment!.s4!;
+const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+const scope: EnrichScope = { pipelineName: 's4-events-processed', pipeline: defaultConfig.pipelines['s4-events-processed']!, workflow: 's3', now };
+
+describe('enrich', () => {
+  it('adds record id, event/ingest/processed times, Hive partition keys and metadata', () => {
+    const out = enrichRecord({ id: 'abc', unit: 'u', arrivedAt: now - 5000, data: businessEvent(1) }, scope);
+    expect(out.partition).toStrictEqual({ event_type: 'transaction', year: '2026', month: '11', day: '23', hour: '09' });
+    expect(out.data).toMatchObject({
+      record_id: 'abc',
+      event_time: '2026-11-23T09:31:00.000Z',
+      ingested_at: new Date(now - 5000).toISOString(),
+      processed_at: new Date(now).toISOString(),
+      metadata: { source: 's3:s4-events-processed', stage: 'enriched', version: '0.1.0' },
+      enrichment: { amount_category: 'small', is_high_value: false },
+    });
+  });
+
+  it('categorises transaction amounts and flags high value above 1000', () => {
+    expect([5, 10, 99, 100, 999, 1000, 5000].map((a) => amountCategory(a, rules.amountBounds))).toStrictEqual([
+      'micro', 'small', 'small', 'medium', 'medium', 'large', 'large',
+    ]);
+    const pay = (amount: number) => s4Enrichment({ event_type: 'transaction', payload: { amount } }, rules);
+    expect([pay(1000).is_high_value, pay(1000.01).is_high_value]).toStrictEqual([false, true]);
+  });
+
+  it('categorises session durations and metric ranges, flagging anomalies', () => {
+    expect([0, 59, 60, 599, 600].map((s) => sessionCategory(s, rules.sessionBounds))).toStrictEqual(['short', 'short', 'medium', 'medium', 'long']);
+    const metric = (value: number) => s4Enrichment({ event_type: 'metric', payload: { metric_name: 'cpu_percent', value } }, rules);
+    expect(metric(50)).toStrictEqual({ value_range: 'within', is_anomaly: false });
+    expect(metric(95)).toStrictEqual({ value_range: 'above', is_anomaly: true });
+    expect(s4Enrichment({ event_type: 'metric', payload: { metric_name: 'unknown', value: 1 } }, rules)).toStrictEqual({});
+  });
+
+  it('reads event time from ISO strings, epoch seconds and milliseconds, else arrival, else now', () => {
+    expect(eventTime({ timestamp: '2026-01-02T03:04:05Z' }, undefined, now).toISOString()).toBe('2026-01-02T03:04:05.000Z');
+    expect(eventTime({ timestamp: 1763890200 }, undefined, now).toISOString()).toBe('2025-11-23T09:30:00.000Z');
+    expect(eventTime({ timestamp: 1763890200000 }, undefined, now).toISOString()).toBe('2025-11-23T09:30:00.000Z');
+    expect(eventTime({ timestamp: 'garbage' }, now - 1000, now).getTime()).toBe(now - 1000);
+    expect(eventTime({}, undefined, now).getTime()).toBe(now);
+  });
+
+  it('keeps partition values safe for S3 keys', () => {
+    const out = enrichRecord({ id: 'x', unit: 'u', data: { ...businessEvent(0), event_type: '../../etc passwd' } }, scope);
+    expect(out.partition!.event_type).toBe('.._.._etc_passwd');
+  });
+});
