@@ -63,10 +63,10 @@ export function cloudWatchPayload(events: number, offset = 0, messageType: Cloud
 }
 
 /** S0: gzip'd CloudWatch Logs batches through Firehose, plus one control message. */
-export function s0Request(batches = 3, eventsPerBatch = 4): FirehoseTransformRequest {
-  const datas = Array.from({ length: batches }, (_, b) => gzipSync(JSON.stringify(cloudWatchPayload(eventsPerBatch, b * eventsPerBatch))));
+export function s0Request(batches = 3, eventsPerBatch = 4, firstEvent = 0): FirehoseTransformRequest {
+  const datas = Array.from({ length: batches }, (_, b) => gzipSync(JSON.stringify(cloudWatchPayload(eventsPerBatch, firstEvent + b * eventsPerBatch))));
   datas.push(gzipSync(JSON.stringify(cloudWatchPayload(0, 0, 'CONTROL_MESSAGE'))));
-  return firehoseRequest(datas);
+  return firehoseRequest(datas, `inv-${firstEvent}`);
 }
 
 /** S1: application logs posted to the HTTP ingest; one without a message, one plain text line. */
@@ -110,7 +110,7 @@ export function businessEvent(i: number): Record<string, unknown> {
   const timestamp = new Date(BASE_TIME + i * 60_000).toISOString();
   const payloads: Record<(typeof EVENT_TYPES)[number], Record<string, unknown>> = {
     user_action: { user_id: `u-${i % 17}`, action: 'view_item', session_duration: (i * 37) % 900 },
-    transaction: { transaction_id: `t-${i}`, amount: [5, 42, 420, 4200][i % 4]! + (i % 10), currency: 'EUR', user_id: `u-${i % 17}` },
+    transaction: { transaction_id: `t-${i}`, amount: [5, 42, 420, 4200][Math.floor(i / 4) % 4]! + (i % 10), currency: 'EUR', user_id: `u-${i % 17}` },
     metric: { metric_name: 'cpu_percent', value: (i * 13) % 100, metrics: { iops: 100 + i, latency_ms: 12, cpu_percent: (i * 13) % 100 } },
     system_event: { component: 'checkout', level: 'info', message: 'deployed' },
   };

@@ -49,20 +49,21 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  const { chunkBytes } = ctx.config.limits;
   for await (const piece of body as AsyncIterable<Buffer>) {
     pending.push(piece);
     pendingBytes += piece.length;
-    if (pendingBytes < ctx.config.limits.chunkBytes) continue;
-    const joined = Buffer.concat(pending);
-    const cut = joined.lastIndexOf(0x0a);
-    if (cut === -1) {
-      pending = [joined];
-      continue;
+    if (pendingBytes < chunkBytes) continue;
+    let joined = Buffer.concat(pending);
+    // cut after the first newline past each chunkBytes boundary: chunks hold whole lines
+    let cut = joined.indexOf(0x0a, chunkBytes - 1);
+    while (cut !== -1) {
+      await emit(joined.subarray(0, cut + 1));
+      joined = joined.subarray(cut + 1);
+      cut = joined.length >= chunkBytes ? joined.indexOf(0x0a, chunkBytes - 1) : -1;
     }
-    await emit(joined.subarray(0, cut + 1));
-    const rest = joined.subarray(cut + 1);
-    pending = rest.length > 0 ? [rest] : [];
-    pendingBytes = rest.length;
+    pending = joined.length > 0 ? [joined] : [];
+    pendingBytes = joined.length;
   }
   if (pendingBytes > 0) await emit(Buffer.concat(pending));
 

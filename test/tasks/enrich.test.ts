@@ -19,7 +19,7 @@ describe('enrich', () => {
       ingested_at: new Date(now - 5000).toISOString(),
       processed_at: new Date(now).toISOString(),
       metadata: { source: 's3:s4-events-processed', stage: 'enriched', version: '0.1.0' },
-      enrichment: { amount_category: 'small', is_high_value: false },
+      enrichment: { amount_category: 'micro', is_high_value: false },
     });
   });
 

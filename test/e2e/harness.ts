@@ -1,0 +1,53 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync } from 'node:zlib';
+import { defaultConfig } from '../../config/default.ts';
+import type { SluiceConfig } from '../../contracts/config.ts';
+import { startStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
+
+/** The default configuration with some parts replaced, e.g. smaller limits or an OpenSearch endpoint. */
+export function configWith(change: (config: SluiceConfig) => void): SluiceConfig {
+  const config = structuredClone(defaultConfig);
+  change(config);
+  return config;
+}
+
+export async function openStack(config: SluiceConfig = defaultConfig, options: StackOptions = {}) {
+  const stack: LocalStack = await startStack(config, { skipWaits: true, ...options });
+  const s3 = stack.servers.s3;
+  return {
+    stack,
+    async keys(bucket: string, prefix = ''): Promise<string[]> {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+        token = page.NextContinuationToken;
+      } while (token);
+      return keys.sort();
+    },
+    async text(bucket: string, key: string): Promise<string> {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = Buffer.from(await object.Body!.transformToByteArray());
+      return key.endsWith('.gz') ? gunzipSync(bytes).toString() : bytes.toString();
+    },
+    async lines(bucket: string, prefix = ''): Promise<Record<string, any>[]> {
+      const all: Record<string, any>[] = [];
+      for (const key of await this.keys(bucket, prefix)) {
+        all.push(...(await this.text(bucket, key)).split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+      }
+      return all;
+    },
+    async ledger(batchId: string): Promise<Record<string, any> | undefined> {
+      return (await stack.ctx.ddb.send(new GetCommand({ TableName: stack.config.ledgerTable, Key: { batchId } }))).Item;
+    },
+    stop: () => stack.stop(),
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof openStack>>;
+
+/** The names of the states an execution entered, in order (Map iterations included). */
+export const entered = (events: { type: string; state?: { name: string } }[]): string[] =>
+  events.filter((e) => e.type === 'StateEntered' || e.type === 'MapIterationStarted').map((e) => e.state?.name ?? 'chunk');

@@ -1,0 +1,86 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessEvent, eventsBatch, eventsJsonl } from '../../local/samples.ts';
+import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
+import { configWith, entered, openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  // small chunks, so that a test-sized object is cut into several
+  h = await openStack(configWith((config) => (config.limits.chunkBytes = 4_000)), { routeObjectEvents: true });
+});
+afterAll(() => h.stop());
+
+const eventFor = (bucket: string, key: string) =>
+  objectCreatedEnvelope({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: bucket }, object: { key: encodeKey(key) } } });
+
+async function put(key: string, body: string | Buffer) {
+  await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: body }));
+}
+
+describe('s3 workflow on the embedded engine', () => {
+  it('S4: raw JSONL written by the kinesis stage starts the s3 workflow, which enriches every record into processed/', async () => {
+    const raw = await h.stack.run('kinesis', 's4-events-raw', eventsBatch(20, 'shardId-000000000004'));
+    expect(raw.account!.counts).toMatchObject({ in: 23, delivered: 20, quarantined: 3 });
+    const triggered = await h.stack.settle();
+    expect(triggered.length).toBe((await h.keys('sluice-raw', 'events/')).length);
+    expect(triggered.every((t) => t.status === 'SUCCEEDED' && t.pipeline === 's4-events-processed')).toBe(true);
+    expect(triggered.reduce((sum, t) => sum + t.account!.counts.delivered, 0)).toBe(20);
+    const processed = await h.lines('sluice-lake', 'processed/');
+    expect(processed).toHaveLength(20);
+    const transaction = processed.find((r) => r.event_type === 'transaction' && r.payload.amount > 1000);
+    expect(transaction!.enrichment).toStrictEqual({ amount_category: 'large', is_high_value: true });
+    expect(processed.find((r) => r.event_type === 'metric')!.enrichment).toHaveProperty('is_anomaly');
+  });
+
+  it('streams a large object in chunks (inline Map), numbers lines across chunks and accounts for every line', async () => {
+    const good = eventsJsonl(60).split('\n').filter(Boolean);
+    const lines = [...good.slice(0, 30), '', '{"broken": ', Buffer.from([0xc3, 0x28]).toString('latin1'), ...good.slice(30)];
+    const body = Buffer.concat(lines.map((line, i) => (i === 32 ? Buffer.from([0xc3, 0x28, 0x0a]) : Buffer.from(`${line}\n`))));
+    await put('uploads/big.jsonl', body);
+    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/big.jsonl'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 62, delivered: 60, quarantined: 2, dropped: 0, backedUp: 0 });
+    const chunks = entered(result.events).filter((name) => name === 'chunk').length;
+    expect(chunks).toBe(3);
+    const quarantine = (await h.lines('sluice-backup', 'errors/')).filter((q) => q.unit.startsWith('uploads/big.jsonl:'));
+    expect(quarantine.map((q) => [q.unit, q.errorCode]).sort()).toStrictEqual([
+      ['uploads/big.jsonl:32', 'invalid-json'],
+      ['uploads/big.jsonl:33', 'invalid-utf8'],
+    ]);
+    const row = await h.ledger(result.account!.batchId);
+    expect(row).toMatchObject({ status: 'SUCCEEDED', workflow: 's3', counts: { in: 62, delivered: 60, quarantined: 2 }, source: { bucket: 'sluice-raw', key: 'uploads/big.jsonl' } });
+    expect(await h.ledger(`${result.account!.batchId}.chunk-00000`)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('gunzips a .gz object and decodes URL-encoded keys', async () => {
+    await put('uploads/with space.jsonl.gz', gzipSync(eventsJsonl(5)));
+    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/with space.jsonl.gz'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 5, delivered: 5 });
+  });
+
+  it('an empty object is accounted as nothing', async () => {
+    await put('uploads/empty.jsonl', '');
+    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/empty.jsonl'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts.in).toBe(0);
+  });
+
+  it('a missing object fails the execution after backing up the event', async () => {
+    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/nope.jsonl'));
+    expect(result.status).toBe('FAILED');
+    expect(entered(result.events)).toStrictEqual(['Split object into chunks', 'Back up whole input', 'Ingest failed']);
+    expect(result.error).toBe('NoSuchKey');
+  });
+
+  it('a record written twice (same object again) is not duplicated in the lake', async () => {
+    await put('uploads/twice.jsonl', `${JSON.stringify(businessEvent(7))}\n`);
+    const first = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/twice.jsonl'));
+    const keys = await h.keys('sluice-lake', 'processed/');
+    const second = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/twice.jsonl'));
+    expect([first.status, second.status]).toStrictEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(await h.keys('sluice-lake', 'processed/')).toStrictEqual(keys);
+  });
+});
