@@ -37,6 +37,8 @@ export const Rec = t.intersection([
   t.type({ id: t.string, unit: t.string, data: t.UnknownRecord }),
   t.partial({
     arrivedAt: t.number,
+    /** When the event happened (epoch ms), where decode already knows it (CloudWatch Logs). */
+    time: t.number,
     partition: Partition,
     /** Sinks that still have to accept this record (set once delivery has started). */
     pending: t.array(t.string),

@@ -4,9 +4,14 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 /** One line per failing path, e.g. `records.0.data: expected string, got 12`. */
 export function report(errors: t.Errors): string[] {
   return errors.map((error) => {
+    // members of intersections and unions add index keys that are not part of the data's path:
+    // a numeric key is an element only under an array or a tuple
     const path = error.context
+      .filter((entry, i) => {
+        const parent = (error.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
+        return entry.key !== '' && (!/^\d+$/.test(entry.key) || parent === 'ArrayType' || parent === 'TupleType');
+      })
       .map((entry) => entry.key)
-      .filter((key) => key !== '')
       .join('.');
     const last = error.context[error.context.length - 1];
     const expected = error.message ?? `expected ${last?.type.name ?? 'a value'}`;

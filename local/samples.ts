@@ -105,9 +105,9 @@ export function s2Batch(count = 8): PipesKinesisBatch {
 const EVENT_TYPES = ['user_action', 'transaction', 'metric', 'system_event'] as const;
 
 /** An S3/S4 business event of the four seed types. */
-export function businessEvent(i: number): Record<string, unknown> {
+export function businessEvent(i: number, spacingMs = 60_000): Record<string, unknown> {
   const event_type = EVENT_TYPES[i % 4]!;
-  const timestamp = new Date(BASE_TIME + i * 60_000).toISOString();
+  const timestamp = new Date(BASE_TIME + i * spacingMs).toISOString();
   const payloads: Record<(typeof EVENT_TYPES)[number], Record<string, unknown>> = {
     user_action: { user_id: `u-${i % 17}`, action: 'view_item', session_duration: (i * 37) % 900 },
     transaction: { transaction_id: `t-${i}`, amount: [5, 42, 420, 4200][Math.floor(i / 4) % 4]! + (i % 10), currency: 'EUR', user_id: `u-${i % 17}` },

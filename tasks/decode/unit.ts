@@ -47,7 +47,8 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
   }
   for (const event of payload.logEvents) {
     const id = recordId(`cwl/${event.id}`);
-    if (Buffer.byteLength(event.message) > limits.maxRecordBytes) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the message could be too large
+    if (event.message.length * 3 > limits.maxRecordBytes && Buffer.byteLength(event.message) > limits.maxRecordBytes) {
       out.quarantined.push(quarantine(unit, id, 'record-too-large', `log event ${event.id} is over ${limits.maxRecordBytes} bytes`));
       continue;
     }
@@ -55,6 +56,7 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
       id,
       unit: unit.unit,
       arrivedAt: unit.arrivedAt ?? event.timestamp,
+      time: event.timestamp,
       data: {
         '@id': event.id,
         '@timestamp': new Date(event.timestamp).toISOString(),

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** The deterministic id of a record: sha256 of its source coordinates, hex. */
+/** The deterministic id of a record: sha256 of its source coordinates, hex. One-shot `hash` is ~2x createHash. */
 export function recordId(coordinates: string): string {
-  return createHash('sha256').update(coordinates).digest('hex');
+  return hash('sha256', coordinates, 'hex');
 }
 
 /** A short stable digest for object names. */
 export function digest(text: string, length = 16): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return hash('sha256', text, 'hex').slice(0, length);
 }

@@ -1,0 +1,103 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { WorkflowName } from '../contracts/batch.ts';
+import { businessEvent, pipesRecord } from '../local/samples.ts';
+import type { LocalStack } from '../local/stack.ts';
+import { encodeKey, objectCreatedEnvelope } from '../local/s3-events.ts';
+
+/** Events 20 ms apart: a stream's events fall in a few hours, as in production (not one hour per minute). */
+const EVENT_SPACING_MS = 20;
+
+export interface Throughput {
+  records: number;
+  seconds: number;
+  perSecond: number;
+  peakRssMb: number;
+}
+
+/** Samples the process's resident memory while `work` runs; returns the peak in MB. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return [result, Math.round(peak / 2 ** 20)];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function check(status: string, what: string) {
+  if (status !== 'SUCCEEDED') throw new Error(`${what} ended ${status}`);
+}
+
+/** Business events in Pipes batches through the kinesis workflow, `parallel` executions at a time. */
+export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void): Promise<Throughput> {
+  const batches = Array.from({ length: Math.ceil(events / batchSize) }, (_, b) =>
+    Array.from({ length: Math.min(batchSize, events - b * batchSize) }, (_, i) => pipesRecord(JSON.stringify(businessEvent(b * batchSize + i, EVENT_SPACING_MS)), b * batchSize + i, `shardId-${String(b % parallel).padStart(12, '0')}`)),
+  );
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const [, peak] = await withPeakRss(() =>
+    Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const result = await stack.run('kinesis', pipeline, batch);
+          check(result.status, 'a kinesis execution');
+          if (result.account!.counts.delivered !== batch.length) throw new Error('records were not delivered');
+          done += batch.length;
+          tick(done);
+        }
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { records: events, seconds, perSecond: events / seconds, peakRssMb: peak };
+}
+
+/** Writes `bytes` of JSON Lines events to a file without holding them in memory; returns the line count. */
+export async function writeJsonl(file: string, bytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  let written = 0;
+  let lines = 0;
+  while (written < bytes) {
+    const block = Array.from({ length: 1000 }, (_, i) => JSON.stringify(businessEvent(lines + i, EVENT_SPACING_MS))).join('\n') + '\n';
+    lines += 1000;
+    written += block.length;
+    if (!out.write(block)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return lines;
+}
+
+/** A JSON Lines object of about `bytes` through the s3 workflow (streamed split, inline Map over chunks). */
+export async function objectThroughput(stack: LocalStack, pipeline: string, bytes: number, onLines: (lines: number) => void): Promise<Throughput & { objectMb: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
+  try {
+    const file = join(dir, 'events.jsonl');
+    const lines = await writeJsonl(file, bytes);
+    const size = (await stat(file)).size;
+    onLines(lines);
+    const trigger = stack.config.pipelines[pipeline]!.trigger!;
+    const key = `${trigger.prefix ?? ''}bench-${bytes}.jsonl`;
+    await stack.servers.s3.send(new PutObjectCommand({ Bucket: trigger.bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
+    const event = objectCreatedEnvelope({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: trigger.bucket }, object: { key: encodeKey(key), size } } });
+    const started = performance.now();
+    const [result, peak] = await withPeakRss(() => stack.run('s3' as WorkflowName, pipeline, event));
+    const seconds = (performance.now() - started) / 1000;
+    check(result.status, `the s3 execution (${result.error ?? ''} ${result.cause ?? ''})`);
+    if (result.account!.counts.in !== lines) throw new Error(`${lines} lines, ${result.account!.counts.in} accounted`);
+    return { records: lines, seconds, perSecond: lines / seconds, peakRssMb: peak, objectMb: Math.round(size / 2 ** 20) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

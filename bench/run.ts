@@ -1,0 +1,65 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { defaultConfig } from '../config/default.ts';
+import { startStack } from '../local/stack.ts';
+import { rate, runChain, runFloor } from './chain.ts';
+import { barChart, type Bar } from './chart.ts';
+import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
+import { kinesisThroughput, objectThroughput } from './e2e.ts';
+
+/**
+ * npm run bench: in-process chain against its floor per corpus, then end-to-end runs through the engine
+ * with S3 lake writes, then a 200 MB object with its peak memory. Prints one line per figure and draws
+ * dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20 npm run bench.
+ */
+const objectMb = Number(process.env.BENCH_OBJECT_MB ?? 200);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const say = (line: string) => console.log(line);
+/** Progress on one rewritten line in a terminal; in a log, a line at most every few seconds. */
+let lastStatus = 0;
+const status = (line: string) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(70)}`);
+  else if (line && Date.now() - lastStatus > 5000) {
+    lastStatus = Date.now();
+    process.stderr.write(`${line}\n`);
+  }
+};
+const endStatus = () => process.stderr.isTTY && process.stderr.write(`\r${''.padEnd(70)}\r`);
+const bars: Bar[] = [];
+
+for (const [corpus, pipeline] of [
+  [cloudWatchCorpus(100_000, 500), 's0-logs-to-opensearch'],
+  [eventsCorpus(100_000), 's4-events-processed'],
+] as const) {
+  status(`chain: ${corpus.name} …`);
+  const chain = rate(corpus, () => runChain(corpus, defaultConfig, pipeline));
+  const floor = rate(corpus, () => runFloor(corpus));
+  endStatus();
+  say(`bench: ${corpus.name} chain=${fmt(chain)} floor=${fmt(floor)} ratio=${(chain / floor).toFixed(2)}`);
+  bars.push({ label: `${corpus.name} chain/floor`, value: Number((chain / floor).toFixed(2)), target: 0.5, unit: '' });
+}
+
+const stack = await startStack(defaultConfig, { skipWaits: true });
+try {
+  const kinesis = await kinesisThroughput(stack, 's3-events-to-archive', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`));
+  endStatus();
+  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s`);
+  bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
+
+  status('e2e s3: writing a 25 MB object …');
+  const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
+  endStatus();
+  say(`bench: e2e s3 (${s3.objectMb} MB object, chunks in an inline Map, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s`);
+  bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
+
+  status(`memory: writing a ${objectMb} MB object …`);
+  const big = await objectThroughput(stack, 's4-events-processed', objectMb * 2 ** 20, (lines) => status(`memory: ${fmt(lines)} lines (${objectMb} MB) through the s3 workflow …`));
+  endStatus();
+  say(`bench: memory (${big.objectMb} MB JSONL object through the s3 workflow) peakRss=${big.peakRssMb}MB records=${fmt(big.records)} rate=${fmt(big.perSecond)}/s`);
+  bars.push({ label: `peak RSS, ${big.objectMb} MB object`, value: big.peakRssMb, target: 512, unit: 'MB', lowerIsBetter: true });
+} finally {
+  await stack.stop();
+}
+
+await mkdir('dist/bench', { recursive: true });
+await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
+say('bench: chart written to dist/bench/bench.svg');

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventsBatch, s1Request } from '../../local/samples.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+const sluice = (...args: string[]) => {
+  const run = spawnSync(process.execPath, ['bin/sluice.mjs', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const lines = run.stdout.trim().split('\n');
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, last: lines[lines.length - 1] ?? '' };
+};
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+describe('sluice CLI', () => {
+  it('asl writes one ASL file per workflow, and validate accepts them', () => {
+    const out = join(dir, 'asl');
+    expect(sluice('asl', '--out', out).code).toBe(0);
+    const files = ['kinesis', 's3', 'firehose'].map((name) => join(out, `${name}.asl.json`));
+    expect(JSON.parse(readFileSync(files[0]!, 'utf8')).StartAt).toBe('Decode records');
+    const valid = sluice('validate', ...files);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toBe('');
+  });
+
+  it('validate exits 1 with file: state: message lines for a JSONata state and a Task without Catch', () => {
+    const definition = JSON.parse(readFileSync(join(dir, 'asl', 'kinesis.asl.json'), 'utf8'));
+    definition.States['Validate records'].QueryLanguage = 'JSONata';
+    delete definition.States['Enrich records'].Catch;
+    const bad = file('bad.asl.json', definition);
+    const result = sluice('validate', bad);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toStrictEqual([
+      `${bad}: Validate records: JSONata is not supported: sluice workflows are JSONPath only`,
+      `${bad}: Enrich records: every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input`,
+    ]);
+  });
+
+  it('run kinesis ends with the JSON summary: counts, outputs, the Pipes reply', () => {
+    const result = sluice('run', 'kinesis', '--pipeline', 's3-events-to-archive', '--event', file('batch.json', eventsBatch(4)));
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.last);
+    expect(summary).toMatchObject({
+      workflow: 'kinesis',
+      status: 'SUCCEEDED',
+      counts: { in: 7, delivered: 4, quarantined: 3, dropped: 0, backedUp: 0 },
+      response: { batchItemFailures: [] },
+    });
+    expect(summary.outputs['s3-lake'][0]).toMatch(/^s3:\/\/sluice-lake\/archive\/event_type=/);
+    expect(summary.outputs.backup).toHaveLength(2);
+    expect(result.stderr).toContain('▸ Deliver to sinks');
+  });
+
+  it('run firehose answers every recordId', () => {
+    const result = sluice('run', 'firehose', '--pipeline', 's1-api-to-newrelic', '--event', file('request.json', s1Request()));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.last).response.records.map((r: { result: string }) => r.result)).toStrictEqual(['Ok', 'Ok', 'ProcessingFailed', 'Ok', 'Ok']);
+  });
+
+  it('run s3 --object puts the file in the raw bucket and runs the s3 workflow on it', () => {
+    const lines = ['{"event_type":"system_event","timestamp":"2026-11-23T09:00:00Z","payload":{"component":"api","level":"info"}}', 'not json {'];
+    const result = sluice('run', 's3', '--object', file('events.jsonl', lines.join('\n')));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.last).counts).toStrictEqual({ in: 2, delivered: 1, quarantined: 1, dropped: 0, backedUp: 0 });
+  });
+
+  it('run exits 1 with the error when the input breaks the contract, and says where the input went', () => {
+    const result = sluice('run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--event', file('wrong.json', { records: [] }));
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.last);
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'Sluice.InvalidInput', counts: null });
+    expect(summary.outputs.backup[0]).toMatch(/^s3:\/\/sluice-backup\/inputs\//);
+  });
+
+  it('fails fast, exit 2, on a bad argument, naming what is wrong', () => {
+    expect(sluice('run', 'kinesis', '--event', file('x.json', [])).stderr).toMatch(/several pipelines run the kinesis workflow; choose one with --pipeline/);
+    expect(sluice('run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--event', join(dir, 'missing.json'))).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read') });
+    expect(sluice('run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--event', file('broken.json', '{'))).toMatchObject({ code: 2, stderr: expect.stringContaining('is not JSON') });
+    expect(sluice('run', 'kafka', '--event', 'x').stderr).toContain('name a workflow: kinesis, s3 or firehose (got kafka)');
+    expect(sluice('run', 'kinesis', '--evnt', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--evnt'") });
+    expect(sluice('frobnicate').code).toBe(2);
+  });
+
+  it('rejects a configuration with an unknown field, naming its path', () => {
+    const config = file('config.json', { buckets: {}, ledgerTable: 't', limits: {}, schemas: {}, pipelines: {}, colour: 'blue' });
+    const result = sluice('run', 'kinesis', '--config', config, '--event', file('y.json', []));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('colour: unknown field');
+  });
+});

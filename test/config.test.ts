@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfig, withEndpoints } from '../config/load.ts';
+import { defaultConfig } from '../config/default.ts';
+import { ContractError } from '../contracts/decode.ts';
+
+const broken = (change: (config: any) => void) => {
+  const config = structuredClone(defaultConfig) as any;
+  change(config);
+  try {
+    checkConfig(config, 'test.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ContractError);
+    return (error as ContractError).problems;
+  }
+  throw new Error('the configuration was accepted');
+};
+
+describe('configuration', () => {
+  it('accepts the default configuration', () => {
+    expect(checkConfig(defaultConfig, 'default')).toStrictEqual(defaultConfig);
+  });
+
+  it('rejects unknown fields and wrong types with their paths', () => {
+    expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].sinks[0].gzipp = true))).toContainEqual(expect.stringContaining('gzipp: unknown field'));
+    expect(broken((c) => (c.limits.chunkBytes = -1))).toContainEqual(expect.stringMatching(/^limits\.chunkBytes: expected PositiveNumber, got -1$/));
+    expect(broken((c) => (c.pipelines.x = { workflow: 'kafka', description: 'd', sinks: [] }))).toContainEqual(expect.stringContaining('pipelines.x.workflow'));
+  });
+
+  it('rejects references that do not resolve and combinations that cannot work', () => {
+    expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].validation.fallback = 'nope'))).toStrictEqual([
+      'pipelines.s2-telemetry-to-lake.validation.fallback: no schema named "nope"',
+    ]);
+    expect(broken((c) => delete c.pipelines['s1-api-to-newrelic'].firehoseMode)).toContainEqual(expect.stringContaining('firehoseMode'));
+    expect(broken((c) => delete c.pipelines['s4-events-processed'].trigger)).toStrictEqual(['pipelines.s4-events-processed.trigger: the s3 workflow needs a trigger']);
+    expect(broken((c) => (c.limits.claimCheckBytes = 300_000))).toContainEqual(expect.stringContaining('262,144'));
+  });
+
+  it('takes the OpenSearch endpoint from the environment when the file has none', () => {
+    const config = withEndpoints(defaultConfig, { SLUICE_OPENSEARCH_ENDPOINT: 'http://search:9200' });
+    expect(config.pipelines['s0-logs-to-opensearch']!.sinks[0]).toMatchObject({ type: 'opensearch', endpoint: 'http://search:9200' });
+    expect(defaultConfig.pipelines['s0-logs-to-opensearch']!.sinks[0]).not.toHaveProperty('endpoint');
+  });
+});
