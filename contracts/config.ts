@@ -14,7 +14,14 @@ export type S3LakeSinkConfig = t.TypeOf<typeof S3LakeSinkConfig>;
 export const OpenSearchSinkConfig = strict(
   'OpenSearchSinkConfig',
   { type: t.literal('opensearch'), index: t.string },
-  { name: t.string, endpoint: t.string, maxBulkBytes: Positive, timeoutMs: Positive },
+  {
+    name: t.string,
+    endpoint: t.string,
+    /** A Secrets Manager secret whose value is the endpoint (what the CDK app sets: never a plain value). */
+    endpointSecretArn: t.string,
+    maxBulkBytes: Positive,
+    timeoutMs: Positive,
+  },
 );
 export type OpenSearchSinkConfig = t.TypeOf<typeof OpenSearchSinkConfig>;
 

@@ -55,6 +55,7 @@ async function accountObject(object: ObjectResults, execution: string | undefine
     ...(execution ? { execution } : {}),
     ...(status === 'SUCCEEDED' ? {} : { inputKey: inputBackupKey(object.batchId) }),
   });
+  ctx.metrics?.(object.pipeline, counts);
   return {
     pipeline: object.pipeline,
     workflow: 's3',
@@ -108,6 +109,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     ...(request.execution ? { execution: request.execution } : {}),
     ...(counts.quarantined + counts.backedUp > 0 ? { inputKey: inputBackupKey(batch.batchId) } : {}),
   });
+  // chunks are counted once, by their object
+  if (!('firstLine' in batch.source)) ctx.metrics?.(batch.pipeline, counts);
   const count = units?.length ?? 0;
   return {
     pipeline: batch.pipeline,

@@ -1,7 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Counts } from '../../contracts/batch.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import { publishCounts } from './metrics.ts';
 import { configFromEnv } from '../../config/load.ts';
 
 /** Everything a task reaches outside itself. Lambdas build it from the environment, the local engine from its stack. */
@@ -10,6 +12,8 @@ export interface TaskContext {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   now: () => number;
+  /** Where a batch's final counts go: CloudWatch metrics on AWS, nowhere locally. */
+  metrics?: (pipeline: string, counts: Counts) => void;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContext {
@@ -18,5 +22,6 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContex
     s3: new S3Client({}),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
+    metrics: publishCounts,
   };
 }

@@ -16,7 +16,7 @@ export function createSinks(pipeline: PipelineConfig, ctx: TaskContext): Sinks {
   for (const config of pipeline.sinks) {
     if (config.type === 's3-lake') sinks.enabled.push(s3LakeSink(config, ctx));
     else if (config.type === 'firehose-response') sinks.enabled.push(firehoseResponseSink(config));
-    else if (config.endpoint) sinks.enabled.push(openSearchSink({ ...config, endpoint: config.endpoint }));
+    else if (config.endpoint || config.endpointSecretArn) sinks.enabled.push(openSearchSink(config));
     else sinks.disabled.push({ name: sinkName(config), disabled: 'no endpoint: set SLUICE_OPENSEARCH_ENDPOINT or the sink\'s "endpoint"' });
   }
   return sinks;

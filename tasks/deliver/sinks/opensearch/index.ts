@@ -10,11 +10,21 @@ const DEFAULT_MAX_BULK_BYTES = 5_000_000;
 
 type BulkClient = { bulk(params: { body: string }): Promise<{ statusCode: number | null; body: unknown }> };
 
-async function connect(config: OpenSearchSinkConfig & { endpoint: string }): Promise<BulkClient> {
+/** The endpoint: configured, or read once per container from its Secrets Manager secret. */
+async function endpointOf(config: OpenSearchSinkConfig): Promise<string> {
+  if (config.endpoint) return config.endpoint;
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: config.endpointSecretArn }));
+  if (!secret.SecretString) throw new Error(`secret ${config.endpointSecretArn} holds no endpoint`);
+  return secret.SecretString.trim();
+}
+
+async function connect(config: OpenSearchSinkConfig): Promise<{ client: BulkClient; endpoint: string }> {
   // loaded on first use: pipelines without OpenSearch never pay for the client
-  const { Client } = await import('@opensearch-project/opensearch');
+  const [{ Client }, endpoint] = await Promise.all([import('@opensearch-project/opensearch'), endpointOf(config)]);
   // retries are the workflow's (a visible loop over failed records), not hidden in the client
-  return new Client({ node: config.endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
+  const client = new Client({ node: endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
+  return { client, endpoint };
 }
 
 function requestError(error: unknown): RecordError {
@@ -25,17 +35,25 @@ function requestError(error: unknown): RecordError {
 }
 
 /** OpenSearch `_bulk` with `create` and deterministic `_id`s; per-item outcomes. */
-export function openSearchSink(config: OpenSearchSinkConfig & { endpoint: string }): Sink {
-  let client: Promise<BulkClient> | undefined;
+export function openSearchSink(config: OpenSearchSinkConfig): Sink {
+  let connection: Promise<{ client: BulkClient; endpoint: string }> | undefined;
   return {
     name: sinkName(config),
     async deliver(records: Rec[]): Promise<SinkOutcome> {
-      client ??= connect(config);
+      connection ??= connect(config);
+      let client: BulkClient;
+      let endpoint: string;
+      try {
+        ({ client, endpoint } = await connection);
+      } catch (error) {
+        connection = undefined;
+        return { failed: failAll(records, { code: 'OpenSearch.Unreachable', message: (error as Error).message, retryable: true }), outputs: [] };
+      }
       const failed = new Map<string, RecordError>();
       for (const request of bulkRequests(records, config.index, config.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES)) {
         let response: unknown;
         try {
-          response = (await (await client).bulk({ body: request.body })).body;
+          response = (await client.bulk({ body: request.body })).body;
         } catch (error) {
           failAll(request.records, requestError(error), failed);
           continue;
@@ -51,7 +69,7 @@ export function openSearchSink(config: OpenSearchSinkConfig & { endpoint: string
           if (outcome !== 'ok') failed.set(request.records[i]!.id, outcome);
         });
       }
-      return { failed, outputs: failed.size < records.length ? [`${config.endpoint.replace(/\/+$/, '')}/${config.index}`] : [] };
+      return { failed, outputs: failed.size < records.length ? [`${endpoint.replace(/\/+$/, '')}/${config.index}`] : [] };
     },
   };
 }
