@@ -51,11 +51,11 @@ describe('firehose bridge', () => {
   it('fails over what does not fit in 6 MB as ProcessingFailed with the original data, from the end', () => {
     const request = firehoseRequest(['a', 'b', 'c', 'd']);
     const response: FirehoseTransformResponse = { records: request.records.map((r) => ({ recordId: r.recordId, result: 'Ok' as const, data: 'x'.repeat(1000) })) };
-    const { response: fitted, failedOver } = fitResponse(response, request, 2500);
+    const { response: fitted, failedOver } = fitResponse(response, request, 1500);
     expect(failedOver).toBe(3);
     expect(fitted.records.map((r) => r.result)).toStrictEqual(['Ok', 'ProcessingFailed', 'ProcessingFailed', 'ProcessingFailed']);
     expect(fitted.records[3]!.data).toBe(request.records[3]!.data);
-    expect(Buffer.byteLength(JSON.stringify(fitted))).toBeLessThanOrEqual(2500);
+    expect(Buffer.byteLength(JSON.stringify(fitted))).toBeLessThanOrEqual(1500);
     expect(fitResponse(response, request).failedOver).toBe(0);
   });
 });
