@@ -64,10 +64,55 @@ export function withEndpoints(config: SluiceConfig, env: NodeJS.ProcessEnv): Slu
   return { ...config, pipelines };
 }
 
-/** The configuration a Lambda runs with: `SLUICE_CONFIG` (JSON) or the default one. */
+/**
+ * Deployed resource names replace the configuration's: the CDK app names buckets, the table and secrets,
+ * and hands them to each function as SLUICE_BUCKET_RAW|LAKE|BACKUP|WORK, SLUICE_LEDGER_TABLE and
+ * SLUICE_OPENSEARCH_SECRET_ARN. A sink or trigger naming one of the configured buckets follows it.
+ */
+export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): SluiceConfig {
+  const deployed: Record<string, string | undefined> = {
+    raw: env.SLUICE_BUCKET_RAW,
+    lake: env.SLUICE_BUCKET_LAKE,
+    backup: env.SLUICE_BUCKET_BACKUP,
+    work: env.SLUICE_BUCKET_WORK,
+  };
+  const rename = (bucket: string) => {
+    const role = Object.entries(config.buckets).find(([, name]) => name === bucket)?.[0];
+    return (role && deployed[role]) || bucket;
+  };
+  const secret = env.SLUICE_OPENSEARCH_SECRET_ARN;
+  const pipelines = Object.fromEntries(
+    Object.entries(config.pipelines).map(([name, pipeline]) => [
+      name,
+      {
+        ...pipeline,
+        ...(pipeline.trigger ? { trigger: { ...pipeline.trigger, bucket: rename(pipeline.trigger.bucket) } } : {}),
+        sinks: pipeline.sinks.map((sink) => {
+          if (sink.type === 's3-lake' && sink.bucket) return { ...sink, bucket: rename(sink.bucket) };
+          if (sink.type === 'opensearch' && !sink.endpoint && secret) return { ...sink, endpointSecretArn: secret };
+          return sink;
+        }),
+      },
+    ]),
+  );
+  return {
+    ...config,
+    buckets: { raw: rename(config.buckets.raw), lake: rename(config.buckets.lake), backup: rename(config.buckets.backup), work: rename(config.buckets.work) },
+    ledgerTable: env.SLUICE_LEDGER_TABLE ?? config.ledgerTable,
+    pipelines,
+  };
+}
+
+/** Set by the CDK app's bundler: the configuration the deployment was synthesized from. */
+declare const __SLUICE_CONFIG__: string | undefined;
+
+/** The configuration a Lambda runs with: the bundled one (or `SLUICE_CONFIG`, or the default), with deployed names. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
-  const raw = env.SLUICE_CONFIG ? JSON.parse(env.SLUICE_CONFIG) : defaultConfig;
-  return withEndpoints(checkConfig(raw, env.SLUICE_CONFIG ? 'SLUICE_CONFIG' : 'default configuration'), env);
+  const bundled = typeof __SLUICE_CONFIG__ === 'string' ? __SLUICE_CONFIG__ : undefined;
+  const text = env.SLUICE_CONFIG ?? bundled;
+  const where = env.SLUICE_CONFIG ? 'SLUICE_CONFIG' : bundled ? 'bundled configuration' : 'default configuration';
+  const config = checkConfig(text ? JSON.parse(text) : defaultConfig, where);
+  return withEndpoints(withDeployment(config, env), env);
 }
 
 /** Reads a configuration file: JSON, or a module whose default export is the configuration. */

@@ -76,6 +76,8 @@ export const PipelineConfig = strict(
     enrichment: strict('EnrichmentConfig', {}, { s4: S4Rules }),
     /** For the s3 workflow: which ObjectCreated events start it. */
     trigger: S3Trigger,
+    /** For the firehose workflow on AWS: Firehose's processor buffering (default 1 MB, 60 s). */
+    buffering: strict('Buffering', {}, { sizeMb: Positive, intervalSeconds: Positive }),
   },
 );
 export type PipelineConfig = t.TypeOf<typeof PipelineConfig>;

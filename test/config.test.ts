@@ -41,3 +41,20 @@ describe('configuration', () => {
     expect(defaultConfig.pipelines['s0-logs-to-opensearch']!.sinks[0]).not.toHaveProperty('endpoint');
   });
 });
+
+describe('deployed names', () => {
+  it('follow the deployment: buckets, sinks and triggers naming them, the table, the OpenSearch secret', async () => {
+    const { withDeployment } = await import('../config/load.ts');
+    const config = withDeployment(defaultConfig, {
+      SLUICE_BUCKET_RAW: 'stack-raw-123',
+      SLUICE_BUCKET_LAKE: 'stack-lake-123',
+      SLUICE_LEDGER_TABLE: 'stack-ledger',
+      SLUICE_OPENSEARCH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:os',
+    });
+    expect(config.buckets).toStrictEqual({ raw: 'stack-raw-123', lake: 'stack-lake-123', backup: 'sluice-backup', work: 'sluice-work' });
+    expect(config.ledgerTable).toBe('stack-ledger');
+    expect(config.pipelines['s4-events-raw']!.sinks[0]).toMatchObject({ bucket: 'stack-raw-123' });
+    expect(config.pipelines['s4-events-processed']!.trigger!.bucket).toBe('stack-raw-123');
+    expect(config.pipelines['s0-logs-to-opensearch']!.sinks[0]).toMatchObject({ endpointSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:os' });
+  });
+});

@@ -1,0 +1,162 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, RecordMetrics } from '../../tasks/shared/metrics.ts';
+
+/** Thresholds of the alarms; the tests and the README read them from here. */
+export const THRESHOLDS = {
+  iteratorAgeMs: 60_000,
+  malformedPercent: 5,
+  deadLettersVisible: 10,
+  deliverySuccessPercent: 95,
+  dataFreshnessSeconds: 600,
+  silentMinutes: 15,
+} as const;
+
+/**
+ * The malformed-data topic (encrypted), alarms with an SNS action, and a dashboard of throughput,
+ * failures, lag and quarantine rate.
+ */
+export class Alerts extends Construct {
+  readonly topic: sns.Topic;
+  readonly dashboard: cloudwatch.Dashboard;
+  private readonly throughput: cloudwatch.IMetric[] = [];
+  private readonly failures: cloudwatch.IMetric[] = [];
+  private readonly lag: cloudwatch.IMetric[] = [];
+  private readonly quarantine: cloudwatch.IMetric[] = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'sluice: malformed data and pipeline alarms',
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: 'sluice' });
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number }) {
+    const alarm = new cloudwatch.Alarm(this, id, { metric, evaluationPeriods: 1, ...props });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    return alarm;
+  }
+
+  private record(pipeline: string, name: string) {
+    return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { Pipeline: pipeline }, statistic: 'Sum', period: Duration.minutes(5) });
+  }
+
+  /** Malformed rate, delivery success and failed executions of a pipeline. */
+  watchPipeline(pipeline: string, stateMachine: sfn.StateMachine): void {
+    // expression ids must be unique across a graph that shows every pipeline
+    const n = this.throughput.length;
+    const recordsIn = this.record(pipeline, RecordMetrics.in);
+    const quarantined = this.record(pipeline, RecordMetrics.quarantined);
+    const delivered = this.record(pipeline, RecordMetrics.delivered);
+    const backedUp = this.record(pipeline, RecordMetrics.backedUp);
+    const malformed = new cloudwatch.MathExpression({
+      expression: `100 * q${n} / i${n}`,
+      usingMetrics: { [`q${n}`]: quarantined, [`i${n}`]: recordsIn },
+      label: `${pipeline} quarantined %`,
+      period: Duration.minutes(5),
+    });
+    this.alarm(`${pipeline}Malformed`, malformed, {
+      alarmDescription: `${pipeline}: more than ${THRESHOLDS.malformedPercent}% of records quarantined`,
+      threshold: THRESHOLDS.malformedPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const success = new cloudwatch.MathExpression({
+      expression: `100 * d${n} / (d${n} + b${n})`,
+      usingMetrics: { [`d${n}`]: delivered, [`b${n}`]: backedUp },
+      label: `${pipeline} delivered %`,
+      period: Duration.minutes(5),
+    });
+    this.alarm(`${pipeline}DeliverySuccess`, success, {
+      alarmDescription: `${pipeline}: fewer than ${THRESHOLDS.deliverySuccessPercent}% of records delivered (the rest backed up)`,
+      threshold: THRESHOLDS.deliverySuccessPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm(`${pipeline}FailedExecutions`, stateMachine.metricFailed({ period: Duration.minutes(5) }), {
+      alarmDescription: `${pipeline}: executions failed (input backed up; see the ledger and sluice redrive)`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throughput.push(recordsIn);
+    this.failures.push(stateMachine.metricFailed({ period: Duration.minutes(5) }), backedUp);
+    this.quarantine.push(malformed);
+  }
+
+  /** Iterator age, silence and dead letters of a Kinesis source. */
+  watchStream(pipeline: string, stream: kinesis.Stream, deadLetters: sqs.Queue): void {
+    const age = stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: Duration.minutes(1) });
+    this.alarm(`${pipeline}IteratorAge`, age, {
+      alarmDescription: `${pipeline}: records wait more than ${THRESHOLDS.iteratorAgeMs / 1000} s in the stream`,
+      threshold: THRESHOLDS.iteratorAgeMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.alarm(`${pipeline}NoRecords`, stream.metricIncomingRecords({ statistic: 'Sum', period: Duration.minutes(THRESHOLDS.silentMinutes) }), {
+      alarmDescription: `${pipeline}: no incoming records for ${THRESHOLDS.silentMinutes} minutes`,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.watchDeadLetters(pipeline, deadLetters);
+    this.lag.push(age);
+  }
+
+  watchDeadLetters(pipeline: string, deadLetters: sqs.Queue): void {
+    this.alarm(`${pipeline}DeadLetters`, deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), {
+      alarmDescription: `${pipeline}: more than ${THRESHOLDS.deadLettersVisible} batches in the dead-letter queue`,
+      threshold: THRESHOLDS.deadLettersVisible,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+
+  /** Data freshness of a Firehose source. */
+  watchDeliveryStream(pipeline: string, deliveryStreamName: string, httpEndpoint: boolean): void {
+    const freshness = new cloudwatch.Metric({
+      namespace: 'AWS/Firehose',
+      metricName: httpEndpoint ? 'DeliveryToHttpEndpoint.DataFreshness' : 'DeliveryToS3.DataFreshness',
+      dimensionsMap: { DeliveryStreamName: deliveryStreamName },
+      statistic: 'Maximum',
+      period: Duration.minutes(5),
+    });
+    this.alarm(`${pipeline}DataFreshness`, freshness, {
+      alarmDescription: `${pipeline}: Firehose data older than ${THRESHOLDS.dataFreshnessSeconds} s`,
+      threshold: THRESHOLDS.dataFreshnessSeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.lag.push(freshness);
+  }
+
+  /** Errors and throttles of a Lambda. */
+  watchFunction(name: string, fn: lambda.IFunction): void {
+    for (const [kind, metric] of [['Errors', fn.metricErrors({ period: Duration.minutes(5) })], ['Throttles', fn.metricThrottles({ period: Duration.minutes(5) })]] as const) {
+      this.alarm(`${name}${kind}`, metric, {
+        alarmDescription: `sluice ${name}: Lambda ${kind.toLowerCase()}`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+
+  /** Lays out the dashboard once everything is watched. */
+  drawDashboard(): void {
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Throughput (records in)', left: this.throughput, width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Failures (failed executions, records backed up)', left: this.failures, width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Lag (iterator age ms, data freshness s)', left: this.lag, width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Quarantine rate (%)', left: this.quarantine, width: 12 }),
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WorkflowName } from '../../contracts/batch.ts';
+import { renderAsl, workflows } from '../../workflows/index.ts';
+import { functionArnKey, PIPELINE_KEY, TASKS } from '../../workflows/resources.ts';
+import type { TaskFunctions } from './task-functions.ts';
+
+export interface PipelineWorkflowProps {
+  pipeline: string;
+  workflow: WorkflowName;
+  functions: TaskFunctions;
+}
+
+/**
+ * One Express state machine per pipeline, from exactly the ASL `sluice asl` renders: the definition is
+ * the generated text, with the task ARNs and the pipeline name as definitionSubstitutions. Logging ALL
+ * with execution data, so every execution is visible in the console; X-Ray on.
+ */
+export class PipelineWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: PipelineWorkflowProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Executions', {
+      logGroupName: `/aws/vendedlogs/states/sluice-${props.pipeline}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const substitutions: Record<string, string> = { [PIPELINE_KEY]: props.pipeline };
+    for (const task of TASKS) substitutions[functionArnKey(task)] = props.functions.byTask[task].functionArn;
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `sluice-${props.pipeline}`,
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromString(renderAsl(workflows[props.workflow])),
+      definitionSubstitutions: substitutions,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // the state machine may invoke its task functions and nothing else
+    for (const task of TASKS) props.functions.byTask[task].grantInvoke(this.stateMachine);
+  }
+}

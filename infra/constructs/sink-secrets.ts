@@ -1,0 +1,18 @@
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** Sink credentials as Secrets Manager secrets: their values are set after deploy, never in the template. */
+export class SinkSecrets extends Construct {
+  readonly openSearchEndpoint: secretsmanager.Secret;
+  readonly newRelicKey: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.openSearchEndpoint = new secretsmanager.Secret(this, 'OpenSearchEndpoint', {
+      description: 'sluice: the OpenSearch endpoint (https://host) the deliver task writes to',
+    });
+    this.newRelicKey = new secretsmanager.Secret(this, 'NewRelicLicenseKey', {
+      description: 'sluice: the New Relic license key Firehose sends logs with',
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { SluiceConfig } from '../../contracts/config.ts';
+import { TASKS, type TaskName } from '../../workflows/resources.ts';
+import { grantObjects } from '../grants.ts';
+import type { Ledger } from './ledger.ts';
+import type { SinkSecrets } from './sink-secrets.ts';
+import type { Storage } from './storage.ts';
+import { TaskFunction } from './task-function.ts';
+
+export interface TaskFunctionsProps {
+  config: SluiceConfig;
+  storage: Storage;
+  ledger: Ledger;
+  secrets: SinkSecrets;
+}
+
+const DESCRIPTIONS: Record<TaskName, string> = {
+  decode: 'sluice decode: base64, gunzip, CloudWatch Logs fan-out, JSON; S3 objects cut into chunks',
+  validate: 'sluice validate: JSON Schema per event type, quarantine with every error',
+  enrich: 'sluice enrich: record id, timestamps, partitions, business rules',
+  deliver: 'sluice deliver: S3 lake and OpenSearch by record id, per-record outcomes',
+  backup: 'sluice backup: failed and quarantined records and the input, for redrive',
+  account: 'sluice account: in = delivered + quarantined + dropped + backedUp, ledger row, reply',
+};
+
+/** The six task Lambdas, each allowed exactly what its step does. */
+export class TaskFunctions extends Construct {
+  readonly byTask = {} as Record<TaskName, NodejsFunction>;
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
+    super(scope, id);
+    const { storage, ledger, secrets } = props;
+    this.environment = {
+      SLUICE_BUCKET_RAW: storage.raw.bucketName,
+      SLUICE_BUCKET_LAKE: storage.lake.bucketName,
+      SLUICE_BUCKET_BACKUP: storage.backup.bucketName,
+      SLUICE_BUCKET_WORK: storage.work.bucketName,
+      SLUICE_LEDGER_TABLE: ledger.table.tableName,
+      SLUICE_OPENSEARCH_SECRET_ARN: secrets.openSearchEndpoint.secretArn,
+    };
+    for (const task of TASKS) {
+      const made = new TaskFunction(this, task[0]!.toUpperCase() + task.slice(1), {
+        entry: `tasks/${task}/handler.ts`,
+        config: props.config,
+        environment: this.environment,
+        description: DESCRIPTIONS[task],
+      });
+      this.byTask[task] = made.function;
+    }
+    const { decode, validate, enrich, deliver, backup, account } = this.byTask;
+    for (const fn of [decode, validate, enrich, deliver, account]) grantObjects(storage.work, fn, ['s3:GetObject', 's3:PutObject']);
+    grantObjects(storage.work, backup, ['s3:GetObject']);
+    grantObjects(storage.raw, decode, ['s3:GetObject']);
+    grantObjects(storage.lake, deliver, ['s3:PutObject']);
+    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, deliver, ['s3:PutObject']);
+    secrets.openSearchEndpoint.grantRead(deliver);
+    grantObjects(storage.backup, backup, ['s3:PutObject']);
+    for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:PutItem');
+    // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
+  }
+
+  private sinksWriteRaw(config: SluiceConfig): boolean {
+    return Object.values(config.pipelines).some((p) => p.sinks.some((s) => s.type === 's3-lake' && s.bucket === config.buckets.raw));
+  }
+}

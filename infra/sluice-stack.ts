@@ -1,0 +1,86 @@
+import { Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import type { SluiceConfig } from '../contracts/config.ts';
+import { TASKS } from '../workflows/resources.ts';
+import { Alerts } from './constructs/alerts.ts';
+import { FirehoseSource } from './constructs/firehose-source.ts';
+import { IngestApi } from './constructs/ingest-api.ts';
+import { KinesisSource } from './constructs/kinesis-source.ts';
+import { Ledger } from './constructs/ledger.ts';
+import { PipelineWorkflow } from './constructs/pipeline-workflow.ts';
+import { S3Source } from './constructs/s3-source.ts';
+import { SinkSecrets } from './constructs/sink-secrets.ts';
+import { Storage } from './constructs/storage.ts';
+import { TaskFunctions } from './constructs/task-functions.ts';
+import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppressions.ts';
+
+export interface SluiceStackProps extends StackProps {
+  config: SluiceConfig;
+  /** Days before backed-up failures expire (default 30). */
+  backupExpiryDays?: number;
+}
+
+const pascal = (name: string) => name.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+/** sluice on AWS: the same workflows the local engine runs, their sources, storage, ledger and alarms. */
+export class SluiceStack extends Stack {
+  readonly workflows: Record<string, PipelineWorkflow> = {};
+  readonly functions: TaskFunctions;
+  readonly acceptedFindings: AcceptedFinding[];
+
+  constructor(scope: Construct, id: string, props: SluiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const storage = new Storage(this, 'Storage', { backupExpiryDays: props.backupExpiryDays ?? 30 });
+    const ledger = new Ledger(this, 'Ledger');
+    const secrets = new SinkSecrets(this, 'Secrets');
+    this.functions = new TaskFunctions(this, 'Tasks', { config, storage, ledger, secrets });
+    const alerts = new Alerts(this, 'Alerts');
+    let api: IngestApi | undefined;
+    const bridges: NodejsFunction[] = [];
+    const ingest = () => (api ??= new IngestApi(this, 'Ingest'));
+
+    for (const [name, pipeline] of Object.entries(config.pipelines)) {
+      const id = pascal(name);
+      const workflow = new PipelineWorkflow(this, `${id}Workflow`, { pipeline: name, workflow: pipeline.workflow, functions: this.functions });
+      this.workflows[name] = workflow;
+      alerts.watchPipeline(name, workflow.stateMachine);
+      if (pipeline.workflow === 'kinesis') {
+        const source = new KinesisSource(this, `${id}Kinesis`, { pipeline: name, stateMachine: workflow.stateMachine });
+        ingest().addKinesisRoute(name, source.stream);
+        alerts.watchStream(name, source.stream, source.deadLetters);
+      } else if (pipeline.workflow === 's3') {
+        const trigger = pipeline.trigger!;
+        if (trigger.bucket !== config.buckets.raw) throw new Error(`pipelines.${name}.trigger.bucket: only the raw bucket (${config.buckets.raw}) starts workflows on AWS`);
+        const source = new S3Source(this, `${id}S3`, { pipeline: name, bucket: storage.raw, trigger, stateMachine: workflow.stateMachine });
+        alerts.watchDeadLetters(name, source.deadLetters);
+      } else {
+        const source = new FirehoseSource(this, `${id}Firehose`, {
+          pipeline: name,
+          mode: pipeline.firehoseMode ?? 'metadata',
+          config,
+          environment: this.functions.environment,
+          stateMachine: workflow.stateMachine,
+          work: storage.work,
+          backup: storage.backup,
+          newRelicKey: secrets.newRelicKey,
+          bufferSize: Size.mebibytes(pipeline.buffering?.sizeMb ?? 1),
+          bufferInterval: Duration.seconds(pipeline.buffering?.intervalSeconds ?? 60),
+        });
+        ingest().addFirehoseRoute(name, { arn: source.deliveryStream.attrArn, name: source.deliveryStream.ref });
+        alerts.watchDeliveryStream(name, source.deliveryStream.ref, pipeline.firehoseMode === 'transform');
+        alerts.watchFunction(`${id}Bridge`, source.bridge.function);
+        bridges.push(source.bridge.function);
+      }
+    }
+    for (const task of TASKS) alerts.watchFunction(pascal(task), this.functions.byTask[task]);
+    alerts.drawDashboard();
+    this.acceptedFindings = acceptedFindings(this, {
+      buckets: [storage.raw, storage.lake, storage.backup, storage.work],
+      functions: [...Object.values(this.functions.byTask), ...bridges],
+      table: ledger.table,
+    });
+    acknowledge(this, this.acceptedFindings);
+  }
+}
