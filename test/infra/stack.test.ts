@@ -1,0 +1,227 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../config/default.ts';
+import { PIPE_SETTINGS } from '../../infra/constructs/kinesis-source.ts';
+import { renderAsl, workflows } from '../../workflows/index.ts';
+import { functionArnKey, PLACEHOLDERS, TASKS } from '../../workflows/resources.ts';
+import { synth, type Synthesized } from './synth.ts';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth();
+}, 120_000);
+
+/** Every IAM statement of the template, with the policy it belongs to. */
+function statements(json: Record<string, any>): { where: string; statement: any }[] {
+  const found: { where: string; statement: any }[] = [];
+  for (const [id, resource] of Object.entries(json.Resources as Record<string, any>)) {
+    const documents =
+      resource.Type === 'AWS::IAM::Policy'
+        ? [resource.Properties.PolicyDocument]
+        : resource.Type === 'AWS::IAM::Role'
+          ? (resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)
+          : [];
+    for (const document of documents) for (const statement of document.Statement) found.push({ where: id, statement });
+  }
+  return found;
+}
+/** What differs between the deployed state machines and what they must be; empty when all is well. */
+function workflowProblems(synthesized: Synthesized): string[] {
+  const problems: string[] = [];
+  const functionIds = Object.fromEntries(TASKS.map((task) => [task, synthesized.stack.getLogicalId(synthesized.stack.functions.byTask[task].node.defaultChild as never)]));
+  for (const [name, pipeline] of Object.entries(defaultConfig.pipelines)) {
+    const found = synthesized.resources('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === `sluice-${name}`);
+    if (!found) {
+      problems.push(`${name}: no state machine`);
+      continue;
+    }
+    const { Properties: p } = found[1];
+    if (p.StateMachineType !== 'EXPRESS') problems.push(`${name}: type ${p.StateMachineType}`);
+    if (p.LoggingConfiguration?.Level !== 'ALL' || p.LoggingConfiguration?.IncludeExecutionData !== true) problems.push(`${name}: logging is not ALL with execution data`);
+    if (p.TracingConfiguration?.Enabled !== true) problems.push(`${name}: tracing off`);
+    if (p.DefinitionString !== renderAsl(workflows[pipeline.workflow])) problems.push(`${name}: the definition differs from what sluice asl renders`);
+    const substitutions = p.DefinitionSubstitutions ?? {};
+    if (JSON.stringify(Object.keys(substitutions).sort()) !== JSON.stringify([...PLACEHOLDERS].sort())) problems.push(`${name}: substitutions ${Object.keys(substitutions).join(', ')}`);
+    if (substitutions.PipelineName !== name) problems.push(`${name}: PipelineName is ${substitutions.PipelineName}`);
+    for (const task of TASKS) {
+      if (JSON.stringify(substitutions[functionArnKey(task)]) !== JSON.stringify({ 'Fn::GetAtt': [functionIds[task], 'Arn'] })) problems.push(`${name}: ${task} is not its task function`);
+    }
+  }
+  return problems;
+}
+
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : [value]);
+const wildcardActions = (json: Record<string, any>) =>
+  statements(json).flatMap(({ where, statement }) => list(statement.Action).filter((a: string) => a.includes('*')).map((a: string) => `${where}: ${a}`));
+
+describe('the CDK app', () => {
+  it('deploys, per pipeline, an EXPRESS state machine with logging ALL and exactly the ASL sluice asl renders', () => {
+    expect(s.resources('AWS::StepFunctions::StateMachine')).toHaveLength(Object.keys(defaultConfig.pipelines).length);
+    expect(workflowProblems(s)).toStrictEqual([]);
+  });
+
+  it('lets a state machine invoke its task functions and nothing else', () => {
+    const functionIds = new Set(TASKS.map((task) => s.stack.getLogicalId(s.stack.functions.byTask[task].node.defaultChild as never)));
+    const roleIds = s.resources('AWS::StepFunctions::StateMachine').map(([, m]) => m.Properties.RoleArn['Fn::GetAtt'][0]);
+    for (const { where, statement } of statements(s.json)) {
+      const policy = s.json.Resources[where];
+      if (!policy.Properties.Roles?.some((r: any) => roleIds.includes(r.Ref))) continue;
+      for (const action of list(statement.Action)) {
+        if (!action.startsWith('lambda:')) continue;
+        expect(action).toBe('lambda:InvokeFunction');
+        for (const resource of list(statement.Resource)) {
+          const target = resource['Fn::GetAtt']?.[0] ?? resource['Fn::Join']?.[1]?.[0]?.['Fn::GetAtt']?.[0];
+          expect(functionIds.has(target)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('uses no wildcard IAM action anywhere', () => {
+    expect(wildcardActions(s.json)).toStrictEqual([]);
+  });
+
+  it('keeps each task to its own buckets and table', () => {
+    const bucketId = (b: 'raw' | 'lake' | 'backup' | 'work') => s.stack.getLogicalId((s.stack.node.findChild('Storage').node.findChild(b[0]!.toUpperCase() + b.slice(1)) as any).node.defaultChild);
+    const reaches = (task: string) => {
+      const role = s.stack.getLogicalId((s.stack.functions.byTask[task as (typeof TASKS)[number]].role as iam.Role).node.defaultChild as never);
+      const text = JSON.stringify(statements(s.json).filter(({ where }) => s.json.Resources[where].Properties.Roles?.some((r: any) => r.Ref === role)));
+      return (['raw', 'lake', 'backup', 'work'] as const).filter((b) => text.includes(bucketId(b)));
+    };
+    expect(reaches('validate')).toStrictEqual(['work']);
+    expect(reaches('enrich')).toStrictEqual(['work']);
+    expect(reaches('decode')).toStrictEqual(['raw', 'work']);
+    expect(reaches('deliver')).toStrictEqual(['raw', 'lake', 'work']);
+    expect(reaches('backup')).toStrictEqual(['backup', 'work']);
+    expect(reaches('account')).toStrictEqual(['work']);
+  });
+
+  it('runs every task on the newest Node.js runtime, arm64, bundled by esbuild', () => {
+    const functions = s.resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Description?.startsWith('sluice'));
+    expect(functions.length).toBe(TASKS.length + 2);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(JSON.stringify(fn.Properties.Environment)).not.toMatch(/"SLUICE_CONFIG"/);
+    }
+  });
+
+  it('connects each Kinesis stream to its workflow through a Pipe: REQUEST_RESPONSE, batch 100, 5 s, bounded, with a DLQ', () => {
+    const pipes = s.resources('AWS::Pipes::Pipe');
+    expect(pipes).toHaveLength(3);
+    for (const [, pipe] of pipes) {
+      const kinesis = pipe.Properties.SourceParameters.KinesisStreamParameters;
+      expect(kinesis).toMatchObject({
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
+        MaximumRetryAttempts: PIPE_SETTINGS.maximumRetryAttempts,
+        OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+        DeadLetterConfig: { Arn: expect.anything() },
+      });
+      expect(kinesis.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+      expect(kinesis.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+      expect(pipe.Properties.TargetParameters.StepFunctionStateMachineParameters.InvocationType).toBe('REQUEST_RESPONSE');
+    }
+    for (const [, stream] of s.resources('AWS::Kinesis::Stream')) {
+      expect(stream.Properties).toMatchObject({ RetentionPeriodHours: 24, StreamEncryption: { EncryptionType: 'KMS' } });
+    }
+    for (const [, queue] of s.resources('AWS::SQS::Queue')) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('starts the s3 workflow from Object Created events of the raw bucket under the trigger prefix and suffix', () => {
+    const rules = s.resources('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties.EventPattern).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ wildcard: 'events/*.jsonl' }] } },
+    });
+    expect(rule.Properties.Targets[0]).toMatchObject({ DeadLetterConfig: expect.anything(), RetryPolicy: expect.anything() });
+  });
+
+  it('transforms Firehose records through the bridge with 1 MB / 60 s buffering and keeps failures under processing-failed/', () => {
+    const streams = s.resources('AWS::KinesisFirehose::DeliveryStream');
+    expect(streams).toHaveLength(2);
+    for (const [, stream] of streams) {
+      const destination = stream.Properties.HttpEndpointDestinationConfiguration ?? stream.Properties.ExtendedS3DestinationConfiguration;
+      const parameters = Object.fromEntries(destination.ProcessingConfiguration.Processors[0].Parameters.map((p: any) => [p.ParameterName, p.ParameterValue]));
+      expect(parameters).toMatchObject({ BufferSizeInMBs: '1', BufferIntervalInSeconds: '60' });
+      expect(JSON.stringify(parameters.LambdaArn)).toContain('Bridge');
+      const errorPrefix = destination.ErrorOutputPrefix ?? destination.S3Configuration.ErrorOutputPrefix;
+      expect(errorPrefix).toMatch(/^processing-failed\//);
+      expect(stream.Properties.DeliveryStreamEncryptionConfigurationInput).toStrictEqual({ KeyType: 'AWS_OWNED_CMK' });
+    }
+    const http = streams.find(([, st]) => st.Properties.HttpEndpointDestinationConfiguration)![1].Properties.HttpEndpointDestinationConfiguration;
+    expect(http).toMatchObject({ S3BackupMode: 'FailedDataOnly', SecretsManagerConfiguration: { Enabled: true } });
+  });
+
+  it('answers 202 on the ingest routes, IAM-authorized, after putting the body on the stream', () => {
+    const methods = s.resources('AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(5);
+    for (const [, method] of methods) {
+      expect(method.Properties).toMatchObject({ HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
+      expect(method.Properties.Integration.IntegrationResponses[0].StatusCode).toBe('202');
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/:(kinesis|firehose):action\/PutRecord/);
+    }
+  });
+
+  it('hardens storage: encryption, versioning, SSL only, no public access, access logs, lifecycle', () => {
+    const buckets = s.resources('AWS::S3::Bucket');
+    expect(buckets).toHaveLength(5);
+    for (const [, bucket] of buckets) {
+      expect(bucket.Properties).toMatchObject({
+        BucketEncryption: expect.anything(),
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+    }
+    const policies = s.resources('AWS::S3::BucketPolicy').map(([, p]) => JSON.stringify(p.Properties.PolicyDocument));
+    expect(policies.filter((p) => p.includes('aws:SecureTransport'))).toHaveLength(5);
+    const rules = JSON.stringify(buckets.map(([, b]) => b.Properties.LifecycleConfiguration));
+    expect(rules).toContain('"StorageClass":"GLACIER","TransitionInDays":90');
+    expect(rules).toContain('"ExpirationInDays":1');
+    const [, table] = s.resources('AWS::DynamoDB::GlobalTable')[0]!;
+    expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toStrictEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.GlobalSecondaryIndexes[0].IndexName).toBe('byShard');
+  });
+
+  it('raises the alarms the runbook names, each with an SNS action, on an encrypted topic', () => {
+    const alarms = s.resources('AWS::CloudWatch::Alarm');
+    const names = alarms.map(([, a]) => a.Properties.AlarmDescription as string).join('\n');
+    for (const phrase of ['records wait more than 60 s', 'more than 5% of records quarantined', 'dead-letter queue', 'fewer than 95% of records delivered', 'Firehose data older than 600 s', 'no incoming records for 15 minutes', 'executions failed', 'Lambda errors', 'Lambda throttles']) {
+      expect(names).toContain(phrase);
+    }
+    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    const [, topic] = s.resources('AWS::SNS::Topic')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    expect(s.resources('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('gives every accepted cdk-nag finding a reason', () => {
+    expect(s.stack.acceptedFindings.length).toBeGreaterThan(5);
+    for (const finding of s.stack.acceptedFindings) expect(finding.reason.length).toBeGreaterThan(30);
+  });
+});
+
+describe('the checks can fail', () => {
+  it('a wildcard grant fails synthesis (cdk-nag) and the wildcard check', () => {
+    const wildcard = (stack: import('../../infra/sluice-stack.ts').SluiceStack) =>
+      stack.functions.byTask.enrich.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['arn:aws:s3:::elsewhere/*'] }));
+    expect(() => synth(defaultConfig, wildcard)).toThrow(/AwsSolutions-IAM5/);
+    expect(wildcardActions(synth(defaultConfig, wildcard, false).json)).toStrictEqual([expect.stringMatching(/: s3:Get\*$/)]);
+  }, 120_000);
+
+  it('a drifted definition or a STANDARD type is caught', () => {
+    const drifted = synth(defaultConfig, (stack) => {
+      const machine = stack.workflows['s2-telemetry-to-lake']!.stateMachine.node.defaultChild as CfnStateMachine;
+      machine.addPropertyOverride('DefinitionString', renderAsl(workflows.kinesis).replace('"MaxAttempts": 3', '"MaxAttempts": 30'));
+      machine.addPropertyOverride('StateMachineType', 'STANDARD');
+    }, false);
+    expect(workflowProblems(drifted)).toStrictEqual([
+      's2-telemetry-to-lake: type STANDARD',
+      's2-telemetry-to-lake: the definition differs from what sluice asl renders',
+    ]);
+  }, 120_000);
+});

@@ -1,0 +1,32 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../config/default.ts';
+import type { SluiceConfig } from '../../contracts/config.ts';
+import { buildApp } from '../../infra/build-app.ts';
+import type { SluiceStack } from '../../infra/sluice-stack.ts';
+
+export interface Synthesized {
+  stack: SluiceStack;
+  template: Template;
+  json: Record<string, any>;
+  outdir: string;
+  resources: (type: string) => [string, any][];
+}
+
+/** Synthesizes the app (bundling every Lambda with esbuild, running cdk-nag) into a temporary folder. */
+export function synth(config: SluiceConfig = defaultConfig, change?: (stack: SluiceStack) => void, nag = true): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'sluice-cdk-'));
+  const { stack } = buildApp(config, { outdir, nag });
+  change?.(stack);
+  const template = Template.fromStack(stack);
+  const json = template.toJSON() as Record<string, any>;
+  return {
+    stack,
+    template,
+    json,
+    outdir,
+    resources: (type) => Object.entries(json.Resources as Record<string, any>).filter(([, r]) => r.Type === type),
+  };
+}
