@@ -19,11 +19,18 @@ async function endpointOf(config: OpenSearchSinkConfig): Promise<string> {
   return secret.SecretString.trim();
 }
 
+/** Amazon OpenSearch Service (es) and Serverless (aoss) endpoints take SigV4-signed requests. */
+const awsService = (endpoint: string) => /\.(es|aoss)\.amazonaws\.com/.exec(endpoint)?.[1] as 'es' | 'aoss' | undefined;
+
 async function connect(config: OpenSearchSinkConfig): Promise<{ client: BulkClient; endpoint: string }> {
   // loaded on first use: pipelines without OpenSearch never pay for the client
   const [{ Client }, endpoint] = await Promise.all([import('@opensearch-project/opensearch'), endpointOf(config)]);
+  const service = awsService(endpoint);
+  const signer = service
+    ? (await import('@opensearch-project/opensearch/aws-v3')).AwsSigv4Signer({ region: process.env.AWS_REGION ?? 'us-east-1', service })
+    : {};
   // retries are the workflow's (a visible loop over failed records), not hidden in the client
-  const client = new Client({ node: endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
+  const client = new Client({ ...signer, node: endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
   return { client, endpoint };
 }
 
