@@ -1,4 +1,5 @@
 import { aslCommand } from './commands/asl.ts';
+import { costCommand } from './commands/cost.ts';
 import { demoCommand } from './commands/demo.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -12,6 +13,8 @@ const USAGE = `usage: sluice <command> [options]
   run s3 --object FILE [--pipeline NAME]
                                    run one execution on the embedded stack; the last line is a JSON summary
   demo                             a sample of each of the five seed systems through its workflow (npm start)
+  cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
+                                   the AWS cost of a million records per pipeline, with the prices it assumes
   help                             this text
 
   OpenSearch: set SLUICE_OPENSEARCH_ENDPOINT=http://host:9200 to deliver to an OpenSearch sink.`;
@@ -21,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   run: runCommand,
   demo: demoCommand,
+  cost: costCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -49,7 +49,7 @@ describe('Lambda bundles', () => {
   });
 
   it('bundles the configuration the app was synthesized from, not the environment', () => {
-    const [{ file }] = bundles();
+    const file = bundles()[0]!.file;
     const text = execFileSync(process.execPath, ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], { encoding: 'utf8' });
     expect(text).toContain('s4-events-processed');
   });
