@@ -2,7 +2,7 @@ import type { SourceInfo } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
-import { digest } from '../shared/ids.ts';
+import { batchIdOf, digest } from '../shared/ids.ts';
 import { toText } from './bytes.ts';
 import { forEachLine, isBlank } from './lines.ts';
 import type { Unit } from './unit.ts';
@@ -22,7 +22,7 @@ export function kinesisUnits(input: unknown): Units {
   const shard = first?.eventID.split(':')[0] ?? 'none';
   const stream = lastSegment(first?.eventSourceARN, 'stream');
   return {
-    batchId: `kinesis.${stream}.${shard}.${digest(records.map((r) => r.eventID).join(','))}`,
+    batchId: batchIdOf('kinesis', stream, shard, digest(records.map((r) => r.eventID).join(','))),
     source: { stream, shard },
     units: records.map((record) => ({
       unit: record.eventID,
@@ -39,7 +39,7 @@ export function firehoseUnits(input: unknown): Units {
   const request = decodeOrThrow(FirehoseTransformRequest, input, 'Firehose transformation request');
   const stream = lastSegment(request.deliveryStreamArn, 'delivery-stream');
   return {
-    batchId: `firehose.${stream}.${request.invocationId}`,
+    batchId: batchIdOf('firehose', stream, request.invocationId),
     source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}) },
     units: request.records.map((record) => ({
       unit: record.recordId,

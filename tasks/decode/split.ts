@@ -6,7 +6,7 @@ import { decodeOrThrow } from '../../contracts/decode.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
 import type { DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
 import type { TaskContext } from '../shared/context.ts';
-import { digest } from '../shared/ids.ts';
+import { batchIdOf, digest } from '../shared/ids.ts';
 import { asTransient, putObject } from '../shared/s3-objects.ts';
 import { countLines, countNewlines } from './lines.ts';
 
@@ -22,7 +22,7 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
   const bucket = event.detail.bucket.name;
   const key = objectKey(event.detail.object.key);
   const versionId = event.detail.object['version-id'];
-  return { batchId: `s3.${bucket}.${digest(`${key}@${versionId ?? 'null'}`)}`, bucket, key, ...(versionId ? { versionId } : {}) };
+  return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}) };
 }
 
 export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult> {

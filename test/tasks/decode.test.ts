@@ -134,3 +134,11 @@ describe('decode', () => {
     expect(out.quarantined.map((q) => [q.unit, q.reason])).toStrictEqual([['k.jsonl:104', 'invalid-utf8']]);
   });
 });
+
+describe('batch ids', () => {
+  it('cannot be steered by the input into other key prefixes', () => {
+    const hostile = { ...pipesRecord('{}', 1), eventID: '../../../etc/passwd:1', eventSourceARN: 'arn:aws:kinesis:x:1:stream/a/../b' };
+    const { batchId } = kinesisUnits([hostile]);
+    expect(batchId).toMatch(/^kinesis\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[0-9a-f]{16}$/);
+  });
+});
