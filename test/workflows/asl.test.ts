@@ -3,6 +3,7 @@ import { graph, GraphError } from '../../workflows/asl/graph.ts';
 import { pass } from '../../workflows/asl/states.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { lint } from '../../workflows/lint.ts';
+import { renderSvg } from '../../workflows/render-svg.ts';
 
 const mutate = (name: keyof typeof workflows, change: (definition: any) => void): string => {
   const definition = JSON.parse(renderAsl(workflows[name]));
@@ -12,8 +13,9 @@ const mutate = (name: keyof typeof workflows, change: (definition: any) => void)
 
 describe('rendered workflows', () => {
   for (const name of Object.keys(workflows) as (keyof typeof workflows)[]) {
-    it(`${name}: the whole ASL is what was reviewed`, async () => {
-      await expect(renderAsl(workflows[name])).toMatchFileSnapshot(`./expected/${name}.asl.json`);
+    it(`${name}: the whole ASL, and its picture, are what was reviewed (docs/workflows)`, async () => {
+      await expect(renderAsl(workflows[name])).toMatchFileSnapshot(`../../docs/workflows/${name}.asl.json`);
+      await expect(renderSvg(workflows[name], `sluice ${name} workflow`)).toMatchFileSnapshot(`../../docs/workflows/${name}.svg`);
     });
 
     it(`${name}: passes asl-validator and sluice's rules`, () => {
