@@ -1,6 +1,7 @@
 import { aslCommand } from './commands/asl.ts';
 import { costCommand } from './commands/cost.ts';
 import { demoCommand } from './commands/demo.ts';
+import { redriveCommand } from './commands/redrive.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError } from './errors.ts';
@@ -9,9 +10,11 @@ const USAGE = `usage: sluice <command> [options]
 
   asl [--out DIR]                  write <workflow>.asl.json for each workflow (default dist/asl)
   validate [FILE...]               check ASL files (default: every workflow) with asl-validator and sluice's rules
-  run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait]
+  run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait] [--data-dir DIR]
   run s3 --object FILE [--pipeline NAME]
                                    run one execution on the embedded stack; the last line is a JSON summary
+  redrive --data-dir DIR [--pipeline NAME] [--batch ID] [--dry-run]
+                                   new executions for the batches the ledger marks FAILED or BACKED_UP
   demo                             a sample of each of the five seed systems through its workflow (npm start)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   demo: demoCommand,
   cost: costCommand,
+  redrive: redriveCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,9 @@ export function bucketsOf(config: SluiceConfig): string[] {
  * bodies are stored with aws-chunked framing.
  */
 export async function startServers(config: SluiceConfig, dataDir?: string): Promise<Servers> {
-  const directory = dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-s3-')));
+  // with a data folder, objects and ledger rows outlive the process (for sluice redrive); else all is temporary
+  const directory = dataDir ? join(dataDir, 's3') : await mkdtemp(join(tmpdir(), 'sluice-s3-'));
+  if (dataDir) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   const s3rver = new S3rver({
     address: '127.0.0.1',
     port: 0,
@@ -48,7 +50,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
   const s3Address = (await s3rver.run()) as AddressInfo;
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
 
-  const dynamoServer: Server = dynalite({ createTableMs: 0 });
+  const dynamoServer: Server = dynalite({ createTableMs: 0, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
   await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
   const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
@@ -61,14 +63,19 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: config.ledgerTable,
-      AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await dynamo
+    .send(
+      new CreateTableCommand({
+        TableName: config.ledgerTable,
+        AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    .catch((error: Error) => {
+      // a kept data folder already has the table
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
 
   return {
     s3Endpoint,

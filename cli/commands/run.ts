@@ -61,6 +61,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     pipeline: { type: 'string' },
     config: { type: 'string' },
     wait: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
   });
   const [workflow, extra] = positionals;
   if (!workflow || !WorkflowName.is(workflow)) throw new CliError(`run: name a workflow: kinesis, s3 or firehose (got ${workflow ?? 'nothing'})`);
@@ -74,7 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
 
   process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, aws-local-stepfunctions)\n');
-  const stack = await startStack(config, { skipWaits: !values.wait });
+  const stack = await startStack(config, { skipWaits: !values.wait, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
   try {
     let input = event;
     if (object && values.object) {

@@ -20,8 +20,11 @@ export interface LedgerRow {
   error?: { Error?: string; Cause?: string };
 }
 
+/** A chunk's batch belongs to its object: the object's event is what a redrive starts from. */
+export const inputBatchId = (batchId: string): string => batchId.replace(/\.chunk-\d+$/, '');
+
 /** Where a batch's execution input is copied when anything of it failed: what a redrive starts from. */
-export const inputBackupKey = (batchId: string): string => `inputs/${batchId}.json`;
+export const inputBackupKey = (batchId: string): string => `inputs/${inputBatchId(batchId)}.json`;
 
 export async function writeLedgerRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
   try {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +91,43 @@ describe('sluice CLI', () => {
     const result = sluice('run', 'kinesis', '--config', config, '--event', file('y.json', []));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('colour: unknown field');
+  });
+});
+
+describe('sluice redrive', () => {
+  it('finds what a previous run kept in --data-dir and re-runs it', async () => {
+    const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
+    const { s0Request } = await import('../../local/samples.ts');
+    const os = await new OpenSearchDouble().start();
+    const data = join(dir, 'data');
+    const env = { ...process.env, SLUICE_OPENSEARCH_ENDPOINT: os.url };
+    const run = (...args: string[]) => {
+      // async: the OpenSearch double answers from this process while the CLI runs
+      return new Promise<{ code: number | null; last: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['bin/sluice.mjs', ...args], { env });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (chunk) => (out += chunk));
+        child.stderr.on('data', (chunk) => (err += chunk));
+        child.on('close', (code) => resolve({ code, last: out.trim().split('\n').pop() ?? '', stderr: err }));
+      });
+    };
+    try {
+      os.failItems(() => true, 503, 1000);
+      const first = await run('run', 'firehose', '--pipeline', 's0-logs-to-opensearch', '--data-dir', data, '--event', file('s0.json', s0Request(1, 3, 900)));
+      expect(JSON.parse(first.last)).toMatchObject({ status: 'SUCCEEDED', counts: { backedUp: 3 } });
+      const dry = await run('redrive', '--data-dir', data, '--dry-run');
+      expect(JSON.parse(dry.last).pending).toHaveLength(1);
+      os.heal();
+      const second = await run('redrive', '--data-dir', data);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.last).redriven).toMatchObject([{ before: 'BACKED_UP', after: 'SUCCEEDED', counts: { delivered: 3, backedUp: 0 } }]);
+      expect(os.count('cwl')).toBe(3);
+      const none = await run('redrive', '--data-dir', data);
+      expect(JSON.parse(none.last)).toStrictEqual({ redriven: [], pending: [] });
+      expect((await run('redrive')).stderr).toContain('give --data-dir DIR');
+    } finally {
+      await os.stop();
+    }
   });
 });

@@ -45,6 +45,12 @@ export class OpenSearchDouble {
     this.itemFailures.push({ match, status, type, times });
   }
 
+  /** Drops every planned failure: the cluster is healthy again. */
+  heal(): void {
+    this.itemFailures = [];
+    this.requestFailures = [];
+  }
+
   failRequests(status: number, times: number): void {
     this.requestFailures.push({ status, times });
   }

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redrivable, redrive } from '../../local/redrive.ts';
+import { s0Request } from '../../local/samples.ts';
+import { OpenSearchDouble } from '../doubles/opensearch.ts';
+import { configWith, openStack, type Harness } from './harness.ts';
+
+const os = new OpenSearchDouble();
+let h: Harness;
+beforeAll(async () => {
+  await os.start();
+  h = await openStack(configWith((config) => {
+    for (const sink of config.pipelines['s0-logs-to-opensearch']!.sinks) if (sink.type === 'opensearch') sink.endpoint = os.url;
+  }));
+});
+afterAll(async () => {
+  await h.stop();
+  await os.stop();
+});
+
+describe('redrive', () => {
+  it('re-runs a backed-up batch from its input once the sink is back: every record delivered, none twice', async () => {
+    const request = s0Request(2, 4, 500);
+    let firstOk: string | undefined;
+    // OpenSearch accepts one document, then refuses everything for a while
+    os.failItems((id) => (firstOk ??= id) !== id, 503, 1000);
+    const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);
+    expect(first.account).toMatchObject({ status: 'BACKED_UP', counts: { in: 9, delivered: 1, backedUp: 7, dropped: 1 } });
+
+    const pending = await redrivable(h.stack);
+    expect(pending.map((p) => [p.batchId, p.status])).toStrictEqual([[first.account!.batchId, 'BACKED_UP']]);
+
+    os.heal();
+    const writesBefore = os.writes.length;
+    const [outcome] = await redrive(h.stack, pending);
+    expect(outcome).toMatchObject({ before: 'BACKED_UP', after: 'SUCCEEDED' });
+    expect(outcome!.result.account!.counts).toMatchObject({ in: 9, delivered: 8, backedUp: 0, dropped: 1 });
+    expect(os.writes.length - writesBefore).toBe(7);
+    expect(os.count('cwl')).toBe(8);
+    expect(new Set(os.writes).size).toBe(os.writes.length);
+    expect((await h.ledger(first.account!.batchId))!.status).toBe('SUCCEEDED');
+    expect(await redrivable(h.stack)).toStrictEqual([]);
+  });
+
+  it('lists a FAILED execution by its backed-up input; redriving bad input fails again, and says so', async () => {
+    const failed = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
+    expect(failed.status).toBe('FAILED');
+    const [pending] = await redrivable(h.stack, { pipeline: 's3-events-to-archive' });
+    expect(pending).toMatchObject({ status: 'FAILED', workflow: 'kinesis', error: { Error: 'Sluice.InvalidInput' } });
+    const [outcome] = await redrive(h.stack, [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', after: 'FAILED' });
+  });
+});
