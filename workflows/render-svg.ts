@@ -20,7 +20,7 @@ const W = 230;
 const H = 34;
 const GAP_X = 40;
 const GAP_Y = 30;
-const MARGIN = 24;
+const MARGIN = 56;
 
 const FILL: Record<string, string> = { Task: '#e3f2fd', Choice: '#fff8e1', Wait: '#f3e5f5', Pass: '#e8f5e9', Map: '#e0f7fa', Fail: '#ffebee', Succeed: '#e8f5e9' };
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
@@ -72,11 +72,19 @@ function rank(start: string, nodes: Map<string, Node>, edges: Edge[]): void {
   for (const node of unranked) node.rank = deepest + 1 + (tail.get(node.name) ?? 0);
 }
 
+/** What one execution did in a state: how often it entered, failed and was retried there. */
+export interface Visit {
+  entered: number;
+  failed: number;
+  retried: number;
+}
+
 /**
  * The workflow as a picture: states top to bottom in the order a batch meets them, choices and loops
  * labelled, Catch transitions dashed red, a Map's processor inside its box. Plain SVG, no dependency.
+ * With `visits` (one execution's trace), the states it went through stand out, with their counts.
  */
-export function renderSvg(definition: AslDefinition, title: string): string {
+export function renderSvg(definition: AslDefinition, title: string, visits?: Record<string, Visit>): string {
   const nodes = new Map<string, Node>();
   const edges: Edge[] = [];
   collect(definition, undefined, nodes, edges);
@@ -123,9 +131,18 @@ export function renderSvg(definition: AslDefinition, title: string): string {
   }
   for (const node of nodes.values()) {
     const shape = node.state.Type === 'Choice' ? 'rx="17"' : 'rx="4"';
-    parts.push(`<g><title>${escape(String(node.state.Comment ?? ''))}</title><rect x="${x(node)}" y="${y(node)}" width="${W}" height="${H}" ${shape} fill="${FILL[node.state.Type] ?? '#fff'}" stroke="#546e7a"/>`);
+    const visit = visits?.[node.name];
+    const look = !visits
+      ? `fill="${FILL[node.state.Type] ?? '#fff'}" stroke="#546e7a"`
+      : !visit
+        ? `fill="#fafafa" stroke="#cfd8dc" opacity="0.55"`
+        : visit.failed > 0
+          ? `fill="#ffcdd2" stroke="#c62828" stroke-width="2"`
+          : `fill="${FILL[node.state.Type] ?? '#fff'}" stroke="#2e7d32" stroke-width="2.5"`;
+    parts.push(`<g class="state${visit ? ' visited' : ''}${visit?.failed ? ' failed' : ''}" data-state="${escape(node.name)}"><title>${escape(String(node.state.Comment ?? ''))}</title><rect x="${x(node)}" y="${y(node)}" width="${W}" height="${H}" ${shape} ${look}/>`);
     parts.push(`<text x="${x(node) + W / 2}" y="${y(node) + 15}" font-size="12" text-anchor="middle">${escape(node.name)}</text>`);
-    parts.push(`<text x="${x(node) + W / 2}" y="${y(node) + 28}" font-size="9" text-anchor="middle" fill="#78909c">${node.state.Type}</text></g>`);
+    const counts = visit ? [visit.entered > 1 ? `×${visit.entered}` : '', visit.retried > 0 ? `retried ${visit.retried}` : '', visit.failed > 0 ? `failed ${visit.failed}` : ''].filter(Boolean).join(' · ') : '';
+    parts.push(`<text x="${x(node) + W / 2}" y="${y(node) + 28}" font-size="9" text-anchor="middle" fill="#78909c">${node.state.Type}${counts ? ` · ${counts}` : ''}</text></g>`);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#455a64"/></marker></defs>

@@ -1,6 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
+import { inspectorHtml } from '../../local/inspector.ts';
 import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.ts';
 import { startStack } from '../../local/stack.ts';
 import { createSinks } from '../../tasks/deliver/sinks/index.ts';
@@ -27,9 +30,13 @@ const SYSTEMS: SystemRun[] = [
 
 const short = (places: string[]) => (places.length <= 3 ? places : [...places.slice(0, 3), `… and ${places.length - 3} more`]);
 
-function describe(result: ExecutionResult, notes: string[]): string {
+const INSPECT_DIR = 'dist/inspect';
+
+async function describe(result: ExecutionResult, notes: string[]): Promise<string> {
   const s = summary(result);
-  const lines = [`  status ${s.status}${s.error ? ` (${s.error}: ${s.cause})` : ''}  ·  ${result.durationMs} ms  ·  ${result.executionArn.split(':').pop()}`];
+  const page = join(INSPECT_DIR, `${result.executionArn.split(':').pop()}.html`);
+  await writeFile(page, inspectorHtml(result));
+  const lines = [`  status ${s.status}${s.error ? ` (${s.error}: ${s.cause})` : ''}  ·  ${result.durationMs} ms  ·  ${page}`];
   for (const [sink, places] of Object.entries(s.outputs)) for (const place of short(places)) lines.push(`  ${sink.padEnd(18)} ${place}`);
   for (const note of notes) lines.push(`  ${note}`);
   return lines.join('\n');
@@ -43,28 +50,30 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const stack = await startStack(config, { skipWaits: true, routeObjectEvents: true });
   const rows: (string | number)[][] = [];
   let failed = 0;
-  const record = (system: string, results: ExecutionResult[], notes: string[] = []) => {
+  await mkdir(INSPECT_DIR, { recursive: true });
+  const record = async (system: string, results: ExecutionResult[], notes: string[] = []) => {
     const sum = (field: 'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp') =>
       results.reduce((total, result) => total + (result.account?.counts[field] ?? 0), 0);
     const status = results.every((result) => result.status === 'SUCCEEDED') ? 'SUCCEEDED' : 'FAILED';
     const first = results[0]!;
     rows.push([system, first.pipeline, first.workflow, status, sum('in'), sum('delivered'), sum('quarantined'), sum('dropped'), sum('backedUp')]);
     if (status !== 'SUCCEEDED') failed++;
-    for (const result of results) console.log(describe(result, notes));
+    for (const result of results) console.log(await describe(result, notes));
   };
   try {
     for (const run of SYSTEMS) {
       console.log(`\n${run.system}  ${run.title}\n  pipeline ${run.pipeline} (${run.workflow} workflow)`);
       const notes = createSinks(config.pipelines[run.pipeline]!, stack.ctx).disabled.map((sink) => `${sink.name.padEnd(18)} not delivered: ${sink.disabled}`);
-      record(run.system, [await stack.run(run.workflow, run.pipeline, run.input())], notes);
+      await record(run.system, [await stack.run(run.workflow, run.pipeline, run.input())], notes);
       const triggered = await stack.settle();
       if (triggered.length > 0) {
         console.log(`  -> ${triggered.length} new raw objects started the s3 workflow, pipeline ${triggered[0]!.pipeline}`);
-        record(`${run.system}b`, triggered);
+        await record(`${run.system}b`, triggered);
       }
     }
     console.log(`\n${table(['system', 'pipeline', 'workflow', 'status', 'in', 'delivered', 'quarantined', 'dropped', 'backedUp'], rows)}`);
     console.log('\nEvery record is delivered, quarantined (with its reason, in the backup bucket), dropped by a rule, or backed up.');
+    console.log(`Each execution, state by state, with its inputs and outputs: open the pages in ${INSPECT_DIR}/.`);
     return failed === 0 ? 0 : 1;
   } finally {
     await stack.stop();

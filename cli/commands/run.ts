@@ -1,9 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
+import { inspectorHtml } from '../../local/inspector.ts';
 import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
 import { parse } from '../args.ts';
@@ -62,6 +63,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     config: { type: 'string' },
     wait: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    inspect: { type: 'string' },
   });
   const [workflow, extra] = positionals;
   if (!workflow || !WorkflowName.is(workflow)) throw new CliError(`run: name a workflow: kinesis, s3 or firehose (got ${workflow ?? 'nothing'})`);
@@ -92,6 +94,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
     const result = await stack.run(workflow, pipeline, input, progress());
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
+    if (values.inspect) {
+      await writeFile(values.inspect, inspectorHtml(result));
+      process.stderr.write(`sluice: the execution, state by state: ${values.inspect}\n`);
+    }
     console.log(JSON.stringify(summary(result)));
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } finally {

@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { firehoseRequest, s0Request, s1Request } from '../../local/samples.ts';
+import { inspectorHtml } from '../../local/inspector.ts';
 import { OpenSearchDouble } from '../doubles/opensearch.ts';
 import { configWith, entered, openStack, type Harness } from './harness.ts';
 
@@ -48,6 +49,9 @@ describe('firehose workflow on the embedded engine', () => {
     expect(result.account!.counts).toMatchObject({ in: 11, delivered: 10, dropped: 1, backedUp: 0 });
     expect(entered(result.events).filter((n) => n === 'Deliver to sinks')).toHaveLength(2);
     expect(entered(result.events)).toContain('Wait before redelivery');
+    const page = inspectorHtml(result);
+    expect(page).toMatch(/<g class="state visited" data-state="Deliver to sinks">[^]*?Task · ×2</);
+    expect(page).toContain('<g class="state" data-state="Back up whole input">');
     expect(os.writes.length - before).toBe(10);
     expect(new Set(os.writes).size).toBe(os.writes.length);
 
