@@ -3,21 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { firehoseRequest, s0Request, s1Request } from '../../local/samples.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
-import { OpenSearchDouble } from '../doubles/opensearch.ts';
-import { configWith, entered, openStack, type Harness } from './harness.ts';
+import type { OpenSearchDouble } from '../doubles/opensearch.ts';
+import { entered, openStackWithOpenSearch, type Harness } from './harness.ts';
 
-const os = new OpenSearchDouble();
+let os: OpenSearchDouble;
 let h: Harness;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  await os.start();
-  h = await openStack(configWith((config) => {
-    for (const sink of config.pipelines['s0-logs-to-opensearch']!.sinks) if (sink.type === 'opensearch') sink.endpoint = os.url;
-  }));
+  ({ os, h, stop } = await openStackWithOpenSearch());
 });
-afterAll(async () => {
-  await h.stop();
-  await os.stop();
-});
+afterAll(() => stop());
 
 const decodeData = (data: string) => Buffer.from(data, 'base64').toString();
 

@@ -51,3 +51,15 @@ export type Harness = Awaited<ReturnType<typeof openStack>>;
 /** The names of the states an execution entered, in order (Map iterations included). */
 export const entered = (events: { type: string; state?: { name: string } }[]): string[] =>
   events.filter((e) => e.type === 'StateEntered' || e.type === 'MapIterationStarted').map((e) => e.state?.name ?? 'chunk');
+
+/** A stack whose S0 pipeline delivers to an OpenSearch `_bulk` double started here. */
+export async function openStackWithOpenSearch() {
+  const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
+  const os = await new OpenSearchDouble().start();
+  const h = await openStack(
+    configWith((config) => {
+      for (const sink of config.pipelines['s0-logs-to-opensearch']!.sinks) if (sink.type === 'opensearch') sink.endpoint = os.url;
+    }),
+  );
+  return { os, h, stop: async () => (await h.stop(), await os.stop()) };
+}

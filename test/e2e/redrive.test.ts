@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redrivable, redrive } from '../../local/redrive.ts';
 import { s0Request } from '../../local/samples.ts';
-import { OpenSearchDouble } from '../doubles/opensearch.ts';
-import { configWith, openStack, type Harness } from './harness.ts';
+import type { OpenSearchDouble } from '../doubles/opensearch.ts';
+import { openStackWithOpenSearch, type Harness } from './harness.ts';
 
-const os = new OpenSearchDouble();
+let os: OpenSearchDouble;
 let h: Harness;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  await os.start();
-  h = await openStack(configWith((config) => {
-    for (const sink of config.pipelines['s0-logs-to-opensearch']!.sinks) if (sink.type === 'opensearch') sink.endpoint = os.url;
-  }));
+  ({ os, h, stop } = await openStackWithOpenSearch());
 });
-afterAll(async () => {
-  await h.stop();
-  await os.stop();
-});
+afterAll(() => stop());
 
 describe('redrive', () => {
   it('re-runs a backed-up batch from its input once the sink is back: every record delivered, none twice', async () => {

@@ -1,0 +1,33 @@
+import type { WorkflowName } from '../contracts/batch.ts';
+import { graph } from './asl/graph.ts';
+import { pass } from './asl/states.ts';
+import type { AslDefinition } from './asl/types.ts';
+import { failureTail } from './failure-tail.ts';
+import { EXPRESS_TIMEOUT_SECONDS } from './policy.ts';
+import { Names, recordChain } from './record-chain.ts';
+import { PIPELINE_PLACEHOLDER } from './resources.ts';
+
+export interface SynchronousWorkflow {
+  workflow: WorkflowName;
+  comment: string;
+  /** The last state: it hands the account step's reply to the caller waiting on StartSyncExecution. */
+  reply: { name: string; comment: string };
+}
+
+/** A workflow its trigger waits on: the record chain, then the reply as the execution's output. */
+export function synchronousWorkflow(o: SynchronousWorkflow): AslDefinition {
+  return graph(
+    o.comment,
+    [
+      ...recordChain(o.workflow, {
+        catchTo: Names.backupInput,
+        decodeComment: 'Base64, gunzip, fan out CloudWatch Logs, parse JSON; quarantine what cannot be decoded',
+        decodeParameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$' },
+        then: { next: o.reply.name },
+      }),
+      [o.reply.name, pass(o.reply.comment, { outputPath: '$.response' }, { end: true })],
+      ...failureTail(o.workflow),
+    ],
+    { timeoutSeconds: EXPRESS_TIMEOUT_SECONDS },
+  );
+}
