@@ -1,10 +1,13 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
+import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import type { SluiceConfig } from '../contracts/config.ts';
 
@@ -15,11 +18,16 @@ const REGION = 'us-east-1';
 export interface Servers {
   s3Endpoint: string;
   dynamoEndpoint: string;
+  kinesisEndpoint: string;
   s3: S3Client;
   dynamo: DynamoDBClient;
+  kinesis: KinesisClient;
   s3rver: S3rver;
   stop(): Promise<void>;
 }
+
+/** The local Kinesis stream of a kinesis pipeline. */
+export const streamOf = (pipeline: string): string => `sluice-${pipeline}`;
 
 /** Every bucket the configuration names: the four of the deployment, sinks' own and triggers'. */
 export function bucketsOf(config: SluiceConfig): string[] {
@@ -32,8 +40,8 @@ export function bucketsOf(config: SluiceConfig): string[] {
 }
 
 /**
- * s3rver and dynalite on 127.0.0.1 (ports chosen by the system), with the buckets and the ledger table
- * created. S3 clients need path-style addressing and checksums only when required: otherwise streamed
+ * s3rver, dynalite and kinesalite on 127.0.0.1 (ports chosen by the system), with the buckets, the ledger table and a
+ * stream per kinesis pipeline created. S3 clients need path-style addressing and checksums only when required: otherwise streamed
  * bodies are stored with aws-chunked framing.
  */
 export async function startServers(config: SluiceConfig, dataDir?: string): Promise<Servers> {
@@ -54,6 +62,10 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
   await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
   const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
+  const kinesisServer: Server = kinesalite({ createStreamMs: 0, ...(dataDir ? { path: join(dataDir, 'kinesis') } : {}) });
+  await new Promise<void>((resolve, reject) => kinesisServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
+  const kinesisEndpoint = `http://127.0.0.1:${(kinesisServer.address() as AddressInfo).port}`;
+
   const s3 = new S3Client({
     endpoint: s3Endpoint,
     region: REGION,
@@ -63,6 +75,17 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+  // kinesalite speaks HTTP/1 only: the default HTTP/2 handler of the Kinesis client fails against it
+  const kinesis = new KinesisClient({ endpoint: kinesisEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+  for (const [name, pipeline] of Object.entries(config.pipelines)) {
+    if (pipeline.workflow !== 'kinesis') continue;
+    await kinesis.send(new CreateStreamCommand({ StreamName: streamOf(name), ShardCount: 1 })).catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+    while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamOf(name) }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   await dynamo
     .send(
       new CreateTableCommand({
@@ -80,16 +103,19 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
   return {
     s3Endpoint,
     dynamoEndpoint,
+    kinesisEndpoint,
     s3,
     dynamo,
+    kinesis,
     s3rver,
     async stop() {
       s3.destroy();
       dynamo.destroy();
+      kinesis.destroy();
       const http = (s3rver as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer;
       http?.closeAllConnections();
-      (dynamoServer as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await Promise.all([s3rver.close(), new Promise((resolve) => dynamoServer.close(resolve))]);
+      for (const server of [dynamoServer, kinesisServer]) (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await Promise.all([s3rver.close(), new Promise((resolve) => dynamoServer.close(resolve)), new Promise((resolve) => kinesisServer.close(resolve))]);
       if (!dataDir) await rm(directory, { recursive: true, force: true });
     },
   };

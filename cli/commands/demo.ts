@@ -5,7 +5,10 @@ import { loadConfigFile } from '../../config/load.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.ts';
-import { startStack } from '../../local/stack.ts';
+import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
+import { startStack, type LocalStack } from '../../local/stack.ts';
+import type { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
+import { PIPE_SETTINGS } from '../../infra/constructs/kinesis-source.ts';
 import { createSinks } from '../../tasks/deliver/sinks/index.ts';
 import { parse } from '../args.ts';
 import { table } from '../table.ts';
@@ -42,11 +45,22 @@ async function describe(result: ExecutionResult, notes: string[]): Promise<strin
   return lines.join('\n');
 }
 
+/**
+ * Kinesis systems go the way they would on AWS: a producer puts the records on the pipeline's stream
+ * (kinesalite) and a Pipe reads them in batches into the workflow; Firehose requests go straight in.
+ */
+async function runSystem(stack: LocalStack, run: SystemRun): Promise<ExecutionResult[]> {
+  if (run.workflow !== 'kinesis') return [await stack.run(run.workflow, run.pipeline, run.input())];
+  const batch = run.input() as PipesKinesisBatch;
+  await putRecords(stack, run.pipeline, batch.map((record) => Buffer.from(record.data, 'base64')));
+  return drainStream(stack, run.pipeline, PIPE_SETTINGS.batchSize);
+}
+
 /** sluice demo (npm start): a sample of each of the five systems through its workflow, on the embedded stack. */
 export async function demoCommand(argv: string[]): Promise<number> {
   parse('demo', argv, {});
   const config = await loadConfigFile(undefined);
-  process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, aws-local-stepfunctions)\n');
+  process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, kinesalite, aws-local-stepfunctions)\n');
   const stack = await startStack(config, { skipWaits: true, routeObjectEvents: true });
   const rows: (string | number)[][] = [];
   let failed = 0;
@@ -64,7 +78,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     for (const run of SYSTEMS) {
       console.log(`\n${run.system}  ${run.title}\n  pipeline ${run.pipeline} (${run.workflow} workflow)`);
       const notes = createSinks(config.pipelines[run.pipeline]!, stack.ctx).disabled.map((sink) => `${sink.name.padEnd(18)} not delivered: ${sink.disabled}`);
-      await record(run.system, [await stack.run(run.workflow, run.pipeline, run.input())], notes);
+      await record(run.system, await runSystem(stack, run), notes);
       const triggered = await stack.settle();
       if (triggered.length > 0) {
         console.log(`  -> ${triggered.length} new raw objects started the s3 workflow, pipeline ${triggered[0]!.pipeline}`);

@@ -76,7 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const event = values.event ? await readJson(values.event) : undefined;
   const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
 
-  process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, aws-local-stepfunctions)\n');
+  process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, kinesalite, aws-local-stepfunctions)\n');
   const stack = await startStack(config, { skipWaits: !values.wait, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
   try {
     let input = event;

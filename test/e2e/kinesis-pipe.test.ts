@@ -1,0 +1,42 @@
+import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
+import { businessEvent, telemetry } from '../../local/samples.ts';
+import { openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(() => h.stop());
+
+describe('a Pipe over the local Kinesis stream (kinesalite)', () => {
+  it('reads the stream in order, in batches of the Pipe size, and delivers every record once', async () => {
+    await putRecords(h.stack, 's2-telemetry-to-lake', Array.from({ length: 250 }, (_, i) => JSON.stringify(telemetry(i))));
+    const results = await drainStream(h.stack, 's2-telemetry-to-lake', 100);
+    expect(results.map((r) => r.account!.counts.in)).toStrictEqual([100, 100, 50]);
+    expect(results.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    const batch = results[0]!.events[0]!.input as { eventID: string; sequenceNumber: string; eventSourceARN: string }[];
+    expect(batch[0]!.eventID).toBe(`shardId-000000000000:${batch[0]!.sequenceNumber}`);
+    expect(batch[0]!.eventSourceARN).toMatch(/stream\/sluice-s2-telemetry-to-lake$/);
+    expect(await h.lines('sluice-lake', 'telemetry/')).toHaveLength(250);
+
+    // nothing new on the stream: nothing to do; new records: only those
+    expect(await drainStream(h.stack, 's2-telemetry-to-lake', 100)).toStrictEqual([]);
+    await putRecords(h.stack, 's2-telemetry-to-lake', [JSON.stringify(telemetry(999))]);
+    expect((await drainStream(h.stack, 's2-telemetry-to-lake', 100)).map((r) => r.account!.counts.in)).toStrictEqual([1]);
+  });
+
+  it('keeps its place at a batch whose execution failed, so the next run starts from it', async () => {
+    // the backup bucket is gone: the quarantined record cannot be kept, so the execution fails
+    await h.stack.servers.s3.send(new DeleteBucketCommand({ Bucket: 'sluice-backup' }));
+    await putRecords(h.stack, 's3-events-to-archive', [JSON.stringify(businessEvent(1)), '{"event_type":"metric"}']);
+    const failed = await drainStream(h.stack, 's3-events-to-archive', 100);
+    expect(failed.map((r) => [r.status, r.error])).toStrictEqual([['FAILED', 'NoSuchBucket']]);
+
+    await h.stack.servers.s3.send(new CreateBucketCommand({ Bucket: 'sluice-backup' }));
+    const again = await drainStream(h.stack, 's3-events-to-archive', 100);
+    expect(again.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
+    expect(again[0]!.account!.counts).toMatchObject({ in: 2, delivered: 1, quarantined: 1 });
+  });
+});
