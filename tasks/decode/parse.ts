@@ -18,15 +18,23 @@ const asObject = (value: unknown): Record<string, unknown> =>
  * Turns a unit's text into the JSON objects it carries: one JSON value (an array fans out), JSON Lines,
  * or plain text wrapped as `{message}`. Text that looks like JSON but does not parse is undecodable.
  */
+/** The first character that is not JSON white space (no copy of the text, unlike trim). */
+function firstSignificant(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return text[i];
+  }
+  return undefined;
+}
+
 export function parseText(text: string): Record<string, unknown>[] {
-  const trimmed = text.trim();
-  const first = trimmed[0];
+  const first = firstSignificant(text);
   if (first !== '{' && first !== '[') return [{ message: text }];
   try {
-    const value: unknown = JSON.parse(trimmed);
+    const value: unknown = JSON.parse(text);
     return Array.isArray(value) ? value.map(asObject) : [asObject(value)];
   } catch (error) {
-    const lines = trimmed.split('\n').filter((line) => line.trim() !== '');
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
     if (lines.length > 1) {
       try {
         return lines.map((line) => asObject(JSON.parse(line)));
