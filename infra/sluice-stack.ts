@@ -1,4 +1,4 @@
-import { Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { SluiceConfig } from '../contracts/config.ts';
@@ -74,6 +74,14 @@ export class SluiceStack extends Stack {
         bridges.push(source.bridge.function);
       }
     }
+    new CfnOutput(this, 'SluiceResources', {
+      description: 'The ledger, buckets and state machines of this deployment (read by sluice redrive --aws)',
+      value: this.toJsonString({
+        ledgerTable: ledger.table.tableName,
+        buckets: { raw: storage.raw.bucketName, lake: storage.lake.bucketName, backup: storage.backup.bucketName, work: storage.work.bucketName },
+        stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([name, workflow]) => [name, workflow.stateMachine.stateMachineArn])),
+      }),
+    });
     for (const task of TASKS) alerts.watchFunction(pascal(task), this.functions.byTask[task]);
     alerts.drawDashboard();
     this.acceptedFindings = acceptedFindings(this, {

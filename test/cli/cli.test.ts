@@ -121,11 +121,12 @@ describe('sluice redrive', () => {
       os.heal();
       const second = await run('redrive', '--data-dir', data);
       expect(second.code).toBe(0);
-      expect(JSON.parse(second.last).redriven).toMatchObject([{ before: 'BACKED_UP', after: 'SUCCEEDED', counts: { delivered: 3, backedUp: 0 } }]);
+      expect(JSON.parse(second.last).redriven).toMatchObject([{ before: 'BACKED_UP', execution: 'SUCCEEDED', after: 'SUCCEEDED' }]);
       expect(os.count('cwl')).toBe(3);
       const none = await run('redrive', '--data-dir', data);
       expect(JSON.parse(none.last)).toStrictEqual({ redriven: [], pending: [] });
       expect((await run('redrive')).stderr).toContain('give --data-dir DIR');
+      expect((await run('redrive', '--data-dir', data, '--aws')).stderr).toContain('give --data-dir DIR');
     } finally {
       await os.stop();
     }

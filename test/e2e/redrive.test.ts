@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redrivable, redrive } from '../../local/redrive.ts';
+import { localRedriver, redrivable, redrive } from '../../local/redrive.ts';
 import { s0Request } from '../../local/samples.ts';
 import type { OpenSearchDouble } from '../doubles/opensearch.ts';
 import { openStackWithOpenSearch, type Harness } from './harness.ts';
@@ -21,27 +21,26 @@ describe('redrive', () => {
     const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);
     expect(first.account).toMatchObject({ status: 'BACKED_UP', counts: { in: 9, delivered: 1, backedUp: 7, dropped: 1 } });
 
-    const pending = await redrivable(h.stack);
+    const pending = await redrivable(h.stack.ctx);
     expect(pending.map((p) => [p.batchId, p.status])).toStrictEqual([[first.account!.batchId, 'BACKED_UP']]);
 
     os.heal();
     const writesBefore = os.writes.length;
-    const [outcome] = await redrive(h.stack, pending);
-    expect(outcome).toMatchObject({ before: 'BACKED_UP', after: 'SUCCEEDED' });
-    expect(outcome!.result.account!.counts).toMatchObject({ in: 9, delivered: 8, backedUp: 0, dropped: 1 });
+    const [outcome] = await redrive(localRedriver(h.stack), pending);
+    expect(outcome).toMatchObject({ before: 'BACKED_UP', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    expect((await h.ledger(first.account!.batchId))!.counts).toMatchObject({ in: 9, delivered: 8, backedUp: 0, dropped: 1 });
     expect(os.writes.length - writesBefore).toBe(7);
     expect(os.count('cwl')).toBe(8);
     expect(new Set(os.writes).size).toBe(os.writes.length);
-    expect((await h.ledger(first.account!.batchId))!.status).toBe('SUCCEEDED');
-    expect(await redrivable(h.stack)).toStrictEqual([]);
+    expect(await redrivable(h.stack.ctx)).toStrictEqual([]);
   });
 
   it('lists a FAILED execution by its backed-up input; redriving bad input fails again, and says so', async () => {
     const failed = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
     expect(failed.status).toBe('FAILED');
-    const [pending] = await redrivable(h.stack, { pipeline: 's3-events-to-archive' });
+    const [pending] = await redrivable(h.stack.ctx, { pipeline: 's3-events-to-archive' });
     expect(pending).toMatchObject({ status: 'FAILED', workflow: 'kinesis', error: { Error: 'Sluice.InvalidInput' } });
-    const [outcome] = await redrive(h.stack, [pending!]);
-    expect(outcome).toMatchObject({ before: 'FAILED', after: 'FAILED' });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'FAILED', error: 'Sluice.InvalidInput', after: 'FAILED' });
   });
 });

@@ -199,6 +199,12 @@ describe('the CDK app', () => {
     expect(s.resources('AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
+  it('outputs what sluice redrive --aws needs: ledger, buckets, a state machine per pipeline', () => {
+    const value = JSON.stringify(s.json.Outputs.SluiceResources.Value);
+    for (const name of Object.keys(defaultConfig.pipelines)) expect(value).toContain(`\\"${name}\\":`);
+    for (const key of ['ledgerTable', 'buckets', 'stateMachines', 'backup']) expect(value).toContain(key);
+  });
+
   it('gives every accepted cdk-nag finding a reason', () => {
     expect(s.stack.acceptedFindings.length).toBeGreaterThan(5);
     for (const finding of s.stack.acceptedFindings) expect(finding.reason.length).toBeGreaterThan(30);

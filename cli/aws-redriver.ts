@@ -1,0 +1,57 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import * as t from 'io-ts';
+import type { WorkflowName } from '../contracts/batch.ts';
+import type { SluiceConfig } from '../contracts/config.ts';
+import { decodeOrThrow } from '../contracts/decode.ts';
+import { withDeployment } from '../config/load.ts';
+import type { Redriver } from '../local/redrive.ts';
+import { contextFromEnv } from '../tasks/shared/context.ts';
+
+/** The stack output `SluiceResources`: what an operator's command needs to find on AWS. */
+export const DeployedResources = t.type({
+  ledgerTable: t.string,
+  buckets: t.type({ raw: t.string, lake: t.string, backup: t.string, work: t.string }),
+  stateMachines: t.record(t.string, t.string),
+});
+export type DeployedResources = t.TypeOf<typeof DeployedResources>;
+
+type Send = (command: object) => Promise<Record<string, unknown>>;
+
+/**
+ * Starts executions on AWS: the synchronous workflows (kinesis, firehose) with StartSyncExecution, as
+ * their triggers do, the s3 workflow with StartExecution (its outcome lands in the ledger later).
+ */
+export function awsStarter(send: Send, stateMachines: Record<string, string>): Redriver['start'] {
+  return async (workflow: WorkflowName, pipeline: string, input: unknown) => {
+    const stateMachineArn = stateMachines[pipeline];
+    if (!stateMachineArn) throw new Error(`the stack has no state machine for pipeline ${pipeline}`);
+    const name = `redrive-${crypto.randomUUID()}`;
+    if (workflow === 's3') {
+      await send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      return { status: 'STARTED' };
+    }
+    const result = await send(new StartSyncExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return { status: String(result.status), ...(result.error ? { error: String(result.error) } : {}) };
+  };
+}
+
+/** A redriver for a deployed stack: names from its `SluiceResources` output, clients from the default credentials. */
+export async function awsRedriver(stackName: string, config: SluiceConfig): Promise<Redriver> {
+  const cloudformation = new CloudFormationClient({});
+  const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  const output = stack?.Outputs?.find((o) => o.OutputKey === 'SluiceResources')?.OutputValue;
+  if (!output) throw new Error(`stack ${stackName} has no SluiceResources output: is it a sluice stack?`);
+  const resources = decodeOrThrow(DeployedResources, JSON.parse(output), `${stackName} SluiceResources`);
+  const env = {
+    SLUICE_CONFIG: JSON.stringify(config),
+    SLUICE_BUCKET_RAW: resources.buckets.raw,
+    SLUICE_BUCKET_LAKE: resources.buckets.lake,
+    SLUICE_BUCKET_BACKUP: resources.buckets.backup,
+    SLUICE_BUCKET_WORK: resources.buckets.work,
+    SLUICE_LEDGER_TABLE: resources.ledgerTable,
+  };
+  const ctx = { ...contextFromEnv(env), config: withDeployment(config, env) };
+  const sfn = new SFNClient({});
+  return { ctx, start: awsStarter((command) => sfn.send(command as never) as unknown as Promise<Record<string, unknown>>, resources.stateMachines) };
+}
