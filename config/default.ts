@@ -45,9 +45,12 @@ export const defaultConfig: SluiceConfig = {
     },
     's3-events-to-archive': {
       workflow: 'kinesis',
-      description: 'API events via Kinesis: schema and business rules, malformed quarantined, archive to the S3 lake',
+      description: 'API events via Kinesis: schema and business rules, malformed quarantined, items in DynamoDB, archive to the S3 lake',
       validation: eventTypes,
-      sinks: [{ type: 's3-lake', prefix: 'archive' }],
+      sinks: [
+        { type: 'dynamodb', table: 'sluice-events' },
+        { type: 's3-lake', prefix: 'archive' },
+      ],
     },
     's4-events-raw': {
       workflow: 'kinesis',

@@ -66,8 +66,9 @@ export function withEndpoints(config: SluiceConfig, env: NodeJS.ProcessEnv): Slu
 
 /**
  * Deployed resource names replace the configuration's: the CDK app names buckets, the table and secrets,
- * and hands them to each function as SLUICE_BUCKET_RAW|LAKE|BACKUP|WORK, SLUICE_LEDGER_TABLE and
- * SLUICE_OPENSEARCH_SECRET_ARN. A sink or trigger naming one of the configured buckets follows it.
+ * and hands them to each function as SLUICE_BUCKET_RAW|LAKE|BACKUP|WORK, SLUICE_LEDGER_TABLE,
+ * SLUICE_OPENSEARCH_SECRET_ARN and SLUICE_SINK_TABLES (configured table name -> deployed one, JSON).
+ * A sink or trigger naming one of the configured buckets follows it.
  */
 export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): SluiceConfig {
   const deployed: Record<string, string | undefined> = {
@@ -81,6 +82,7 @@ export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): Sl
     return (role && deployed[role]) || bucket;
   };
   const secret = env.SLUICE_OPENSEARCH_SECRET_ARN;
+  const tables = env.SLUICE_SINK_TABLES ? (JSON.parse(env.SLUICE_SINK_TABLES) as Record<string, string>) : {};
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, pipeline]) => [
       name,
@@ -90,6 +92,7 @@ export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): Sl
         sinks: pipeline.sinks.map((sink) => {
           if (sink.type === 's3-lake' && sink.bucket) return { ...sink, bucket: rename(sink.bucket) };
           if (sink.type === 'opensearch' && !sink.endpoint && secret) return { ...sink, endpointSecretArn: secret };
+          if (sink.type === 'dynamodb' && tables[sink.table]) return { ...sink, table: tables[sink.table]! };
           return sink;
         }),
       },

@@ -25,6 +25,10 @@ export const OpenSearchSinkConfig = strict(
 );
 export type OpenSearchSinkConfig = t.TypeOf<typeof OpenSearchSinkConfig>;
 
+/** A DynamoDB table keyed by `record_id` (the record id enrich adds): one item per record, by BatchWriteItem. */
+export const DynamoDbSinkConfig = strict('DynamoDbSinkConfig', { type: t.literal('dynamodb'), table: t.string }, { name: t.string });
+export type DynamoDbSinkConfig = t.TypeOf<typeof DynamoDbSinkConfig>;
+
 /** Firehose transform mode: the records go back to Firehose in the response. */
 export const FirehoseResponseSinkConfig = strict(
   'FirehoseResponseSinkConfig',
@@ -33,7 +37,7 @@ export const FirehoseResponseSinkConfig = strict(
 );
 export type FirehoseResponseSinkConfig = t.TypeOf<typeof FirehoseResponseSinkConfig>;
 
-export const SinkConfig = t.union([S3LakeSinkConfig, OpenSearchSinkConfig, FirehoseResponseSinkConfig]);
+export const SinkConfig = t.union([S3LakeSinkConfig, OpenSearchSinkConfig, DynamoDbSinkConfig, FirehoseResponseSinkConfig]);
 export type SinkConfig = t.TypeOf<typeof SinkConfig>;
 
 export const ValidationConfig = strict(

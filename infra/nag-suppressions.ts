@@ -12,7 +12,7 @@ const arnOf = (stack: Stack, resource: IConstruct) => `<${stack.getLogicalId(res
  * The cdk-nag findings sluice accepts, each with its reason (the infra tests check every one has one).
  * Everything else cdk-nag reports as an error fails synthesis.
  */
-export function acceptedFindings(stack: Stack, scoped: { buckets: IConstruct[]; functions: IConstruct[]; table: IConstruct }): AcceptedFinding[] {
+export function acceptedFindings(stack: Stack, scoped: { buckets: IConstruct[]; functions: IConstruct[]; tables: IConstruct[] }): AcceptedFinding[] {
   return [
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -26,7 +26,10 @@ export function acceptedFindings(stack: Stack, scoped: { buckets: IConstruct[]; 
       id: `AwsSolutions-IAM5[Resource::${arnOf(stack, fn)}:*]`,
       reason: 'grantInvoke also allows the versions of this one function, as Step Functions may call a qualified ARN',
     })),
-    { id: `AwsSolutions-IAM5[Resource::${arnOf(stack, scoped.table)}/index/*]`, reason: 'The ledger table grant covers its own indexes (byShard)' },
+    ...scoped.tables.map((table) => ({
+      id: `AwsSolutions-IAM5[Resource::${arnOf(stack, table)}/index/*]`,
+      reason: 'A grant on one table (the ledger, a sink table) covers that table\'s own indexes',
+    })),
     {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: "The CDK's own bucket-notification helper (eventBridgeEnabled on the raw bucket) runs once at deploy with this role",

@@ -11,6 +11,7 @@ import { Ledger } from './constructs/ledger.ts';
 import { PipelineWorkflow } from './constructs/pipeline-workflow.ts';
 import { S3Source } from './constructs/s3-source.ts';
 import { SinkSecrets } from './constructs/sink-secrets.ts';
+import { SinkTables } from './constructs/sink-tables.ts';
 import { Storage } from './constructs/storage.ts';
 import { TaskFunctions } from './constructs/task-functions.ts';
 import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppressions.ts';
@@ -35,7 +36,8 @@ export class SluiceStack extends Stack {
     const storage = new Storage(this, 'Storage', { backupExpiryDays: props.backupExpiryDays ?? 30 });
     const ledger = new Ledger(this, 'Ledger');
     const secrets = new SinkSecrets(this, 'Secrets');
-    this.functions = new TaskFunctions(this, 'Tasks', { config, storage, ledger, secrets });
+    const sinkTables = new SinkTables(this, 'SinkTables', config);
+    this.functions = new TaskFunctions(this, 'Tasks', { config, storage, ledger, secrets, sinkTables });
     const alerts = new Alerts(this, 'Alerts');
     let api: IngestApi | undefined;
     const bridges: NodejsFunction[] = [];
@@ -87,7 +89,7 @@ export class SluiceStack extends Stack {
     this.acceptedFindings = acceptedFindings(this, {
       buckets: [storage.raw, storage.lake, storage.backup, storage.work],
       functions: [...Object.values(this.functions.byTask), ...bridges],
-      table: ledger.table,
+      tables: [ledger.table, ...sinkTables.byName.values()],
     });
     acknowledge(this, this.acceptedFindings);
   }

@@ -29,6 +29,11 @@ export interface Servers {
 /** The local Kinesis stream of a kinesis pipeline. */
 export const streamOf = (pipeline: string): string => `sluice-${pipeline}`;
 
+/** The tables of the configuration's DynamoDB sinks. */
+export function sinkTablesOf(config: SluiceConfig): string[] {
+  return [...new Set(Object.values(config.pipelines).flatMap((p) => p.sinks.flatMap((s) => (s.type === 'dynamodb' ? [s.table] : []))))];
+}
+
 /** Every bucket the configuration names: the four of the deployment, sinks' own and triggers'. */
 export function bucketsOf(config: SluiceConfig): string[] {
   const names = new Set(Object.values(config.buckets));
@@ -75,6 +80,20 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+  for (const table of sinkTablesOf(config)) {
+    await dynamo
+      .send(
+        new CreateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: 'record_id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'record_id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ResourceInUseException') throw error;
+      });
+  }
   // kinesalite speaks HTTP/1 only: the default HTTP/2 handler of the Kinesis client fails against it
   const kinesis = new KinesisClient({ endpoint: kinesisEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() });
   for (const [name, pipeline] of Object.entries(config.pipelines)) {

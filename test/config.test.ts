@@ -50,7 +50,9 @@ describe('deployed names', () => {
       SLUICE_BUCKET_LAKE: 'stack-lake-123',
       SLUICE_LEDGER_TABLE: 'stack-ledger',
       SLUICE_OPENSEARCH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:os',
+      SLUICE_SINK_TABLES: JSON.stringify({ 'sluice-events': 'Sluice-SinkTablesEvents-1A2B' }),
     });
+    expect(config.pipelines['s3-events-to-archive']!.sinks[0]).toStrictEqual({ type: 'dynamodb', table: 'Sluice-SinkTablesEvents-1A2B' });
     expect(config.buckets).toStrictEqual({ raw: 'stack-raw-123', lake: 'stack-lake-123', backup: 'sluice-backup', work: 'sluice-work' });
     expect(config.ledgerTable).toBe('stack-ledger');
     expect(config.pipelines['s4-events-raw']!.sinks[0]).toMatchObject({ bucket: 'stack-raw-123' });

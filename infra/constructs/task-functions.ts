@@ -1,10 +1,12 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { TASKS, type TaskName } from '../../workflows/resources.ts';
 import { grantObjects } from '../grants.ts';
 import type { Ledger } from './ledger.ts';
 import type { SinkSecrets } from './sink-secrets.ts';
+import type { SinkTables } from './sink-tables.ts';
 import type { Storage } from './storage.ts';
 import { TaskFunction } from './task-function.ts';
 
@@ -13,6 +15,7 @@ export interface TaskFunctionsProps {
   storage: Storage;
   ledger: Ledger;
   secrets: SinkSecrets;
+  sinkTables: SinkTables;
 }
 
 const DESCRIPTIONS: Record<TaskName, string> = {
@@ -39,6 +42,7 @@ export class TaskFunctions extends Construct {
       SLUICE_BUCKET_WORK: storage.work.bucketName,
       SLUICE_LEDGER_TABLE: ledger.table.tableName,
       SLUICE_OPENSEARCH_SECRET_ARN: secrets.openSearchEndpoint.secretArn,
+      SLUICE_SINK_TABLES: Stack.of(this).toJsonString(Object.fromEntries([...props.sinkTables.byName].map(([name, table]) => [name, table.tableName]))),
     };
     for (const task of TASKS) {
       const made = new TaskFunction(this, task[0]!.toUpperCase() + task.slice(1), {
@@ -58,6 +62,7 @@ export class TaskFunctions extends Construct {
     secrets.openSearchEndpoint.grantRead(deliver);
     grantObjects(storage.backup, backup, ['s3:PutObject']);
     for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:PutItem');
+    for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
   }
 

@@ -93,6 +93,11 @@ describe('the CDK app', () => {
     expect(reaches('enrich')).toStrictEqual(['work']);
     expect(reaches('decode')).toStrictEqual(['raw', 'work']);
     expect(reaches('deliver')).toStrictEqual(['raw', 'lake', 'work']);
+    const sinkTable = s.stack.getLogicalId((s.stack.node.findChild('SinkTables').node.children[0] as any).node.defaultChild);
+    const roleOf = (task: (typeof TASKS)[number]) => s.stack.getLogicalId((s.stack.functions.byTask[task].role as iam.Role).node.defaultChild as never);
+    const grantsOn = (task: (typeof TASKS)[number]) => JSON.stringify(statements(s.json).filter(({ where }) => s.json.Resources[where].Properties.Roles?.some((r: any) => r.Ref === roleOf(task))));
+    expect(grantsOn('deliver')).toContain(sinkTable);
+    expect(grantsOn('validate')).not.toContain(sinkTable);
     expect(reaches('backup')).toStrictEqual(['backup', 'work']);
     expect(reaches('account')).toStrictEqual(['work']);
   });
