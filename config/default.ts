@@ -39,9 +39,29 @@ export const defaultConfig: SluiceConfig = {
     },
     's2-telemetry-to-lake': {
       workflow: 'kinesis',
-      description: 'Vehicle telemetry via Kinesis: validated and partitioned into the S3 lake',
+      description: 'Vehicle telemetry via Kinesis: validated and partitioned into the S3 lake as Parquet (Snappy)',
       validation: { fallback: 'telemetry' },
-      sinks: [{ type: 's3-lake', prefix: 'telemetry', gzip: true }],
+      sinks: [
+        {
+          type: 's3-lake',
+          prefix: 'telemetry',
+          format: 'parquet',
+          columns: {
+            record_id: 'STRING',
+            vehicle_id: 'STRING',
+            session_id: 'STRING',
+            timestamp: 'TIMESTAMP',
+            speed_kmh: 'DOUBLE',
+            engine_temp_c: 'DOUBLE',
+            battery_v: 'DOUBLE',
+            fuel_level_pct: 'DOUBLE',
+            latitude: 'DOUBLE',
+            longitude: 'DOUBLE',
+            ingested_at: 'TIMESTAMP',
+            metadata: 'JSON',
+          },
+        },
+      ],
     },
     's3-events-to-archive': {
       workflow: 'kinesis',

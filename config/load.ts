@@ -30,6 +30,12 @@ function crossCheck(config: SluiceConfig): string[] {
       problems.push(`${at}.sinks: firehoseMode "transform" needs exactly one firehose-response sink`);
     }
     if (pipeline.workflow === 's3' && !pipeline.trigger) problems.push(`${at}.trigger: the s3 workflow needs a trigger`);
+    pipeline.sinks.forEach((sink, i) => {
+      if (sink.type !== 's3-lake') return;
+      if (sink.format === 'parquet' && !sink.columns) problems.push(`${at}.sinks.${i}: a parquet lake needs its columns declared`);
+      if (sink.format === 'parquet' && sink.gzip) problems.push(`${at}.sinks.${i}: parquet is compressed with Snappy inside: drop gzip`);
+      if (sink.format !== 'parquet' && sink.columns) problems.push(`${at}.sinks.${i}: columns go with format "parquet"`);
+    });
     const names = pipeline.sinks.map((sink) => sink.name ?? sink.type);
     const twice = names.filter((sinkName, i) => names.indexOf(sinkName) !== i);
     if (twice.length > 0) problems.push(`${at}.sinks: sink names must be unique (give each a "name"): ${twice.join(', ')}`);

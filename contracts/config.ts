@@ -4,10 +4,22 @@ import { strict } from './strict.ts';
 
 const Positive = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'PositiveNumber');
 
+/** Column types of a Parquet lake: TIMESTAMP takes epoch seconds, milliseconds or ISO strings. */
+export const ParquetColumnType = t.keyof({ STRING: null, DOUBLE: null, INT64: null, BOOLEAN: null, TIMESTAMP: null, JSON: null });
+export type ParquetColumnType = t.TypeOf<typeof ParquetColumnType>;
+
 export const S3LakeSinkConfig = strict(
   'S3LakeSinkConfig',
   { type: t.literal('s3-lake'), prefix: t.string },
-  { name: t.string, bucket: t.string, gzip: t.boolean },
+  {
+    name: t.string,
+    bucket: t.string,
+    /** JSON Lines (default) or Parquet (Snappy) with the declared `columns`. */
+    format: t.keyof({ jsonl: null, parquet: null }),
+    gzip: t.boolean,
+    /** Parquet columns: a field (dotted path into the record) -> its type. */
+    columns: t.record(t.string, ParquetColumnType),
+  },
 );
 export type S3LakeSinkConfig = t.TypeOf<typeof S3LakeSinkConfig>;
 

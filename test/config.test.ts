@@ -33,6 +33,9 @@ describe('configuration', () => {
     expect(broken((c) => delete c.pipelines['s1-api-to-newrelic'].firehoseMode)).toContainEqual(expect.stringContaining('firehoseMode'));
     expect(broken((c) => delete c.pipelines['s4-events-processed'].trigger)).toStrictEqual(['pipelines.s4-events-processed.trigger: the s3 workflow needs a trigger']);
     expect(broken((c) => (c.limits.claimCheckBytes = 300_000))).toContainEqual(expect.stringContaining('262,144'));
+    expect(broken((c) => delete c.pipelines['s2-telemetry-to-lake'].sinks[0].columns)).toStrictEqual([
+      'pipelines.s2-telemetry-to-lake.sinks.0: a parquet lake needs its columns declared',
+    ]);
   });
 
   it('takes the OpenSearch endpoint from the environment when the file has none', () => {

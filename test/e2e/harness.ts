@@ -39,6 +39,17 @@ export async function openStack(config: SluiceConfig = defaultConfig, options: S
       }
       return all;
     },
+    /** Every row of the Parquet objects under a prefix (read back with hyparquet). */
+    async parquetRows(bucket: string, prefix = ''): Promise<Record<string, any>[]> {
+      const { parquetReadObjects } = await import('hyparquet');
+      const rows: Record<string, any>[] = [];
+      for (const key of await this.keys(bucket, prefix)) {
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const bytes = await object.Body!.transformToByteArray();
+        rows.push(...(await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })));
+      }
+      return rows;
+    },
     async ledger(batchId: string): Promise<Record<string, any> | undefined> {
       return (await stack.ctx.ddb.send(new GetCommand({ TableName: stack.config.ledgerTable, Key: { batchId } }))).Item;
     },

@@ -34,17 +34,20 @@ describe('kinesis workflow on the embedded engine', () => {
     expect(JSON.parse(await h.text('sluice-backup', row!.inputKey))).toStrictEqual(input);
   });
 
-  it('S2: telemetry lands gzip-compressed under Hive partitions; a retry of the same batch duplicates nothing', async () => {
+  it('S2: telemetry lands as Parquet under Hive partitions, typed by the declared columns; a retry of the same batch duplicates nothing', async () => {
     const first = await h.stack.run('kinesis', 's2-telemetry-to-lake', s2Batch());
     const keys = await h.keys('sluice-lake', 'telemetry/');
     const again = await h.stack.run('kinesis', 's2-telemetry-to-lake', s2Batch());
     expect([first.status, again.status]).toStrictEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(first.account!.counts).toMatchObject({ in: 10, delivered: 8, quarantined: 2 });
     expect(await h.keys('sluice-lake', 'telemetry/')).toStrictEqual(keys);
-    expect(keys.every((key) => key.endsWith('.jsonl.gz'))).toBe(true);
-    const rows = await h.lines('sluice-lake', 'telemetry/');
+    expect(keys.every((key) => /^telemetry\/event_type=telemetry\/year=2026\/month=11\/day=23\/hour=09\/part-[0-9a-f]{24}\.parquet$/.test(key))).toBe(true);
+    const rows = await h.parquetRows('sluice-lake', 'telemetry/');
     expect(rows).toHaveLength(8);
-    expect(rows[0]).toMatchObject({ vehicle_id: expect.any(String), metadata: { stage: 'enriched' } });
+    const row = rows.find((r) => r.vehicle_id === 'VH-000' && r.session_id === 's-0')!;
+    expect(row).toMatchObject({ speed_kmh: 40, battery_v: 12.6, metadata: { stage: 'enriched' } });
+    expect(row.timestamp).toBeInstanceOf(Date);
+    expect((row.timestamp as Date).toISOString()).toBe('2026-11-23T09:30:00.000Z');
   });
 
   it('takes an empty batch: nothing in, nothing out, SUCCEEDED', async () => {

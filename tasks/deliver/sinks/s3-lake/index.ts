@@ -5,36 +5,50 @@ import type { TaskContext } from '../../../shared/context.ts';
 import { putObject } from '../../../shared/s3-objects.ts';
 import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
 import { encodeJsonl } from './encoder.ts';
+import { encodeParquet } from './parquet-encoder.ts';
 import { lakeObjects } from './request-builder.ts';
 
 /** How many objects are written at once. */
 const PARALLEL_PUTS = 8;
 
-/** The S3 lake: JSON Lines under Hive partitions, one object per partition and batch. */
+interface Encoded {
+  body: Uint8Array;
+  rejected: Map<string, RecordError>;
+}
+
+/** The S3 lake: JSON Lines (optionally gzip'd) or Parquet under Hive partitions, one object per partition and batch. */
 export function s3LakeSink(config: S3LakeSinkConfig, ctx: TaskContext): Sink {
   const bucket = config.bucket ?? ctx.config.buckets.lake;
-  const gzip = config.gzip ?? false;
+  const parquet = config.format === 'parquet';
+  const gzip = !parquet && (config.gzip ?? false);
+  const extension = parquet ? '.parquet' : `.jsonl${gzip ? '.gz' : ''}`;
+  const encode = (records: Rec[]): Encoded =>
+    parquet ? encodeParquet(records, config.columns ?? {}) : { body: encodeJsonl(records, gzip), rejected: new Map() };
   return {
     name: sinkName(config),
     async deliver(records: Rec[]): Promise<SinkOutcome> {
-      const objects = lakeObjects(records, config.prefix, gzip);
+      const objects = lakeObjects(records, config.prefix, extension);
       const failed = new Map<string, RecordError>();
       const outputs: string[] = [];
       for (let i = 0; i < objects.length; i += PARALLEL_PUTS) {
         await Promise.all(
           objects.slice(i, i + PARALLEL_PUTS).map(async (object) => {
+            const { body, rejected } = encode(object.records);
+            for (const [id, error] of rejected) failed.set(id, error);
+            if (rejected.size === object.records.length) return;
             try {
               await putObject(ctx, {
                 Bucket: bucket,
                 Key: object.key,
-                Body: encodeJsonl(object.records, gzip),
-                ContentType: 'application/x-ndjson',
+                Body: body,
+                ContentType: parquet ? 'application/vnd.apache.parquet' : 'application/x-ndjson',
                 ...(gzip ? { ContentEncoding: 'gzip' } : {}),
               });
               outputs.push(`s3://${bucket}/${object.key}`);
             } catch (error) {
               const retryable = error instanceof TransientError;
-              failAll(object.records, { code: 'S3PutFailed', message: (error as Error).message, retryable }, failed);
+              const written = object.records.filter((record) => !rejected.has(record.id));
+              failAll(written, { code: 'S3PutFailed', message: (error as Error).message, retryable }, failed);
             }
           }),
         );

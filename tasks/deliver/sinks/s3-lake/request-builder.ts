@@ -12,7 +12,7 @@ const partitionPath = (p: Partition) => `event_type=${p.event_type}/year=${p.yea
  * Groups records into one object per Hive partition. The object name is a digest of the record ids it
  * holds, so writing the same records again replaces the object instead of adding a duplicate.
  */
-export function lakeObjects(records: Rec[], prefix: string, gzip: boolean): LakeObject[] {
+export function lakeObjects(records: Rec[], prefix: string, extension: string): LakeObject[] {
   const groups = new Map<string, Rec[]>();
   for (const record of records) {
     const path = record.partition ? partitionPath(record.partition) : 'event_type=unpartitioned';
@@ -22,7 +22,7 @@ export function lakeObjects(records: Rec[], prefix: string, gzip: boolean): Lake
   }
   const base = prefix.replace(/\/+$/, '');
   return [...groups].map(([path, group]) => ({
-    key: `${base ? `${base}/` : ''}${path}/part-${digest(group.map((r) => r.id).join('\n'), 24)}.jsonl${gzip ? '.gz' : ''}`,
+    key: `${base ? `${base}/` : ''}${path}/part-${digest(group.map((r) => r.id).join('\n'), 24)}${extension}`,
     records: group,
   }));
 }

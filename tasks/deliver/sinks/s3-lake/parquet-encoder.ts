@@ -1,0 +1,68 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type { Rec, RecordError } from '../../../../contracts/batch.ts';
+import type { ParquetColumnType } from '../../../../contracts/config.ts';
+
+type Cell = string | number | bigint | boolean | Date | Record<string, unknown> | unknown[] | null;
+
+/** A field by dotted path, own properties only. */
+function valueAt(data: Record<string, unknown>, path: string): unknown {
+  let value: unknown = data;
+  for (const part of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+const EPOCH_MILLIS_FROM = 100_000_000_000;
+
+/** A value in its column's type, or why it does not fit (a record never loses a value silently). */
+function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { error: string } {
+  if (value === undefined || value === null) return { cell: null };
+  switch (type) {
+    case 'STRING':
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { cell: String(value) } : { error: 'not a string' };
+    case 'DOUBLE':
+      return typeof value === 'number' ? { cell: value } : { error: 'not a number' };
+    case 'INT64':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? { cell: BigInt(value) } : { error: 'not an integer' };
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? { cell: value } : { error: 'not a boolean' };
+    case 'TIMESTAMP': {
+      const date = typeof value === 'number' ? new Date(value < EPOCH_MILLIS_FROM ? value * 1000 : value) : typeof value === 'string' ? new Date(value) : undefined;
+      return date && !Number.isNaN(date.getTime()) ? { cell: date } : { error: 'not a timestamp' };
+    }
+    case 'JSON':
+      return { cell: value as Cell };
+  }
+}
+
+/**
+ * One Parquet file (Snappy) of the declared columns. A record with a value that does not fit its column
+ * is left out and reported, to be backed up with the reason, rather than written with the value lost.
+ */
+export function encodeParquet(records: Rec[], columns: Record<string, ParquetColumnType>): { body: Uint8Array; rejected: Map<string, RecordError> } {
+  const names = Object.keys(columns);
+  const data: Cell[][] = names.map(() => []);
+  const rejected = new Map<string, RecordError>();
+  for (const record of records) {
+    const cells: Cell[] = [];
+    const problems: string[] = [];
+    names.forEach((name) => {
+      const converted = convert(valueAt(record.data, name), columns[name]!);
+      if ('error' in converted) problems.push(`${name}: ${converted.error}`);
+      else cells.push(converted.cell);
+    });
+    if (problems.length > 0) {
+      rejected.set(record.id, { code: 'ParquetColumnMismatch', message: problems.join('; '), retryable: false });
+      continue;
+    }
+    cells.forEach((cell, i) => data[i]!.push(cell));
+  }
+  const buffer = parquetWriteBuffer({
+    columnData: names.map((name, i) => ({ name, data: data[i]!, type: columns[name]! })),
+    codec: 'SNAPPY',
+    createdBy: 'sluice',
+  });
+  return { body: new Uint8Array(buffer), rejected };
+}
