@@ -19,7 +19,7 @@ describe('a Pipe over the local Kinesis stream (kinesalite)', () => {
     const batch = results[0]!.events[0]!.input as { eventID: string; sequenceNumber: string; eventSourceARN: string }[];
     expect(batch[0]!.eventID).toBe(`shardId-000000000000:${batch[0]!.sequenceNumber}`);
     expect(batch[0]!.eventSourceARN).toMatch(/stream\/sluice-s2-telemetry-to-lake$/);
-    expect(await h.lines('sluice-lake', 'telemetry/')).toHaveLength(250);
+    expect(await h.parquetRows('sluice-lake', 'telemetry/')).toHaveLength(250);
 
     // nothing new on the stream: nothing to do; new records: only those
     expect(await drainStream(h.stack, 's2-telemetry-to-lake', 100)).toStrictEqual([]);

@@ -8,10 +8,11 @@ import { synth, type Synthesized } from './synth.ts';
 /** Minified size budget per Lambda bundle, AWS SDK excluded. */
 const BUDGET_KB = 250;
 /**
- * deliver carries the official OpenSearch client (about 270 KB with its json11 dependency): it is loaded
- * only when an OpenSearch sink delivers, so it costs bytes, not initialisation time.
+ * deliver carries every sink's library: the official OpenSearch client (about 270 KB with its json11
+ * dependency) and the Parquet writer (about 60 KB). Over the target, known and bounded here; loaded
+ * when a sink of that kind delivers, so they cost bytes, not initialisation time.
  */
-const BUDGETS_KB: Record<string, number> = { Deliver: 400 };
+const BUDGETS_KB: Record<string, number> = { Deliver: 460 };
 
 let s: Synthesized;
 beforeAll(() => {
