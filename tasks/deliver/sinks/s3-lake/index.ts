@@ -5,7 +5,6 @@ import type { TaskContext } from '../../../shared/context.ts';
 import { putObject } from '../../../shared/s3-objects.ts';
 import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
 import { encodeJsonl } from './encoder.ts';
-import { encodeParquet } from './parquet-encoder.ts';
 import { lakeObjects } from './request-builder.ts';
 
 /** How many objects are written at once. */
@@ -22,8 +21,12 @@ export function s3LakeSink(config: S3LakeSinkConfig, ctx: TaskContext): Sink {
   const parquet = config.format === 'parquet';
   const gzip = !parquet && (config.gzip ?? false);
   const extension = parquet ? '.parquet' : `.jsonl${gzip ? '.gz' : ''}`;
-  const encode = (records: Rec[]): Encoded =>
-    parquet ? encodeParquet(records, config.columns ?? {}) : { body: encodeJsonl(records, gzip), rejected: new Map() };
+  const encode = async (records: Rec[]): Promise<Encoded> => {
+    if (!parquet) return { body: encodeJsonl(records, gzip), rejected: new Map() };
+    // loaded on first use: JSON Lines lakes never load the Parquet writer
+    const { encodeParquet } = await import('./parquet-encoder.ts');
+    return encodeParquet(records, config.columns ?? {});
+  };
   return {
     name: sinkName(config),
     async deliver(records: Rec[]): Promise<SinkOutcome> {
@@ -33,7 +36,7 @@ export function s3LakeSink(config: S3LakeSinkConfig, ctx: TaskContext): Sink {
       for (let i = 0; i < objects.length; i += PARALLEL_PUTS) {
         await Promise.all(
           objects.slice(i, i + PARALLEL_PUTS).map(async (object) => {
-            const { body, rejected } = encode(object.records);
+            const { body, rejected } = await encode(object.records);
             for (const [id, error] of rejected) failed.set(id, error);
             if (rejected.size === object.records.length) return;
             try {
