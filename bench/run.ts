@@ -44,7 +44,7 @@ for (const [corpus, pipeline] of [
 
 const stack = await startStack(defaultConfig, { skipWaits: true });
 try {
-  const kinesis = await kinesisThroughput(stack, 's3-events-to-archive', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`));
+  const kinesis = await kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`));
   endStatus();
   say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s`);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
