@@ -3,8 +3,19 @@ import type { Limits } from '../../contracts/config.ts';
 import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
-import { createSinks } from './sinks/index.ts';
+import { createSinks, type Sinks } from './sinks/index.ts';
 import type { Sink } from './sinks/sink.ts';
+
+/** Sinks live as long as the container: clients, connections and secrets are made once, not per batch. */
+const sinksByContext = new WeakMap<TaskContext, Map<string, Sinks>>();
+
+function sinksFor(ctx: TaskContext, pipelineName: string): Sinks {
+  let byPipeline = sinksByContext.get(ctx);
+  if (!byPipeline) sinksByContext.set(ctx, (byPipeline = new Map()));
+  let sinks = byPipeline.get(pipelineName);
+  if (!sinks) byPipeline.set(pipelineName, (sinks = createSinks(pipelineOf(ctx.config, pipelineName), ctx)));
+  return sinks;
+}
 
 const NO_SINK = { code: 'NoEnabledSink', message: 'the pipeline has no enabled sink', retryable: false };
 
@@ -57,7 +68,7 @@ export async function deliverBody(body: Body, sinks: Sink[], attempt: number, ke
 export async function deliver(input: unknown, ctx: TaskContext): Promise<Batch> {
   const { batch, body } = await open(input, 'deliver input', ctx);
   const pipeline = pipelineOf(ctx.config, batch.pipeline);
-  const { enabled } = createSinks(pipeline, ctx);
+  const { enabled } = sinksFor(ctx, batch.pipeline);
   const attempt = batch.retry.attempt + 1;
   const next = await deliverBody(body, enabled, attempt, pipeline.firehoseMode === 'transform');
   const { limits } = ctx.config;

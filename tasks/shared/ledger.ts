@@ -20,6 +20,9 @@ export interface LedgerRow {
   error?: { Error?: string; Cause?: string };
 }
 
+/** Rows of batches that ended well expire (DynamoDB TTL on `expiresAt`); the others stay until redriven. */
+export const LEDGER_RETENTION_DAYS = 30;
+
 /** A chunk's batch belongs to its object: the object's event is what a redrive starts from. */
 export const inputBatchId = (batchId: string): string => batchId.replace(/\.chunk-\d+$/, '');
 
@@ -28,7 +31,8 @@ export const inputBackupKey = (batchId: string): string => `inputs/${inputBatchI
 
 export async function writeLedgerRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
   try {
-    await ctx.ddb.send(new PutCommand({ TableName: ctx.config.ledgerTable, Item: row }));
+    const expiresAt = row.status === 'SUCCEEDED' ? Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400 : undefined;
+    await ctx.ddb.send(new PutCommand({ TableName: ctx.config.ledgerTable, Item: { ...row, ...(expiresAt ? { expiresAt } : {}) } }));
   } catch (error) {
     throw asTransient(error, `writing ledger row ${row.batchId}`);
   }

@@ -31,6 +31,7 @@ describe('kinesis workflow on the embedded engine', () => {
     const row = await h.ledger(result.account!.batchId);
     expect(row).toMatchObject({ status: 'SUCCEEDED', pipeline: 's3-events-to-archive', workflow: 'kinesis', shard: 'shardId-000000000000', counts: { in: 15, delivered: 12, quarantined: 3 }, partitions: 4 });
     expect(row!.inputKey).toBe(`inputs/${result.account!.batchId}.json`);
+    expect(row!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
     expect(JSON.parse(await h.text('sluice-backup', row!.inputKey))).toStrictEqual(input);
   });
 

@@ -23,6 +23,7 @@ describe('redrive', () => {
 
     const pending = await redrivable(h.stack.ctx);
     expect(pending.map((p) => [p.batchId, p.status])).toStrictEqual([[first.account!.batchId, 'BACKED_UP']]);
+    expect(await h.ledger(first.account!.batchId)).not.toHaveProperty('expiresAt');
 
     os.heal();
     const writesBefore = os.writes.length;
