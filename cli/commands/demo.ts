@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load.ts';
@@ -64,6 +64,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const stack = await startStack(config, { skipWaits: true, routeObjectEvents: true });
   const rows: (string | number)[][] = [];
   let failed = 0;
+  // this run's pages only
+  await rm(INSPECT_DIR, { recursive: true, force: true });
   await mkdir(INSPECT_DIR, { recursive: true });
   const record = async (system: string, results: ExecutionResult[], notes: string[] = []) => {
     const sum = (field: 'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp') =>

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { eventsBatch, s1Request } from '../../local/samples.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sluice = (...args: string[]) => {
   const run = spawnSync(process.execPath, ['bin/sluice.mjs', ...args], { encoding: 'utf8', timeout: 60_000 });
   const lines = run.stdout.trim().split('\n');

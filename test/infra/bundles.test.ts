@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/task-function.ts';
 import { synth, type Synthesized } from './synth.ts';
 
@@ -18,6 +18,7 @@ let s: Synthesized;
 beforeAll(() => {
   s = synth();
 }, 120_000);
+afterAll(() => s.remove());
 
 function bundles() {
   return s

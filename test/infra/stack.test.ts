@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { PIPE_SETTINGS } from '../../infra/constructs/kinesis-source.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
@@ -11,6 +11,7 @@ let s: Synthesized;
 beforeAll(() => {
   s = synth();
 }, 120_000);
+afterAll(() => s.remove());
 
 /** Every IAM statement of the template, with the policy it belongs to. */
 function statements(json: Record<string, any>): { where: string; statement: any }[] {
@@ -221,7 +222,9 @@ describe('the checks can fail', () => {
     const wildcard = (stack: import('../../infra/sluice-stack.ts').SluiceStack) =>
       stack.functions.byTask.enrich.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['arn:aws:s3:::elsewhere/*'] }));
     expect(() => synth(defaultConfig, wildcard)).toThrow(/AwsSolutions-IAM5/);
-    expect(wildcardActions(synth(defaultConfig, wildcard, false).json)).toStrictEqual([expect.stringMatching(/: s3:Get\*$/)]);
+    const unchecked = synth(defaultConfig, wildcard, false);
+    expect(wildcardActions(unchecked.json)).toStrictEqual([expect.stringMatching(/: s3:Get\*$/)]);
+    unchecked.remove();
   }, 120_000);
 
   it('a drifted definition or a STANDARD type is caught', () => {
@@ -230,7 +233,9 @@ describe('the checks can fail', () => {
       machine.addPropertyOverride('DefinitionString', renderAsl(workflows.kinesis).replace('"MaxAttempts": 3', '"MaxAttempts": 30'));
       machine.addPropertyOverride('StateMachineType', 'STANDARD');
     }, false);
-    expect(workflowProblems(drifted)).toStrictEqual([
+    const problems = workflowProblems(drifted);
+    drifted.remove();
+    expect(problems).toStrictEqual([
       's2-telemetry-to-lake: type STANDARD',
       's2-telemetry-to-lake: the definition differs from what sluice asl renders',
     ]);

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../config/default.ts';
@@ -13,6 +13,8 @@ export interface Synthesized {
   json: Record<string, any>;
   outdir: string;
   resources: (type: string) => [string, any][];
+  /** Removes the cloud assembly (bundles included) from the temporary folder. */
+  remove: () => void;
 }
 
 /** Synthesizes the app (bundling every Lambda with esbuild, running cdk-nag) into a temporary folder. */
@@ -28,5 +30,6 @@ export function synth(config: SluiceConfig = defaultConfig, change?: (stack: Slu
     json,
     outdir,
     resources: (type) => Object.entries(json.Resources as Record<string, any>).filter(([, r]) => r.Type === type),
+    remove: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
