@@ -22,7 +22,13 @@ export function synth(config: SluiceConfig = defaultConfig, change?: (stack: Slu
   const outdir = mkdtempSync(join(tmpdir(), 'sluice-cdk-'));
   const { stack } = buildApp(config, { outdir, nag });
   change?.(stack);
-  const template = Template.fromStack(stack);
+  let template: Template;
+  try {
+    template = Template.fromStack(stack);
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   const json = template.toJSON() as Record<string, any>;
   return {
     stack,
