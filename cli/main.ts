@@ -1,4 +1,5 @@
 import { aslCommand } from './commands/asl.ts';
+import { configCommand } from './commands/config.ts';
 import { costCommand } from './commands/cost.ts';
 import { demoCommand } from './commands/demo.ts';
 import { redriveCommand } from './commands/redrive.ts';
@@ -18,6 +19,7 @@ const USAGE = `usage: sluice <command> [options]
   demo                             a sample of each of the five seed systems through its workflow (npm start)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
+  config [--config FILE]           check a configuration and print it as JSON (the default one without --config)
   help                             this text
 
   OpenSearch: set SLUICE_OPENSEARCH_ENDPOINT=http://host:9200 to deliver to an OpenSearch sink.`;
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   cost: costCommand,
   redrive: redriveCommand,
+  config: configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -87,6 +87,20 @@ describe('sluice CLI', () => {
     expect(sluice('frobnicate').code).toBe(2);
   });
 
+  it('config prints the default configuration, which reads back as a configuration file', () => {
+    const printed = sluice('config');
+    expect(printed.code).toBe(0);
+    const path = file('mine.json', printed.stdout);
+    const again = sluice('config', '--config', path);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toStrictEqual(JSON.parse(printed.stdout));
+    const broken = JSON.parse(printed.stdout);
+    broken.schemas.telemetry.properties.speed_kmh.type = 'velocity';
+    const failed = sluice('config', '--config', file('broken-schema.json', broken));
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('schemas.telemetry');
+  });
+
   it('rejects a configuration with an unknown field, naming its path', () => {
     const config = file('config.json', { buckets: {}, ledgerTable: 't', limits: {}, schemas: {}, pipelines: {}, colour: 'blue' });
     const result = sluice('run', 'kinesis', '--config', config, '--event', file('y.json', []));
