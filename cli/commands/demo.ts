@@ -26,8 +26,8 @@ interface SystemRun {
 const SYSTEMS: SystemRun[] = [
   { system: 'S0', title: 'CloudWatch Logs -> Firehose -> OpenSearch (streaming buffer)', pipeline: 's0-logs-to-opensearch', workflow: 'firehose', input: () => s0Request() },
   { system: 'S1', title: 'API -> Firehose transform -> New Relic, failures to S3', pipeline: 's1-api-to-newrelic', workflow: 'firehose', input: () => s1Request() },
-  { system: 'S2', title: 'IoT telemetry -> Kinesis -> S3 lake (Hive partitions)', pipeline: 's2-telemetry-to-lake', workflow: 'kinesis', input: () => s2Batch() },
-  { system: 'S3', title: 'API events -> Kinesis -> rules, quarantine -> S3 archive', pipeline: 's3-events-to-archive', workflow: 'kinesis', input: () => eventsBatch(12, 'shardId-000000000001') },
+  { system: 'S2', title: 'IoT telemetry -> Kinesis -> S3 lake in Parquet (Hive partitions)', pipeline: 's2-telemetry-to-lake', workflow: 'kinesis', input: () => s2Batch() },
+  { system: 'S3', title: 'API events -> Kinesis -> rules, quarantine -> DynamoDB + S3 archive', pipeline: 's3-events-to-archive', workflow: 'kinesis', input: () => eventsBatch(12, 'shardId-000000000001') },
   { system: 'S4', title: 'Producer -> Kinesis -> raw JSONL -> S3 event -> enrich -> processed', pipeline: 's4-events-raw', workflow: 'kinesis', input: () => eventsBatch(40, 'shardId-000000000002') },
 ];
 
