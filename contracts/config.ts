@@ -111,7 +111,7 @@ export const Limits = strict('Limits', {
   deliverAttempts: Positive,
   /** First wait of the redelivery loop; doubles each attempt, with full jitter. */
   retryBaseSeconds: t.number,
-  /** Chunks of one S3 object processed at once. */
+  /** Chunks of one S3 object processed at once (the Map state's MaxConcurrencyPath; AWS caps inline Maps at 40). */
   mapConcurrency: Positive,
 });
 export type Limits = t.TypeOf<typeof Limits>;

@@ -27,6 +27,8 @@ export const SplitResult = t.type({
   source: SourceInfo,
   chunks: t.array(ChunkRef),
   lines: t.number,
+  /** Chunks processed at once: `limits.mapConcurrency`, read by the Map state. */
+  concurrency: t.number,
 });
 export type SplitResult = t.TypeOf<typeof SplitResult>;
 

@@ -8,9 +8,6 @@ import { PIPELINE_PLACEHOLDER, resourceOf } from './resources.ts';
 const SPLIT = 'Split object into chunks';
 const MAP = 'Process chunks';
 
-/** How many chunks of one object run at once. */
-export const CHUNK_CONCURRENCY = 2;
-
 const chunkProcessor = graph('One chunk of the object, as a batch of its lines', [
   ...recordChain('s3', {
     decodeName: 'Decode chunk',
@@ -60,7 +57,7 @@ export const s3Workflow = graph(
             'chunk.$': '$$.Map.Item.Value',
             'index.$': '$$.Map.Item.Index',
           },
-          maxConcurrency: CHUNK_CONCURRENCY,
+          maxConcurrencyPath: '$.concurrency',
           processor: chunkProcessor,
           resultPath: '$.results',
           catch: catchAll(Names.backupInput),

@@ -74,5 +74,6 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     source,
     chunks,
     lines: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
+    concurrency: ctx.config.limits.mapConcurrency,
   };
 }

@@ -8,7 +8,13 @@ import { configWith, entered, openStack, type Harness } from './harness.ts';
 let h: Harness;
 beforeAll(async () => {
   // small chunks, so that a test-sized object is cut into several
-  h = await openStack(configWith((config) => (config.limits.chunkBytes = 4_000)), { routeObjectEvents: true });
+  h = await openStack(
+    configWith((config) => {
+      config.limits.chunkBytes = 4_000;
+      config.limits.mapConcurrency = 1;
+    }),
+    { routeObjectEvents: true },
+  );
 });
 afterAll(() => h.stop());
 
@@ -44,6 +50,9 @@ describe('s3 workflow on the embedded engine', () => {
     expect(result.account!.counts).toMatchObject({ in: 62, delivered: 60, quarantined: 2, dropped: 0, backedUp: 0 });
     const chunks = entered(result.events).filter((name) => name === 'chunk').length;
     expect(chunks).toBe(3);
+    // limits.mapConcurrency = 1 reaches the Map through the state: one chunk at a time
+    const iterations = result.events.filter((e) => e.type === 'MapIterationStarted' || e.type === 'MapIterationSucceeded').map((e) => e.type);
+    expect(iterations).toStrictEqual(['MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationSucceeded']);
     const quarantine = (await h.lines('sluice-backup', 'errors/')).filter((q) => q.unit.startsWith('uploads/big.jsonl:'));
     expect(quarantine.map((q) => [q.unit, q.errorCode]).sort()).toStrictEqual([
       ['uploads/big.jsonl:32', 'invalid-json'],

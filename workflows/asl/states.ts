@@ -65,7 +65,8 @@ export interface MapOptions {
   comment: string;
   itemsPath: string;
   itemSelector: Record<string, Json>;
-  maxConcurrency: number;
+  /** Where the state says how many items run at once (from the configuration, through the state). */
+  maxConcurrencyPath: string;
   processor: AslDefinition;
   resultPath: string;
   catch: Catcher[];
@@ -77,7 +78,7 @@ export const inlineMap = (o: MapOptions, to: Transition): AslState => ({
   Comment: o.comment,
   ItemsPath: o.itemsPath,
   ItemSelector: o.itemSelector,
-  MaxConcurrency: o.maxConcurrency,
+  MaxConcurrencyPath: o.maxConcurrencyPath,
   ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...o.processor },
   ResultPath: o.resultPath,
   Catch: o.catch,
