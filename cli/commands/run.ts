@@ -7,6 +7,7 @@ import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
+import { createSinks } from '../../tasks/deliver/sinks/index.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { pipelineFor } from '../pipeline-arg.ts';
@@ -92,6 +93,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       });
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
+    for (const sink of createSinks(config.pipelines[pipeline]!, stack.ctx).disabled) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
     const result = await stack.run(workflow, pipeline, input, progress());
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
     if (values.inspect) {
