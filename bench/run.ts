@@ -16,7 +16,8 @@ const HEAP_CAP_MB = 256;
  * dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20 npm run bench.
  */
 const objectMb = Number(process.env.BENCH_OBJECT_MB ?? 200);
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+// plain integers: the bench lines are read by scripts as well as people
+const fmt = (n: number) => String(Math.round(n));
 const say = (line: string) => console.log(line);
 /** Progress on one rewritten line in a terminal; in a log, a line at most every few seconds. */
 let lastStatus = 0;
