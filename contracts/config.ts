@@ -116,12 +116,19 @@ export const Limits = strict('Limits', {
 });
 export type Limits = t.TypeOf<typeof Limits>;
 
-export const SluiceConfig = strict('SluiceConfig', {
-  buckets: strict('Buckets', { raw: t.string, lake: t.string, backup: t.string, work: t.string }),
-  ledgerTable: t.string,
-  limits: Limits,
-  /** JSON Schemas by name; `x-severity` (warning | error | critical) on any node sets its errors' severity. */
-  schemas: t.record(t.string, t.UnknownRecord),
-  pipelines: t.record(t.string, PipelineConfig),
-});
+export const SluiceConfig = strict(
+  'SluiceConfig',
+  {
+    buckets: strict('Buckets', { raw: t.string, lake: t.string, backup: t.string, work: t.string }),
+    ledgerTable: t.string,
+    limits: Limits,
+    /** JSON Schemas by name; `x-severity` (warning | error | critical) on any node sets its errors' severity. */
+    schemas: t.record(t.string, t.UnknownRecord),
+    pipelines: t.record(t.string, PipelineConfig),
+  },
+  {
+    /** On AWS: days before backed-up failures expire in the backup bucket (default 30). */
+    retention: strict('Retention', { backupDays: Positive }),
+  },
+);
 export type SluiceConfig = t.TypeOf<typeof SluiceConfig>;

@@ -18,8 +18,6 @@ import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppr
 
 export interface SluiceStackProps extends StackProps {
   config: SluiceConfig;
-  /** Days before backed-up failures expire (default 30). */
-  backupExpiryDays?: number;
 }
 
 const pascal = (name: string) => name.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -33,7 +31,7 @@ export class SluiceStack extends Stack {
   constructor(scope: Construct, id: string, props: SluiceStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const storage = new Storage(this, 'Storage', { backupExpiryDays: props.backupExpiryDays ?? 30 });
+    const storage = new Storage(this, 'Storage', { backupExpiryDays: config.retention?.backupDays ?? 30 });
     const ledger = new Ledger(this, 'Ledger');
     const secrets = new SinkSecrets(this, 'Secrets');
     const sinkTables = new SinkTables(this, 'SinkTables', config);

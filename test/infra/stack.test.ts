@@ -187,6 +187,7 @@ describe('the CDK app', () => {
     const rules = JSON.stringify(buckets.map(([, b]) => b.Properties.LifecycleConfiguration));
     expect(rules).toContain('"StorageClass":"GLACIER","TransitionInDays":90');
     expect(rules).toContain('"ExpirationInDays":1');
+    expect(rules).toContain('"ExpirationInDays":30');
     const [, table] = s.resources('AWS::DynamoDB::GlobalTable')[0]!;
     expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toStrictEqual({ PointInTimeRecoveryEnabled: true });
