@@ -10,7 +10,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, RecordMetrics } from '../../tasks/shared/metrics.ts';
 
-/** Thresholds of the alarms; the tests and the README read them from here. */
+/** Thresholds of the alarms, in one place (the README lists the same figures). */
 export const THRESHOLDS = {
   iteratorAgeMs: 60_000,
   malformedPercent: 5,

@@ -2,7 +2,7 @@ import type { AccountResult, AccountStatus, Counts, Outputs } from '../../contra
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { AccountingMismatchError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
-import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
+import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput, type ObjectResults } from '../../contracts/tasks.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
@@ -84,7 +84,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let response: unknown = null;
   if (batch.workflow === 'kinesis') {
     units = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch').map((record) => record.eventID);
-    response = { batchItemFailures: [] };
+    // every record has an outcome (or the check below fails the execution and Pipes retries the batch)
+    response = { batchItemFailures: [] } satisfies BatchItemFailures;
   } else if (batch.workflow === 'firehose') {
     const firehose = decodeOrThrow(FirehoseTransformRequest, original, 'Firehose transformation request');
     units = firehose.records.map((record) => record.recordId);

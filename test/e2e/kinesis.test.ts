@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { eventsBatch, pipesRecord, s2Batch, telemetry } from '../../local/samples.ts';
 import { entered, openStack, type Harness } from './harness.ts';
 
@@ -14,6 +15,7 @@ describe('kinesis workflow on the embedded engine', () => {
     const result = await h.stack.run('kinesis', 's3-events-to-archive', input);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toStrictEqual({ batchItemFailures: [] });
+    expect(BatchItemFailures.is(result.output)).toBe(true);
     expect(result.account!.counts).toStrictEqual({ in: 15, delivered: 12, quarantined: 3, dropped: 0, backedUp: 0, failed: 0, pending: 0 });
 
     const archived = await h.lines('sluice-lake', 'archive/');
