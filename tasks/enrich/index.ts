@@ -31,7 +31,8 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
   let lastArrival: number | undefined;
   let lastArrivalIso = processedAt;
   return (record) => {
-    const declared = typeField ? record.data[typeField] : undefined;
+    const declared = typeField ? record.data[typeField] : record.data['@logGroup'];
+    // a log event's type is its log group: a log lake is partitioned by where the logs come from
     const eventType = typeof declared === 'string' ? declared : fallbackType;
     const time = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : new Date(record.time);
     const hour = Math.floor(time.getTime() / HOUR);

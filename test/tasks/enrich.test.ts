@@ -47,6 +47,12 @@ describe('enrich', () => {
     expect(eventTime({}, undefined, now).getTime()).toBe(now);
   });
 
+  it('partitions CloudWatch log events by their log group', () => {
+    const logs: EnrichScope = { ...scope, pipeline: defaultConfig.pipelines['s0-logs-to-opensearch']! };
+    const out = enrichRecord({ id: 'x', unit: 'u', time: now, data: { '@logGroup': '/aws/lambda/checkout', '@message': 'hi' } }, logs);
+    expect(out.partition!.event_type).toBe('_aws_lambda_checkout');
+  });
+
   it('keeps partition values safe for S3 keys', () => {
     const out = enrichRecord({ id: 'x', unit: 'u', data: { ...businessEvent(0), event_type: '../../etc passwd' } }, scope);
     expect(out.partition!.event_type).toBe('.._.._etc_passwd');
