@@ -19,7 +19,11 @@ export function eventTime(data: Record<string, unknown>, arrivedAt: number | und
 }
 
 /** A value safe inside a Hive partition path segment. */
-export const partitionValue = (value: string): string => value.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100) || '_';
+export const partitionValue = (value: string): string =>
+  value
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 100) || '_';
 
 const two = (n: number) => String(n).padStart(2, '0');
 

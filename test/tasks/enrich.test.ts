@@ -50,7 +50,7 @@ describe('enrich', () => {
   it('partitions CloudWatch log events by their log group', () => {
     const logs: EnrichScope = { ...scope, pipeline: defaultConfig.pipelines['s0-logs-to-opensearch']! };
     const out = enrichRecord({ id: 'x', unit: 'u', time: now, data: { '@logGroup': '/aws/lambda/checkout', '@message': 'hi' } }, logs);
-    expect(out.partition!.event_type).toBe('_aws_lambda_checkout');
+    expect(out.partition!.event_type).toBe('aws_lambda_checkout');
   });
 
   it('keeps partition values safe for S3 keys', () => {
