@@ -9,10 +9,10 @@ export class SinkSecrets extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.openSearchEndpoint = new secretsmanager.Secret(this, 'OpenSearchEndpoint', {
-      description: 'sluice: the OpenSearch endpoint (https://host) the deliver task writes to',
+      description: 'sluice: the OpenSearch endpoint the deliver task writes to, as plain text (https://host)',
     });
     this.newRelicKey = new secretsmanager.Secret(this, 'NewRelicLicenseKey', {
-      description: 'sluice: the New Relic license key Firehose sends logs with',
+      description: 'sluice: the New Relic license key Firehose sends logs with, as {"api_key": "<license key>"}',
     });
   }
 }
