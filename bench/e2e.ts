@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { encodeKey, objectCreatedEnvelope } from '../local/s3-events.ts';
+import { objectCreatedFor } from '../local/s3-events.ts';
 
 /** Events 20 ms apart: a stream's events fall in a few hours, as in production (not one hour per minute). */
 const EVENT_SPACING_MS = 20;
@@ -90,7 +90,7 @@ export async function objectThroughput(stack: LocalStack, pipeline: string, byte
     const trigger = stack.config.pipelines[pipeline]!.trigger!;
     const key = `${trigger.prefix ?? ''}bench-${bytes}.jsonl`;
     await stack.servers.s3.send(new PutObjectCommand({ Bucket: trigger.bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
-    const event = objectCreatedEnvelope({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: trigger.bucket }, object: { key: encodeKey(key), size } } });
+    const event = objectCreatedFor(trigger.bucket, key, size);
     const started = performance.now();
     const [result, peak] = await withPeakRss(() => stack.run('s3' as WorkflowName, pipeline, event));
     const seconds = (performance.now() - started) / 1000;

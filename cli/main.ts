@@ -1,20 +1,13 @@
-import { aslCommand } from './commands/asl.ts';
-import { configCommand } from './commands/config.ts';
-import { costCommand } from './commands/cost.ts';
-import { demoCommand } from './commands/demo.ts';
-import { redriveCommand } from './commands/redrive.ts';
-import { runCommand } from './commands/run.ts';
-import { validateCommand } from './commands/validate.ts';
 import { CliError } from './errors.ts';
 
 const USAGE = `usage: sluice <command> [options]
 
-  asl [--out DIR]                  write <workflow>.asl.json for each workflow (default dist/asl)
+  asl [--out DIR]                  write <workflow>.asl.json and <workflow>.svg for each workflow (default dist/asl)
   validate [FILE...]               check ASL files (default: every workflow) with asl-validator and sluice's rules
   run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait] [--data-dir DIR]
-  run s3 --object FILE [--pipeline NAME]
+  run s3 --object FILE [--pipeline NAME] [--inspect FILE.html]
                                    run one execution on the embedded stack; the last line is a JSON summary
-  redrive --data-dir DIR [--pipeline NAME] [--batch ID] [--dry-run]
+  redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--dry-run]
                                    new executions for the batches the ledger marks FAILED or BACKED_UP
   demo                             a sample of each of the five seed systems through its workflow (npm start)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
@@ -24,14 +17,15 @@ const USAGE = `usage: sluice <command> [options]
 
   OpenSearch: set SLUICE_OPENSEARCH_ENDPOINT=http://host:9200 to deliver to an OpenSearch sink.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  asl: aslCommand,
-  validate: validateCommand,
-  run: runCommand,
-  demo: demoCommand,
-  cost: costCommand,
-  redrive: redriveCommand,
-  config: configCommand,
+/** Each command loads on use: `sluice validate` never pays for the CDK or the AWS clients of `redrive --aws`. */
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  asl: async () => (await import('./commands/asl.ts')).aslCommand,
+  validate: async () => (await import('./commands/validate.ts')).validateCommand,
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  cost: async () => (await import('./commands/cost.ts')).costCommand,
+  redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
+  config: async () => (await import('./commands/config.ts')).configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,9 +34,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
-  return command(rest);
+  const load = COMMANDS[name];
+  if (!load) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -34,11 +34,10 @@ export interface RedriveOutcome {
   after: string;
 }
 
-const isChunk = (batchId: string) => /\.chunk-\d+$/.test(batchId);
-
 /**
  * Ledger rows with status FAILED (the execution failed; its whole input is backed up) or BACKED_UP
- * (records were backed up after delivery kept failing). Chunk rows are left to their object's row.
+ * (records were backed up after delivery kept failing) that point at an input. Chunk rows point at
+ * none: their object's row does.
  */
 export async function redrivable(ctx: TaskContext, filter: { pipeline?: string; batchId?: string } = {}): Promise<Redrivable[]> {
   const rows: Redrivable[] = [];
@@ -57,7 +56,6 @@ export async function redrivable(ctx: TaskContext, filter: { pipeline?: string; 
     start = page.LastEvaluatedKey;
   } while (start);
   return rows
-    .filter((row) => !isChunk(row.batchId))
     .filter((row) => (filter.pipeline ? row.pipeline === filter.pipeline : true) && (filter.batchId ? row.batchId === filter.batchId : true))
     .sort((a, b) => a.time.localeCompare(b.time));
 }

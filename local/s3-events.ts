@@ -30,6 +30,14 @@ export function toObjectCreated(record: S3rverNotification['Records'][number]): 
   };
 }
 
+/** The event EventBridge would send for an object put at `key` (as a user or a producer would put it). */
+export const objectCreatedFor = (bucket: string, key: string, size?: number) =>
+  objectCreatedEnvelope({
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    detail: { bucket: { name: bucket }, object: { key: encodeKey(key), ...(size === undefined ? {} : { size }) } },
+  });
+
 /** The full event as EventBridge sends it (envelope fields the workflow does not read, but a user sees). */
 export function objectCreatedEnvelope(event: S3ObjectCreatedEvent, time = new Date()) {
   return {

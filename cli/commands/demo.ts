@@ -8,7 +8,7 @@ import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.
 import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import type { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
-import { PIPE_SETTINGS } from '../../infra/constructs/kinesis-source.ts';
+import { PIPE_SETTINGS } from '../../infra/pipe-settings.ts';
 import { createSinks } from '../../tasks/deliver/sinks/index.ts';
 import { parse } from '../args.ts';
 import { table } from '../table.ts';

@@ -2,7 +2,6 @@ import { loadConfigFile } from '../../config/load.ts';
 import { localRedriver, redrivable, redrive, type Redriver } from '../../local/redrive.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import { parse } from '../args.ts';
-import { awsRedriver } from '../aws-redriver.ts';
 import { CliError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import { table } from '../table.ts';
@@ -33,6 +32,8 @@ export async function redriveCommand(argv: string[]): Promise<number> {
   try {
     let redriver: Redriver;
     if (values.aws) {
+      // AWS clients load only for --aws
+      const { awsRedriver } = await import('../aws-redriver.ts');
       redriver = await awsRedriver(values.stack, config);
     } else {
       local = await startStack(config, { skipWaits: true, dataDir: values['data-dir']! });

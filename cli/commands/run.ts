@@ -5,7 +5,7 @@ import { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
-import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
 import { createSinks } from '../../tasks/deliver/sinks/index.ts';
 import { parse } from '../args.ts';
@@ -86,11 +86,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const key = `${config.pipelines[pipeline]!.trigger?.prefix ?? 'uploads/'}${basename(values.object)}`;
       await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: object }));
       process.stderr.write(`sluice: put ${values.object} at s3://${bucket}/${key} (${object.length} bytes)\n`);
-      input = objectCreatedEnvelope({
-        'detail-type': 'Object Created',
-        source: 'aws.s3',
-        detail: { bucket: { name: bucket }, object: { key: encodeKey(key), size: object.length } },
-      });
+      input = objectCreatedFor(bucket, key, object.length);
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
     for (const sink of createSinks(config.pipelines[pipeline]!, stack.ctx).disabled) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);

@@ -6,21 +6,12 @@ import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { PIPE_SETTINGS } from '../pipe-settings.ts';
 
 export interface KinesisSourceProps {
   pipeline: string;
   stateMachine: sfn.IStateMachine;
 }
-
-/** Pipes settings of every Kinesis source; the tests assert the template against these. */
-export const PIPE_SETTINGS = {
-  batchSize: 100,
-  maximumBatchingWindowInSeconds: 5,
-  maximumRetryAttempts: 10,
-  /** One hour: well below the stream's 24 h retention, so a stuck record reaches the DLQ before it expires. */
-  maximumRecordAgeInSeconds: 3600,
-  startingPosition: 'TRIM_HORIZON',
-} as const;
 
 /**
  * A KMS-encrypted stream and an EventBridge Pipe that hands its batches to the kinesis workflow

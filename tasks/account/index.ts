@@ -96,6 +96,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
 
   const counts = countBody(body, batch.counts.in);
   const status = statusOf(counts);
+  const chunk = batch.source.firstLine !== undefined;
   const partitions = partitionCount(body);
   await writeLedgerRow(ctx, {
     batchId: batch.batchId,
@@ -108,10 +109,11 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     counts,
     partitions,
     ...(request.execution ? { execution: request.execution } : {}),
-    ...(counts.quarantined + counts.backedUp > 0 ? { inputKey: inputBackupKey(batch.batchId) } : {}),
+    // a chunk's input is its object's: the object's row points at it, and is what a redrive starts from
+    ...(!chunk && counts.quarantined + counts.backedUp > 0 ? { inputKey: inputBackupKey(batch.batchId) } : {}),
   });
   // chunks are counted once, by their object
-  if (!('firstLine' in batch.source)) ctx.metrics?.(batch.pipeline, counts);
+  if (!chunk) ctx.metrics?.(batch.pipeline, counts);
   const count = units?.length ?? 0;
   return {
     pipeline: batch.pipeline,

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessEvent, eventsBatch, eventsJsonl } from '../../local/samples.ts';
-import { encodeKey, objectCreatedEnvelope } from '../../local/s3-events.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
 import { configWith, entered, openStack, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const eventFor = (bucket: string, key: string) =>
-  objectCreatedEnvelope({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: bucket }, object: { key: encodeKey(key) } } });
+const eventFor = (bucket: string, key: string) => objectCreatedFor(bucket, key);
 
 async function put(key: string, body: string | Buffer) {
   await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: body }));
@@ -61,6 +60,10 @@ describe('s3 workflow on the embedded engine', () => {
     const row = await h.ledger(result.account!.batchId);
     expect(row).toMatchObject({ status: 'SUCCEEDED', workflow: 's3', counts: { in: 62, delivered: 60, quarantined: 2 }, source: { bucket: 'sluice-raw', key: 'uploads/big.jsonl' } });
     expect(await h.ledger(`${result.account!.batchId}.chunk-00000`)).toMatchObject({ status: 'SUCCEEDED' });
+    // the chunk that quarantined lines 32 and 33 points at no input: its object's row is the one to redrive
+    const quarantining = await h.ledger(`${result.account!.batchId}.chunk-00001`);
+    expect(quarantining).toMatchObject({ counts: { quarantined: 2 } });
+    expect(quarantining).not.toHaveProperty('inputKey');
   });
 
   it('gunzips a .gz object and decodes URL-encoded keys', async () => {
