@@ -1,4 +1,4 @@
-import type { SluiceConfig } from '../contracts/config.ts';
+import { LIMIT_DEFAULTS, type SluiceConfig } from '../contracts/config.ts';
 import { seedSchemas } from './schemas.ts';
 
 const eventTypes = {
@@ -10,15 +10,7 @@ const eventTypes = {
 export const defaultConfig: SluiceConfig = {
   buckets: { raw: 'sluice-raw', lake: 'sluice-lake', backup: 'sluice-backup', work: 'sluice-work' },
   ledgerTable: 'sluice-ledger',
-  limits: {
-    claimCheckBytes: 200_000,
-    chunkBytes: 4_000_000,
-    maxRecordBytes: 1_048_576,
-    maxDepth: 64,
-    deliverAttempts: 3,
-    retryBaseSeconds: 1,
-    mapConcurrency: 2,
-  },
+  limits: LIMIT_DEFAULTS,
   schemas: seedSchemas,
   pipelines: {
     's0-logs-to-opensearch': {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SluiceConfig } from '../contracts/config.ts';
+import { LIMIT_DEFAULTS, SluiceConfig } from '../contracts/config.ts';
 import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
 import { defaultConfig } from './default.ts';
 
@@ -46,9 +46,17 @@ function crossCheck(config: SluiceConfig): string[] {
   return problems;
 }
 
+/** Limits a configuration leaves out take their defaults, here and nowhere else. */
+function withLimitDefaults(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const limits = (raw as { limits?: unknown }).limits;
+  if (limits !== undefined && (typeof limits !== 'object' || limits === null || Array.isArray(limits))) return raw;
+  return { ...raw, limits: { ...LIMIT_DEFAULTS, ...(limits as object | undefined) } };
+}
+
 /** Decodes and cross-checks a configuration; throws a ContractError that names every problem. */
 export function checkConfig(raw: unknown, where: string): SluiceConfig {
-  const config = decodeOrThrow(SluiceConfig, raw, where);
+  const config = decodeOrThrow(SluiceConfig, withLimitDefaults(raw), where);
   const problems = crossCheck(config);
   if (problems.length > 0) throw new ContractError(where, problems);
   return config;

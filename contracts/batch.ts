@@ -76,16 +76,27 @@ export type Delivered = t.TypeOf<typeof Delivered>;
 export const BackedUp = t.type({ id: t.string, unit: t.string, key: t.string, code: t.string });
 export type BackedUp = t.TypeOf<typeof BackedUp>;
 
+/**
+ * An object a sink wrote to the work bucket (`from`) that becomes visible at `bucket`/`key` only when the
+ * account step commits the batch: an execution that fails leaves nothing in the lake for a re-batched
+ * retry to write a second time.
+ */
+export const Staged = t.type({ bucket: t.string, key: t.string, from: t.string });
+export type Staged = t.TypeOf<typeof Staged>;
+
 /** Where every record of a batch stands. Each record is in exactly one list. */
-export const Body = t.type({
-  records: t.array(Rec),
-  failed: t.array(Rec),
-  quarantined: t.array(Quarantined),
-  dropped: t.array(Dropped),
-  delivered: t.array(Delivered),
-  backedUp: t.array(BackedUp),
-  outputs: t.record(t.string, t.array(t.string)),
-});
+export const Body = t.intersection([
+  t.type({
+    records: t.array(Rec),
+    failed: t.array(Rec),
+    quarantined: t.array(Quarantined),
+    dropped: t.array(Dropped),
+    delivered: t.array(Delivered),
+    backedUp: t.array(BackedUp),
+    outputs: t.record(t.string, t.array(t.string)),
+  }),
+  t.partial({ staged: t.array(Staged) }),
+]);
 export type Body = t.TypeOf<typeof Body>;
 
 export const Counts = t.type({
@@ -111,7 +122,13 @@ export const SourceInfo = t.partial({
 });
 export type SourceInfo = t.TypeOf<typeof SourceInfo>;
 
-export const Retry = t.type({ attempt: t.number, remaining: t.number, delaySeconds: t.number });
+/**
+ * The redelivery loop's state, set by deliver. `again` says whether refused records are worth another
+ * pass before `until` (epoch ms: the retry duration from the first pass, cut to the execution's budget);
+ * `elapsedSeconds` (since the execution started) is what the loop's Choice guards against the Express
+ * limit, and `delaySeconds` the wait before the next pass.
+ */
+export const Retry = t.type({ attempt: t.number, again: t.boolean, delaySeconds: t.number, elapsedSeconds: t.number, until: t.number });
 export type Retry = t.TypeOf<typeof Retry>;
 
 /** The state every task of the record chain takes and returns. */
@@ -133,7 +150,8 @@ export type ChunkRef = t.TypeOf<typeof ChunkRef>;
 export const Outputs = t.record(t.string, t.array(t.string));
 export type Outputs = t.TypeOf<typeof Outputs>;
 
-export const AccountStatus = t.keyof({ SUCCEEDED: null, BACKED_UP: null, FAILED: null });
+/** STARTED from the first step on; the account step (or the failure path) writes how it ended. */
+export const AccountStatus = t.keyof({ STARTED: null, SUCCEEDED: null, BACKED_UP: null, FAILED: null });
 export type AccountStatus = t.TypeOf<typeof AccountStatus>;
 
 /** What the account step reports for a batch (and what a chunk reports to its object). */

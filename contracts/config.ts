@@ -92,6 +92,8 @@ export const PipelineConfig = strict(
     enrichment: strict('EnrichmentConfig', {}, { s4: S4Rules }),
     /** For the s3 workflow: which ObjectCreated events start it. */
     trigger: S3Trigger,
+    /** This pipeline's `limits.retryDurationSeconds`. */
+    retryDurationSeconds: t.number,
     /** For the firehose workflow on AWS: Firehose's processor buffering (default 1 MB, 60 s). */
     buffering: strict('Buffering', {}, { sizeMb: Positive, intervalSeconds: Positive }),
   },
@@ -107,14 +109,31 @@ export const Limits = strict('Limits', {
   maxRecordBytes: Positive,
   /** A record nested deeper than this is quarantined (JSON.stringify overflows near 10k). */
   maxDepth: Positive,
-  /** How many times deliver is tried for a record before it is backed up. */
-  deliverAttempts: Positive,
+  /** A gzip'd unit that inflates to more than this many bytes is quarantined (memory stays bounded). */
+  maxInflatedBytes: Positive,
+  /**
+   * How long records a sink refused are redelivered before they are backed up (Firehose's retry
+   * duration), in seconds; always cut to what the Express execution has left. A pipeline may set its own.
+   */
+  retryDurationSeconds: t.number,
   /** First wait of the redelivery loop; doubles each attempt, with full jitter. */
   retryBaseSeconds: t.number,
   /** Chunks of one S3 object processed at once (the Map state's MaxConcurrencyPath; AWS caps inline Maps at 40). */
   mapConcurrency: Positive,
 });
 export type Limits = t.TypeOf<typeof Limits>;
+
+/** Every limit has a default: a configuration names only those it changes. */
+export const LIMIT_DEFAULTS: Limits = {
+  claimCheckBytes: 200_000,
+  chunkBytes: 4_000_000,
+  maxRecordBytes: 1_048_576,
+  maxInflatedBytes: 16_777_216,
+  maxDepth: 64,
+  retryDurationSeconds: 300,
+  retryBaseSeconds: 1,
+  mapConcurrency: 2,
+};
 
 export const SluiceConfig = strict(
   'SluiceConfig',

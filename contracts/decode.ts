@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { ErrorName, SluiceError } from './errors.ts';
 
 /** One line per failing path, e.g. `records.0.data: expected string, got 12`. */
 export function report(errors: t.Errors): string[] {
@@ -26,8 +27,9 @@ function preview(value: unknown): string {
 }
 
 /** Thrown where an input does not match its contract; `name` is what ASL Catch matches. */
-export class ContractError extends Error {
-  override readonly name = 'Sluice.InvalidInput';
+export class ContractError extends SluiceError {
+  override readonly name = ErrorName.InvalidInput;
+  readonly retryable = false;
   constructor(
     readonly where: string,
     readonly problems: string[],

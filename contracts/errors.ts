@@ -1,6 +1,7 @@
 /**
  * Error names shared by the tasks (which throw them) and the workflows (whose Retry and Catch match
- * them). A task error's `name` is exactly the ASL error string.
+ * them). A task error's `name` is exactly the ASL error string; `retryable` says whether the same call
+ * may succeed later, so no workflow has to guess it from a name.
  */
 export const ErrorName = {
   /** A whole call failed for a reason that may pass: throttling, 5xx, a timeout. Retried in the ASL. */
@@ -9,6 +10,12 @@ export const ErrorName = {
   InvalidInput: 'Sluice.InvalidInput',
   /** in != delivered + quarantined + dropped + backedUp. Never retried. */
   AccountingMismatch: 'Sluice.AccountingMismatch',
+} as const;
+
+/** The ASL's own error names (States Language, "Errors"). */
+export const States = {
+  ALL: 'States.ALL',
+  Timeout: 'States.Timeout',
 } as const;
 
 /** Errors the Lambda service raises around an invocation; AWS recommends retrying them. */
@@ -20,13 +27,21 @@ export const LambdaTransientErrors = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
-export class TransientError extends Error {
+/** The base of sluice's errors: `name` is what the ASL matches, `retryable` what it means. */
+export abstract class SluiceError extends Error {
+  abstract override readonly name: string;
+  abstract readonly retryable: boolean;
+}
+
+export class TransientError extends SluiceError {
   override readonly name = ErrorName.Transient;
+  readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
-export class AccountingMismatchError extends Error {
+export class AccountingMismatchError extends SluiceError {
   override readonly name = ErrorName.AccountingMismatch;
+  readonly retryable = false;
 }

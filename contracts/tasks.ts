@@ -2,7 +2,10 @@ import * as t from 'io-ts';
 import { AccountResult, Batch, ChunkRef, SourceInfo, WorkflowName } from './batch.ts';
 
 /** What a workflow hands decode: the trigger's payload as it arrived. */
-export const DecodeTrigger = t.type({ pipeline: t.string, workflow: WorkflowName, input: t.unknown });
+export const DecodeTrigger = t.intersection([
+  t.type({ pipeline: t.string, workflow: WorkflowName, input: t.unknown }),
+  t.partial({ execution: t.string }),
+]);
 export type DecodeTrigger = t.TypeOf<typeof DecodeTrigger>;
 
 /** One chunk of a large S3 object, as the Map state hands it to decode. */
@@ -31,6 +34,10 @@ export const SplitResult = t.type({
   concurrency: t.number,
 });
 export type SplitResult = t.TypeOf<typeof SplitResult>;
+
+/** Deliver: the batch, and when its execution started (what the redelivery loop's time budget counts from). */
+export const DeliverInput = t.type({ batch: Batch, startedAt: t.string });
+export type DeliverInput = t.TypeOf<typeof DeliverInput>;
 
 /** Backup after delivery: the batch, and the execution input a redrive would start from. */
 export const BackupInput = t.intersection([t.type({ batch: Batch, input: t.unknown }), t.partial({ execution: t.string })]);

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { SluiceConfig } from '../contracts/config.ts';
-import { TASKS } from '../workflows/resources.ts';
+import { TASKS } from '../contracts/timing.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { FirehoseSource } from './constructs/firehose-source.ts';
 import { IngestApi } from './constructs/ingest-api.ts';

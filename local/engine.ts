@@ -3,9 +3,11 @@ import type { AccountResult, WorkflowName } from '../contracts/batch.ts';
 import { tasks } from '../tasks/index.ts';
 import { load } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import { SkippedTime } from './skipped-time.ts';
 import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
 import { renderAsl, workflows } from '../workflows/index.ts';
-import { functionArnKey, PIPELINE_KEY, substitute, taskOfResource, TASKS, type TaskName } from '../workflows/resources.ts';
+import { TASKS, type TaskName } from '../contracts/timing.ts';
+import { functionArnKey, PIPELINE_KEY, substitute, taskOfResource } from '../workflows/resources.ts';
 import { Names } from '../workflows/record-chain.ts';
 
 /** An event of the execution log: state entered/exited/failed/retried/caught, Map iterations. */
@@ -63,11 +65,15 @@ function statesOf(definition: AslDefinition, into: { tasks: Map<string, TaskName
  */
 export class LocalEngine {
   private readonly machines = new Map<string, StateMachine>();
+  private readonly ctx: TaskContext;
+  private readonly clock = new SkippedTime();
 
   constructor(
-    private readonly ctx: TaskContext,
+    ctx: TaskContext,
     private readonly options: EngineOptions = {},
-  ) {}
+  ) {
+    this.ctx = options.skipWaits ? { ...ctx, now: this.clock.now } : ctx;
+  }
 
   /** The definition a pipeline's state machine runs: the rendered ASL with its substitutions applied. */
   definitionFor(workflow: WorkflowName, pipeline: string): AslDefinition {
@@ -91,7 +97,14 @@ export class LocalEngine {
     const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
-    for (const [name, task] of taskStates) taskResourceLocalHandlers[name] = (input) => tasks[task](input, this.ctx) as Promise<never>;
+    for (const [name, task] of taskStates) {
+      taskResourceLocalHandlers[name] = (input) => {
+        // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
+        const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
+        if (this.options.skipWaits && retry?.attempt) this.clock.skip(retry.delaySeconds ?? 0);
+        return tasks[task](input, this.ctx) as Promise<never>;
+      };
+    }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };
     return {
       taskResourceLocalHandlers,
@@ -114,7 +127,7 @@ export class LocalEngine {
       Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date(started).toISOString() },
       StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
     };
-    const execution = this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never });
+    const execution = this.clock.run(() => this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never }));
     const events: TraceEvent[] = [];
     const logging = (async () => {
       for await (const event of execution.eventLogs) {

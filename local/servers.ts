@@ -10,6 +10,7 @@ import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import type { SluiceConfig } from '../contracts/config.ts';
+import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
 
 /** s3rver and dynalite accept any credentials; the SDK insists on some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -85,8 +86,8 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
       .send(
         new CreateTableCommand({
           TableName: table,
-          AttributeDefinitions: [{ AttributeName: 'record_id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'record_id', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: KEY_ATTRIBUTE, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: KEY_ATTRIBUTE, KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       )

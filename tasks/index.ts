@@ -1,4 +1,4 @@
-import type { TaskName } from '../workflows/resources.ts';
+import type { TaskName } from '../contracts/timing.ts';
 import { account } from './account/index.ts';
 import { backup } from './backup/index.ts';
 import { decode } from './decode/index.ts';

@@ -1,7 +1,9 @@
 import type { WorkflowName } from '../contracts/batch.ts';
 import { fail, task } from './asl/states.ts';
 import type { AslState } from './asl/types.ts';
-import { TASK_TIMEOUT_SECONDS, transientRetry } from './policy.ts';
+import { States } from '../contracts/errors.ts';
+import { TASK_TIMEOUT_SECONDS } from '../contracts/timing.ts';
+import { transientRetry } from './policy.ts';
 import { Names } from './record-chain.ts';
 import { PIPELINE_PLACEHOLDER, resourceOf } from './resources.ts';
 
@@ -24,9 +26,9 @@ export function failureTail(workflow: WorkflowName): [string, AslState][] {
             'error.$': '$',
             'execution.$': '$$.Execution.Id',
           },
-          timeoutSeconds: TASK_TIMEOUT_SECONDS,
+          timeoutSeconds: TASK_TIMEOUT_SECONDS.backup,
           retry: transientRetry,
-          catch: [{ ErrorEquals: ['States.ALL'], Next: Names.notBackedUp }],
+          catch: [{ ErrorEquals: [States.ALL], Next: Names.notBackedUp }],
         },
         { next: Names.failed },
       ),

@@ -1,27 +1,23 @@
-import { ErrorName, LambdaTransientErrors } from '../contracts/errors.ts';
+import { ErrorName, LambdaTransientErrors, States } from '../contracts/errors.ts';
 import type { Catcher, Retrier } from './asl/types.ts';
 
 /**
  * Whole-call failures that may pass: sluice's own transient error, the Lambda service's, and timeouts.
- * Exponential backoff with full jitter; errors not listed (a contract violation, an accounting
+ * One retry, after a jittered second: each Task's worst case (two attempts) has to fit, with every other
+ * step's, inside the Express limit (`sluice validate` adds them up). Longer outages of a sink are the
+ * redelivery loop's, which retries by time; errors not listed (a contract violation, an accounting
  * mismatch) are never retried.
  */
 export const transientRetry: Retrier[] = [
   {
-    ErrorEquals: [ErrorName.Transient, ...LambdaTransientErrors, 'States.Timeout'],
+    ErrorEquals: [ErrorName.Transient, ...LambdaTransientErrors, States.Timeout],
     IntervalSeconds: 1,
-    MaxAttempts: 3,
+    MaxAttempts: 1,
     BackoffRate: 2,
-    MaxDelaySeconds: 20,
+    MaxDelaySeconds: 4,
     JitterStrategy: 'FULL',
   },
 ];
 
 /** Anything a task still throws after its retries sends the execution to `next` (the whole-input backup). */
-export const catchAll = (next: string): Catcher[] => [{ ErrorEquals: ['States.ALL'], Next: next }];
-
-/** Task time limit: well inside Express's five minutes. */
-export const TASK_TIMEOUT_SECONDS = 120;
-
-/** Express workflows stop at five minutes. */
-export const EXPRESS_TIMEOUT_SECONDS = 300;
+export const catchAll = (next: string): Catcher[] => [{ ErrorEquals: [States.ALL], Next: next }];

@@ -1,8 +1,10 @@
 import type { WorkflowName } from '../contracts/batch.ts';
 import { choice, task, waitFor, type Transition } from './asl/states.ts';
 import type { AslState, Catcher, Json } from './asl/types.ts';
-import { catchAll, TASK_TIMEOUT_SECONDS, transientRetry } from './policy.ts';
-import { resourceOf, type TaskName } from './resources.ts';
+import { MAX_REDELIVERY_WAIT_SECONDS, REDELIVER_UNTIL_SECONDS, TASK_TIMEOUT_SECONDS } from '../contracts/timing.ts';
+import { catchAll, transientRetry } from './policy.ts';
+import type { TaskName } from '../contracts/timing.ts';
+import { resourceOf } from './resources.ts';
 
 /** The state names a console user reads; one place, so every workflow says the same. */
 export const Names = {
@@ -50,7 +52,7 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
         comment,
         resource: resourceOf(name),
         ...(parameters ? { parameters } : {}),
-        timeoutSeconds: TASK_TIMEOUT_SECONDS,
+        timeoutSeconds: TASK_TIMEOUT_SECONDS[name],
         retry: transientRetry,
         ...(catches ? { catch: catches } : {}),
       },
@@ -62,14 +64,27 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
     [decodeName, call('decode', o.decodeComment, { next: Names.validate }, o.decodeParameters)],
     [Names.validate, call('validate', 'Check each record against the schema of its event type; quarantine what fails, with every error', { next: Names.enrich })],
     [Names.enrich, call('enrich', 'Add record id, timestamps, partition keys and business rules', { next: Names.deliver })],
-    [Names.deliver, call('deliver', `Write records to the pipeline's sinks by their ids (idempotent); failures come back per record`, { next: Names.retry })],
+    [
+      Names.deliver,
+      call('deliver', `Write records to the pipeline's sinks by their ids (idempotent; the lake's objects staged until account); failures come back per record`, { next: Names.retry }, {
+        'batch.$': '$',
+        'startedAt.$': '$$.Execution.StartTime',
+      }),
+    ],
     [
       Names.retry,
       choice(
-        'Retry only the records a sink failed, a bounded number of times; then back up what is left',
+        `Retry only the records a sink failed, until the pipeline's retry duration runs out (never after ${REDELIVER_UNTIL_SECONDS} s of the execution); then back up what is left`,
         [
           {
-            rule: { And: [{ Variable: '$.counts.failed', NumericGreaterThan: 0 }, { Variable: '$.retry.remaining', NumericGreaterThan: 0 }] },
+            rule: {
+              And: [
+                { Variable: '$.counts.failed', NumericGreaterThan: 0 },
+                { Variable: '$.retry.again', BooleanEquals: true },
+                { Variable: '$.retry.elapsedSeconds', NumericLessThan: REDELIVER_UNTIL_SECONDS },
+                { Variable: '$.retry.delaySeconds', NumericLessThanEquals: MAX_REDELIVERY_WAIT_SECONDS },
+              ],
+            },
             next: Names.wait,
           },
           {

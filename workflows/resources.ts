@@ -1,6 +1,4 @@
-/** The task Lambdas a workflow may call, in the order a batch meets them. */
-export const TASKS = ['decode', 'validate', 'enrich', 'deliver', 'backup', 'account'] as const;
-export type TaskName = (typeof TASKS)[number];
+import { TASKS, type TaskName } from '../contracts/timing.ts';
 
 const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 

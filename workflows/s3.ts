@@ -1,7 +1,8 @@
 import { graph } from './asl/graph.ts';
 import { inlineMap, task } from './asl/states.ts';
 import { failureTail } from './failure-tail.ts';
-import { catchAll, EXPRESS_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS, transientRetry } from './policy.ts';
+import { EXPRESS_LIMIT_SECONDS, SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS } from '../contracts/timing.ts';
+import { catchAll, transientRetry } from './policy.ts';
 import { Names, recordChain, withExecution } from './record-chain.ts';
 import { PIPELINE_PLACEHOLDER, resourceOf } from './resources.ts';
 
@@ -35,8 +36,8 @@ export const s3Workflow = graph(
         {
           comment: 'Stream the object and cut it at line boundaries into chunk objects in the work bucket',
           resource: resourceOf('decode'),
-          parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: 's3', 'input.$': '$' },
-          timeoutSeconds: TASK_TIMEOUT_SECONDS,
+          parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: 's3', 'input.$': '$', 'execution.$': '$$.Execution.Id' },
+          timeoutSeconds: SPLIT_TIMEOUT_SECONDS,
           retry: transientRetry,
           catch: catchAll(Names.backupInput),
         },
@@ -72,7 +73,7 @@ export const s3Workflow = graph(
           comment: 'Check that the chunks account for every line of the object and write its ledger row',
           resource: resourceOf('account'),
           parameters: withExecution,
-          timeoutSeconds: TASK_TIMEOUT_SECONDS,
+          timeoutSeconds: TASK_TIMEOUT_SECONDS.account,
           retry: transientRetry,
           catch: catchAll(Names.backupInput),
         },
@@ -81,5 +82,5 @@ export const s3Workflow = graph(
     ],
     ...failureTail('s3'),
   ],
-  { timeoutSeconds: EXPRESS_TIMEOUT_SECONDS },
+  { timeoutSeconds: EXPRESS_LIMIT_SECONDS },
 );

@@ -3,7 +3,7 @@ import { graph } from './asl/graph.ts';
 import { pass } from './asl/states.ts';
 import type { AslDefinition } from './asl/types.ts';
 import { failureTail } from './failure-tail.ts';
-import { EXPRESS_TIMEOUT_SECONDS } from './policy.ts';
+import { EXPRESS_LIMIT_SECONDS } from '../contracts/timing.ts';
 import { Names, recordChain } from './record-chain.ts';
 import { PIPELINE_PLACEHOLDER } from './resources.ts';
 
@@ -22,12 +22,12 @@ export function synchronousWorkflow(o: SynchronousWorkflow): AslDefinition {
       ...recordChain(o.workflow, {
         catchTo: Names.backupInput,
         decodeComment: 'Base64, gunzip, fan out CloudWatch Logs, parse JSON; quarantine what cannot be decoded',
-        decodeParameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$' },
+        decodeParameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$', 'execution.$': '$$.Execution.Id' },
         then: { next: o.reply.name },
       }),
       [o.reply.name, pass(o.reply.comment, { outputPath: '$.response' }, { end: true })],
       ...failureTail(o.workflow),
     ],
-    { timeoutSeconds: EXPRESS_TIMEOUT_SECONDS },
+    { timeoutSeconds: EXPRESS_LIMIT_SECONDS },
   );
 }

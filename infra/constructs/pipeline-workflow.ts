@@ -4,7 +4,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowName } from '../../contracts/batch.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
-import { functionArnKey, PIPELINE_KEY, TASKS } from '../../workflows/resources.ts';
+import { TASKS } from '../../contracts/timing.ts';
+import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
 import type { TaskFunctions } from './task-functions.ts';
 
 export interface PipelineWorkflowProps {

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
-import { KEY_ATTRIBUTE } from '../../tasks/deliver/sinks/dynamodb/request-builder.ts';
+import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 
 /** A table per DynamoDB sink of the configuration, keyed by record id; on demand, point-in-time recovery. */
 export class SinkTables extends Construct {

@@ -2,7 +2,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
-import { TASKS, type TaskName } from '../../workflows/resources.ts';
+import { TASKS, type TaskName } from '../../contracts/timing.ts';
 import { grantObjects } from '../grants.ts';
 import type { Ledger } from './ledger.ts';
 import type { SinkSecrets } from './sink-secrets.ts';

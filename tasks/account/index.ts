@@ -7,9 +7,11 @@ import { AccountInput, type ObjectResults } from '../../contracts/tasks.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
+import { dropInput } from '../shared/inputs.ts';
 import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { imbalances, partitionCount } from './check.ts';
+import { commitStaged } from './commit.ts';
 import { firehoseResponse } from './firehose-response.ts';
 
 const zero: Counts = { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, failed: 0, pending: 0 };
@@ -53,8 +55,7 @@ async function accountObject(object: ObjectResults, execution: string | undefine
     counts,
     partitions,
     ...(execution ? { execution } : {}),
-    ...(status === 'SUCCEEDED' ? {} : { inputKey: inputBackupKey(object.batchId) }),
-  });
+  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   ctx.metrics?.(object.pipeline, counts);
   return {
     pipeline: object.pipeline,
@@ -98,6 +99,10 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const status = statusOf(counts);
   const chunk = batch.source.firstLine !== undefined;
   const partitions = partitionCount(body);
+  // the lake sees the batch only now that every record is accounted for
+  await commitStaged(body.staged ?? [], ctx);
+  // a batch that ended well needs no copy of its input; the others keep it for redrive
+  if (!chunk && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
   await writeLedgerRow(ctx, {
     batchId: batch.batchId,
     pipeline: batch.pipeline,
@@ -109,9 +114,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     counts,
     partitions,
     ...(request.execution ? { execution: request.execution } : {}),
-    // a chunk's input is its object's: the object's row points at it, and is what a redrive starts from
-    ...(!chunk && counts.quarantined + counts.backedUp > 0 ? { inputKey: inputBackupKey(batch.batchId) } : {}),
-  });
+  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   // chunks are counted once, by their object
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
   const count = units?.length ?? 0;

@@ -6,7 +6,8 @@ import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
-import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
+import { keepInput } from '../shared/inputs.ts';
+import { writeLedgerRow } from '../shared/ledger.ts';
 import { putObject } from '../shared/s3-objects.ts';
 import { firehoseUnits, kinesisUnits } from '../decode/sources.ts';
 import { s3Object } from '../decode/split.ts';
@@ -17,14 +18,6 @@ const datePath = (now: number) => {
   const [year, month, day] = new Date(now).toISOString().slice(0, 10).split('-');
   return `year=${year}/month=${month}/day=${day}`;
 };
-
-/** Copies the execution input where a redrive finds it. A claim check is resolved: work objects expire. */
-async function saveInput(input: unknown, batchId: string, ctx: TaskContext): Promise<string> {
-  const key = inputBackupKey(batchId);
-  const body = JSON.stringify(await load(input, ctx));
-  await putObject(ctx, { Bucket: ctx.config.buckets.backup, Key: key, Body: body, ContentType: 'application/json' });
-  return key;
-}
 
 /**
  * Writes quarantined and failed records to `errors/year=…/month=…/day=…/<reason>/` in the backup bucket,
@@ -80,11 +73,14 @@ function batchIdOf(workflow: WorkflowName, input: unknown): string {
   }
 }
 
-/** After a Catch: the whole execution input goes to the backup bucket and the ledger says FAILED. */
+/**
+ * After a Catch: the whole execution input is kept (in the backup bucket, or in the row when S3 cannot
+ * take it and it is small; an S3 event always in the row) and the ledger says FAILED.
+ */
 async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
   const resolved = await load(request.input, ctx);
   const batchId = batchIdOf(request.workflow, resolved);
-  const inputKey = await saveInput(resolved, batchId, ctx);
+  const kept = request.workflow === 's3' ? { input: resolved } : await keepInput(ctx, batchId, resolved);
   await writeLedgerRow(ctx, {
     batchId,
     pipeline: request.pipeline,
@@ -92,7 +88,7 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
     status: 'FAILED',
     time: new Date(ctx.now()).toISOString(),
     source: {},
-    inputKey,
+    ...kept,
     error: request.error,
     ...(request.execution ? { execution: request.execution } : {}),
   });
@@ -100,7 +96,7 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
     error: request.error.Error ?? 'Sluice.Failed',
     cause: request.error.Cause ?? 'no cause given',
     batchId,
-    inputKey: `s3://${ctx.config.buckets.backup}/${inputKey}`,
+    inputKey: 'inputKey' in kept ? `s3://${ctx.config.buckets.backup}/${kept.inputKey}` : `ledger://${ctx.config.ledgerTable}/${batchId}`,
   };
 }
 
@@ -112,6 +108,5 @@ export async function backup(input: unknown, ctx: TaskContext): Promise<unknown>
   const request = decodeOrThrow(BackupInput, input, 'backup input');
   const { batch, body } = await open(request.batch, 'backup batch', ctx);
   const next = await backupBody(body, batch, ctx);
-  await saveInput(request.input, batch.batchId, ctx);
   return seal(batch, next, batch.counts.in, ctx);
 }

@@ -27,17 +27,31 @@ export function fromBase64(data: string): Buffer {
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-/** Gunzips bytes that start with the gzip magic number; other bytes pass through. */
-export function maybeGunzip(bytes: Buffer): Buffer {
+/**
+ * Gunzips bytes that start with the gzip magic number; other bytes pass through. Inflation stops at
+ * `maxBytes` of output (zlib's maxOutputLength): a small record that inflates to gigabytes costs at
+ * most that much memory and is quarantined, never the batch.
+ */
+export function maybeGunzip(bytes: Buffer, maxBytes: number): Buffer {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new UndecodableError('inflated-too-large', `gzip: inflates to more than ${maxBytes} bytes (limits.maxInflatedBytes)`);
+    }
     throw new UndecodableError('invalid-gzip', `gzip: ${(error as Error).message}`);
   }
 }
 
+/** The UTF-8 byte order mark some writers put first; it is not part of the data. */
+const BOM = [0xef, 0xbb, 0xbf] as const;
+
+export const hasBom = (bytes: Uint8Array): boolean => bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
+
+/** UTF-8 text of the bytes, without a leading byte order mark. */
 export function toText(bytes: Uint8Array): string {
   if (!isUtf8(bytes)) throw new UndecodableError('invalid-utf8', 'data is not valid UTF-8');
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const start = hasBom(bytes) ? 3 : 0;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('utf8');
 }

@@ -5,20 +5,37 @@ import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
 import { load } from '../shared/claim-check.ts';
 import { emptyBody, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
+import { recordId } from '../shared/ids.ts';
+import { keepInput } from '../shared/inputs.ts';
+import { writeStartedRow } from '../shared/ledger.ts';
 import { getBytes } from '../shared/s3-objects.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { firehoseUnits, kinesisUnits, lineUnits, type Units } from './sources.ts';
 import { splitObject } from './split.ts';
 import { decodeUnit, type Decoded, type Unit } from './unit.ts';
 
-/** Decodes every unit; one bad unit is quarantined, never the batch. */
+/**
+ * Decodes every unit; one bad unit is quarantined, never the batch. A record whose id was seen before in
+ * the batch (the same CloudWatch payload twice, as an upstream redelivery sends it) goes on once; each
+ * repeat is dropped with reason `duplicate`, under an id of its own so the ledger shows it.
+ */
 export function decodeUnits(units: Unit[], limits: Limits): Decoded {
-  const out: Decoded = { records: [], quarantined: [], dropped: [] };
-  for (const unit of units) decodeUnit(unit, limits, out);
+  const all: Decoded = { records: [], quarantined: [], dropped: [] };
+  for (const unit of units) decodeUnit(unit, limits, all);
+  const seen = new Map<string, number>();
+  const out: Decoded = { records: [], quarantined: [], dropped: all.dropped };
+  const once = <T extends { id: string; unit: string }>(entry: T, into: T[]) => {
+    const repeats = seen.get(entry.id);
+    seen.set(entry.id, (repeats ?? 0) + 1);
+    if (repeats === undefined) into.push(entry);
+    else out.dropped.push({ id: recordId(`${entry.id}/duplicate/${repeats}`), unit: entry.unit, reason: 'duplicate' });
+  };
+  for (const record of all.records) once(record, out.records);
+  for (const quarantined of all.quarantined) once(quarantined, out.quarantined);
   return out;
 }
 
-async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units> {
+async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & { resolved?: unknown }> {
   if ('chunk' in request) {
     const bytes = await getBytes(ctx, request.chunk.ref.bucket, request.chunk.ref.key);
     const source = { ...request.source, firstLine: request.chunk.firstLine };
@@ -28,19 +45,39 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units> {
       units: lineUnits(bytes, request.chunk.firstLine, source),
     };
   }
-  if (request.workflow === 'kinesis') return kinesisUnits(request.input);
-  return firehoseUnits(await load(request.input, ctx));
+  if (request.workflow === 'kinesis') return { ...kinesisUnits(request.input), resolved: request.input };
+  const resolved = await load(request.input, ctx);
+  return { ...firehoseUnits(resolved), resolved };
 }
 
-/** The decode task: a trigger's payload (or one chunk of an S3 object) in, a batch of records out. */
+/**
+ * The decode task: a trigger's payload (or one chunk of an S3 object) in, a batch of records out. Before
+ * anything else the batch gets its STARTED ledger row and its input a copy a redrive can start from
+ * (a chunk's is its object's, kept by the split).
+ */
 export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
   const request = decodeOrThrow(DecodeInput, input, 'decode input');
   pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') return splitObject(request, ctx);
-  const { batchId, source, units } = await unitsOf(request, ctx);
+  const { batchId, source, units, resolved } = await unitsOf(request, ctx);
+  if (!('chunk' in request)) {
+    const now = new Date(ctx.now()).toISOString();
+    await writeStartedRow(ctx, {
+      batchId,
+      pipeline: request.pipeline,
+      workflow: request.workflow,
+      status: 'STARTED',
+      time: now,
+      startedAt: now,
+      source,
+      ...(source.shard ? { shard: source.shard } : {}),
+      ...(request.execution ? { execution: request.execution } : {}),
+      ...(await keepInput(ctx, batchId, resolved)),
+    });
+  }
   const decoded = decodeUnits(units, ctx.config.limits);
   const body = { ...emptyBody(), ...decoded };
   const total = decoded.records.length + decoded.quarantined.length + decoded.dropped.length;
-  const retry = { attempt: 0, remaining: ctx.config.limits.deliverAttempts, delaySeconds: 0 };
+  const retry = { attempt: 0, again: false, delaySeconds: 0, elapsedSeconds: 0, until: 0 };
   return seal({ pipeline: request.pipeline, workflow: request.workflow, batchId, source, retry }, body, total, ctx);
 }

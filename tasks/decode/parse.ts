@@ -14,10 +14,6 @@ export function tooDeep(value: unknown, max: number, depth = 0): boolean {
 const asObject = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
 
-/**
- * Turns a unit's text into the JSON objects it carries: one JSON value (an array fans out), JSON Lines,
- * or plain text wrapped as `{message}`. Text that looks like JSON but does not parse is undecodable.
- */
 /** The first character that is not JSON white space (no copy of the text, unlike trim). */
 function firstSignificant(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
@@ -27,6 +23,10 @@ function firstSignificant(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Turns a unit's text into the JSON objects it carries: one JSON value (an array fans out), JSON Lines,
+ * or plain text wrapped as `{message}`. Text that looks like JSON but does not parse is undecodable.
+ */
 export function parseText(text: string): Record<string, unknown>[] {
   const first = firstSignificant(text);
   if (first !== '{' && first !== '[') return [{ message: text }];

@@ -39,7 +39,8 @@ export function firehoseUnits(input: unknown): Units {
   const request = decodeOrThrow(FirehoseTransformRequest, input, 'Firehose transformation request');
   const stream = lastSegment(request.deliveryStreamArn, 'delivery-stream');
   return {
-    batchId: batchIdOf('firehose', stream, request.invocationId),
+    // by its records, not the invocation: a retried invocation of the same records is the same batch
+    batchId: batchIdOf('firehose', stream, digest(request.records.map((r) => r.recordId).join(','))),
     source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}) },
     units: request.records.map((record) => ({
       unit: record.recordId,

@@ -7,16 +7,14 @@ import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
 import type { DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { batchIdOf, digest } from '../shared/ids.ts';
+import { writeStartedRow } from '../shared/ledger.ts';
 import { asTransient, putObject } from '../shared/s3-objects.ts';
 import { countLines, countNewlines } from './lines.ts';
 
 /** S3 notifications URL-encode keys, with `+` for spaces. */
 export const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
 
-/**
- * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`
- * in the work bucket. Memory stays at about one chunk, whatever the object's size.
- */
+/** The object an Object Created event names, and the batch id of its execution. */
 export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string } {
   const event = decodeOrThrow(S3ObjectCreatedEvent, input, 'S3 Object Created event');
   const bucket = event.detail.bucket.name;
@@ -25,9 +23,26 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
   return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}) };
 }
 
+/**
+ * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`
+ * in the work bucket. Memory stays at about one chunk, whatever the object's size. The object's STARTED
+ * row, written first, holds the trigger event itself: small, and there even when S3 is down.
+ */
 export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult> {
   const { batchId, ...source } = s3Object(trigger.input);
   const { bucket, key, versionId } = source;
+  const now = new Date(ctx.now()).toISOString();
+  await writeStartedRow(ctx, {
+    batchId,
+    pipeline: trigger.pipeline,
+    workflow: 's3',
+    status: 'STARTED',
+    time: now,
+    startedAt: now,
+    source,
+    input: trigger.input,
+    ...(trigger.execution ? { execution: trigger.execution } : {}),
+  });
 
   let body: Readable;
   try {

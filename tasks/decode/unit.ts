@@ -21,6 +21,9 @@ export interface Decoded {
   dropped: Dropped[];
 }
 
+/** What a JavaScript Date can hold: ±100,000,000 days around 1970, in milliseconds. */
+const isDateMillis = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+
 const isCloudWatchShape = (value: Record<string, unknown>) => 'messageType' in value && 'logEvents' in value;
 
 function quarantine(unit: Unit, id: string, code: string, message: string): Quarantined {
@@ -45,8 +48,16 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
     out.dropped.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'cloudwatch-control-message' });
     return;
   }
+  if (payload.logEvents.length === 0) {
+    out.dropped.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'cloudwatch-no-events' });
+    return;
+  }
   for (const event of payload.logEvents) {
     const id = recordId(`cwl/${event.id}`);
+    if (!isDateMillis(event.timestamp)) {
+      out.quarantined.push(quarantine(unit, id, 'invalid-timestamp', `log event ${event.id}: timestamp ${event.timestamp} is not a time (epoch milliseconds within ±8.64e15)`));
+      continue;
+    }
     // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the message could be too large
     if (event.message.length * 3 > limits.maxRecordBytes && Buffer.byteLength(event.message) > limits.maxRecordBytes) {
       out.quarantined.push(quarantine(unit, id, 'record-too-large', `log event ${event.id} is over ${limits.maxRecordBytes} bytes`));
@@ -70,22 +81,28 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
 }
 
 /**
- * Decodes one unit into records, or into one quarantined or dropped entry. Never throws for bad data:
- * whatever cannot be decoded is quarantined with its reason.
+ * Decodes one unit into records, or into one quarantined or dropped entry. Never throws: whatever cannot
+ * be decoded, for a reason foreseen or not, is quarantined with its reason, and its neighbours go on.
  */
 export function decodeUnit(unit: Unit, limits: Limits, out: Decoded): void {
-  let objects: Record<string, unknown>[];
-  let size: number;
+  const mark = { records: out.records.length, quarantined: out.quarantined.length, dropped: out.dropped.length };
   try {
-    const bytes = unit.encoding === 'base64' ? maybeGunzip(fromBase64(unit.data)) : undefined;
-    const text = bytes ? toText(bytes) : unit.data;
-    size = bytes ? bytes.length : Buffer.byteLength(text);
-    objects = parseText(text);
+    decodeOne(unit, limits, out);
   } catch (error) {
-    if (!(error instanceof UndecodableError)) throw error;
-    out.quarantined.push(quarantine(unit, recordId(unit.coordinates), error.code, error.message));
-    return;
+    // a half-decoded unit leaves nothing behind: all of it is quarantined, once
+    out.records.length = mark.records;
+    out.quarantined.length = mark.quarantined;
+    out.dropped.length = mark.dropped;
+    const code = error instanceof UndecodableError ? error.code : 'undecodable';
+    out.quarantined.push(quarantine(unit, recordId(unit.coordinates), code, `${(error as Error)?.message ?? String(error)}`));
   }
+}
+
+function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
+  const bytes = unit.encoding === 'base64' ? maybeGunzip(fromBase64(unit.data), limits.maxInflatedBytes) : undefined;
+  const text = bytes ? toText(bytes) : unit.data.charCodeAt(0) === 0xfeff ? unit.data.slice(1) : unit.data;
+  const size = bytes ? bytes.length : Buffer.byteLength(text);
+  const objects = parseText(text);
   const only = objects.length === 1 ? objects[0] : undefined;
   if (only && isCloudWatchShape(only)) return fromCloudWatch(unit, only, out, limits);
   if (objects.length === 0) {

@@ -1,10 +1,14 @@
-import type { Batch, Body, Delivered, Rec, Retry } from '../../contracts/batch.ts';
+import type { Batch, Body, Delivered, Rec, Staged } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
+import { decodeOrThrow } from '../../contracts/decode.ts';
+import { DeliverInput } from '../../contracts/tasks.ts';
+import { DELIVER_MARGIN_SECONDS, MAX_REDELIVERY_WAIT_SECONDS, REDELIVER_UNTIL_SECONDS, TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
 import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
+import { recordError } from '../shared/transient.ts';
 import { createSinks, type Sinks } from './sinks/index.ts';
-import type { Sink } from './sinks/sink.ts';
+import { DEADLINE_REACHED, failAll, type DeliveryScope, type Sink, type SinkOutcome } from './sinks/sink.ts';
 
 /** Sinks live as long as the container: clients, connections and secrets are made once, not per batch. */
 const sinksByContext = new WeakMap<TaskContext, Map<string, Sinks>>();
@@ -19,10 +23,20 @@ function sinksFor(ctx: TaskContext, pipelineName: string): Sinks {
 
 const NO_SINK = { code: 'NoEnabledSink', message: 'the pipeline has no enabled sink', retryable: false };
 
-/** Full-jitter exponential backoff for the redelivery loop, in whole seconds (Wait needs integers). */
+/** Full-jitter exponential backoff for the redelivery loop, in whole seconds (Wait needs integers), capped. */
 export function backoffSeconds(attempt: number, limits: Limits, random: () => number = Math.random): number {
-  const ceiling = limits.retryBaseSeconds * 2 ** Math.max(0, attempt - 1);
-  return Math.max(limits.retryBaseSeconds > 0 ? 1 : 0, Math.ceil(random() * ceiling));
+  const ceiling = Math.min(MAX_REDELIVERY_WAIT_SECONDS, limits.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
+  return Math.min(MAX_REDELIVERY_WAIT_SECONDS, Math.max(limits.retryBaseSeconds > 0 ? 1 : 0, Math.ceil(random() * ceiling)));
+}
+
+/** One sink's turn: never throws; past the deadline, or on an error it did not foresee, its records fail. */
+async function attempt(sink: Sink, records: Rec[], scope: DeliveryScope): Promise<SinkOutcome> {
+  if (scope.now() >= scope.deadline) return { failed: failAll(records, DEADLINE_REACHED), outputs: [] };
+  try {
+    return await sink.deliver(records, scope);
+  } catch (error) {
+    return { failed: failAll(records, recordError(sink.name, error)), outputs: [] };
+  }
 }
 
 /**
@@ -30,26 +44,25 @@ export function backoffSeconds(attempt: number, limits: Limits, random: () => nu
  * failed before (retryably) only to the sinks that failed them. A record is delivered once no sink is
  * pending; otherwise it stays failed with the last error, for the loop or for backup.
  */
-export async function deliverBody(body: Body, sinks: Sink[], attempt: number, keepData: boolean): Promise<Body> {
+export async function deliverBody(body: Body, sinks: Sink[], attemptNumber: number, keepData: boolean, scope: DeliveryScope): Promise<Body> {
   const names = sinks.map((sink) => sink.name);
   const retrying = body.failed.filter((record) => record.error?.retryable !== false);
   const settled = body.failed.filter((record) => record.error?.retryable === false);
-  const candidates: Rec[] = [
-    ...body.records.map((record) => ({ ...record, pending: names })),
-    ...retrying,
-  ];
+  const candidates: Rec[] = [...body.records.map((record) => ({ ...record, pending: names })), ...retrying];
   const state = new Map(candidates.map((record) => [record.id, { record, pending: new Set(record.pending), error: record.error }]));
   const outputs = { ...body.outputs };
+  const staged = new Map<string, Staged>((body.staged ?? []).map((s) => [`${s.bucket}/${s.key}`, s]));
   for (const sink of sinks) {
     const given = candidates.filter((record) => state.get(record.id)!.pending.has(sink.name));
     if (given.length === 0) continue;
-    const outcome = await sink.deliver(given);
+    const outcome = await attempt(sink, given, scope);
     for (const record of given) {
       const entry = state.get(record.id)!;
       const error = outcome.failed.get(record.id);
       if (error) entry.error = error;
       else entry.pending.delete(sink.name);
     }
+    for (const s of outcome.staged ?? []) staged.set(`${s.bucket}/${s.key}`, s);
     outputs[sink.name] = [...new Set([...(outputs[sink.name] ?? []), ...outcome.outputs])].sort();
   }
   const delivered: Delivered[] = [];
@@ -58,22 +71,47 @@ export async function deliverBody(body: Body, sinks: Sink[], attempt: number, ke
     if (names.length > 0 && pending.size === 0) {
       delivered.push({ id: record.id, unit: record.unit, ...(keepData ? { data: record.data } : {}), ...(record.partition ? { partition: record.partition } : {}) });
     } else {
-      failed.push({ ...record, pending: [...pending], attempts: attempt, error: names.length === 0 ? NO_SINK : error! });
+      failed.push({ ...record, pending: [...pending], attempts: attemptNumber, error: names.length === 0 ? NO_SINK : error! });
     }
   }
-  return { ...body, records: [], failed, delivered: [...body.delivered, ...delivered], outputs };
+  return {
+    ...body,
+    records: [],
+    failed,
+    delivered: [...body.delivered, ...delivered],
+    outputs,
+    ...(staged.size > 0 ? { staged: [...staged.values()].sort((a, b) => a.key.localeCompare(b.key)) } : {}),
+  };
 }
 
-/** The deliver task: one pass of delivery, and what the workflow's redelivery loop needs to decide. */
+/**
+ * The deliver task: one pass of delivery, and what the workflow's redelivery loop needs to decide.
+ * Refused records are tried again until the pipeline's retry duration (from the first pass) runs out,
+ * but never past what the execution can afford: the loop's Choice also stops at REDELIVER_UNTIL_SECONDS.
+ */
 export async function deliver(input: unknown, ctx: TaskContext): Promise<Batch> {
-  const { batch, body } = await open(input, 'deliver input', ctx);
+  const request = decodeOrThrow(DeliverInput, input, 'deliver input');
+  const { batch, body } = await open(request.batch, 'deliver batch', ctx);
   const pipeline = pipelineOf(ctx.config, batch.pipeline);
   const { enabled } = sinksFor(ctx, batch.pipeline);
-  const attempt = batch.retry.attempt + 1;
-  const next = await deliverBody(body, enabled, attempt, pipeline.firehoseMode === 'transform');
   const { limits } = ctx.config;
+  const now = ctx.now();
+  const parsed = Date.parse(request.startedAt);
+  const startedAt = Number.isFinite(parsed) ? Math.min(parsed, now) : now;
+  const attemptNumber = batch.retry.attempt + 1;
+  const duration = pipeline.retryDurationSeconds ?? limits.retryDurationSeconds;
+  const until = batch.retry.until || Math.min(now + duration * 1000, startedAt + REDELIVER_UNTIL_SECONDS * 1000);
+  const scope = { batchId: batch.batchId, deadline: now + (TASK_TIMEOUT_SECONDS.deliver - DELIVER_MARGIN_SECONDS) * 1000, now: ctx.now };
+  const next = await deliverBody(body, enabled, attemptNumber, pipeline.firehoseMode === 'transform', scope);
+  const after = ctx.now();
   const retryable = next.failed.some((record) => record.error?.retryable);
-  const remaining = retryable ? Math.max(0, limits.deliverAttempts - attempt) : 0;
-  const retry: Retry = { attempt, remaining, delaySeconds: remaining > 0 ? backoffSeconds(attempt, limits) : 0 };
+  const delaySeconds = retryable ? backoffSeconds(attemptNumber, limits, ctx.random) : 0;
+  const retry = {
+    attempt: attemptNumber,
+    again: retryable && after + delaySeconds * 1000 < until,
+    delaySeconds,
+    elapsedSeconds: Math.ceil((after - startedAt) / 1000),
+    until,
+  };
   return seal({ ...batch, retry }, next, batch.counts.in, ctx);
 }

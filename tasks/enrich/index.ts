@@ -1,5 +1,6 @@
 import type { Batch, Body, Partition, Rec } from '../../contracts/batch.ts';
 import type { PipelineConfig } from '../../contracts/config.ts';
+import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 import { SLUICE_VERSION } from '../../contracts/version.ts';
 import { step } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -45,7 +46,7 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     }
     const data: Record<string, unknown> = {
       ...record.data,
-      record_id: record.id,
+      [KEY_ATTRIBUTE]: record.id,
       event_time: time.toISOString(),
       ingested_at: lastArrivalIso,
       processed_at: processedAt,

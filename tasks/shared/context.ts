@@ -12,6 +12,8 @@ export interface TaskContext {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   now: () => number;
+  /** The jitter of the redelivery backoff (Math.random unless a test wants it fixed). */
+  random?: () => number;
   /** Where a batch's final counts go: CloudWatch metrics on AWS, nowhere locally. */
   metrics?: (pipeline: string, counts: Counts) => void;
 }

@@ -1,39 +1,62 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountStatus, Counts, SourceInfo, WorkflowName } from '../../contracts/batch.ts';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LedgerRow } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
 import { asTransient } from './s3-objects.ts';
-
-/** One row per batch; a retried or redriven batch overwrites its row (same batch id). */
-export interface LedgerRow {
-  batchId: string;
-  pipeline: string;
-  workflow: WorkflowName;
-  status: AccountStatus;
-  time: string;
-  source: SourceInfo;
-  shard?: string;
-  counts?: Counts;
-  partitions?: number;
-  execution?: string;
-  /** The execution input in the backup bucket, for `sluice redrive`. */
-  inputKey?: string;
-  error?: { Error?: string; Cause?: string };
-}
 
 /** Rows of batches that ended well expire (DynamoDB TTL on `expiresAt`); the others stay until redriven. */
 export const LEDGER_RETENTION_DAYS = 30;
 
-/** A chunk's batch belongs to its object: the object's event is what a redrive starts from. */
-export const inputBatchId = (batchId: string): string => batchId.replace(/\.chunk-\d+$/, '');
+/** Where a batch's execution input is kept until the batch ends well: what a redrive starts from. */
+export const inputBackupKey = (batchId: string): string => `inputs/${batchId}.json`;
 
-/** Where a batch's execution input is copied when anything of it failed: what a redrive starts from. */
-export const inputBackupKey = (batchId: string): string => `inputs/${inputBatchId(batchId)}.json`;
+type Outcome = Omit<LedgerRow, 'expiresAt'>;
 
-export async function writeLedgerRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
+/**
+ * Records how a batch ended, over its STARTED row: the fields given are set, the ones named in `remove`
+ * dropped, the others (where its input is, when it started) kept.
+ */
+export async function writeLedgerRow(ctx: TaskContext, row: Outcome, remove: (keyof LedgerRow)[] = []): Promise<void> {
+  const { batchId, ...fields } = row;
+  const values: Record<string, unknown> = { ...fields };
+  if (row.status === 'SUCCEEDED') values.expiresAt = Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+  else remove = [...remove, 'expiresAt'];
+  const names = Object.keys(values);
+  const set = names.map((_, i) => `#s${i} = :s${i}`).join(', ');
+  const dropped = remove.filter((name) => !(name in values));
+  const removal = dropped.length > 0 ? ` REMOVE ${dropped.map((_, i) => `#r${i}`).join(', ')}` : '';
   try {
-    const expiresAt = row.status === 'SUCCEEDED' ? Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400 : undefined;
-    await ctx.ddb.send(new PutCommand({ TableName: ctx.config.ledgerTable, Item: { ...row, ...(expiresAt ? { expiresAt } : {}) } }));
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.config.ledgerTable,
+        Key: { batchId },
+        UpdateExpression: `SET ${set}${removal}`,
+        ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...dropped.map((name, i) => [`#r${i}`, name])]),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
+      }),
+    );
   } catch (error) {
+    throw asTransient(error, `writing ledger row ${batchId}`);
+  }
+}
+
+/**
+ * The STARTED row of a batch, written by the first step. A retried or redriven start must not undo an
+ * outcome already recorded, so the row is written only where none is, or where the last one is itself
+ * STARTED or FAILED (a new attempt after a failure).
+ */
+export async function writeStartedRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
+  try {
+    await ctx.ddb.send(
+      new PutCommand({
+        TableName: ctx.config.ledgerTable,
+        Item: row,
+        ConditionExpression: 'attribute_not_exists(batchId) OR #status IN (:started, :failed)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':started': 'STARTED', ':failed': 'FAILED' },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return;
     throw asTransient(error, `writing ledger row ${row.batchId}`);
   }
 }

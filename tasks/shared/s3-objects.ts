@@ -1,17 +1,12 @@
 import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { TransientError } from '../../contracts/errors.ts';
 import type { TaskContext } from './context.ts';
+import { isTransient } from './transient.ts';
 
-const transientStatus = (status: number | undefined) => status === undefined || status === 429 || status >= 500;
-
-/** S3 failures that may pass are rethrown as Sluice.Transient so the workflow's Retry takes them. */
+/** Failures that may pass are rethrown as Sluice.Transient so the workflow's Retry takes them. */
 export function asTransient(error: unknown, what: string): unknown {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = (error as Error).name;
-  if (transientStatus(status) || name === 'SlowDown' || name === 'TimeoutError') {
-    return new TransientError(`${what}: ${(error as Error).message}`, { cause: error });
-  }
-  return error;
+  if (error instanceof TransientError || !isTransient(error)) return error;
+  return new TransientError(`${what}: ${(error as Error).message}`, { cause: error });
 }
 
 export async function getBytes(ctx: TaskContext, bucket: string, key: string): Promise<Uint8Array> {

@@ -29,9 +29,9 @@ describe('DynamoDB sink', () => {
   it('isolates the item DynamoDB rejects (over 400 KB): only it fails, for good; the rest of its batch is written', async () => {
     const sink = dynamoDbSink({ type: 'dynamodb', table: 'sluice-events' }, h.stack.ctx);
     const records = [rec(100), rec(101, { blob: 'x'.repeat(450_000) }), rec(102)];
-    const outcome = await sink.deliver(records);
+    const outcome = await sink.deliver(records, { batchId: 'test-batch', deadline: Date.now() + 60_000, now: Date.now });
     expect([...outcome.failed.keys()]).toStrictEqual(['id-101']);
-    expect(outcome.failed.get('id-101')).toMatchObject({ code: 'DynamoDB.ValidationException', retryable: false });
+    expect(outcome.failed.get('id-101')).toMatchObject({ code: 'DynamoDB.ItemTooLarge', retryable: false });
     const stored = await h.stack.ctx.ddb.send(new GetCommand({ TableName: 'sluice-events', Key: { record_id: 'id-102' } }));
     expect(stored.Item).toBeDefined();
   });
@@ -46,7 +46,7 @@ describe('DynamoDB sink', () => {
       },
     };
     const sink = dynamoDbSink({ type: 'dynamodb', table: 't' }, { ddb } as unknown as TaskContext);
-    const outcome = await sink.deliver(Array.from({ length: 30 }, (_, i) => rec(i)));
+    const outcome = await sink.deliver(Array.from({ length: 30 }, (_, i) => rec(i)), { batchId: 'test-batch', deadline: Date.now() + 60_000, now: Date.now });
     expect(sent.map((c) => c.input.RequestItems!.t!.length)).toStrictEqual([25, 5]);
     expect([...outcome.failed.entries()]).toStrictEqual([['id-3', { code: 'DynamoDB.UnprocessedItems', message: 'left unprocessed by BatchWriteItem (throttled)', retryable: true }]]);
   });

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { PIPE_SETTINGS } from '../../infra/pipe-settings.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
-import { functionArnKey, PLACEHOLDERS, TASKS } from '../../workflows/resources.ts';
+import { TASKS } from '../../contracts/timing.ts';
+import { functionArnKey, PLACEHOLDERS } from '../../workflows/resources.ts';
 import { synth, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
@@ -231,7 +232,7 @@ describe('the checks can fail', () => {
   it('a drifted definition or a STANDARD type is caught', () => {
     const drifted = synth(defaultConfig, (stack) => {
       const machine = stack.workflows['s2-telemetry-to-lake']!.stateMachine.node.defaultChild as CfnStateMachine;
-      machine.addPropertyOverride('DefinitionString', renderAsl(workflows.kinesis).replace('"MaxAttempts": 3', '"MaxAttempts": 30'));
+      machine.addPropertyOverride('DefinitionString', renderAsl(workflows.kinesis).replace('"MaxAttempts": 1', '"MaxAttempts": 30'));
       machine.addPropertyOverride('StateMachineType', 'STANDARD');
     }, false);
     const problems = workflowProblems(drifted);

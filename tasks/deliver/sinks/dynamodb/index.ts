@@ -1,21 +1,26 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { DynamoDbSinkConfig } from '../../../../contracts/config.ts';
+import { KEY_ATTRIBUTE } from '../../../../contracts/sinks.ts';
 import type { TaskContext } from '../../../shared/context.ts';
 import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
-import { batches, itemOf, KEY_ATTRIBUTE } from './request-builder.ts';
+import { encodeItem } from './encoder.ts';
+import { batches } from './request-builder.ts';
 import { callError, UNPROCESSED } from './retry-logic.ts';
 
+type Encoded = { record: Rec; item: Record<string, unknown> };
+
 /**
- * A DynamoDB table, one item per record keyed by record id, 25 per BatchWriteItem. Items DynamoDB leaves
- * unprocessed fail retryably (the workflow's loop retries only them); a batch DynamoDB rejects as invalid
- * is written item by item, so that only the item at fault fails, for good.
+ * A DynamoDB table, one item per record keyed by record id, 25 per BatchWriteItem. A record DynamoDB
+ * cannot hold fails alone before any call; items left unprocessed fail retryably (the workflow's loop
+ * retries only them); a batch DynamoDB rejects as invalid is written item by item, so that only the
+ * item at fault fails, for good.
  */
 export function dynamoDbSink(config: DynamoDbSinkConfig, ctx: TaskContext): Sink {
   const { table } = config;
-  const putOne = async (record: Rec, failed: Map<string, RecordError>) => {
+  const putOne = async ({ record, item }: Encoded, failed: Map<string, RecordError>) => {
     try {
-      await ctx.ddb.send(new PutCommand({ TableName: table, Item: itemOf(record) }));
+      await ctx.ddb.send(new PutCommand({ TableName: table, Item: item }));
     } catch (error) {
       failed.set(record.id, callError(error));
     }
@@ -24,16 +29,22 @@ export function dynamoDbSink(config: DynamoDbSinkConfig, ctx: TaskContext): Sink
     name: sinkName(config),
     async deliver(records: Rec[]): Promise<SinkOutcome> {
       const failed = new Map<string, RecordError>();
-      for (const batch of batches(records)) {
+      const encoded: Encoded[] = [];
+      for (const record of records) {
+        const result = encodeItem(record);
+        if ('error' in result) failed.set(record.id, result.error);
+        else encoded.push({ record, item: result.item });
+      }
+      for (const batch of batches(encoded)) {
         try {
-          const result = await ctx.ddb.send(new BatchWriteCommand({ RequestItems: { [table]: batch.map((record) => ({ PutRequest: { Item: itemOf(record) } })) } }));
+          const result = await ctx.ddb.send(new BatchWriteCommand({ RequestItems: { [table]: batch.map(({ item }) => ({ PutRequest: { Item: item } })) } }));
           const unprocessed = new Set((result.UnprocessedItems?.[table] ?? []).map((request) => String(request.PutRequest?.Item?.[KEY_ATTRIBUTE])));
-          for (const record of batch) if (unprocessed.has(record.id)) failed.set(record.id, UNPROCESSED);
+          for (const { record } of batch) if (unprocessed.has(record.id)) failed.set(record.id, UNPROCESSED);
         } catch (error) {
           if ((error as Error).name === 'ValidationException') {
-            for (const record of batch) await putOne(record, failed);
+            for (const entry of batch) await putOne(entry, failed);
           } else {
-            failAll(batch, callError(error), failed);
+            failAll(batch.map(({ record }) => record), callError(error), failed);
           }
         }
       }

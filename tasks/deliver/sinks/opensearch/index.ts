@@ -1,14 +1,17 @@
 import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { OpenSearchSinkConfig } from '../../../../contracts/config.ts';
 import { report } from '../../../../contracts/decode.ts';
-import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
+import { DEADLINE_REACHED, failAll, sinkName, type DeliveryScope, type Sink, type SinkOutcome } from '../sink.ts';
 import { bulkRequests } from './request-builder.ts';
-import { BulkResponse, itemOutcome, retryableStatus } from './retry-logic.ts';
+import { BulkResponse, itemOutcome, requestError } from './retry-logic.ts';
 
 /** OpenSearch's recommended bulk size is 5-15 MB; stay under the lower bound. */
 const DEFAULT_MAX_BULK_BYTES = 5_000_000;
 
-type BulkClient = { bulk(params: { body: string }): Promise<{ statusCode: number | null; body: unknown }> };
+type BulkClient = { bulk(params: { body: string }, options: { requestTimeout: number }): Promise<{ statusCode: number | null; body: unknown }> };
+
+/** Per request, unless the configuration says otherwise; always cut to what the deliver step has left. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The endpoint: configured, or read once per container from its Secrets Manager secret. */
 async function endpointOf(config: OpenSearchSinkConfig): Promise<string> {
@@ -30,15 +33,8 @@ async function connect(config: OpenSearchSinkConfig): Promise<{ client: BulkClie
     ? (await import('@opensearch-project/opensearch/aws-v3')).AwsSigv4Signer({ region: process.env.AWS_REGION ?? 'us-east-1', service })
     : {};
   // retries are the workflow's (a visible loop over failed records), not hidden in the client
-  const client = new Client({ ...signer, node: endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? 30_000 }) as unknown as BulkClient;
+  const client = new Client({ ...signer, node: endpoint, maxRetries: 0, requestTimeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS }) as unknown as BulkClient;
   return { client, endpoint };
-}
-
-function requestError(error: unknown): RecordError {
-  const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
-  const name = (error as Error).name;
-  if (status === undefined) return { code: `OpenSearch.${name}`, message: (error as Error).message, retryable: true };
-  return { code: `OpenSearch.http_${status}`, message: `${status}: ${(error as Error).message}`, retryable: retryableStatus(status) };
 }
 
 /** OpenSearch `_bulk` with `create` and deterministic `_id`s; per-item outcomes. */
@@ -46,7 +42,7 @@ export function openSearchSink(config: OpenSearchSinkConfig): Sink {
   let connection: Promise<{ client: BulkClient; endpoint: string }> | undefined;
   return {
     name: sinkName(config),
-    async deliver(records: Rec[]): Promise<SinkOutcome> {
+    async deliver(records: Rec[], scope: DeliveryScope): Promise<SinkOutcome> {
       connection ??= connect(config);
       let client: BulkClient;
       let endpoint: string;
@@ -54,13 +50,18 @@ export function openSearchSink(config: OpenSearchSinkConfig): Sink {
         ({ client, endpoint } = await connection);
       } catch (error) {
         connection = undefined;
-        return { failed: failAll(records, { code: 'OpenSearch.Unreachable', message: (error as Error).message, retryable: true }), outputs: [] };
+        return { failed: failAll(records, requestError(error)), outputs: [] };
       }
       const failed = new Map<string, RecordError>();
       for (const request of bulkRequests(records, config.index, config.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES)) {
+        const left = scope.deadline - scope.now();
+        if (left <= 0) {
+          failAll(request.records, DEADLINE_REACHED, failed);
+          continue;
+        }
         let response: unknown;
         try {
-          response = (await client.bulk({ body: request.body })).body;
+          response = (await client.bulk({ body: request.body }, { requestTimeout: Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, left) })).body;
         } catch (error) {
           failAll(request.records, requestError(error), failed);
           continue;

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import type { RecordError } from '../../../../contracts/batch.ts';
+import { recordError } from '../../../shared/transient.ts';
 
 /** The parts of a `_bulk` response sluice reads. */
 export const BulkResponse = t.type({
@@ -28,3 +29,9 @@ export function itemOutcome(item: BulkResponse['items'][number]): RecordError | 
   const retryable = retryableStatus(result.status) || type === 'es_rejected_execution_exception';
   return { code: `OpenSearch.${type}`, message: `${result.status}: ${result.error?.reason ?? type}`, retryable };
 }
+
+/**
+ * A whole `_bulk` call that failed, by sluice's one classifier: a timeout or a refused connection (the
+ * client's TimeoutError and ConnectionError, which carry no status) is transient, like 429 and 5xx.
+ */
+export const requestError = (error: unknown): RecordError => recordError('OpenSearch', error);

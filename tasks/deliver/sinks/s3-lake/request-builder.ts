@@ -9,10 +9,12 @@ export interface LakeObject {
 const partitionPath = (p: Partition) => `event_type=${p.event_type}/year=${p.year}/month=${p.month}/day=${p.day}/hour=${p.hour}`;
 
 /**
- * Groups records into one object per Hive partition. The object name is a digest of the record ids it
- * holds, so writing the same records again replaces the object instead of adding a duplicate.
+ * Groups records into one object per Hive partition and batch. The name comes from the batch id, which
+ * comes from the batch's source coordinates: a retried, redelivered or redriven batch rewrites the same
+ * objects. A batch cut differently (a Pipes bisection) names new objects, which is safe only because
+ * nothing of a batch is visible before its account step commits it (see the lake sink).
  */
-export function lakeObjects(records: Rec[], prefix: string, extension: string): LakeObject[] {
+export function lakeObjects(records: Rec[], prefix: string, extension: string, batchId: string): LakeObject[] {
   const groups = new Map<string, Rec[]>();
   for (const record of records) {
     const path = record.partition ? partitionPath(record.partition) : 'event_type=unpartitioned';
@@ -21,8 +23,9 @@ export function lakeObjects(records: Rec[], prefix: string, extension: string): 
     else groups.set(path, [record]);
   }
   const base = prefix.replace(/\/+$/, '');
-  return [...groups].map(([path, group]) => ({
-    key: `${base ? `${base}/` : ''}${path}/part-${digest(group.map((r) => r.id).join('\n'), 24)}${extension}`,
-    records: group,
-  }));
+  const name = `part-${digest(batchId, 24)}`;
+  return [...groups].map(([path, group]) => ({ key: `${base ? `${base}/` : ''}${path}/${name}${extension}`, records: group }));
 }
+
+/** Where an object of the lake waits in the work bucket until its batch is committed. */
+export const stagedKey = (batchId: string, bucket: string, key: string): string => `staged/${batchId}/${bucket}/${key}`;

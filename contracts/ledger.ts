@@ -1,0 +1,33 @@
+import * as t from 'io-ts';
+import { AccountStatus, Counts, SourceInfo, WorkflowName } from './batch.ts';
+
+/**
+ * One row per batch, keyed by batch id: STARTED by the first step, before any sink is touched, then
+ * rewritten by the account step (SUCCEEDED, BACKED_UP) or the failure path (FAILED). A row still STARTED
+ * after the Express limit belongs to an execution that never finished (killed, timed out, S3 down):
+ * `sluice redrive` starts it again from `inputKey` (the input in the backup bucket) or `input` (kept in
+ * the row itself when it is small, as an S3 event is, or when S3 could not take it).
+ */
+export const LedgerRow = t.intersection([
+  t.type({
+    batchId: t.string,
+    pipeline: t.string,
+    workflow: WorkflowName,
+    status: AccountStatus,
+    time: t.string,
+    source: SourceInfo,
+  }),
+  t.partial({
+    /** When the first step wrote the row: how long a STARTED row has been waiting. */
+    startedAt: t.string,
+    shard: t.string,
+    counts: Counts,
+    partitions: t.number,
+    execution: t.string,
+    inputKey: t.string,
+    input: t.unknown,
+    error: t.partial({ Error: t.string, Cause: t.string }),
+    expiresAt: t.number,
+  }),
+]);
+export type LedgerRow = t.TypeOf<typeof LedgerRow>;

@@ -1,0 +1,83 @@
+import type { RecordError } from '../../contracts/batch.ts';
+import { SluiceError } from '../../contracts/errors.ts';
+
+/** Error names (SDK exceptions, client errors) of calls that may succeed if made again. */
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'InternalError',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  // @opensearch-project/opensearch: the request never got an answer
+  'ConnectionError',
+  'NoLivingConnectionsError',
+]);
+
+/** Node's codes for connections that were refused, reset or timed out, and DNS that did not answer. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+type Described = {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+  $metadata?: { httpStatusCode?: number };
+  meta?: { statusCode?: number | null };
+  $retryable?: unknown;
+  cause?: unknown;
+};
+
+/** The HTTP status an error carries: AWS SDK v3, the OpenSearch client, or a plain `statusCode`. */
+export function statusOf(error: unknown): number | undefined {
+  const e = (error ?? {}) as Described;
+  const status = e.$metadata?.httpStatusCode ?? e.meta?.statusCode ?? e.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * The one classifier of sluice: transient (timeouts, connections reset or refused, 408, 429, 5xx,
+ * throttling) or permanent (validation-type 4xx, malformed data, anything unknown). An unknown error
+ * is permanent on purpose: retrying a bug only delays the backup that keeps the record.
+ */
+export function isTransient(error: unknown, depth = 0): boolean {
+  if (error instanceof SluiceError) return error.retryable;
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as Described;
+  const status = statusOf(error);
+  if (status !== undefined && status !== 0) return status === 408 || status === 429 || status >= 500;
+  if ((e.name && TRANSIENT_NAMES.has(e.name)) || (e.code && TRANSIENT_CODES.has(e.code))) return true;
+  if (e.$retryable) return true;
+  return depth < 4 && e.cause !== undefined && isTransient(e.cause, depth + 1);
+}
+
+/** A failed call as a record's outcome: `<service>.<name or status>`, its message, transient or not. */
+export function recordError(service: string, error: unknown): RecordError {
+  const status = statusOf(error);
+  const name = (error as Error)?.name;
+  const code = name && name !== 'Error' && name !== 'ResponseError' ? name : status !== undefined ? `http_${status}` : ((error as Described)?.code ?? 'Error');
+  const message = (error as Error)?.message ?? String(error);
+  return { code: `${service}.${code}`, message: status !== undefined ? `${status}: ${message}` : message, retryable: isTransient(error) };
+}
