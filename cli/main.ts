@@ -7,7 +7,7 @@ const USAGE = `usage: sluice <command> [options]
   run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait] [--data-dir DIR]
   run s3 --object FILE [--pipeline NAME] [--inspect FILE.html]
                                    run one execution on the embedded stack; the last line is a JSON summary
-  redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--dry-run]
+  redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run]
                                    new executions for the batches the ledger marks FAILED or BACKED_UP
   demo                             a sample of each of the five seed systems through its workflow (npm start)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]

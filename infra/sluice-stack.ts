@@ -13,6 +13,7 @@ import { S3Source } from './constructs/s3-source.ts';
 import { SinkSecrets } from './constructs/sink-secrets.ts';
 import { SinkTables } from './constructs/sink-tables.ts';
 import { Storage } from './constructs/storage.ts';
+import { Sweep } from './constructs/sweep.ts';
 import { TaskFunctions } from './constructs/task-functions.ts';
 import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppressions.ts';
 
@@ -74,6 +75,14 @@ export class SluiceStack extends Stack {
         bridges.push(source.bridge.function);
       }
     }
+    const sweep = new Sweep(this, 'Sweep', {
+      config,
+      environment: this.functions.environment,
+      storage,
+      ledger,
+      stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([name, workflow]) => [name, workflow.stateMachine])),
+    });
+    alerts.watchFunction('Sweep', sweep.function);
     new CfnOutput(this, 'SluiceResources', {
       description: 'The ledger, buckets and state machines of this deployment (read by sluice redrive --aws)',
       value: this.toJsonString({
@@ -86,7 +95,7 @@ export class SluiceStack extends Stack {
     alerts.drawDashboard();
     this.acceptedFindings = acceptedFindings(this, {
       buckets: [storage.raw, storage.lake, storage.backup, storage.work],
-      functions: [...Object.values(this.functions.byTask), ...bridges],
+      functions: [...Object.values(this.functions.byTask), ...bridges, sweep.function],
       tables: [ledger.table, ...sinkTables.byName.values()],
     });
     acknowledge(this, this.acceptedFindings);

@@ -1,5 +1,7 @@
 import { loadConfigFile } from '../../config/load.ts';
-import { localRedriver, redrivable, redrive, type Redriver } from '../../local/redrive.ts';
+import { localRedriver } from '../../local/redriver.ts';
+import { redrivable } from '../../redrive/redrivable.ts';
+import { redrive, type Redriver } from '../../redrive/redrive.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
@@ -7,8 +9,9 @@ import { progress } from '../progress.ts';
 import { table } from '../table.ts';
 
 /**
- * sluice redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--dry-run]:
- * new executions for the batches the ledger marks FAILED or BACKED_UP, locally (a kept data folder) or on
+ * sluice redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run]:
+ * new executions for the batches the ledger marks FAILED or BACKED_UP, or STARTED by an execution that
+ * can no longer be running, locally (a kept data folder) or on
  * a deployed stack. The last line is a JSON summary; exit 0 when every redriven batch now stands SUCCEEDED
  * (or, for the asynchronous s3 workflow on AWS, was started).
  */
@@ -21,10 +24,15 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     batch: { type: 'string' },
     config: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    'unfinished-after': { type: 'string' },
   });
   if (positionals.length > 0) throw new CliError(`redrive: unexpected argument ${positionals[0]}`);
   if (!values['data-dir'] === !values.aws) {
     throw new CliError('redrive: give --data-dir DIR (the folder `sluice run --data-dir DIR` kept) or --aws [--stack NAME] (a deployed stack)');
+  }
+  const unfinishedAfter = values['unfinished-after'] === undefined ? undefined : Number(values['unfinished-after']);
+  if (unfinishedAfter !== undefined && !(Number.isFinite(unfinishedAfter) && unfinishedAfter >= 0)) {
+    throw new CliError(`redrive: --unfinished-after takes seconds (0 or more), got ${values['unfinished-after']}`);
   }
   const config = await loadConfigFile(values.config);
   if (values.pipeline && !config.pipelines[values.pipeline]) throw new CliError(`redrive: no pipeline named "${values.pipeline}"`);
@@ -33,13 +41,17 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     let redriver: Redriver;
     if (values.aws) {
       // AWS clients load only for --aws
-      const { awsRedriver } = await import('../aws-redriver.ts');
+      const { awsRedriver } = await import('../../redrive/aws-redriver.ts');
       redriver = await awsRedriver(values.stack, config);
     } else {
       local = await startStack(config, { skipWaits: true, dataDir: values['data-dir']! });
       redriver = localRedriver(local, progress());
     }
-    const batches = await redrivable(redriver.ctx, { ...(values.pipeline ? { pipeline: values.pipeline } : {}), ...(values.batch ? { batchId: values.batch } : {}) });
+    const batches = await redrivable(redriver.ctx, {
+      ...(values.pipeline ? { pipeline: values.pipeline } : {}),
+      ...(values.batch ? { batchId: values.batch } : {}),
+      ...(unfinishedAfter !== undefined ? { unfinishedAfterSeconds: unfinishedAfter } : {}),
+    });
     process.stderr.write(`sluice: ${batches.length} batch(es) to redrive\n`);
     if (batches.length > 0) {
       process.stderr.write(`${table(['batch', 'pipeline', 'status', 'since', 'error'], batches.map((b) => [b.batchId, b.pipeline, b.status, b.time, b.error?.Error ?? '']))}\n`);

@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { EXPRESS_LIMIT_SECONDS } from '../../contracts/timing.ts';
 import type { FirehoseMode, SluiceConfig } from '../../contracts/config.ts';
 import { grantObjects } from '../grants.ts';
 import { TaskFunction } from './task-function.ts';
@@ -47,6 +48,8 @@ export class FirehoseSource extends Construct {
       config: props.config,
       environment: { ...props.environment, SLUICE_STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
       description: `sluice ${props.pipeline}: Firehose transformation through the firehose workflow`,
+      // Firehose gives a transformation Lambda at most 5 minutes: the whole Express limit
+      timeoutSeconds: EXPRESS_LIMIT_SECONDS,
     });
     props.stateMachine.grantStartSyncExecution(this.bridge.function);
     grantObjects(props.work, this.bridge.function, ['s3:GetObject', 's3:PutObject']);

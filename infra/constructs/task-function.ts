@@ -29,6 +29,8 @@ export interface TaskFunctionProps {
   config: SluiceConfig;
   environment: Record<string, string>;
   description: string;
+  /** The function's timeout: a task's is its Task state's TimeoutSeconds, so no attempt outlives its state. */
+  timeoutSeconds: number;
 }
 
 /** One Lambda with its own role and log group: no managed policies, logs writable only to its group. */
@@ -50,7 +52,7 @@ export class TaskFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 1024,
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(props.timeoutSeconds),
       role: this.role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,

@@ -2,7 +2,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
-import { TASKS, type TaskName } from '../../contracts/timing.ts';
+import { SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../../contracts/timing.ts';
 import { grantObjects } from '../grants.ts';
 import type { Ledger } from './ledger.ts';
 import type { SinkSecrets } from './sink-secrets.ts';
@@ -50,6 +50,8 @@ export class TaskFunctions extends Construct {
         config: props.config,
         environment: this.environment,
         description: DESCRIPTIONS[task],
+        // decode also splits S3 objects, which has a longer limit of its own
+        timeoutSeconds: task === 'decode' ? Math.max(TASK_TIMEOUT_SECONDS.decode, SPLIT_TIMEOUT_SECONDS) : TASK_TIMEOUT_SECONDS[task],
       });
       this.byTask[task] = made.function;
     }
@@ -57,11 +59,15 @@ export class TaskFunctions extends Construct {
     for (const fn of [decode, validate, enrich, deliver, account]) grantObjects(storage.work, fn, ['s3:GetObject', 's3:PutObject']);
     grantObjects(storage.work, backup, ['s3:GetObject']);
     grantObjects(storage.raw, decode, ['s3:GetObject']);
-    grantObjects(storage.lake, deliver, ['s3:PutObject']);
-    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, deliver, ['s3:PutObject']);
+    // deliver stages lake objects in the work bucket; account commits them (CopyObject: read there, write here)
+    grantObjects(storage.lake, account, ['s3:PutObject']);
+    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, account, ['s3:PutObject']);
     secrets.openSearchEndpoint.grantRead(deliver);
-    grantObjects(storage.backup, backup, ['s3:PutObject']);
-    for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:PutItem');
+    // the input is kept from the first step (decode), again on failure (backup), let go once the batch ended well (account)
+    for (const fn of [decode, backup]) grantObjects(storage.backup, fn, ['s3:PutObject']);
+    grantObjects(storage.backup, account, ['s3:DeleteObject']);
+    ledger.table.grant(decode, 'dynamodb:PutItem');
+    for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:UpdateItem');
     for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
   }

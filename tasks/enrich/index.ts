@@ -1,4 +1,4 @@
-import type { Batch, Body, Partition, Rec } from '../../contracts/batch.ts';
+import type { Batch, Body, Partition, Quarantined, Rec } from '../../contracts/batch.ts';
 import type { PipelineConfig } from '../../contracts/config.ts';
 import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 import { SLUICE_VERSION } from '../../contracts/version.ts';
@@ -61,8 +61,34 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
 /** Adds the record id, timestamps, partition keys, business rules and metadata to one record. */
 export const enrichRecord = (record: Rec, scope: EnrichScope): Rec => enricher(scope)(record);
 
+/** Enriches every record; one that cannot be enriched is quarantined with why, never its batch. */
 export function enrichBody(body: Body, scope: EnrichScope): Body {
-  return { ...body, records: body.records.map(enricher(scope)) };
+  const enrich = enricher(scope);
+  const records: Rec[] = [];
+  const quarantined: Quarantined[] = [];
+  for (const record of body.records) {
+    try {
+      records.push(enrich(record));
+    } catch (error) {
+      quarantined.push({
+        id: record.id,
+        unit: record.unit,
+        reason: 'enrich-failed',
+        severity: 'error',
+        errors: [{ path: '(root)', message: (error as Error)?.message ?? String(error), severity: 'error' }],
+        raw: safeJson(record.data),
+      });
+    }
+  }
+  return { ...body, records, quarantined: quarantined.length > 0 ? [...body.quarantined, ...quarantined] : body.quarantined };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    return `(not serialisable: ${(error as Error).message})`;
+  }
 }
 
 /** The enrich task. */

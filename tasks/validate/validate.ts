@@ -29,7 +29,13 @@ export function validateBody(body: Body, config: ValidationConfig | undefined, s
   const records: Rec[] = [];
   const quarantined: Quarantined[] = [];
   for (const record of body.records) {
-    const issues = check(record, config, schemas);
+    let issues: ValidationIssue[];
+    try {
+      issues = check(record, config, schemas);
+    } catch (error) {
+      // a record that breaks the validator fails alone, with what broke
+      issues = [{ path: '(root)', message: `could not be validated: ${(error as Error)?.message ?? String(error)}`, severity: 'critical' }];
+    }
     const severity = worst(issues);
     if (issues.length === 0) {
       records.push(record);

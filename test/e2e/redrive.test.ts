@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localRedriver, redrivable, redrive } from '../../local/redrive.ts';
+import { localRedriver } from '../../local/redriver.ts';
+import { redrivable } from '../../redrive/redrivable.ts';
+import { redrive } from '../../redrive/redrive.ts';
 import { s0Request } from '../../local/samples.ts';
 import type { OpenSearchDouble } from '../doubles/opensearch.ts';
 import { openStackWithOpenSearch, type Harness } from './harness.ts';

@@ -93,24 +93,51 @@ describe('the CDK app', () => {
     };
     expect(reaches('validate')).toStrictEqual(['work']);
     expect(reaches('enrich')).toStrictEqual(['work']);
-    expect(reaches('decode')).toStrictEqual(['raw', 'work']);
-    expect(reaches('deliver')).toStrictEqual(['raw', 'lake', 'work']);
+    // decode keeps the input from the first step; deliver only stages lake objects; account commits them
+    expect(reaches('decode')).toStrictEqual(['raw', 'backup', 'work']);
+    expect(reaches('deliver')).toStrictEqual(['work']);
     const sinkTable = s.stack.getLogicalId((s.stack.node.findChild('SinkTables').node.children[0] as any).node.defaultChild);
     const roleOf = (task: (typeof TASKS)[number]) => s.stack.getLogicalId((s.stack.functions.byTask[task].role as iam.Role).node.defaultChild as never);
     const grantsOn = (task: (typeof TASKS)[number]) => JSON.stringify(statements(s.json).filter(({ where }) => s.json.Resources[where].Properties.Roles?.some((r: any) => r.Ref === roleOf(task))));
     expect(grantsOn('deliver')).toContain(sinkTable);
     expect(grantsOn('validate')).not.toContain(sinkTable);
     expect(reaches('backup')).toStrictEqual(['backup', 'work']);
-    expect(reaches('account')).toStrictEqual(['work']);
+    expect(reaches('account')).toStrictEqual(['raw', 'lake', 'backup', 'work']);
   });
 
   it('runs every task on the newest Node.js runtime, arm64, bundled by esbuild', () => {
     const functions = s.resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Description?.startsWith('sluice'));
-    expect(functions.length).toBe(TASKS.length + 2);
+    // the six tasks, two Firehose bridges, the sweep
+    expect(functions.length).toBe(TASKS.length + 3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(JSON.stringify(fn.Properties.Environment)).not.toMatch(/"SLUICE_CONFIG"/);
     }
+  });
+
+  it('gives each task Lambda the timeout of its Task states, so no attempt outlives its state', () => {
+    const timeoutOf = (task: (typeof TASKS)[number]) => {
+      const id = s.stack.getLogicalId(s.stack.functions.byTask[task].node.defaultChild as never);
+      return s.json.Resources[id].Properties.Timeout as number;
+    };
+    const definition = JSON.parse(renderAsl(workflows.kinesis));
+    for (const task of ['validate', 'enrich', 'deliver', 'account'] as const) {
+      const states = Object.values(definition.States as Record<string, any>).filter((state) => state.Resource === `\${${functionArnKey(task)}}`);
+      expect(states.length).toBeGreaterThan(0);
+      for (const state of states) expect(timeoutOf(task)).toBe(state.TimeoutSeconds);
+    }
+    // decode also splits whole objects in the s3 workflow: its function takes the longer of the two
+    expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States['Split object into chunks'].TimeoutSeconds);
+  });
+
+  it('sweeps, every five minutes, for executions that never finished, and may start only sluice state machines', () => {
+    const [, rule] = s.resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    const sweep = s.resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description?.startsWith('sluice sweep'))!;
+    expect(JSON.stringify(sweep[1].Properties.Environment.Variables.SLUICE_STATE_MACHINES)).toContain('s4-events-processed');
+    const starts = statements(s.json).filter(({ statement }) => JSON.stringify(statement.Action).includes('states:StartSyncExecution'));
+    expect(starts.length).toBeGreaterThan(0);
+    for (const { statement } of starts) expect(JSON.stringify(statement.Resource)).not.toContain('*');
   });
 
   it('connects each Kinesis stream to its workflow through a Pipe: REQUEST_RESPONSE, batch 100, 5 s, bounded, with a DLQ', () => {
@@ -136,7 +163,7 @@ describe('the CDK app', () => {
   });
 
   it('starts the s3 workflow from Object Created events of the raw bucket under the trigger prefix and suffix', () => {
-    const rules = s.resources('AWS::Events::Rule');
+    const rules = s.resources('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventPattern);
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0]!;
     expect(rule.Properties.EventPattern).toMatchObject({

@@ -5,7 +5,7 @@ import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { withDeployment } from '../config/load.ts';
-import type { Redriver } from '../local/redrive.ts';
+import type { Redriver } from './redrive.ts';
 import { contextFromEnv } from '../tasks/shared/context.ts';
 
 /** The stack output `SluiceResources`: what an operator's command needs to find on AWS. */

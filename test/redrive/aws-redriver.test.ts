@@ -1,6 +1,6 @@
 import { StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { awsStarter } from '../../cli/aws-redriver.ts';
+import { awsStarter } from '../../redrive/aws-redriver.ts';
 
 /** Starting an execution can only happen on AWS: the client's send is replaced, and what it was sent is checked. */
 describe('redrive on AWS', () => {

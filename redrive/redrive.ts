@@ -1,0 +1,57 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountStatus, WorkflowName } from '../contracts/batch.ts';
+import { store } from '../tasks/shared/claim-check.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+import { getBytes } from '../tasks/shared/s3-objects.ts';
+import type { Redrivable } from './redrivable.ts';
+
+/** Where a redrive reads the ledger and backups (the task context), and how it starts an execution. */
+export interface Redriver {
+  ctx: TaskContext;
+  start(workflow: WorkflowName, pipeline: string, input: unknown): Promise<{ status: string; error?: string }>;
+}
+
+export interface RedriveOutcome {
+  batchId: string;
+  pipeline: string;
+  before: AccountStatus;
+  /** How the new execution ended (STARTED for an asynchronous start). */
+  execution: string;
+  error?: string;
+  /** The batch's ledger status after the new execution. */
+  after: string;
+}
+
+/** The input a batch's execution started from: kept in its row, or in the backup bucket. */
+export async function inputOf(ctx: TaskContext, batch: Redrivable): Promise<unknown> {
+  if ('input' in batch && batch.input !== undefined) return batch.input;
+  const bytes = await getBytes(ctx, ctx.config.buckets.backup, (batch as { inputKey: string }).inputKey);
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+}
+
+/**
+ * Starts a new execution of each batch from its kept input. AWS cannot redrive Express executions;
+ * sluice can because every sink writes by record id and the lake commits a batch under names of its
+ * own: what was delivered before is overwritten or answers "already there", never duplicated. The new
+ * execution's account step rewrites the batch's ledger row, which is read back to report where it stands.
+ */
+export async function redrive(redriver: Redriver, batches: Redrivable[]): Promise<RedriveOutcome[]> {
+  const { ctx } = redriver;
+  const outcomes: RedriveOutcome[] = [];
+  for (const batch of batches) {
+    const input = await inputOf(ctx, batch);
+    // a large Firehose request goes by claim check again, as the bridge would send it
+    const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
+    const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
+    const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
+    outcomes.push({
+      batchId: batch.batchId,
+      pipeline: batch.pipeline,
+      before: batch.status,
+      execution: execution.status,
+      ...(execution.error ? { error: execution.error } : {}),
+      after: String(row.Item?.status ?? 'unknown'),
+    });
+  }
+  return outcomes;
+}
