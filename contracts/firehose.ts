@@ -25,6 +25,9 @@ export type FirehoseTransformRequest = t.TypeOf<typeof FirehoseTransformRequest>
 export const FirehoseResult = t.keyof({ Ok: null, Dropped: null, ProcessingFailed: null });
 export type FirehoseResult = t.TypeOf<typeof FirehoseResult>;
 
+/** Firehose takes at most 6,000,000 bytes back from a transformation (contract section 6). */
+export const MAX_RESPONSE_BYTES = 6_000_000;
+
 /** Exactly one output per input recordId. */
 export const FirehoseTransformResponse = t.type({
   records: t.array(

@@ -28,6 +28,8 @@ export const LedgerRow = t.intersection([
     input: t.unknown,
     error: t.partial({ Error: t.string, Cause: t.string }),
     expiresAt: t.number,
+    /** Records put back on the Firehose delivery stream because their answer did not fit in the response. */
+    reingested: t.number,
   }),
 ]);
 export type LedgerRow = t.TypeOf<typeof LedgerRow>;

@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import { LocalDeliveryStreams } from './delivery-streams.ts';
 import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { startServers, type Servers } from './servers.ts';
@@ -22,6 +23,8 @@ export interface LocalStack {
   servers: Servers;
   ctx: TaskContext;
   engine: LocalEngine;
+  /** Records the workflows put back on a Firehose delivery stream (stand-in: there is no local Firehose yet). */
+  deliveryStreams: LocalDeliveryStreams;
   run(workflow: WorkflowName, pipeline: string, input: unknown, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult>;
   /** Waits until every execution started by object events (and those they started) has ended; returns those not returned before. */
   settle(): Promise<ExecutionResult[]>;
@@ -34,11 +37,13 @@ const matches = (key: string, trigger: { prefix?: string; suffix?: string }) =>
 /** The embedded stack: s3rver and dynalite on loopback, the task context, the local engine. */
 export async function startStack(config: SluiceConfig, options: StackOptions = {}): Promise<LocalStack> {
   const servers = await startServers(config, options.dataDir);
+  const deliveryStreams = new LocalDeliveryStreams();
   const ctx: TaskContext = {
     config,
     s3: servers.s3,
     ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
+    reingest: deliveryStreams.put,
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
   const triggered: Promise<ExecutionResult>[] = [];
@@ -62,6 +67,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     servers,
     ctx,
     engine,
+    deliveryStreams,
     run: (workflow, pipeline, input, onEvent) => engine.run(workflow, pipeline, input, onEvent ? { onEvent } : {}),
     async settle() {
       const settled: ExecutionResult[] = [];

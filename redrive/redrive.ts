@@ -1,6 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, WorkflowName } from '../contracts/batch.ts';
+import { decodeOrThrow } from '../contracts/decode.ts';
+import { FirehoseTransformRequest } from '../contracts/firehose.ts';
 import { store } from '../tasks/shared/claim-check.ts';
+import { writeLedgerRow } from '../tasks/shared/ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { Redrivable } from './redrivable.ts';
@@ -30,6 +33,25 @@ export async function inputOf(ctx: TaskContext, batch: Redrivable): Promise<unkn
 }
 
 /**
+ * A transform-mode Firehose batch that failed as a whole was never answered `Ok`: its records reach their
+ * destination only through Firehose, so a redrive puts them back on the delivery stream (a new execution's
+ * response would go nowhere).
+ */
+const putsBack = (ctx: TaskContext, batch: Redrivable) =>
+  batch.workflow === 'firehose' && batch.status !== 'BACKED_UP' && ctx.config.pipelines[batch.pipeline]?.firehoseMode === 'transform';
+
+async function putBack(ctx: TaskContext, batch: Redrivable, input: unknown): Promise<RedriveOutcome> {
+  const request = decodeOrThrow(FirehoseTransformRequest, input, `${batch.batchId} input`);
+  const stream = request.deliveryStreamArn?.split('/').pop();
+  if (!stream || !ctx.reingest) {
+    return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_REINGESTED', error: stream ? 'no PutRecordBatch here' : 'the request names no delivery stream', after: batch.status };
+  }
+  await ctx.reingest(stream, request.records.map((record) => Buffer.from(record.data, 'base64')));
+  await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 'firehose', status: 'SUCCEEDED', time: new Date(ctx.now()).toISOString(), source: batch.source, reingested: request.records.length }, ['input', 'inputKey', 'error']);
+  return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'REINGESTED', after: 'SUCCEEDED' };
+}
+
+/**
  * Starts a new execution of each batch from its kept input. AWS cannot redrive Express executions;
  * sluice can because every sink writes by record id and the lake commits a batch under names of its
  * own: what was delivered before is overwritten or answers "already there", never duplicated. The new
@@ -40,6 +62,10 @@ export async function redrive(redriver: Redriver, batches: Redrivable[]): Promis
   const outcomes: RedriveOutcome[] = [];
   for (const batch of batches) {
     const input = await inputOf(ctx, batch);
+    if (putsBack(ctx, batch)) {
+      outcomes.push(await putBack(ctx, batch, input));
+      continue;
+    }
     // a large Firehose request goes by claim check again, as the bridge would send it
     const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
     const execution = await redriver.start(batch.workflow, batch.pipeline, payload);

@@ -1,8 +1,10 @@
 import type { Body } from '../../contracts/batch.ts';
 import type { FirehoseMode } from '../../contracts/config.ts';
-import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../../contracts/firehose.ts';
+import { MAX_RESPONSE_BYTES, type FirehoseTransformRequest, type FirehoseTransformResponse } from '../../contracts/firehose.ts';
+
 
 type Entry = { delivered: Body['delivered']; quarantined: number; dropped: number; backedUp: number };
+type ResponseRecord = FirehoseTransformResponse['records'][number];
 
 function byUnit(body: Body): Map<string, Entry> {
   const units = new Map<string, Entry>();
@@ -20,37 +22,71 @@ function byUnit(body: Body): Map<string, Entry> {
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
+function recordFor(recordId: string, original: string, entry: Entry, mode: FirehoseMode, batchId: string): ResponseRecord {
+  const handedOn = entry.delivered.length + entry.backedUp;
+  if (handedOn === 0) {
+    const result = entry.dropped > 0 && entry.quarantined === 0 ? 'Dropped' : 'ProcessingFailed';
+    return { recordId, result, data: original };
+  }
+  if (mode === 'transform') {
+    return { recordId, result: 'Ok', data: base64(entry.delivered.map((d) => `${JSON.stringify(d.data ?? {})}\n`).join('')) };
+  }
+  const { delivered, backedUp, quarantined, dropped } = { ...entry, delivered: entry.delivered.length };
+  const metadata = {
+    message: `Processed ${delivered} events via direct delivery${backedUp > 0 ? `, ${backedUp} backed up after delivery failed` : ''}`,
+    recordId,
+    batchId,
+    delivered,
+    backedUp,
+    quarantined,
+    dropped,
+  };
+  return { recordId, result: 'Ok', data: base64(`${JSON.stringify(metadata)}\n`) };
+}
+
+export interface FirehoseReply {
+  response: FirehoseTransformResponse;
+  /** recordIds whose answer did not fit in the response: `Dropped` there, to be put back on the stream (transform mode). */
+  overflow: string[];
+}
+
 /**
- * Exactly one response record per request recordId, in request order.
+ * Exactly one response record per request recordId, in request order, within `limit` bytes.
  * - transform: the unit's delivered records as JSON Lines, `Ok`;
- * - metadata: one metadata document, "Processed N events via direct delivery", `Ok`.
+ * - metadata: one metadata document saying what was delivered and what backed up, `Ok`.
  * A unit that yielded nothing but drops is `Dropped`; one with nothing handed on is `ProcessingFailed`
  * (Firehose then keeps its original data under processing-failed/ as well as sluice's quarantine).
+ * An `Ok` answer that would take the response past the limit becomes `Dropped`, as AWS's CloudWatch Logs
+ * blueprint does: in transform mode its original record must then go back on the delivery stream.
  */
-export function firehoseResponse(request: FirehoseTransformRequest, body: Body, mode: FirehoseMode, batchId: string): FirehoseTransformResponse {
+export function firehoseResponse(request: FirehoseTransformRequest, body: Body, mode: FirehoseMode, batchId: string, limit = MAX_RESPONSE_BYTES): FirehoseReply {
   const units = byUnit(body);
+  const empty: Entry = { delivered: [], quarantined: 0, dropped: 0, backedUp: 0 };
+  const overflow: string[] = [];
+  // `{"records":[` … `]}`, and a comma between records
+  let bytes = 14 - 1;
+  const records = request.records.map((record) => {
+    let answer = recordFor(record.recordId, record.data, units.get(record.recordId) ?? empty, mode, batchId);
+    let size = Buffer.byteLength(JSON.stringify(answer)) + 1;
+    if (answer.result === 'Ok' && bytes + size > limit) {
+      answer = { recordId: record.recordId, result: 'Dropped', data: '' };
+      size = Buffer.byteLength(JSON.stringify(answer)) + 1;
+      overflow.push(record.recordId);
+    }
+    bytes += size;
+    return answer;
+  });
+  if (bytes > limit) throw new Error(`the response is ${bytes} bytes with every answer that could be dropped dropped: over Firehose's ${limit}`);
+  return { response: { records }, overflow: mode === 'transform' ? overflow : [] };
+}
+
+/** The body once the units whose answer did not fit are put back on the stream: their records count as dropped, reason `reingested`. */
+export function withReingested(body: Body, units: string[]): Body {
+  if (units.length === 0) return body;
+  const gone = new Set(units);
   return {
-    records: request.records.map((record) => {
-      const entry = units.get(record.recordId) ?? { delivered: [], quarantined: 0, dropped: 0, backedUp: 0 };
-      const handedOn = entry.delivered.length + entry.backedUp;
-      if (handedOn === 0) {
-        const result = entry.dropped > 0 && entry.quarantined === 0 ? 'Dropped' : 'ProcessingFailed';
-        return { recordId: record.recordId, result, data: record.data };
-      }
-      if (mode === 'transform') {
-        const lines = entry.delivered.map((d) => `${JSON.stringify(d.data ?? {})}\n`).join('');
-        return { recordId: record.recordId, result: 'Ok', data: base64(lines) };
-      }
-      const metadata = {
-        message: `Processed ${handedOn} events via direct delivery`,
-        recordId: record.recordId,
-        batchId,
-        delivered: entry.delivered.length,
-        backedUp: entry.backedUp,
-        quarantined: entry.quarantined,
-        dropped: entry.dropped,
-      };
-      return { recordId: record.recordId, result: 'Ok', data: base64(`${JSON.stringify(metadata)}\n`) };
-    }),
+    ...body,
+    delivered: body.delivered.filter((d) => !gone.has(d.unit)),
+    dropped: [...body.dropped, ...body.delivered.filter((d) => gone.has(d.unit)).map((d) => ({ id: d.id, unit: d.unit, reason: 'reingested' }))],
   };
 }

@@ -12,7 +12,8 @@ import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { imbalances, partitionCount } from './check.ts';
 import { commitStaged } from './commit.ts';
-import { firehoseResponse } from './firehose-response.ts';
+import { firehoseResponse, withReingested } from './firehose-response.ts';
+import { reingestOverflow } from './reingest-overflow.ts';
 
 const zero: Counts = { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, failed: 0, pending: 0 };
 const add = (a: Counts, b: Counts): Counts => ({
@@ -77,12 +78,15 @@ async function accountObject(object: ObjectResults, execution: string | undefine
 export async function account(input: unknown, ctx: TaskContext): Promise<AccountResult> {
   const request = decodeOrThrow(AccountInput, input, 'account input');
   if ('results' in request.batch) return accountObject(request.batch, request.execution, ctx);
-  const { batch, body } = await open(request.batch, 'account batch', ctx);
+  const opened = await open(request.batch, 'account batch', ctx);
+  const { batch } = opened;
+  let { body } = opened;
   const pipeline = pipelineOf(ctx.config, batch.pipeline, batch.workflow);
   const original = await load(request.input, ctx);
 
   let units: string[] | undefined;
   let response: unknown = null;
+  let reingested = 0;
   if (batch.workflow === 'kinesis') {
     units = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch').map((record) => record.eventID);
     // every record has an outcome (or the check below fails the execution and Pipes retries the batch)
@@ -90,7 +94,13 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   } else if (batch.workflow === 'firehose') {
     const firehose = decodeOrThrow(FirehoseTransformRequest, original, 'Firehose transformation request');
     units = firehose.records.map((record) => record.recordId);
-    response = firehoseResponse(firehose, body, pipeline.firehoseMode ?? 'metadata', batch.batchId);
+    const reply = firehoseResponse(firehose, body, pipeline.firehoseMode ?? 'metadata', batch.batchId);
+    response = reply.response;
+    if (reply.overflow.length > 0) {
+      await reingestOverflow(firehose, reply.overflow, batch.batchId, ctx);
+      body = withReingested(body, reply.overflow);
+      reingested = reply.overflow.length;
+    }
   }
   const problems = imbalances(body, batch.counts, units);
   if (problems.length > 0) throw new AccountingMismatchError(`${batch.batchId}: ${problems.join('; ')}`);
@@ -114,6 +124,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     counts,
     partitions,
     ...(request.execution ? { execution: request.execution } : {}),
+    ...(reingested > 0 ? { reingested } : {}),
   }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   // chunks are counted once, by their object
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);

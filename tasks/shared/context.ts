@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counts } from '../../contracts/batch.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { publishCounts } from './metrics.ts';
+import { firehoseReingest, type Reingest } from './reingest.ts';
 import { configFromEnv } from '../../config/load.ts';
 
 /** Everything a task reaches outside itself. Lambdas build it from the environment, the local engine from its stack. */
@@ -14,6 +15,8 @@ export interface TaskContext {
   now: () => number;
   /** The jitter of the redelivery backoff (Math.random unless a test wants it fixed). */
   random?: () => number;
+  /** Puts records back on a Firehose delivery stream: PutRecordBatch on AWS, the local stack's stand-in locally. */
+  reingest?: Reingest;
   /** Where a batch's final counts go: CloudWatch metrics on AWS, nowhere locally. */
   metrics?: (pipeline: string, counts: Counts) => void;
 }
@@ -25,5 +28,6 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContex
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
     metrics: publishCounts,
+    reingest: firehoseReingest(),
   };
 }

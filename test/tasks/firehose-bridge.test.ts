@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { firehoseRequest, s1Request } from '../../local/samples.ts';
-import { bridge, fitResponse, type StartSync } from '../../tasks/firehose-bridge/index.ts';
+import { bridge, type StartSync } from '../../tasks/firehose-bridge/index.ts';
 import { openStack, type Harness } from '../e2e/harness.ts';
 
 let h: Harness;
@@ -48,14 +48,9 @@ describe('firehose bridge', () => {
     await expect(bridge(request, h.stack.ctx, async () => ({ status: 'SUCCEEDED', output: JSON.stringify(partial) }))).rejects.toThrow(/every recordId/);
   });
 
-  it('fails over what does not fit in 6 MB as ProcessingFailed with the original data, from the end', () => {
-    const request = firehoseRequest(['a', 'b', 'c', 'd']);
-    const response: FirehoseTransformResponse = { records: request.records.map((r) => ({ recordId: r.recordId, result: 'Ok' as const, data: 'x'.repeat(1000) })) };
-    const { response: fitted, failedOver } = fitResponse(response, request, 1500);
-    expect(failedOver).toBe(3);
-    expect(fitted.records.map((r) => r.result)).toStrictEqual(['Ok', 'ProcessingFailed', 'ProcessingFailed', 'ProcessingFailed']);
-    expect(fitted.records[3]!.data).toBe(request.records[3]!.data);
-    expect(Buffer.byteLength(JSON.stringify(fitted))).toBeLessThanOrEqual(1500);
-    expect(fitResponse(response, request).failedOver).toBe(0);
+  it('refuses a workflow response over 6 MB instead of trimming it behind the ledger\'s back', async () => {
+    const request = firehoseRequest(['a']);
+    const huge = { records: [{ recordId: request.records[0]!.recordId, result: 'Ok', data: 'x'.repeat(6_000_001) }] };
+    await expect(bridge(request, h.stack.ctx, async () => ({ status: 'SUCCEEDED', output: JSON.stringify(huge) }))).rejects.toThrow(/over Firehose's 6000000/);
   });
 });
