@@ -62,21 +62,24 @@ export interface FirehoseReply {
 export function firehoseResponse(request: FirehoseTransformRequest, body: Body, mode: FirehoseMode, batchId: string, limit = MAX_RESPONSE_BYTES): FirehoseReply {
   const units = byUnit(body);
   const empty: Entry = { delivered: [], quarantined: 0, dropped: 0, backedUp: 0 };
-  const overflow: string[] = [];
-  // `{"records":[` … `]}`, and a comma between records
-  let bytes = 14 - 1;
-  const records = request.records.map((record) => {
-    let answer = recordFor(record.recordId, record.data, units.get(record.recordId) ?? empty, mode, batchId);
-    let size = Buffer.byteLength(JSON.stringify(answer)) + 1;
-    if (answer.result === 'Ok' && bytes + size > limit) {
-      answer = { recordId: record.recordId, result: 'Dropped', data: '' };
-      size = Buffer.byteLength(JSON.stringify(answer)) + 1;
-      overflow.push(record.recordId);
-    }
-    bytes += size;
-    return answer;
+  const sizeOf = (answer: ResponseRecord) => Buffer.byteLength(JSON.stringify(answer)) + 1;
+  const answers = request.records.map((record) => {
+    const answer = recordFor(record.recordId, record.data, units.get(record.recordId) ?? empty, mode, batchId);
+    const dropped: ResponseRecord = { recordId: record.recordId, result: 'Dropped', data: '' };
+    return { answer, dropped, size: sizeOf(answer), droppedSize: answer.result === 'Ok' ? sizeOf(dropped) : sizeOf(answer) };
   });
+  // `{"records":[` … `]}`, a comma between records; first as if every Ok answer were dropped, then as many Ok as fit, in order
+  let bytes = 14 - 1 + answers.reduce((sum, a) => sum + a.droppedSize, 0);
   if (bytes > limit) throw new Error(`the response is ${bytes} bytes with every answer that could be dropped dropped: over Firehose's ${limit}`);
+  const overflow: string[] = [];
+  const records = answers.map(({ answer, dropped, size, droppedSize }) => {
+    if (answer.result !== 'Ok' || bytes + size - droppedSize <= limit) {
+      bytes += size - droppedSize;
+      return answer;
+    }
+    overflow.push(answer.recordId);
+    return dropped;
+  });
   return { response: { records }, overflow: mode === 'transform' ? overflow : [] };
 }
 

@@ -100,7 +100,7 @@ export function decodeUnit(unit: Unit, limits: Limits, out: Decoded): void {
 
 function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
   const bytes = unit.encoding === 'base64' ? maybeGunzip(fromBase64(unit.data), limits.maxInflatedBytes) : undefined;
-  const text = bytes ? toText(bytes) : unit.data.charCodeAt(0) === 0xfeff ? unit.data.slice(1) : unit.data;
+  const text = bytes ? toText(bytes) : unit.data;
   const size = bytes ? bytes.length : Buffer.byteLength(text);
   const objects = parseText(text);
   const only = objects.length === 1 ? objects[0] : undefined;

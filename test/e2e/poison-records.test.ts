@@ -1,0 +1,116 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FirehoseTransformResponse } from '../../contracts/firehose.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
+import { businessEvent, cloudWatchPayload, eventsJsonl, firehoseRequest, pipesRecord } from '../../local/samples.ts';
+import { openStack, type Harness } from './harness.ts';
+
+// one stack for the file: each test uses batches of its own
+let h: Harness;
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(() => h.stop());
+
+const gz = (value: unknown) => gzipSync(JSON.stringify(value));
+
+describe('one record never fails its batch (issue 6, each measured defect)', () => {
+  it('a CloudWatch log event whose timestamp is outside the Date range is quarantined alone', async () => {
+    const payload = cloudWatchPayload(3, 7000);
+    payload.logEvents[1]!.timestamp = 1e16;
+    const result = await h.stack.run('firehose', 's0-logs-to-opensearch', firehoseRequest([gz(payload)], 'inv-range'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 3, delivered: 2, quarantined: 1 });
+    const backups = await h.lines('sluice-backup', 'errors/');
+    expect(backups.find((b) => b.batchId === result.account!.batchId)).toMatchObject({ errorCode: 'invalid-timestamp' });
+  });
+
+  it('a DATA_MESSAGE without log events is one dropped unit with its reason', async () => {
+    const empty = { ...cloudWatchPayload(0, 0), messageType: 'DATA_MESSAGE' as const, logEvents: [] };
+    const result = await h.stack.run('firehose', 's0-logs-to-opensearch', firehoseRequest([gz(empty), gz(cloudWatchPayload(2, 7100))], 'inv-empty'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 3, delivered: 2, dropped: 1 });
+    expect((result.output as FirehoseTransformResponse).records.map((r) => r.result)).toStrictEqual(['Dropped', 'Ok']);
+  });
+
+  it('the same CloudWatch payload twice in one Firehose batch is delivered once; the repeats are dropped as duplicates', async () => {
+    const payload = gz(cloudWatchPayload(4, 7200));
+    const result = await h.stack.run('firehose', 's0-logs-to-opensearch', firehoseRequest([payload, payload], 'inv-dup'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 8, delivered: 4, dropped: 4 });
+    const ledger = await h.ledger(result.account!.batchId);
+    expect(ledger!.counts).toMatchObject({ dropped: 4 });
+    // the second record's events went on as the first's: it is answered Dropped, and nothing is lost
+    expect((result.output as FirehoseTransformResponse).records.map((r) => r.result)).toStrictEqual(['Ok', 'Dropped']);
+  });
+
+  it('a gzip bomb is quarantined at limits.maxInflatedBytes, without inflating it all', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(100_000);
+    const batch = [pipesRecord(bomb, 0, 'shardId-000000000007'), pipesRecord(JSON.stringify(businessEvent(1)), 1, 'shardId-000000000007')];
+    const before = process.memoryUsage().arrayBuffers;
+    const result = await h.stack.run('kinesis', 's4-events-raw', batch);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 2, delivered: 1, quarantined: 1 });
+    const backups = await h.lines('sluice-backup', 'errors/');
+    expect(backups.find((b) => b.batchId === result.account!.batchId)).toMatchObject({ errorCode: 'inflated-too-large' });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  it('an integer above 2^53 fails its DynamoDB item alone, for good; the other 24 of its BatchWriteItem are written', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => ({ ...businessEvent(i), event_id: `big-${i}` }));
+    const records = events.map((event) => JSON.stringify(event)).map((text, i) => pipesRecord(i === 3 ? text.replace('"payload":{', '"payload":{"huge":123456789012345678901234,') : text, i, 'shardId-000000000008'));
+    const result = await h.stack.run('kinesis', 's3-events-to-archive', records);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account).toMatchObject({ status: 'BACKED_UP', counts: { in: 25, delivered: 24, backedUp: 1 } });
+    const backups = await h.lines('sluice-backup', 'errors/');
+    expect(backups.filter((b) => b.batchId === result.account!.batchId).map((b) => b.errorCode)).toStrictEqual(['DynamoDB.Unencodable']);
+    // and it was not sent to the lake twice: the lake has the 24 delivered, the backed-up one is kept once
+    const lake = (await h.lines('sluice-lake', 'archive/')).filter((r) => String(r.event_id).startsWith('big-'));
+    // the lake took all 25 (only DynamoDB refused one), each once
+    expect(lake).toHaveLength(25);
+  });
+
+  it('a UTF-8 byte order mark at the start of an S3 object is not part of its first line', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(eventsJsonl(3))]);
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'events/with-bom.jsonl', Body: body }));
+    const result = await h.stack.run('s3', 's4-events-processed', objectCreatedFor('sluice-raw', 'events/with-bom.jsonl', body.length));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 3, delivered: 3, quarantined: 0 });
+  });
+
+  it('S1 transform mode: a response over 6,000,000 bytes is kept within it; what does not fit is Dropped and put back on the delivery stream', async () => {
+    const datas = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ message: `m${i} ${'z'.repeat(2000)}`, level: 'info', service: 'big' }));
+    const request = firehoseRequest(datas, 'inv-6mb');
+    expect(Buffer.byteLength(JSON.stringify(request))).toBeGreaterThan(5_400_000);
+    const result = await h.stack.run('firehose', 's1-api-to-newrelic', request);
+    expect(result.status).toBe('SUCCEEDED');
+    const response = result.output as FirehoseTransformResponse;
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(6_000_000);
+    const dropped = response.records.filter((r) => r.result === 'Dropped');
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(response.records.filter((r) => r.result === 'Ok').length + dropped.length).toBe(2000);
+    // the ledger counts what happened: the records that did not fit are dropped (re-ingested), not delivered
+    expect(result.account!.counts).toMatchObject({ in: 2000, delivered: 2000 - dropped.length, dropped: dropped.length });
+    expect(await h.ledger(result.account!.batchId)).toMatchObject({ reingested: dropped.length });
+    const back = h.stack.deliveryStreams.take('sluice-ingest').map((b) => b.toString());
+    const droppedIds = new Set(dropped.map((r) => r.recordId));
+    expect(back).toStrictEqual(request.records.filter((r) => droppedIds.has(r.recordId)).map((r) => Buffer.from(r.data, 'base64').toString()));
+  });
+
+  it('a record that breaks no parser but every assumption (__proto__, odd types) is quarantined, never thrown', async () => {
+    const records = [
+      pipesRecord('{"__proto__":{"polluted":true},"event_type":"transaction"}', 0, 'shardId-000000000009'),
+      pipesRecord('{"event_type":{"not":"a string"},"timestamp":1e300}', 1, 'shardId-000000000009'),
+      pipesRecord('[]', 2, 'shardId-000000000009'),
+      pipesRecord('\ud800', 3, 'shardId-000000000009'),
+    ];
+    const result = await h.stack.run('kinesis', 's4-events-raw', records);
+    expect(result.status).toBe('SUCCEEDED');
+    const { counts } = result.account!;
+    expect(counts.in).toBe(counts.delivered + counts.quarantined + counts.dropped + counts.backedUp);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+});
