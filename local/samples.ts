@@ -31,13 +31,17 @@ export function pipesRecord(data: string | Buffer, index: number, shard = 'shard
   };
 }
 
+/** Firehose numbers every record of a stream uniquely: a sample's recordIds differ with its invocation. */
+const streamPosition = (invocationId: string) => String([...invocationId].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 7)).padStart(6, '0');
+
 export function firehoseRequest(datas: (string | Buffer)[], invocationId = '00540a87-5050-496a-84e4-e7d92bbaf5e2'): FirehoseTransformRequest {
+  const position = streamPosition(invocationId);
   return {
     invocationId,
     deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/sluice-ingest',
     region: 'us-east-1',
     records: datas.map((data, i) => ({
-      recordId: `49546986683135544286507457936321625675700192471156785154${String(i).padStart(4, '0')}`,
+      recordId: `495469866831355442865074579363216256757001924711${position}${String(i).padStart(4, '0')}`,
       approximateArrivalTimestamp: BASE_TIME + i * 1000,
       data: b64(data),
     })),

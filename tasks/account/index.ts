@@ -109,10 +109,6 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const status = statusOf(counts);
   const chunk = batch.source.firstLine !== undefined;
   const partitions = partitionCount(body);
-  // the lake sees the batch only now that every record is accounted for
-  await commitStaged(body.staged ?? [], ctx);
-  // a batch that ended well needs no copy of its input; the others keep it for redrive
-  if (!chunk && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
   await writeLedgerRow(ctx, {
     batchId: batch.batchId,
     pipeline: batch.pipeline,
@@ -126,6 +122,12 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     ...(request.execution ? { execution: request.execution } : {}),
     ...(reingested > 0 ? { reingested } : {}),
   }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
+  // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
+  // point goes through "Back up whole input", which keeps it again)
+  if (!chunk && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
+  // the lake sees the batch only now, as the last thing that can fail: a failure before leaves it nothing
+  // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
+  await commitStaged(body.staged ?? [], ctx);
   // chunks are counted once, by their object
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
   const count = units?.length ?? 0;

@@ -21,22 +21,48 @@ export class OpenSearchDouble {
   private server: Server | undefined;
   private itemFailures: ItemFailure[] = [];
   private requestFailures: { status: number; times: number }[] = [];
+  /** Requests held without an answer: OpenSearch (or the network) gone silent. */
+  private hanging = 0;
+  private writeThenHang = false;
+  private readonly held = new Set<() => void>();
 
   url = '';
 
-  async start(): Promise<this> {
+  /** Listens on `port` (a free one by default; the same one again to come back after a stop). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
+      // never answered: the client's timeout has to notice
+      const hold = () => this.held.add(() => res.destroy());
+      if (this.hanging > 0) {
+        this.hanging--;
+        this.requests++;
+        req.resume();
+        return hold();
+      }
       void this.handle(req).then(([status, body]) => {
+        if (this.writeThenHang) return hold();
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
+  /** The next `times` requests get no answer at all (what was in them is not written). */
+  hang(times: number): void {
+    this.hanging = times;
+  }
+
+  /** Every request is written, then never answered: the writes happen, the client cannot know. */
+  writeThenNeverAnswer(on = true): void {
+    this.writeThenHang = on;
+  }
+
   async stop(): Promise<void> {
+    for (const release of this.held) release();
+    this.held.clear();
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
   }
@@ -49,6 +75,8 @@ export class OpenSearchDouble {
   heal(): void {
     this.itemFailures = [];
     this.requestFailures = [];
+    this.hanging = 0;
+    this.writeThenHang = false;
   }
 
   failRequests(status: number, times: number): void {

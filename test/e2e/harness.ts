@@ -64,12 +64,13 @@ export const entered = (events: { type: string; state?: { name: string } }[]): s
   events.filter((e) => e.type === 'StateEntered' || e.type === 'MapIterationStarted').map((e) => e.state?.name ?? 'chunk');
 
 /** A stack whose S0 pipeline delivers to an OpenSearch `_bulk` double started here. */
-export async function openStackWithOpenSearch() {
+export async function openStackWithOpenSearch(change: (config: SluiceConfig) => void = () => {}) {
   const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
   const os = await new OpenSearchDouble().start();
   const h = await openStack(
     configWith((config) => {
       for (const sink of config.pipelines['s0-logs-to-opensearch']!.sinks) if (sink.type === 'opensearch') sink.endpoint = os.url;
+      change(config);
     }),
   );
   return { os, h, stop: async () => (await h.stop(), await os.stop()) };

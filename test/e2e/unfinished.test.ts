@@ -1,0 +1,126 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FirehoseTransformRequest } from '../../contracts/firehose.ts';
+import { LocalEngine } from '../../local/engine.ts';
+import { localRedriver } from '../../local/redriver.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
+import { businessEvent, eventsJsonl, firehoseRequest, pipesRecord } from '../../local/samples.ts';
+import { redrivable } from '../../redrive/redrivable.ts';
+import { redrive } from '../../redrive/redrive.ts';
+import { tasks } from '../../tasks/index.ts';
+import type { TaskContext } from '../../tasks/shared/context.ts';
+import { openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(() => h.stop());
+
+/** An engine on the same stack whose task context has one part replaced: a fault that only this engine sees. */
+const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
+
+/** The ledger refuses the account step's row once, for good (a permanent error): the execution fails after delivery. */
+function ledgerRefusingOnce() {
+  const state = { left: 1 };
+  const ddb = new Proxy(h.stack.ctx.ddb, {
+    get: (target, key, receiver) =>
+      key === 'send'
+        ? (command: object) => {
+            const values = command instanceof UpdateCommand ? Object.values(command.input.ExpressionAttributeValues ?? {}) : [];
+            if (state.left > 0 && (values.includes('SUCCEEDED') || values.includes('BACKED_UP'))) {
+              state.left--;
+              return Promise.reject(Object.assign(new Error('injected: the ledger refused the row'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+            }
+            return target.send(command as never);
+          }
+        : Reflect.get(target, key, receiver),
+  });
+  return { ddb, state };
+}
+
+describe('exactly once into the lake, whatever the batching (issue 6)', () => {
+  it('a batch whose execution fails after delivery, retried by Pipes in two halves, leaves every record in the lake once', async () => {
+    const batch = Array.from({ length: 40 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `half-${i}` }), i, 'shardId-000000000010'));
+    // the account step's ledger write fails once, for good: the execution fails after the lake objects were staged
+    const { ddb, state } = ledgerRefusingOnce();
+    const whole = await engineWith({ ddb }).run('kinesis', 's4-events-raw', batch);
+    expect(whole.status).toBe('FAILED');
+    expect(state.left).toBe(0);
+    // Pipes' AUTOMATIC_BISECT: the same records again, in two batches of their own
+    const first = await h.stack.run('kinesis', 's4-events-raw', batch.slice(0, 20));
+    const second = await h.stack.run('kinesis', 's4-events-raw', batch.slice(20));
+    expect([first.status, second.status]).toStrictEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const rows = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('half-'));
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => r.record_id)).size).toBe(40);
+  });
+});
+
+describe('every execution leaves a trace from its first step (issue 6)', () => {
+  it('an execution that stopped after its first step (killed, timed out) is STARTED with its input kept, and redrive finishes it', async () => {
+    const batch = Array.from({ length: 5 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `killed-${i}` }), i, 'shardId-000000000011'));
+    // what a kill -9 after decode leaves behind: the first step ran, nothing after it
+    const decoded = (await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: batch }, h.stack.ctx)) as { batchId: string };
+    const row = await h.ledger(decoded.batchId);
+    expect(row).toMatchObject({ status: 'STARTED', inputKey: `inputs/${decoded.batchId}.json` });
+    // not yet: an execution STARTED a moment ago may still be running
+    expect(await redrivable(h.stack.ctx, { batchId: decoded.batchId })).toStrictEqual([]);
+    const pending = await redrivable(h.stack.ctx, { batchId: decoded.batchId, unfinishedAfterSeconds: 0 });
+    expect(pending).toHaveLength(1);
+    const [outcome] = await redrive(localRedriver(h.stack), pending);
+    expect(outcome).toMatchObject({ before: 'STARTED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    expect((await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('killed-'))).toHaveLength(5);
+  });
+
+  it('with S3 down during an s3-workflow run, the trigger event is kept in the ledger row and the object is redriven once S3 is back', async () => {
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'events/while-s3-down.jsonl', Body: eventsJsonl(30) }));
+    const dead = new S3Client({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const event = objectCreatedFor('sluice-raw', 'events/while-s3-down.jsonl');
+    const result = await engineWith({ s3: dead }).run('s3', 's4-events-processed', event);
+    expect(result.status).toBe('FAILED');
+    const [pending] = await redrivable(h.stack.ctx, { pipeline: 's4-events-processed' });
+    expect(pending).toMatchObject({ status: 'FAILED', workflow: 's3', input: event });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+  });
+
+  it('a BACKED_UP object keeps its own event, never a chunk\'s input, and is redriven from it', async () => {
+    const key = 'events/three-chunks.jsonl';
+    const lines = eventsJsonl(20).split('\n');
+    lines[15] = lines[15]!.replace('"payload":{', '"payload":{"huge":123456789012345678901234,');
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
+    // this run: chunks of 2 KB, and a DynamoDB sink beside the lake that cannot take the huge integer
+    const pipeline = h.stack.config.pipelines['s4-events-processed']!;
+    const config = {
+      ...h.stack.config,
+      limits: { ...h.stack.config.limits, chunkBytes: 2_000 },
+      pipelines: { ...h.stack.config.pipelines, 's4-events-processed': { ...pipeline, sinks: [...pipeline.sinks, { type: 'dynamodb' as const, table: 'sluice-events' }] } },
+    };
+    const event = objectCreatedFor('sluice-raw', key);
+    const first = await engineWith({ config }).run('s3', 's4-events-processed', event);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.account).toMatchObject({ status: 'BACKED_UP', counts: { in: 20, backedUp: 1 } });
+    expect(first.events.filter((e) => e.type === 'MapIterationStarted').length).toBeGreaterThan(1);
+    const [pending] = await redrivable(h.stack.ctx, { batchId: first.account!.batchId });
+    expect(pending).toMatchObject({ status: 'BACKED_UP', workflow: 's3', input: event });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'BACKED_UP', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+  });
+});
+
+describe('Firehose transform mode (issue 6)', () => {
+  it('redriving a failed transform-mode batch puts its records back on the delivery stream instead of discarding a response', async () => {
+    const request: FirehoseTransformRequest = firehoseRequest([JSON.stringify({ message: 'one' }), JSON.stringify({ message: 'two' })], 'inv-put-back');
+    // the account step fails for good: the execution FAILED, and Firehose would have kept the records under processing-failed/
+    const failed = await engineWith({ ddb: ledgerRefusingOnce().ddb }).run('firehose', 's1-api-to-newrelic', request);
+    expect(failed.status).toBe('FAILED');
+    const pending = await redrivable(h.stack.ctx, { pipeline: 's1-api-to-newrelic' });
+    expect(pending.map((p) => p.status)).toStrictEqual(['FAILED']);
+    h.stack.deliveryStreams.take('sluice-ingest');
+    const [outcome] = await redrive(localRedriver(h.stack), pending);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'REINGESTED', after: 'SUCCEEDED' });
+    expect(h.stack.deliveryStreams.take('sluice-ingest').map(String)).toStrictEqual(['{"message":"one"}', '{"message":"two"}']);
+  });
+});
