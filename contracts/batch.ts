@@ -11,6 +11,15 @@ export type ClaimCheck = t.TypeOf<typeof ClaimCheck>;
 export const WorkflowName = t.keyof({ kinesis: null, s3: null, firehose: null });
 export type WorkflowName = t.TypeOf<typeof WorkflowName>;
 
+/**
+ * The state machines sluice deploys: one per pipeline, and for an s3 pipeline a second one, `s3-chunk`,
+ * that the object's execution starts once per chunk (each chunk an Express execution of its own).
+ */
+export type MachineName = WorkflowName | 's3-chunk';
+
+/** The chunk state machine of an s3 pipeline, as the CDK app names it and the split starts it. */
+export const chunkMachineName = (pipeline: string): string => `sluice-${pipeline}-chunks`;
+
 export const Severity = t.keyof({ warning: null, error: null, critical: null });
 export type Severity = t.TypeOf<typeof Severity>;
 
@@ -118,7 +127,10 @@ export const SourceInfo = t.partial({
   versionId: t.string,
   invocationId: t.string,
   deliveryStreamArn: t.string,
+  /** A chunk of an S3 object: where its lines start in the object, its index, and the object's run it belongs to. */
   firstLine: t.number,
+  chunk: t.number,
+  run: t.string,
 });
 export type SourceInfo = t.TypeOf<typeof SourceInfo>;
 

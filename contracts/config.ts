@@ -118,8 +118,11 @@ export const Limits = strict('Limits', {
   retryDurationSeconds: t.number,
   /** First wait of the redelivery loop; doubles each attempt, with full jitter. */
   retryBaseSeconds: t.number,
-  /** Chunks of one S3 object processed at once (the Map state's MaxConcurrencyPath; AWS caps inline Maps at 40). */
-  mapConcurrency: Positive,
+  /**
+   * Chunk executions of one S3 object run at once on the embedded stack (one process, two cores). On AWS
+   * the object's execution starts them all; Lambda's concurrency is the bound.
+   */
+  chunkConcurrency: Positive,
 });
 export type Limits = t.TypeOf<typeof Limits>;
 
@@ -132,7 +135,7 @@ export const LIMIT_DEFAULTS: Limits = {
   maxDepth: 64,
   retryDurationSeconds: 300,
   retryBaseSeconds: 1,
-  mapConcurrency: 2,
+  chunkConcurrency: 2,
 };
 
 export const SluiceConfig = strict(

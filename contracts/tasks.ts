@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { AccountResult, Batch, ChunkRef, SourceInfo, WorkflowName } from './batch.ts';
+import { Batch, ChunkRef, SourceInfo, WorkflowName } from './batch.ts';
 
 /** What a workflow hands decode: the trigger's payload as it arrived. */
 export const DecodeTrigger = t.intersection([
@@ -8,7 +8,10 @@ export const DecodeTrigger = t.intersection([
 ]);
 export type DecodeTrigger = t.TypeOf<typeof DecodeTrigger>;
 
-/** One chunk of a large S3 object, as the Map state hands it to decode. */
+/**
+ * One chunk of a large S3 object, as the object's execution hands it to a chunk execution: `run` names
+ * the object's execution (a chunk of an older run counts for nothing).
+ */
 export const DecodeChunk = t.type({
   pipeline: t.string,
   workflow: t.literal('s3'),
@@ -16,22 +19,22 @@ export const DecodeChunk = t.type({
   source: SourceInfo,
   chunk: ChunkRef,
   index: t.number,
+  run: t.string,
 });
 export type DecodeChunk = t.TypeOf<typeof DecodeChunk>;
 
 export const DecodeInput = t.union([DecodeChunk, DecodeTrigger]);
 export type DecodeInput = t.TypeOf<typeof DecodeInput>;
 
-/** An S3 object cut into chunk objects, each processed by one Map iteration. */
+/** An S3 object cut into chunk objects, each handed to a chunk execution of its own. */
 export const SplitResult = t.type({
   pipeline: t.string,
   workflow: t.literal('s3'),
   batchId: t.string,
   source: SourceInfo,
-  chunks: t.array(ChunkRef),
+  chunks: t.number,
   lines: t.number,
-  /** Chunks processed at once: `limits.mapConcurrency`, read by the Map state. */
-  concurrency: t.number,
+  run: t.string,
 });
 export type SplitResult = t.TypeOf<typeof SplitResult>;
 
@@ -55,12 +58,8 @@ export const BackupWholeInput = t.intersection([
 ]);
 export type BackupWholeInput = t.TypeOf<typeof BackupWholeInput>;
 
-/** Account over a batch, or over an object whose chunks were accounted one by one. */
-export const ObjectResults = t.intersection([SplitResult, t.type({ results: t.array(AccountResult) })]);
-export type ObjectResults = t.TypeOf<typeof ObjectResults>;
-
 export const AccountInput = t.intersection([
-  t.type({ input: t.unknown, batch: t.union([Batch, ObjectResults]) }),
+  t.type({ input: t.unknown, batch: Batch }),
   t.partial({ execution: t.string }),
 ]);
 export type AccountInput = t.TypeOf<typeof AccountInput>;

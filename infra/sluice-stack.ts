@@ -1,8 +1,10 @@
-import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
+import { chunkMachineName } from '../contracts/batch.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { FirehoseSource } from './constructs/firehose-source.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -26,6 +28,8 @@ const pascal = (name: string) => name.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, 
 /** sluice on AWS: the same workflows the local engine runs, their sources, storage, ledger and alarms. */
 export class SluiceStack extends Stack {
   readonly workflows: Record<string, PipelineWorkflow> = {};
+  /** The chunk state machine of each s3 pipeline. */
+  readonly chunkWorkflows: Record<string, PipelineWorkflow> = {};
   readonly functions: TaskFunctions;
   readonly acceptedFindings: AcceptedFinding[];
 
@@ -52,6 +56,16 @@ export class SluiceStack extends Stack {
         ingest().addKinesisRoute(name, source.stream);
         alerts.watchStream(name, source.stream, source.deadLetters);
       } else if (pipeline.workflow === 's3') {
+        // each chunk of an object is an execution of its own, started by the object's split (decode)
+        const chunkMachine = chunkMachineName(name);
+        this.chunkWorkflows[name] = new PipelineWorkflow(this, `${id}ChunkWorkflow`, { pipeline: name, workflow: 's3-chunk', functions: this.functions, stateMachineName: chunkMachine });
+        alerts.watchPipeline(`${name}-chunks`, this.chunkWorkflows[name]!.stateMachine);
+        // by name, not by reference: the chunk machine names the decode function, which cannot name it back
+        iam.Grant.addToPrincipal({
+          grantee: this.functions.byTask.decode,
+          actions: ['states:StartExecution'],
+          resourceArns: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: chunkMachine, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        });
         const trigger = pipeline.trigger!;
         if (trigger.bucket !== config.buckets.raw) throw new Error(`pipelines.${name}.trigger.bucket: only the raw bucket (${config.buckets.raw}) starts workflows on AWS`);
         const source = new S3Source(this, `${id}S3`, { pipeline: name, bucket: storage.raw, trigger, stateMachine: workflow.stateMachine });

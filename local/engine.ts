@@ -1,9 +1,12 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
-import type { AccountResult, WorkflowName } from '../contracts/batch.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountResult, MachineName } from '../contracts/batch.ts';
+import type { LedgerRow } from '../contracts/ledger.ts';
+import type { SplitResult } from '../contracts/tasks.ts';
 import { tasks } from '../tasks/index.ts';
 import { load } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
-import { SkippedTime } from './skipped-time.ts';
+import { ExecutionScope } from './execution-scope.ts';
 import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
 import { renderAsl, workflows } from '../workflows/index.ts';
 import { TASKS, type TaskName } from '../contracts/timing.ts';
@@ -22,7 +25,7 @@ export interface TraceEvent {
 }
 
 export interface ExecutionResult {
-  workflow: WorkflowName;
+  workflow: MachineName;
   pipeline: string;
   executionArn: string;
   status: 'SUCCEEDED' | 'FAILED';
@@ -30,8 +33,10 @@ export interface ExecutionResult {
   output?: unknown;
   error?: string;
   cause?: string;
-  /** What the account step reported, when it ran. */
+  /** What the account step reported, when it ran (for an S3 object: what its chunk executions added up). */
   account?: AccountResult;
+  /** An S3 object's chunk executions. */
+  chunks?: ExecutionResult[];
   events: TraceEvent[];
   startedAt: string;
   durationMs: number;
@@ -66,23 +71,28 @@ function statesOf(definition: AslDefinition, into: { tasks: Map<string, TaskName
 export class LocalEngine {
   private readonly machines = new Map<string, StateMachine>();
   private readonly ctx: TaskContext;
-  private readonly clock = new SkippedTime();
+  private readonly scope = new ExecutionScope();
 
   constructor(
     ctx: TaskContext,
     private readonly options: EngineOptions = {},
   ) {
-    this.ctx = options.skipWaits ? { ...ctx, now: this.clock.now } : ctx;
+    this.ctx = {
+      ...ctx,
+      ...(options.skipWaits ? { now: this.scope.now } : {}),
+      // an object's chunk executions, as StartExecution would start them: not waited for by the split
+      startChunk: async (chunk, name) => this.scope.start(ctx.config.limits.chunkConcurrency, () => this.run('s3-chunk', chunk.pipeline, chunk, { name })),
+    };
   }
 
   /** The definition a pipeline's state machine runs: the rendered ASL with its substitutions applied. */
-  definitionFor(workflow: WorkflowName, pipeline: string): AslDefinition {
+  definitionFor(workflow: MachineName, pipeline: string): AslDefinition {
     const values: Record<string, string> = { [PIPELINE_KEY]: pipeline };
     for (const task of TASKS) values[functionArnKey(task)] = localArn(task);
     return JSON.parse(substitute(renderAsl(workflows[workflow]), values)) as AslDefinition;
   }
 
-  private machine(workflow: WorkflowName, pipeline: string): StateMachine {
+  private machine(workflow: MachineName, pipeline: string): StateMachine {
     const key = `${workflow}/${pipeline}`;
     let machine = this.machines.get(key);
     if (!machine) {
@@ -93,7 +103,7 @@ export class LocalEngine {
     return machine;
   }
 
-  private overrides(workflow: WorkflowName): RunOptions['overrides'] {
+  private overrides(workflow: MachineName): RunOptions['overrides'] {
     const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
@@ -101,7 +111,7 @@ export class LocalEngine {
       taskResourceLocalHandlers[name] = (input) => {
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
-        if (this.options.skipWaits && retry?.attempt) this.clock.skip(retry.delaySeconds ?? 0);
+        if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         return tasks[task](input, this.ctx) as Promise<never>;
       };
     }
@@ -115,7 +125,7 @@ export class LocalEngine {
 
   /** Runs one execution to its end and returns its status, output, account report and trace. */
   async run(
-    workflow: WorkflowName,
+    workflow: MachineName,
     pipeline: string,
     input: unknown,
     { name = crypto.randomUUID(), onEvent }: { name?: string; onEvent?: (event: TraceEvent) => void } = {},
@@ -127,7 +137,9 @@ export class LocalEngine {
       Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date(started).toISOString() },
       StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
     };
-    const execution = this.clock.run(() => this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never }));
+    const { value: execution, children } = this.scope.run(() =>
+      this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never }),
+    );
     const events: TraceEvent[] = [];
     const logging = (async () => {
       for await (const event of execution.eventLogs) {
@@ -152,12 +164,35 @@ export class LocalEngine {
       };
     }
     await logging;
-    const exited = events.find((event) => event.type === 'StateExited' && event.state?.name === Names.account);
+    const exited = events.find((event) => event.type === 'StateExited' && (event.state?.name === Names.account || event.state?.name === Names.accountChunk));
     if (exited?.state?.output) {
       const account = exited.state.output as AccountResult;
       result.account = { ...account, response: await load(account.response, this.ctx) };
     }
+    // an object's chunk executions run on after its own; it ends, for its caller, when they have
+    const chunks = (await Promise.all(children)) as ExecutionResult[];
+    if (workflow === 's3' && result.status === 'SUCCEEDED') await this.objectOutcome(result, chunks);
     result.durationMs = Date.now() - started;
     return result;
+  }
+
+  /**
+   * What an object's run came to, once its chunk executions have ended: its ledger row (which they
+   * added up), the places they wrote; FAILED when the object did, with the failing chunk's error.
+   */
+  private async objectOutcome(result: ExecutionResult, chunks: ExecutionResult[]): Promise<void> {
+    const split = result.events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output as SplitResult;
+    const row = (await this.ctx.ddb.send(new GetCommand({ TableName: this.ctx.config.ledgerTable, Key: { batchId: split.batchId } }))).Item as LedgerRow | undefined;
+    if (!row?.counts) throw new Error(`object ${split.batchId} has no ledger row with counts after its chunks ended`);
+    const outputs: Record<string, string[]> = {};
+    for (const chunk of chunks) for (const [sink, places] of Object.entries(chunk.account?.outputs ?? {})) outputs[sink] = [...new Set([...(outputs[sink] ?? []), ...places])].sort();
+    const partitions = new Set(Object.values(outputs).flat().map((place) => /event_type=.*\/hour=\d+/.exec(place)?.[0]).filter(Boolean)).size;
+    result.chunks = chunks;
+    result.account = { pipeline: result.pipeline, workflow: 's3', batchId: split.batchId, status: row.status === 'FAILED' ? 'FAILED' : row.status === 'BACKED_UP' ? 'BACKED_UP' : 'SUCCEEDED', counts: row.counts, partitions, outputs, response: null };
+    if (row.status !== 'SUCCEEDED' && row.status !== 'BACKED_UP') {
+      result.status = 'FAILED';
+      result.error = row.error?.Error ?? 'Sluice.ObjectNotSettled';
+      result.cause = row.error?.Cause ?? `the object's row says ${row.status} after every chunk ended`;
+    }
   }
 }

@@ -1,85 +1,36 @@
+import { EXPRESS_LIMIT_SECONDS, SPLIT_TIMEOUT_SECONDS } from '../contracts/timing.ts';
 import { graph } from './asl/graph.ts';
-import { inlineMap, task } from './asl/states.ts';
+import { pass, task } from './asl/states.ts';
 import { failureTail } from './failure-tail.ts';
-import { EXPRESS_LIMIT_SECONDS, SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS } from '../contracts/timing.ts';
 import { catchAll, transientRetry } from './policy.ts';
-import { Names, recordChain, withExecution } from './record-chain.ts';
+import { Names } from './record-chain.ts';
 import { PIPELINE_PLACEHOLDER, resourceOf } from './resources.ts';
 
-const SPLIT = 'Split object into chunks';
-const MAP = 'Process chunks';
+const HANDED = 'Chunks handed to their executions';
 
-const chunkProcessor = graph('One chunk of the object, as a batch of its lines', [
-  ...recordChain('s3', {
-    decodeName: 'Decode chunk',
-    accountName: 'Account for chunk',
-    decodeComment: 'Read the chunk object and decode each line; quarantine what cannot be decoded',
-    decodeParameters: {
-      'pipeline.$': '$.pipeline',
-      'workflow.$': '$.workflow',
-      'batchId.$': '$.batchId',
-      'source.$': '$.source',
-      'chunk.$': '$.chunk',
-      'index.$': '$.index',
-    },
-    then: { end: true },
-  }),
-]);
-
-/** An S3 ObjectCreated event (EventBridge rule, asynchronous): the object streamed in chunks through the chain. */
+/**
+ * An S3 ObjectCreated event (EventBridge rule, asynchronous): the object streamed and cut into chunks,
+ * each chunk an execution of the s3-chunk workflow. A chunk is a batch like any other and takes as long
+ * as one; an object of any size would not fit in one Express execution, its chunks one after another.
+ */
 export const s3Workflow = graph(
-  'sluice s3: an S3 object cut into chunks, each decoded, validated, enriched, delivered and accounted; then the object is accounted',
+  'sluice s3: an S3 object cut into chunks, each started as an execution of its own (sluice-<pipeline>-chunks); the object\'s ledger row adds them up',
   [
     [
-      SPLIT,
+      Names.split,
       task(
         {
-          comment: 'Stream the object and cut it at line boundaries into chunk objects in the work bucket',
+          comment: 'Stream the object, cut it at line boundaries into chunk objects in the work bucket, write the object\'s ledger row and start one chunk execution per chunk',
           resource: resourceOf('decode'),
           parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: 's3', 'input.$': '$', 'execution.$': '$$.Execution.Id' },
           timeoutSeconds: SPLIT_TIMEOUT_SECONDS,
           retry: transientRetry,
           catch: catchAll(Names.backupInput),
         },
-        { next: MAP },
+        { next: HANDED },
       ),
     ],
-    [
-      MAP,
-      inlineMap(
-        {
-          comment: 'Each chunk is a batch of its own (inline Map over chunk references, never over single records)',
-          itemsPath: '$.chunks',
-          itemSelector: {
-            'pipeline.$': '$.pipeline',
-            'workflow.$': '$.workflow',
-            'batchId.$': '$.batchId',
-            'source.$': '$.source',
-            'chunk.$': '$$.Map.Item.Value',
-            'index.$': '$$.Map.Item.Index',
-          },
-          maxConcurrencyPath: '$.concurrency',
-          processor: chunkProcessor,
-          resultPath: '$.results',
-          catch: catchAll(Names.backupInput),
-        },
-        { next: Names.account },
-      ),
-    ],
-    [
-      Names.account,
-      task(
-        {
-          comment: 'Check that the chunks account for every line of the object and write its ledger row',
-          resource: resourceOf('account'),
-          parameters: withExecution,
-          timeoutSeconds: TASK_TIMEOUT_SECONDS.account,
-          retry: transientRetry,
-          catch: catchAll(Names.backupInput),
-        },
-        { end: true },
-      ),
-    ],
+    [HANDED, pass('Each chunk execution accounts for its lines; the last to end writes how the object ended', {}, { end: true })],
     ...failureTail('s3'),
   ],
   { timeoutSeconds: EXPRESS_LIMIT_SECONDS },

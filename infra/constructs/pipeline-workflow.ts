@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowName } from '../../contracts/batch.ts';
+import type { MachineName } from '../../contracts/batch.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
@@ -10,8 +10,10 @@ import type { TaskFunctions } from './task-functions.ts';
 
 export interface PipelineWorkflowProps {
   pipeline: string;
-  workflow: WorkflowName;
+  workflow: MachineName;
   functions: TaskFunctions;
+  /** `sluice-<pipeline>` unless given (an s3 pipeline's chunk machine is `sluice-<pipeline>-chunks`). */
+  stateMachineName?: string;
 }
 
 /**
@@ -24,15 +26,16 @@ export class PipelineWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineWorkflowProps) {
     super(scope, id);
+    const name = props.stateMachineName ?? `sluice-${props.pipeline}`;
     const logGroup = new logs.LogGroup(this, 'Executions', {
-      logGroupName: `/aws/vendedlogs/states/sluice-${props.pipeline}`,
+      logGroupName: `/aws/vendedlogs/states/${name}`,
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const substitutions: Record<string, string> = { [PIPELINE_KEY]: props.pipeline };
     for (const task of TASKS) substitutions[functionArnKey(task)] = props.functions.byTask[task].functionArn;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `sluice-${props.pipeline}`,
+      stateMachineName: name,
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromString(renderAsl(workflows[props.workflow])),
       definitionSubstitutions: substitutions,

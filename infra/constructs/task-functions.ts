@@ -1,5 +1,5 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../../contracts/timing.ts';
@@ -42,6 +42,8 @@ export class TaskFunctions extends Construct {
       SLUICE_BUCKET_WORK: storage.work.bucketName,
       SLUICE_LEDGER_TABLE: ledger.table.tableName,
       SLUICE_OPENSEARCH_SECRET_ARN: secrets.openSearchEndpoint.secretArn,
+      // the decode function starts an object's chunk executions by name: sluice-<pipeline>-chunks
+      SLUICE_STATE_MACHINE_ARN_PREFIX: `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`,
       SLUICE_SINK_TABLES: Stack.of(this).toJsonString(Object.fromEntries([...props.sinkTables.byName].map(([name, table]) => [name, table.tableName]))),
     };
     for (const task of TASKS) {

@@ -1,74 +1,25 @@
-import type { AccountResult, AccountStatus, Counts, Outputs } from '../../contracts/batch.ts';
+import type { AccountResult, AccountStatus, Counts } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { AccountingMismatchError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
-import { AccountInput, type ObjectResults } from '../../contracts/tasks.ts';
+import { AccountInput } from '../../contracts/tasks.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { dropInput } from '../shared/inputs.ts';
 import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
+import { addChunk } from '../shared/object-ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { imbalances, partitionCount } from './check.ts';
 import { commitStaged } from './commit.ts';
 import { firehoseResponse, withReingested } from './firehose-response.ts';
 import { reingestOverflow } from './reingest-overflow.ts';
 
-const zero: Counts = { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, failed: 0, pending: 0 };
-const add = (a: Counts, b: Counts): Counts => ({
-  in: a.in + b.in,
-  delivered: a.delivered + b.delivered,
-  quarantined: a.quarantined + b.quarantined,
-  dropped: a.dropped + b.dropped,
-  backedUp: a.backedUp + b.backedUp,
-  failed: a.failed + b.failed,
-  pending: a.pending + b.pending,
-});
 const statusOf = (counts: Counts): AccountStatus => (counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED');
 
-function mergeOutputs(all: Outputs[]): Outputs {
-  const merged: Record<string, Set<string>> = {};
-  for (const outputs of all) for (const [sink, places] of Object.entries(outputs)) for (const place of places) (merged[sink] ??= new Set()).add(place);
-  return Object.fromEntries(Object.entries(merged).map(([sink, places]) => [sink, [...places].sort()]));
-}
-
-/** An S3 object: its chunks were accounted one by one; together they must hold every line. */
-async function accountObject(object: ObjectResults, execution: string | undefined, ctx: TaskContext): Promise<AccountResult> {
-  const counts = object.results.reduce((sum, result) => add(sum, result.counts), zero);
-  if (counts.in !== object.lines) {
-    throw new AccountingMismatchError(`${object.batchId}: the object has ${object.lines} records but its chunks account for ${counts.in}`);
-  }
-  const status = statusOf(counts);
-  const partitions = new Set(
-    Object.values(mergeOutputs(object.results.map((r) => r.outputs)))
-      .flat()
-      .map((place) => /event_type=.*\/hour=\d+/.exec(place)?.[0])
-      .filter(Boolean),
-  ).size;
-  await writeLedgerRow(ctx, {
-    batchId: object.batchId,
-    pipeline: object.pipeline,
-    workflow: 's3',
-    status,
-    time: new Date(ctx.now()).toISOString(),
-    source: object.source,
-    counts,
-    partitions,
-    ...(execution ? { execution } : {}),
-  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
-  ctx.metrics?.(object.pipeline, counts);
-  return {
-    pipeline: object.pipeline,
-    workflow: 's3',
-    batchId: object.batchId,
-    status,
-    counts,
-    partitions,
-    outputs: mergeOutputs(object.results.map((r) => r.outputs)),
-    response: null,
-  };
-}
+/** A chunk's batch id is its object's with `.chunk-NNNNN`. */
+const objectOf = (batchId: string) => batchId.replace(/\.chunk-\d+$/, '');
 
 /**
  * The account task: checks that every record of the batch ended delivered, quarantined, dropped or
@@ -77,7 +28,6 @@ async function accountObject(object: ObjectResults, execution: string | undefine
  */
 export async function account(input: unknown, ctx: TaskContext): Promise<AccountResult> {
   const request = decodeOrThrow(AccountInput, input, 'account input');
-  if ('results' in request.batch) return accountObject(request.batch, request.execution, ctx);
   const opened = await open(request.batch, 'account batch', ctx);
   const { batch } = opened;
   let { body } = opened;
@@ -128,7 +78,9 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // the lake sees the batch only now, as the last thing that can fail: a failure before leaves it nothing
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
   await commitStaged(body.staged ?? [], ctx);
-  // chunks are counted once, by their object
+  // a chunk counts into its object (which reports its metrics once every chunk has ended)
+  const { chunk: index, run } = batch.source;
+  if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts);
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
   const count = units?.length ?? 0;
   return {

@@ -1,6 +1,6 @@
 import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
-import { BackupInput, BackupWholeInput } from '../../contracts/tasks.ts';
+import { BackupInput, BackupWholeInput, DecodeChunk } from '../../contracts/tasks.ts';
 import type { WorkflowName } from '../../contracts/batch.ts';
 import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
@@ -8,6 +8,7 @@ import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { keepInput } from '../shared/inputs.ts';
 import { writeLedgerRow } from '../shared/ledger.ts';
+import { failChunk } from '../shared/object-ledger.ts';
 import { putObject } from '../shared/s3-objects.ts';
 import { firehoseUnits, kinesisUnits } from '../decode/sources.ts';
 import { s3Object } from '../decode/split.ts';
@@ -79,6 +80,7 @@ function batchIdOf(workflow: WorkflowName, input: unknown): string {
  */
 async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
   const resolved = await load(request.input, ctx);
+  if (DecodeChunk.is(resolved)) return failedChunk(resolved, request, ctx);
   const batchId = batchIdOf(request.workflow, resolved);
   const kept = request.workflow === 's3' ? { input: resolved } : await keepInput(ctx, batchId, resolved);
   await writeLedgerRow(ctx, {
@@ -97,6 +99,31 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
     cause: request.error.Cause ?? 'no cause given',
     batchId,
     inputKey: 'inputKey' in kept ? `s3://${ctx.config.buckets.backup}/${kept.inputKey}` : `ledger://${ctx.config.ledgerTable}/${batchId}`,
+  };
+}
+
+/**
+ * A chunk execution that failed: the object's row (which keeps the object's event) learns it, and is what
+ * a redrive starts again; the chunk's own row says FAILED, for the record.
+ */
+async function failedChunk(chunk: DecodeChunk, request: BackupWholeInput, ctx: TaskContext) {
+  const batchId = `${chunk.batchId}.chunk-${String(chunk.index).padStart(5, '0')}`;
+  await writeLedgerRow(ctx, {
+    batchId,
+    pipeline: chunk.pipeline,
+    workflow: 's3',
+    status: 'FAILED',
+    time: new Date(ctx.now()).toISOString(),
+    source: { ...chunk.source, firstLine: chunk.chunk.firstLine, chunk: chunk.index, run: chunk.run },
+    error: request.error,
+    ...(request.execution ? { execution: request.execution } : {}),
+  });
+  await failChunk(ctx, chunk.batchId, chunk.run, chunk.index, request.error);
+  return {
+    error: request.error.Error ?? 'Sluice.Failed',
+    cause: request.error.Cause ?? 'no cause given',
+    batchId,
+    inputKey: `ledger://${ctx.config.ledgerTable}/${chunk.batchId}`,
   };
 }
 

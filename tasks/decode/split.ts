@@ -4,10 +4,11 @@ import { createGunzip } from 'node:zlib';
 import type { ChunkRef } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
-import type { DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
+import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { batchIdOf, digest } from '../shared/ids.ts';
 import { writeStartedRow } from '../shared/ledger.ts';
+import { beginObject } from '../shared/object-ledger.ts';
 import { asTransient, putObject } from '../shared/s3-objects.ts';
 import { countLines, countNewlines } from './lines.ts';
 
@@ -42,7 +43,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     source,
     input: trigger.input,
     ...(trigger.execution ? { execution: trigger.execution } : {}),
-  });
+  }, true);
 
   let body: Readable;
   try {
@@ -82,13 +83,29 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   }
   if (pendingBytes > 0) await emit(Buffer.concat(pending));
 
-  return {
-    pipeline: trigger.pipeline,
-    workflow: 's3',
-    batchId,
-    source,
-    chunks,
-    lines: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
-    concurrency: ctx.config.limits.mapConcurrency,
-  };
+  // the chunks count into the row of this run; then each becomes an execution of its own
+  const run = trigger.execution ?? `run-${crypto.randomUUID()}`;
+  const lines = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
+  await beginObject(ctx, batchId, run, chunks.length, lines);
+  await startChunks(ctx, chunks.map((chunk, index) => ({ pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunk, index, run })));
+  return { pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunks: chunks.length, lines, run };
+}
+
+/** How many StartExecution calls are in flight at once. */
+const PARALLEL_STARTS = 8;
+
+async function startChunks(ctx: TaskContext, chunks: DecodeChunk[]): Promise<void> {
+  const start = ctx.startChunk;
+  if (chunks.length > 0 && !start) throw new Error('nothing here can start chunk executions (TaskContext.startChunk)');
+  for (let i = 0; i < chunks.length; i += PARALLEL_STARTS) {
+    await Promise.all(
+      chunks.slice(i, i + PARALLEL_STARTS).map(async (chunk) => {
+        try {
+          await start!(chunk, `${digest(chunk.run, 24)}-chunk-${String(chunk.index).padStart(5, '0')}`);
+        } catch (error) {
+          throw asTransient(error, `starting chunk ${chunk.index} of ${chunk.batchId}`);
+        }
+      }),
+    );
+  }
 }

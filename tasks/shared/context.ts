@@ -5,6 +5,7 @@ import type { Counts } from '../../contracts/batch.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { publishCounts } from './metrics.ts';
 import { firehoseReingest, type Reingest } from './reingest.ts';
+import { sfnStartChunk, type StartChunk } from './start-chunk.ts';
 import { configFromEnv } from '../../config/load.ts';
 
 /** Everything a task reaches outside itself. Lambdas build it from the environment, the local engine from its stack. */
@@ -15,6 +16,8 @@ export interface TaskContext {
   now: () => number;
   /** The jitter of the redelivery backoff (Math.random unless a test wants it fixed). */
   random?: () => number;
+  /** Starts a chunk execution of an S3 object (StartExecution of the pipeline's chunk state machine on AWS, the local engine here). */
+  startChunk?: StartChunk;
   /** Puts records back on a Firehose delivery stream: PutRecordBatch on AWS, the local stack's stand-in locally. */
   reingest?: Reingest;
   /** Where a batch's final counts go: CloudWatch metrics on AWS, nowhere locally. */
@@ -29,5 +32,6 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContex
     now: Date.now,
     metrics: publishCounts,
     reingest: firehoseReingest(),
+    startChunk: sfnStartChunk(env),
   };
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
   h = await openStack(
     configWith((config) => {
       config.limits.chunkBytes = 4_000;
-      config.limits.mapConcurrency = 1;
+      config.limits.chunkConcurrency = 1;
     }),
     { routeObjectEvents: true },
   );
@@ -39,7 +39,7 @@ describe('s3 workflow on the embedded engine', () => {
     expect(processed.find((r) => r.event_type === 'metric')!.enrichment).toHaveProperty('is_anomaly');
   });
 
-  it('streams a large object in chunks (inline Map), numbers lines across chunks and accounts for every line', async () => {
+  it('streams a large object in chunks (an execution each), numbers lines across chunks and accounts for every line', async () => {
     const good = eventsJsonl(60).split('\n').filter(Boolean);
     const lines = [...good.slice(0, 30), '', '{"broken": ', Buffer.from([0xc3, 0x28]).toString('latin1'), ...good.slice(30)];
     const body = Buffer.concat(lines.map((line, i) => (i === 32 ? Buffer.from([0xc3, 0x28, 0x0a]) : Buffer.from(`${line}\n`))));
@@ -47,11 +47,13 @@ describe('s3 workflow on the embedded engine', () => {
     const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/big.jsonl'));
     expect(result.status).toBe('SUCCEEDED');
     expect(result.account!.counts).toMatchObject({ in: 62, delivered: 60, quarantined: 2, dropped: 0, backedUp: 0 });
-    const chunks = entered(result.events).filter((name) => name === 'chunk').length;
-    expect(chunks).toBe(3);
-    // limits.mapConcurrency = 1 reaches the Map through the state: one chunk at a time
-    const iterations = result.events.filter((e) => e.type === 'MapIterationStarted' || e.type === 'MapIterationSucceeded').map((e) => e.type);
-    expect(iterations).toStrictEqual(['MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationSucceeded']);
+    const chunks = result.chunks!;
+    expect(chunks.map((c) => [c.workflow, c.status])).toStrictEqual([['s3-chunk', 'SUCCEEDED'], ['s3-chunk', 'SUCCEEDED'], ['s3-chunk', 'SUCCEEDED']]);
+    expect(entered(chunks[0]!.events)).toContain('Decode chunk');
+    // limits.chunkConcurrency = 1: on the embedded stack, one chunk execution at a time
+    for (let i = 1; i < chunks.length; i++) {
+      expect(Date.parse(chunks[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(chunks[i - 1]!.startedAt) + chunks[i - 1]!.durationMs - 5);
+    }
     const quarantine = (await h.lines('sluice-backup', 'errors/')).filter((q) => q.unit.startsWith('uploads/big.jsonl:'));
     expect(quarantine.map((q) => [q.unit, q.errorCode]).sort()).toStrictEqual([
       ['uploads/big.jsonl:32', 'invalid-json'],

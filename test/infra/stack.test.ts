@@ -32,8 +32,12 @@ function statements(json: Record<string, any>): { where: string; statement: any 
 function workflowProblems(synthesized: Synthesized): string[] {
   const problems: string[] = [];
   const functionIds = Object.fromEntries(TASKS.map((task) => [task, synthesized.stack.getLogicalId(synthesized.stack.functions.byTask[task].node.defaultChild as never)]));
-  for (const [name, pipeline] of Object.entries(defaultConfig.pipelines)) {
-    const found = synthesized.resources('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === `sluice-${name}`);
+  const machines = Object.entries(defaultConfig.pipelines).flatMap(([name, pipeline]): [string, string, keyof typeof workflows][] => [
+    [name, `sluice-${name}`, pipeline.workflow],
+    ...(pipeline.workflow === 's3' ? [[name, `sluice-${name}-chunks`, 's3-chunk'] as [string, string, keyof typeof workflows]] : []),
+  ]);
+  for (const [name, machineName, workflow] of machines) {
+    const found = synthesized.resources('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === machineName);
     if (!found) {
       problems.push(`${name}: no state machine`);
       continue;
@@ -42,7 +46,7 @@ function workflowProblems(synthesized: Synthesized): string[] {
     if (p.StateMachineType !== 'EXPRESS') problems.push(`${name}: type ${p.StateMachineType}`);
     if (p.LoggingConfiguration?.Level !== 'ALL' || p.LoggingConfiguration?.IncludeExecutionData !== true) problems.push(`${name}: logging is not ALL with execution data`);
     if (p.TracingConfiguration?.Enabled !== true) problems.push(`${name}: tracing off`);
-    if (p.DefinitionString !== renderAsl(workflows[pipeline.workflow])) problems.push(`${name}: the definition differs from what sluice asl renders`);
+    if (p.DefinitionString !== renderAsl(workflows[workflow])) problems.push(`${name}: the definition differs from what sluice asl renders`);
     const substitutions = p.DefinitionSubstitutions ?? {};
     if (JSON.stringify(Object.keys(substitutions).sort()) !== JSON.stringify([...PLACEHOLDERS].sort())) problems.push(`${name}: substitutions ${Object.keys(substitutions).join(', ')}`);
     if (substitutions.PipelineName !== name) problems.push(`${name}: PipelineName is ${substitutions.PipelineName}`);
@@ -59,7 +63,9 @@ const wildcardActions = (json: Record<string, any>) =>
 
 describe('the CDK app', () => {
   it('deploys, per pipeline, an EXPRESS state machine with logging ALL and exactly the ASL sluice asl renders', () => {
-    expect(s.resources('AWS::StepFunctions::StateMachine')).toHaveLength(Object.keys(defaultConfig.pipelines).length);
+    // one per pipeline, and the chunk machine of each s3 pipeline
+    const s3Pipelines = Object.values(defaultConfig.pipelines).filter((p) => p.workflow === 's3').length;
+    expect(s.resources('AWS::StepFunctions::StateMachine')).toHaveLength(Object.keys(defaultConfig.pipelines).length + s3Pipelines);
     expect(workflowProblems(s)).toStrictEqual([]);
   });
 

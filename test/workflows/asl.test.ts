@@ -2,8 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { graph, GraphError } from '../../workflows/asl/graph.ts';
 import { pass } from '../../workflows/asl/states.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
-import { lint } from '../../workflows/lint.ts';
+import { lint, sluiceRules } from '../../workflows/lint.ts';
 import { renderSvg } from '../../workflows/render-svg.ts';
+
+/** A definition with an inline Map that catches, around two Tasks without Catch of their own. */
+function withMap(): Record<string, unknown> {
+  const call = (resource: string, next?: string) => ({ Type: 'Task', Resource: resource, Retry: [{ ErrorEquals: ['Sluice.Transient'] }], ...(next ? { Next: next } : { End: true }) });
+  return {
+    StartAt: 'Process chunks',
+    States: {
+      'Process chunks': {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'Decode chunk',
+          States: { 'Decode chunk': call('${DecodeFunctionArn}', 'Account for chunk'), 'Account for chunk': call('${AccountFunctionArn}') },
+        },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Ingest failed' }],
+        End: true,
+      },
+      'Ingest failed': { Type: 'Fail' },
+    },
+  };
+}
 
 const mutate = (name: keyof typeof workflows, change: (definition: any) => void): string => {
   const definition = JSON.parse(renderAsl(workflows[name]));
@@ -43,25 +65,28 @@ describe('sluice validate rules', () => {
   it('rejects a Task without Catch, but not one inside a Map that catches', () => {
     const text = mutate('kinesis', (d) => delete d.States['Enrich records'].Catch);
     expect(lint(text).map((p) => p.state)).toStrictEqual(['Enrich records']);
-    expect(lint(renderAsl(workflows.s3))).toStrictEqual([]);
-    const uncaughtMap = mutate('s3', (d) => delete d.States['Process chunks'].Catch);
-    expect(lint(uncaughtMap).map((p) => p.state)).toContain('Decode chunk');
+    const catchProblems = (definition: Record<string, unknown>) => sluiceRules(definition).filter((p) => p.message.includes('Catch'));
+    expect(catchProblems(withMap())).toStrictEqual([]);
+    const uncaught = withMap();
+    delete (uncaught.States as any)['Process chunks'].Catch;
+    expect(catchProblems(uncaught).map((p) => p.state)).toStrictEqual(['Decode chunk', 'Account for chunk']);
   });
 
   it('rejects a Task without Retry, Assign, a Distributed Map, an unknown placeholder, States.ALL not last', () => {
     const text = mutate('s3', (d) => {
       delete d.States['Split object into chunks'].Retry;
-      d.States['Account for every record'].Assign = { x: 1 };
-      d.States['Process chunks'].ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' };
-      d.States['Account for every record'].Resource = '${AccountFunctionArnTypo}';
+      d.States['Chunks handed to their executions'].Assign = { x: 1 };
+      d.States['Split object into chunks'].Resource = '${DecodeFunctionArnTypo}';
       d.States['Back up whole input'].Catch.push({ ErrorEquals: ['Sluice.Transient'], Next: 'Ingest failed' });
     });
     const messages = lint(text).map((p) => `${p.state}: ${p.message}`);
     expect(messages).toContain('Split object into chunks: every Task needs a Retry for transient errors');
-    expect(messages).toContain('Account for every record: Assign (workflow variables) is not supported: pass data in the state');
-    expect(messages).toContain('Process chunks: Distributed Map is not supported: use an inline Map over chunk references');
-    expect(messages.some((m) => m.startsWith('Account for every record: unknown placeholder ${AccountFunctionArnTypo}'))).toBe(true);
+    expect(messages).toContain('Chunks handed to their executions: Assign (workflow variables) is not supported: pass data in the state');
+    expect(messages.some((m) => m.startsWith('Split object into chunks: unknown placeholder ${DecodeFunctionArnTypo}'))).toBe(true);
     expect(messages).toContain('Back up whole input: Catch: States.ALL must be alone and last');
+    const distributed = withMap();
+    (distributed.States as any)['Process chunks'].ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' };
+    expect(sluiceRules(distributed)).toContainEqual({ state: 'Process chunks', message: 'Distributed Map is not supported: use an inline Map over chunk references' });
   });
 
   it('rejects what asl-validator rejects (a transition to a missing state)', () => {
@@ -70,16 +95,16 @@ describe('sluice validate rules', () => {
   });
 
   it('rejects names a console user cannot read and names used twice across a Map', () => {
-    const text = mutate('s3', (d) => {
-      d.States['Process chunks'].ItemProcessor.States['Account for every record'] = d.States['Process chunks'].ItemProcessor.States['Account for chunk'];
-      delete d.States['Process chunks'].ItemProcessor.States['Account for chunk'];
-      d.States['Process chunks'].ItemProcessor.States['Back up failed and quarantined records'].Next = 'Account for every record';
-      d.States['Process chunks'].ItemProcessor.States['Any deliveries to retry?'].Default = 'Account for every record';
-    });
-    expect(lint(text)).toContainEqual({
-      state: 'Account for every record',
+    const twice = withMap();
+    const processor = (twice.States as any)['Process chunks'].ItemProcessor;
+    processor.States['Ingest failed'] = processor.States['Account for chunk'];
+    delete processor.States['Account for chunk'];
+    processor.States['Decode chunk'].Next = 'Ingest failed';
+    expect(sluiceRules(twice)).toContainEqual({
+      state: 'Ingest failed',
       message: 'state name is used twice (names must be unique across the workflow, Map processors included)',
     });
+    expect(sluiceRules({ StartAt: 'x', States: { x: { Type: 'Pass', End: true } } })).toContainEqual({ state: 'x', message: expect.stringContaining('read well') });
     expect(lint(mutate('kinesis', (d) => (d.Comment = 'x'))).length).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import type { AslDefinition, AslState, Catcher, Json, Retrier } from './types.ts';
+import type { AslState, Catcher, Json, Retrier } from './types.ts';
 
 /** Where a state goes next: the name of the next state, or the end of the (sub-)workflow. */
 export type Transition = { next: string } | { end: true };
@@ -59,28 +59,4 @@ export const fail = (comment: string, errorPath: string, causePath: string): Asl
   Comment: comment,
   ErrorPath: errorPath,
   CausePath: causePath,
-});
-
-export interface MapOptions {
-  comment: string;
-  itemsPath: string;
-  itemSelector: Record<string, Json>;
-  /** Where the state says how many items run at once (from the configuration, through the state). */
-  maxConcurrencyPath: string;
-  processor: AslDefinition;
-  resultPath: string;
-  catch: Catcher[];
-}
-
-/** An inline Map: the only kind the local engine runs, and the only one allowed in an Express workflow. */
-export const inlineMap = (o: MapOptions, to: Transition): AslState => ({
-  Type: 'Map',
-  Comment: o.comment,
-  ItemsPath: o.itemsPath,
-  ItemSelector: o.itemSelector,
-  MaxConcurrencyPath: o.maxConcurrencyPath,
-  ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...o.processor },
-  ResultPath: o.resultPath,
-  Catch: o.catch,
-  ...transition(to),
 });

@@ -1,0 +1,113 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountStatus, Counts } from '../../contracts/batch.ts';
+import type { TaskContext } from './context.ts';
+import { LEDGER_RETENTION_DAYS } from './ledger.ts';
+import { asTransient } from './s3-objects.ts';
+
+/**
+ * The ledger row of an S3 object, kept by its chunk executions. The split records how many chunks and
+ * lines the object has, under the id of its run; each chunk execution then adds its counts once (a chunk
+ * of another run, or a retried account step, adds nothing), and the last chunk to finish says how the
+ * object ended: every line accounted for, or not.
+ */
+const COUNTS = ['in', 'delivered', 'quarantined', 'dropped', 'backedUp', 'failed', 'pending'] as const;
+const zero = (): Counts => ({ in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, failed: 0, pending: 0 });
+
+interface ObjectRow {
+  run: string;
+  chunks: number;
+  lines: number;
+  counts: Counts;
+  doneChunks?: Set<string>;
+  failedChunks?: Set<string>;
+  pipeline: string;
+  status: AccountStatus;
+}
+
+async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>, what: string): Promise<ObjectRow | undefined> {
+  try {
+    const result = await ctx.ddb.send(new UpdateCommand({ TableName: ctx.config.ledgerTable, ReturnValues: 'ALL_NEW', ...input }));
+    return result.Attributes as ObjectRow | undefined;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw asTransient(error, what);
+  }
+}
+
+/** After the split: the run, its chunks and lines, counts from zero. */
+export async function beginObject(ctx: TaskContext, batchId: string, run: string, chunks: number, lines: number): Promise<void> {
+  const row = await update(
+    ctx,
+    {
+      Key: { batchId },
+      UpdateExpression: 'SET #run = :run, chunks = :chunks, #lines = :lines, #counts = :zero REMOVE doneChunks, failedChunks, #error, expiresAt',
+      ExpressionAttributeNames: { '#run': 'run', '#lines': 'lines', '#counts': 'counts', '#error': 'error' },
+      ExpressionAttributeValues: { ':run': run, ':chunks': chunks, ':lines': lines, ':zero': zero() },
+    },
+    `starting object ${batchId}`,
+  );
+  if (row && chunks === 0) await settle(ctx, batchId, row);
+}
+
+/** A chunk execution's counts, added once to its object. */
+export async function addChunk(ctx: TaskContext, batchId: string, run: string, index: number, counts: Counts): Promise<void> {
+  const sets = COUNTS.map((name) => `#counts.#${name} = #counts.#${name} + :${name}`).join(', ');
+  const row = await update(
+    ctx,
+    {
+      Key: { batchId },
+      UpdateExpression: `SET ${sets} ADD doneChunks :chunk`,
+      ConditionExpression: '#run = :run AND NOT contains(doneChunks, :index)',
+      ExpressionAttributeNames: { '#run': 'run', '#counts': 'counts', ...Object.fromEntries(COUNTS.map((name) => [`#${name}`, name])) },
+      ExpressionAttributeValues: { ':run': run, ':chunk': new Set([String(index)]), ':index': String(index), ...Object.fromEntries(COUNTS.map((name) => [`:${name}`, counts[name]])) },
+    },
+    `adding chunk ${index} to ${batchId}`,
+  );
+  if (row) await settle(ctx, batchId, row);
+}
+
+/** A chunk execution that failed: its object is FAILED once every chunk has ended, and redriven whole. */
+export async function failChunk(ctx: TaskContext, batchId: string, run: string, index: number, error: { Error?: string; Cause?: string }): Promise<void> {
+  const row = await update(
+    ctx,
+    {
+      Key: { batchId },
+      UpdateExpression: 'SET #error = :error ADD failedChunks :chunk',
+      ConditionExpression: '#run = :run',
+      ExpressionAttributeNames: { '#run': 'run', '#error': 'error' },
+      ExpressionAttributeValues: { ':run': run, ':chunk': new Set([String(index)]), ':error': { ...error, Cause: `chunk ${index}: ${error.Cause ?? ''}` } },
+    },
+    `failing chunk ${index} of ${batchId}`,
+  );
+  if (row) await settle(ctx, batchId, row);
+}
+
+/** When every chunk has ended, the object's status; written once, by whichever chunk ended last. */
+async function settle(ctx: TaskContext, batchId: string, row: ObjectRow): Promise<void> {
+  const ended = (row.doneChunks?.size ?? 0) + (row.failedChunks?.size ?? 0);
+  if (ended < row.chunks || row.status !== 'STARTED') return;
+  const mismatch = !row.failedChunks?.size && row.counts.in !== row.lines;
+  const status: AccountStatus = row.failedChunks?.size || mismatch ? 'FAILED' : row.counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED';
+  const values: Record<string, unknown> = { ':status': status, ':started': 'STARTED', ':run': row.run, ':time': new Date(ctx.now()).toISOString() };
+  let expression = 'SET #status = :status, #time = :time';
+  if (mismatch) {
+    expression += ', #error = :error';
+    values[':error'] = { Error: 'Sluice.AccountingMismatch', Cause: `${batchId}: the object has ${row.lines} records but its chunks account for ${row.counts.in}` };
+  }
+  if (status === 'SUCCEEDED') {
+    expression += ', expiresAt = :expires REMOVE #input';
+    values[':expires'] = Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+  }
+  const settled = await update(
+    ctx,
+    {
+      Key: { batchId },
+      UpdateExpression: expression,
+      ConditionExpression: '#run = :run AND #status = :started',
+      ExpressionAttributeNames: { '#status': 'status', '#time': 'time', '#run': 'run', ...(mismatch ? { '#error': 'error' } : {}), ...(status === 'SUCCEEDED' ? { '#input': 'input' } : {}) },
+      ExpressionAttributeValues: values,
+    },
+    `settling object ${batchId}`,
+  );
+  if (settled) ctx.metrics?.(row.pipeline, row.counts);
+}
