@@ -79,7 +79,7 @@ export async function writeJsonl(file: string, bytes: number): Promise<number> {
   return lines;
 }
 
-/** A JSON Lines object of about `bytes` through the s3 workflow (streamed split, inline Map over chunks). */
+/** A JSON Lines object of about `bytes` through the s3 workflow (streamed split, a chunk execution per chunk). */
 export async function objectThroughput(stack: LocalStack, pipeline: string, bytes: number, onLines: (lines: number) => void): Promise<Throughput & { objectMb: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   try {

@@ -53,7 +53,7 @@ try {
   status('e2e s3: writing a 25 MB object …');
   const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
   endStatus();
-  say(`bench: e2e s3 (${s3.objectMb} MB object, chunks in an inline Map, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s`);
+  say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s`);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
