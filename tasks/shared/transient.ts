@@ -66,10 +66,11 @@ export function isTransient(error: unknown, depth = 0): boolean {
   if (error instanceof SluiceError) return error.retryable;
   if (typeof error !== 'object' || error === null) return false;
   const e = error as Described;
-  const status = statusOf(error);
-  if (status !== undefined && status !== 0) return status === 408 || status === 429 || status >= 500;
+  // by name first: DynamoDB throttles with HTTP 400
   if ((e.name && TRANSIENT_NAMES.has(e.name)) || (e.code && TRANSIENT_CODES.has(e.code))) return true;
   if (e.$retryable) return true;
+  const status = statusOf(error);
+  if (status !== undefined && status !== 0) return status === 408 || status === 429 || status >= 500;
   return depth < 4 && e.cause !== undefined && isTransient(e.cause, depth + 1);
 }
 
