@@ -131,6 +131,8 @@ export const SourceInfo = t.partial({
   firstLine: t.number,
   chunk: t.number,
   run: t.string,
+  /** The chunk's non-blank lines: its source units, each of which must end with an outcome. */
+  lines: t.number,
 });
 export type SourceInfo = t.TypeOf<typeof SourceInfo>;
 

@@ -107,6 +107,11 @@ export const Limits = strict('Limits', {
   chunkBytes: Positive,
   /** A decoded record above this many bytes is quarantined. */
   maxRecordBytes: Positive,
+  /**
+   * A unit that fans out into more records than this (a JSON array, a CloudWatch Logs payload) is
+   * quarantined whole: a few bytes of `[{},{},…]` must not become millions of records.
+   */
+  maxRecordsPerUnit: Positive,
   /** A record nested deeper than this is quarantined (JSON.stringify overflows near 10k). */
   maxDepth: Positive,
   /** A gzip'd unit that inflates to more than this many bytes is quarantined (memory stays bounded). */
@@ -133,6 +138,7 @@ export const LIMIT_DEFAULTS: Limits = {
   maxRecordBytes: 1_048_576,
   maxInflatedBytes: 16_777_216,
   maxDepth: 64,
+  maxRecordsPerUnit: 10_000,
   retryDurationSeconds: 300,
   retryBaseSeconds: 1,
   chunkConcurrency: 2,

@@ -2,9 +2,9 @@ import type { Body, Counts } from '../../contracts/batch.ts';
 
 /**
  * Every reason a batch does not balance; empty when it does. `units` are the source units the
- * execution input holds (when known): each must end in some disposition, or a record was lost.
+ * execution input holds (or, for a chunk, how many): each must end in some disposition, or a record was lost.
  */
-export function imbalances(body: Body, counts: Counts, units?: string[]): string[] {
+export function imbalances(body: Body, counts: Counts, units?: string[] | number): string[] {
   const problems: string[] = [];
   const settled = body.delivered.length + body.quarantined.length + body.dropped.length + body.backedUp.length;
   if (settled !== counts.in) {
@@ -19,10 +19,13 @@ export function imbalances(body: Body, counts: Counts, units?: string[]): string
   const ids = [...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.id);
   const twice = ids.length - new Set(ids).size;
   if (twice > 0) problems.push(`${twice} record ids are counted twice`);
-  if (units) {
-    const seen = new Set([...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.unit));
+  const seen = new Set([...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.unit));
+  if (Array.isArray(units)) {
     const missing = units.filter((unit) => !seen.has(unit));
     if (missing.length > 0) problems.push(`source units without any outcome: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  } else if (units !== undefined && seen.size !== units) {
+    // a chunk knows how many lines it holds, not their names
+    problems.push(`the chunk has ${units} lines but ${seen.size} of them have an outcome`);
   }
   return problems;
 }

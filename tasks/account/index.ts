@@ -34,7 +34,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const pipeline = pipelineOf(ctx.config, batch.pipeline, batch.workflow);
   const original = await load(request.input, ctx);
 
-  let units: string[] | undefined;
+  let units: string[] | number | undefined = batch.source.lines;
   let response: unknown = null;
   let reingested = 0;
   if (batch.workflow === 'kinesis') {
@@ -79,10 +79,10 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
   await commitStaged(body.staged ?? [], ctx);
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
-  const { chunk: index, run } = batch.source;
-  if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts);
+  const { chunk: index, run, lines } = batch.source;
+  if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
-  const count = units?.length ?? 0;
+  const count = Array.isArray(units) ? units.length : 0;
   return {
     pipeline: batch.pipeline,
     workflow: batch.workflow,

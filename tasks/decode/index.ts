@@ -38,7 +38,7 @@ export function decodeUnits(units: Unit[], limits: Limits): Decoded {
 async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & { resolved?: unknown }> {
   if ('chunk' in request) {
     const bytes = await getBytes(ctx, request.chunk.ref.bucket, request.chunk.ref.key);
-    const source = { ...request.source, firstLine: request.chunk.firstLine, chunk: request.index, run: request.run };
+    const source = { ...request.source, firstLine: request.chunk.firstLine, chunk: request.index, run: request.run, lines: request.chunk.count };
     return {
       batchId: `${request.batchId}.chunk-${String(request.index).padStart(5, '0')}`,
       source,

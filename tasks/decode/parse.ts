@@ -1,14 +1,19 @@
 import { UndecodableError } from './bytes.ts';
 
-/** True when `value` nests deeper than `max` (bounded: stops at the first branch that does). */
-export function tooDeep(value: unknown, max: number, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (depth >= max) return true;
-  if (Array.isArray(value)) return value.some((item) => tooDeep(item, max, depth + 1));
-  for (const key in value) {
-    if (tooDeep((value as Record<string, unknown>)[key], max, depth + 1)) return true;
+/**
+ * What makes a parsed value unfit to go on, found in one bounded walk (it stops at the first problem):
+ * nesting deeper than `max`, or a number JSON.parse made Infinity (`1e400`), which JSON would write back as null.
+ */
+export function shapeProblem(value: unknown, max: number, depth = 0): 'too-deep' | 'non-finite-number' | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'non-finite-number';
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth >= max) return 'too-deep';
+  const items = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) {
+    const problem = shapeProblem(item, max, depth + 1);
+    if (problem) return problem;
   }
-  return false;
+  return undefined;
 }
 
 const asObject = (value: unknown): Record<string, unknown> =>

@@ -13,6 +13,9 @@ export interface Units {
   units: Unit[];
 }
 
+/** An arrival time (epoch ms) that is a time: a source's metadata must not fail its batch (Infinity serialises as null). */
+const arrival = (ms: number | undefined) => (ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? { arrivedAt: Math.round(ms) } : {});
+
 const lastSegment = (arn: string | undefined, fallback: string) => arn?.split('/').pop() || fallback;
 
 /** An EventBridge Pipes batch of Kinesis records. The batch id is stable across Pipes retries. */
@@ -29,7 +32,7 @@ export function kinesisUnits(input: unknown): Units {
       coordinates: `kinesis/${stream}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`,
       data: record.data,
       encoding: 'base64',
-      ...(record.approximateArrivalTimestamp === undefined ? {} : { arrivedAt: Math.round(record.approximateArrivalTimestamp * 1000) }),
+      ...arrival(record.approximateArrivalTimestamp === undefined ? undefined : record.approximateArrivalTimestamp * 1000),
     })),
   };
 }
@@ -47,7 +50,7 @@ export function firehoseUnits(input: unknown): Units {
       coordinates: `firehose/${stream}/${record.recordId}`,
       data: record.data,
       encoding: 'base64',
-      ...(record.approximateArrivalTimestamp === undefined ? {} : { arrivedAt: record.approximateArrivalTimestamp }),
+      ...arrival(record.approximateArrivalTimestamp),
     })),
   };
 }

@@ -3,7 +3,7 @@ import { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
 import type { Limits } from '../../contracts/config.ts';
 import { recordId } from '../shared/ids.ts';
 import { fromBase64, maybeGunzip, toText, UndecodableError } from './bytes.ts';
-import { parseText, tooDeep } from './parse.ts';
+import { parseText, shapeProblem } from './parse.ts';
 
 /** A source unit before decoding: a Kinesis record, a Firehose record, or a line of an S3 object. */
 export interface Unit {
@@ -52,15 +52,24 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
     out.dropped.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'cloudwatch-no-events' });
     return;
   }
+  if (payload.logEvents.length > limits.maxRecordsPerUnit) {
+    throw new UndecodableError('too-many-records', `${payload.logEvents.length} log events, over limits.maxRecordsPerUnit (${limits.maxRecordsPerUnit})`);
+  }
+  // every event's record carries the payload's log group, stream and owner: they count in its size, and in the unit's
+  const shared = Buffer.byteLength(payload.logGroup) + Buffer.byteLength(payload.logStream) + Buffer.byteLength(payload.owner);
+  const expanded = payload.logEvents.reduce((sum, event) => sum + event.message.length * 3 + shared, 0);
+  if (expanded > limits.maxInflatedBytes && payload.logEvents.reduce((sum, event) => sum + Buffer.byteLength(event.message) + shared, 0) > limits.maxInflatedBytes) {
+    throw new UndecodableError('inflated-too-large', `its log events would take more than limits.maxInflatedBytes (${limits.maxInflatedBytes}) as records`);
+  }
   for (const event of payload.logEvents) {
     const id = recordId(`cwl/${event.id}`);
     if (!isDateMillis(event.timestamp)) {
       out.quarantined.push(quarantine(unit, id, 'invalid-timestamp', `log event ${event.id}: timestamp ${event.timestamp} is not a time (epoch milliseconds within ±8.64e15)`));
       continue;
     }
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the message could be too large
-    if (event.message.length * 3 > limits.maxRecordBytes && Buffer.byteLength(event.message) > limits.maxRecordBytes) {
-      out.quarantined.push(quarantine(unit, id, 'record-too-large', `log event ${event.id} is over ${limits.maxRecordBytes} bytes`));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the record could be too large
+    if (event.message.length * 3 + shared > limits.maxRecordBytes && Buffer.byteLength(event.message) + shared > limits.maxRecordBytes) {
+      out.quarantined.push(quarantine(unit, id, 'record-too-large', `log event ${event.id} is over ${limits.maxRecordBytes} bytes with its log group, stream and owner`));
       continue;
     }
     out.records.push({
@@ -109,12 +118,16 @@ function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
     out.dropped.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'empty' });
     return;
   }
+  if (objects.length > limits.maxRecordsPerUnit) {
+    throw new UndecodableError('too-many-records', `${objects.length} records, over limits.maxRecordsPerUnit (${limits.maxRecordsPerUnit})`);
+  }
   objects.forEach((data, index) => {
     const coordinates = objects.length === 1 ? unit.coordinates : `${unit.coordinates}#${index}`;
     const id = recordId(coordinates);
-    // depth first: JSON.stringify of a deeply nested value overflows the stack
-    if (tooDeep(data, limits.maxDepth)) {
-      out.quarantined.push(quarantine(unit, id, 'too-deep', `record nests deeper than ${limits.maxDepth} levels`));
+    // shape first: JSON.stringify of a deeply nested value overflows the stack, and writes a number JSON cannot hold as null
+    const problem = shapeProblem(data, limits.maxDepth);
+    if (problem) {
+      out.quarantined.push(quarantine(unit, id, problem, problem === 'too-deep' ? `record nests deeper than ${limits.maxDepth} levels` : 'record holds a number too large for JSON (it would be written as null)'));
       return;
     }
     const bytes = objects.length === 1 ? size : Buffer.byteLength(JSON.stringify(data));

@@ -41,8 +41,10 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     let partition = partitions.get(partitionKey);
     if (!partition) partitions.set(partitionKey, (partition = partitionOf(eventType, time)));
     if (record.arrivedAt !== lastArrival) {
+      // converted before it is cached: a time that does not convert must not leave a neighbour's behind
+      const iso = record.arrivedAt === undefined ? processedAt : new Date(record.arrivedAt).toISOString();
       lastArrival = record.arrivedAt;
-      lastArrivalIso = record.arrivedAt === undefined ? processedAt : new Date(record.arrivedAt).toISOString();
+      lastArrivalIso = iso;
     }
     const data: Record<string, unknown> = {
       ...record.data,

@@ -17,6 +17,7 @@ interface ObjectRow {
   run: string;
   chunks: number;
   lines: number;
+  linesDone: number;
   counts: Counts;
   doneChunks?: Set<string>;
   failedChunks?: Set<string>;
@@ -40,26 +41,26 @@ export async function beginObject(ctx: TaskContext, batchId: string, run: string
     ctx,
     {
       Key: { batchId },
-      UpdateExpression: 'SET #run = :run, chunks = :chunks, #lines = :lines, #counts = :zero REMOVE doneChunks, failedChunks, #error, expiresAt',
+      UpdateExpression: 'SET #run = :run, chunks = :chunks, #lines = :lines, linesDone = :none, #counts = :zero REMOVE doneChunks, failedChunks, #error, expiresAt',
       ExpressionAttributeNames: { '#run': 'run', '#lines': 'lines', '#counts': 'counts', '#error': 'error' },
-      ExpressionAttributeValues: { ':run': run, ':chunks': chunks, ':lines': lines, ':zero': zero() },
+      ExpressionAttributeValues: { ':run': run, ':chunks': chunks, ':lines': lines, ':none': 0, ':zero': zero() },
     },
     `starting object ${batchId}`,
   );
   if (row && chunks === 0) await settle(ctx, batchId, row);
 }
 
-/** A chunk execution's counts, added once to its object. */
-export async function addChunk(ctx: TaskContext, batchId: string, run: string, index: number, counts: Counts): Promise<void> {
+/** A chunk execution's counts and lines, added once to its object. */
+export async function addChunk(ctx: TaskContext, batchId: string, run: string, index: number, counts: Counts, lines: number): Promise<void> {
   const sets = COUNTS.map((name) => `#counts.#${name} = #counts.#${name} + :${name}`).join(', ');
   const row = await update(
     ctx,
     {
       Key: { batchId },
-      UpdateExpression: `SET ${sets} ADD doneChunks :chunk`,
+      UpdateExpression: `SET ${sets}, linesDone = linesDone + :lines ADD doneChunks :chunk`,
       ConditionExpression: '#run = :run AND NOT contains(doneChunks, :index)',
       ExpressionAttributeNames: { '#run': 'run', '#counts': 'counts', ...Object.fromEntries(COUNTS.map((name) => [`#${name}`, name])) },
-      ExpressionAttributeValues: { ':run': run, ':chunk': new Set([String(index)]), ':index': String(index), ...Object.fromEntries(COUNTS.map((name) => [`:${name}`, counts[name]])) },
+      ExpressionAttributeValues: { ':run': run, ':lines': lines, ':chunk': new Set([String(index)]), ':index': String(index), ...Object.fromEntries(COUNTS.map((name) => [`:${name}`, counts[name]])) },
     },
     `adding chunk ${index} to ${batchId}`,
   );
@@ -86,13 +87,14 @@ export async function failChunk(ctx: TaskContext, batchId: string, run: string, 
 async function settle(ctx: TaskContext, batchId: string, row: ObjectRow): Promise<void> {
   const ended = (row.doneChunks?.size ?? 0) + (row.failedChunks?.size ?? 0);
   if (ended < row.chunks || row.status !== 'STARTED') return;
-  const mismatch = !row.failedChunks?.size && row.counts.in !== row.lines;
+  // each chunk checked that its lines have outcomes; here, that the chunks that ended hold every line of the object
+  const mismatch = !row.failedChunks?.size && row.linesDone !== row.lines;
   const status: AccountStatus = row.failedChunks?.size || mismatch ? 'FAILED' : row.counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED';
   const values: Record<string, unknown> = { ':status': status, ':started': 'STARTED', ':run': row.run, ':time': new Date(ctx.now()).toISOString() };
   let expression = 'SET #status = :status, #time = :time';
   if (mismatch) {
     expression += ', #error = :error';
-    values[':error'] = { Error: 'Sluice.AccountingMismatch', Cause: `${batchId}: the object has ${row.lines} records but its chunks account for ${row.counts.in}` };
+    values[':error'] = { Error: 'Sluice.AccountingMismatch', Cause: `${batchId}: the object has ${row.lines} lines but its chunks account for ${row.linesDone}` };
   }
   if (status === 'SUCCEEDED') {
     expression += ', expiresAt = :expires REMOVE #input';

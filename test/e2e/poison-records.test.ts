@@ -99,6 +99,47 @@ describe('one record never fails its batch (issue 6, each measured defect)', () 
     expect(back).toStrictEqual(request.records.filter((r) => droppedIds.has(r.recordId)).map((r) => Buffer.from(r.data, 'base64').toString()));
   });
 
+  it('an S3 line holding a JSON array fans out into records without failing its object', async () => {
+    const body = `${JSON.stringify([businessEvent(1), businessEvent(2)])}\n${JSON.stringify(businessEvent(3))}\n`;
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'events/array-line.jsonl', Body: body }));
+    const result = await h.stack.run('s3', 's4-events-processed', objectCreatedFor('sluice-raw', 'events/array-line.jsonl'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 3, delivered: 3 });
+  });
+
+  it('a CloudWatch payload whose log group is huge is quarantined: the shared fields count in every record it would make', async () => {
+    const payload = { ...cloudWatchPayload(600, 7300), logGroup: 'g'.repeat(1_000_000) };
+    const result = await h.stack.run('kinesis', 's3-events-to-archive', [pipesRecord(gz(payload), 0, 'shardId-000000000012')]);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 1, quarantined: 1 });
+  });
+
+  it('a few bytes that fan out into millions of records are one quarantined unit (limits.maxRecordsPerUnit)', async () => {
+    const fanOut = gzipSync(`[${'{},'.repeat(200_000)}{}]`);
+    const result = await h.stack.run('kinesis', 's4-events-raw', [pipesRecord(fanOut, 0, 'shardId-000000000013')]);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 1, quarantined: 1 });
+    const backups = await h.lines('sluice-backup', 'errors/');
+    expect(backups.find((b) => b.batchId === result.account!.batchId)).toMatchObject({ errorCode: 'too-many-records' });
+  });
+
+  it('an arrival time that is no time (Pipes metadata) is left out, not a failed batch', async () => {
+    const records = Array.from({ length: 400 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `arr-${i}` }), i, 'shardId-000000000014'));
+    records[1] = { ...records[1]!, approximateArrivalTimestamp: 1e306 };
+    const result = await h.stack.run('kinesis', 's4-events-raw', records);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 400, delivered: 400 });
+  });
+
+  it('a top-level __proto__ field is not silently lost on its way to DynamoDB, and 1e400 is not silently null', async () => {
+    const withProto = `{"__proto__":{"x":1},${JSON.stringify({ ...businessEvent(5), event_id: 'proto-1' }).slice(1)}`;
+    const infinite = JSON.stringify({ ...businessEvent(6), event_id: 'inf-1' }).replace('"payload":{', '"payload":{"huge":1e400,');
+    const result = await h.stack.run('kinesis', 's3-events-to-archive', [pipesRecord(withProto, 0, 'shardId-000000000015'), pipesRecord(infinite, 1, 'shardId-000000000015')]);
+    expect(result.status).toBe('SUCCEEDED');
+    const backups = (await h.lines('sluice-backup', 'errors/')).filter((b) => b.batchId === result.account!.batchId);
+    expect(backups.map((b) => b.errorCode).sort()).toStrictEqual(['DynamoDB.Unencodable', 'non-finite-number']);
+  });
+
   it('a record that breaks no parser but every assumption (__proto__, odd types) is quarantined, never thrown', async () => {
     const records = [
       pipesRecord('{"__proto__":{"polluted":true},"event_type":"transaction"}', 0, 'shardId-000000000009'),

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc, { type JsonValue } from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { defaultConfig } from '../../config/default.ts';
 import { checkConfig } from '../../config/load.ts';
@@ -38,7 +38,8 @@ export const oddString = (maxLength = 40): fc.Arbitrary<string> =>
   );
 
 /** JSON values of every kind, strings with lone surrogates included. */
-export const json = (maxDepth = 4) => fc.jsonValue({ maxDepth, stringUnit: fc.oneof(fc.constant('binary'), fc.constant('grapheme')) as never });
+export const json = (maxDepth = 4): fc.Arbitrary<JsonValue> =>
+  fc.oneof(fc.jsonValue({ maxDepth, stringUnit: 'binary' }), fc.jsonValue({ maxDepth, stringUnit: 'grapheme' }));
 const jsonText = (maxDepth = 4) => json(maxDepth).map((v) => JSON.stringify(v));
 
 /** Nesting around `limits.maxDepth`, and far beyond it. */
@@ -55,6 +56,7 @@ const protoText = fc.constantFrom(
   '{"__proto__":{"event_type":"transaction","polluted":true},"constructor":{"prototype":{"polluted":true}}}',
   '{"event_type":"user_action","timestamp":1,"payload":{"__proto__":{"user_id":"u"},"action":"a","user_id":"u"}}',
   '{"constructor":"x","toString":1,"hasOwnProperty":null,"valueOf":{}}',
+  '{"event_type":"transaction","timestamp":"2026-11-23T09:30:00Z","constructor":"c","payload":{"transaction_id":"t","amount":5,"currency":"EUR","__proto__":{"amount":-1}}}',
   '[{"__proto__":null},{"__proto__":[]},{"__proto__":"s"}]',
   '{"message":"m","__proto__":{"message":"hidden"}}',
 );
@@ -75,8 +77,12 @@ const invalidUtf8 = fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0
 export const s4Event = fc
   .record({
     i: fc.nat(1_000),
-    replace: fc.array(fc.tuple(fc.constantFrom('event_type', 'timestamp', 'payload', 'event_id', 'payload.amount', 'payload.currency', 'payload.session_duration', 'payload.metric_name', 'payload.value', 'payload.level', 'payload.user_id'), json(2)), { maxLength: 3 }),
-    remove: fc.array(fc.constantFrom('event_type', 'timestamp', 'payload', 'payload.amount', 'payload.action'), { maxLength: 1 }),
+    // half of them as the producer meant them, the other half with fields replaced or missing
+    replace: fc.oneof(
+      fc.constant([]),
+      fc.array(fc.tuple(fc.constantFrom('event_type', 'timestamp', 'payload', 'event_id', 'payload.amount', 'payload.currency', 'payload.session_duration', 'payload.metric_name', 'payload.value', 'payload.level', 'payload.user_id', 'payload.extra'), json(2)), { minLength: 1, maxLength: 3 }),
+    ),
+    remove: fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, fc.array(fc.constantFrom('event_type', 'timestamp', 'payload', 'payload.amount', 'payload.action'), { minLength: 1, maxLength: 1 })),
   })
   .map(({ i, replace, remove }) => {
     const event = structuredClone(businessEvent(i)) as Record<string, any>;
@@ -99,70 +105,82 @@ export const otherEvent = fc.oneof(
   fc.record({ message: fc.oneof(oddString(), json(1)), level: fc.oneof(fc.constantFrom('info', 'verbose', 'fatal'), json(1)), timestamp: json(1) }),
 );
 
-/** A CloudWatch Logs subscription payload with odd fields. */
-export const cloudWatchPayload = fc.record(
-  {
-    messageType: fc.constantFrom('DATA_MESSAGE', 'DATA_MESSAGE', 'CONTROL_MESSAGE', 'OTHER'),
+/** A CloudWatch Logs subscription payload with odd values (and, now and then, a field of the wrong type or missing). */
+export const cloudWatchPayload = fc
+  .record({
+    messageType: fc.constantFrom('DATA_MESSAGE', 'DATA_MESSAGE', 'DATA_MESSAGE', 'CONTROL_MESSAGE'),
     owner: fc.oneof(fc.constant('000000000000'), oddString()),
     logGroup: fc.oneof(fc.constant('/aws/lambda/checkout'), oddString(), fc.constant('')),
     logStream: fc.oneof(fc.constant('2026/11/23/[$LATEST]a1b2c3'), oddString()),
-    subscriptionFilters: fc.oneof(fc.constant(['sluice']), fc.constant([])),
+    subscriptionFilters: fc.constantFrom(['sluice'], []),
     logEvents: fc.array(
       fc.record({
-        id: fc.oneof(fc.constantFrom('e1', 'e2', 'e3'), fc.string({ maxLength: 8 }), fc.constant(7 as unknown as string)),
+        id: fc.oneof(fc.constantFrom('e1', 'e2', 'e3'), fc.string({ maxLength: 8 })),
         timestamp: fc.oneof(
-          fc.integer({ min: 0, max: 2e12 }),
-          fc.constantFrom(1e16, -1e16, 2 ** 53, 8.64e15, 8.64e15 + 1, -8.64e15, 1.5, 0),
-          fc.constant('1' as unknown as number),
+          { arbitrary: fc.integer({ min: 0, max: 2e12 }), weight: 3 },
+          fc.constantFrom(1e16, -1e16, 2 ** 53, 8.64e15, 8.64e15 + 1, -8.64e15, 1.5, 0, -1),
         ),
-        message: fc.oneof(oddString(60), jsonText(2), fc.constantFrom('x'.repeat(limits.maxRecordBytes + 1), '€'.repeat(Math.ceil(limits.maxRecordBytes / 3) + 1), 'y'.repeat(limits.maxRecordBytes))),
+        message: fc.oneof(
+          { arbitrary: oddString(60), weight: 3 },
+          jsonText(2),
+          fc.constantFrom('x'.repeat(limits.maxRecordBytes + 1), '€'.repeat(Math.ceil(limits.maxRecordBytes / 3) + 1), 'y'.repeat(limits.maxRecordBytes)),
+        ),
       }),
       { maxLength: 6 },
     ),
-  },
-  { requiredKeys: ['messageType', 'logEvents'] },
-);
+    broken: fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, fc.constantFrom('messageType', 'owner', 'logEvents', 'event-id', 'event-timestamp', 'event-message')),
+  })
+  .map(({ broken, ...p }) => {
+    const out: Record<string, unknown> = { ...p, logEvents: p.logEvents.map((e) => ({ ...e })) };
+    if (broken === 'messageType') out.messageType = 'OTHER';
+    else if (broken === 'owner') delete out.owner;
+    else if (broken === 'logEvents') out.logEvents = {};
+    else if (broken && p.logEvents.length > 0) (out.logEvents as Record<string, unknown>[])[0]![broken.slice(6)] = broken === 'event-timestamp' ? '1' : 7;
+    return out;
+  });
+
+/** Each kind of source unit content, by name. */
+export const kinds = {
+  randomBytes: fc.uint8Array({ maxLength: 200 }).map(bytes('random-bytes')),
+  gzipRandom: fc.uint8Array({ maxLength: 200 }).map((b) => ({ kind: 'gzip-random', bytes: gz(b) })),
+  gzipJson: jsonText().map((t) => ({ kind: 'gzip-json', bytes: gz(t) })),
+  gzipTruncated: fc.tuple(jsonText(), fc.nat()).map(([t, cut]) => {
+    const whole = gz(t);
+    return { kind: 'gzip-truncated', bytes: whole.subarray(0, 2 + (cut % (whole.length - 2))) };
+  }),
+  /** A few hundred bytes of gzip that inflate past `limits.maxInflatedBytes`. */
+  gzipBomb: fc.record({ fill: fc.constantFrom('a', ' ', '{'), over: fc.integer({ min: 1, max: 3 }), asJson: fc.boolean() }).map(({ fill, over, asJson }) => {
+    const body = fill.repeat(limits.maxInflatedBytes * over + 1);
+    return { kind: 'gzip-bomb', bytes: gz(asJson ? `{"m":"${body}"}` : body) };
+  }),
+  cloudWatch: fc.tuple(cloudWatchPayload, fc.boolean()).map(([p, zip]) => ({ kind: 'cloudwatch', bytes: zip ? gz(JSON.stringify(p)) : Buffer.from(JSON.stringify(p)) })),
+  json: jsonText(6).map(bytes('json')),
+  deep: deepText.map(bytes('deep')),
+  protoKeys: protoText.map(bytes('proto-keys')),
+  bigNumbers: numbersText.map(bytes('big-numbers')),
+  bomJson: fc.oneof(jsonText(), s4Event.map((e) => JSON.stringify(e))).map((t) => ({ kind: 'bom-json', bytes: Buffer.concat([BOM, Buffer.from(t)]) })),
+  invalidUtf8: fc.tuple(s4Event, invalidUtf8).map(([e, bad]) => {
+    const text = Buffer.from(JSON.stringify(e));
+    return { kind: 'invalid-utf8', bytes: Buffer.concat([text.subarray(0, 5), Buffer.from(bad), text.subarray(5)]) };
+  }),
+  ndjson: fc
+    .array(fc.oneof(jsonText(2), s4Event.map((e) => JSON.stringify(e)), fc.constantFrom('', '   ', '{"broken": ', '\r')), { minLength: 2, maxLength: 6 })
+    .map((lines) => ({ kind: 'ndjson', bytes: Buffer.from(lines.join('\n')) })),
+  plainText: oddString(80).map(bytes('plain-text')),
+  s4Event: s4Event.map((e) => ({ kind: 's4-event', bytes: Buffer.from(JSON.stringify(e)) })),
+  otherEvent: otherEvent.map((e) => ({ kind: 'other-event', bytes: Buffer.from(JSON.stringify(e)) })),
+  /** Text that is not base64 (or, by chance, is). */
+  badBase64: fc.string({ maxLength: 20 }).map((s) => ({ kind: 'bad-base64', base64: s })),
+} satisfies Record<string, fc.Arbitrary<Payload>>;
+
+const WEIGHTS: Record<keyof typeof kinds, number> = {
+  randomBytes: 2, gzipRandom: 1, gzipJson: 2, gzipTruncated: 1, gzipBomb: 1, cloudWatch: 3, json: 3, deep: 1, protoKeys: 1,
+  bigNumbers: 1, bomJson: 1, invalidUtf8: 1, ndjson: 2, plainText: 1, s4Event: 5, otherEvent: 2, badBase64: 1,
+};
 
 /** A source unit's content: anything a producer can send. */
 export const payload: fc.Arbitrary<Payload> = fc.oneof(
-  { arbitrary: fc.uint8Array({ maxLength: 200 }).map(bytes('random-bytes')), weight: 2 },
-  { arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => ({ kind: 'gzip-random', bytes: gz(b) })), weight: 1 },
-  { arbitrary: jsonText().map((t) => ({ kind: 'gzip-json', bytes: gz(t) })), weight: 2 },
-  {
-    arbitrary: fc.tuple(jsonText(), fc.nat()).map(([t, cut]) => {
-      const whole = gz(t);
-      return { kind: 'gzip-truncated', bytes: whole.subarray(0, 2 + (cut % (whole.length - 2))) };
-    }),
-    weight: 1,
-  },
-  {
-    arbitrary: fc.record({ fill: fc.constantFrom('a', ' ', '{'), over: fc.integer({ min: 1, max: 3 }), asJson: fc.boolean() }).map(({ fill, over, asJson }) => {
-      const body = fill.repeat(limits.maxInflatedBytes * over + 1);
-      return { kind: 'gzip-bomb', bytes: gz(asJson ? `{"m":"${body}"}` : body) };
-    }),
-    weight: 1,
-  },
-  { arbitrary: fc.tuple(cloudWatchPayload, fc.boolean()).map(([p, zip]) => ({ kind: 'cloudwatch', bytes: zip ? gz(JSON.stringify(p)) : Buffer.from(JSON.stringify(p)) })), weight: 3 },
-  { arbitrary: jsonText(6).map(bytes('json')), weight: 3 },
-  { arbitrary: deepText.map(bytes('deep')), weight: 1 },
-  { arbitrary: protoText.map(bytes('proto-keys')), weight: 1 },
-  { arbitrary: numbersText.map(bytes('big-numbers')), weight: 1 },
-  { arbitrary: fc.oneof(jsonText(), s4Event.map((e) => JSON.stringify(e))).map((t) => ({ kind: 'bom-json', bytes: Buffer.concat([BOM, Buffer.from(t)]) })), weight: 1 },
-  {
-    arbitrary: fc.tuple(s4Event, invalidUtf8).map(([e, bad]) => {
-      const text = Buffer.from(JSON.stringify(e));
-      return { kind: 'invalid-utf8', bytes: Buffer.concat([text.subarray(0, 5), Buffer.from(bad), text.subarray(5)]) };
-    }),
-    weight: 1,
-  },
-  {
-    arbitrary: fc.array(fc.oneof(jsonText(2), s4Event.map((e) => JSON.stringify(e)), fc.constantFrom('', '   ', '{"broken": ', '\r')), { minLength: 2, maxLength: 6 }).map((lines) => ({ kind: 'ndjson', bytes: Buffer.from(lines.join('\n')) })),
-    weight: 2,
-  },
-  { arbitrary: oddString(80).map(bytes('plain-text')), weight: 1 },
-  { arbitrary: s4Event.map((e) => ({ kind: 's4-event', bytes: Buffer.from(JSON.stringify(e)) })), weight: 5 },
-  { arbitrary: otherEvent.map((e) => ({ kind: 'other-event', bytes: Buffer.from(JSON.stringify(e)) })), weight: 2 },
-  { arbitrary: fc.string({ maxLength: 20 }).map((s) => ({ kind: 'bad-base64', base64: s })), weight: 1 },
+  ...Object.entries(kinds).map(([name, arbitrary]) => ({ arbitrary: arbitrary as fc.Arbitrary<Payload>, weight: WEIGHTS[name as keyof typeof kinds] })),
 );
 
 /** A batch of payloads, some sent twice (an upstream redelivery), as the same batch sees them. */

@@ -16,7 +16,10 @@ export const itemOf = (record: Rec): Record<string, unknown> => ({ ...record.dat
 export function encodeItem(record: Rec): { item: Record<string, unknown> } | { error: RecordError } {
   const item = itemOf(record);
   try {
-    marshall(item, { removeUndefinedValues: true });
+    const marshalled = marshall(item, { removeUndefinedValues: true });
+    // the document client drops some keys (a top-level `__proto__`) without a word: that would be a value lost
+    const lost = Object.keys(item).filter((key) => item[key] !== undefined && !Object.hasOwn(marshalled, key));
+    if (lost.length > 0) return { error: { code: 'DynamoDB.Unencodable', message: `fields the DynamoDB document client cannot write: ${lost.join(', ')}`, retryable: false } };
   } catch (error) {
     return { error: { code: 'DynamoDB.Unencodable', message: (error as Error).message, retryable: false } };
   }
