@@ -1,11 +1,9 @@
 import aslValidator from 'asl-validator';
 import { PLACEHOLDERS, substitute } from './resources.ts';
 import type { AslState } from './asl/types.ts';
+import { durationProblems, type LintProblem } from './worst-case.ts';
 
-export interface LintProblem {
-  state: string;
-  message: string;
-}
+export type { LintProblem };
 
 /** Names a console user can read: start with a capital letter, words and light punctuation, at most 80. */
 const READABLE = /^[A-Z][A-Za-z0-9 ,.'()?/-]{2,79}$/;
@@ -83,7 +81,10 @@ export function sluiceRules(definition: Record<string, unknown>): LintProblem[] 
   return problems;
 }
 
-/** asl-validator (with placeholders resolved) and sluice's rules; empty when the definition is valid. */
+/**
+ * asl-validator (with placeholders resolved), sluice's rules, then the worst-case duration against the
+ * Express limit; empty when the definition is valid.
+ */
 export function lint(aslText: string): LintProblem[] {
   let definition: Record<string, unknown>;
   try {
@@ -99,5 +100,5 @@ export function lint(aslText: string): LintProblem[] {
     const state = /\/States\/([^/]+)/.exec(message)?.[1] ?? '(definition)';
     return { state, message: `asl-validator: ${message}` };
   });
-  return [...problems, ...sluiceRules(definition)];
+  return [...problems, ...sluiceRules(definition), ...durationProblems(definition)];
 }
