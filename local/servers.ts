@@ -10,6 +10,7 @@ import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import type { SluiceConfig } from '../contracts/config.ts';
+import { atomicPuts } from './s3rver-atomic-puts.ts';
 import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
 
 /** s3rver and dynalite accept any credentials; the SDK insists on some. */
@@ -61,6 +62,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
     directory,
     configureBuckets: bucketsOf(config).map((name) => ({ name })),
   });
+  atomicPuts((s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store);
   const s3Address = (await s3rver.run()) as AddressInfo;
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
 
