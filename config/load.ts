@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as t from 'io-ts';
 import { LIMIT_DEFAULTS, SluiceConfig } from '../contracts/config.ts';
+import { BUCKET_ENV, DeploymentEnv } from '../contracts/deployment.ts';
 import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
 import { defaultConfig } from './default.ts';
 
@@ -62,6 +64,19 @@ export function checkConfig(raw: unknown, where: string): SluiceConfig {
   return config;
 }
 
+/** The deployed sink tables, decoded where they enter: a malformed value names the variable. */
+function sinkTablesOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const text = env[DeploymentEnv.sinkTables];
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ContractError(DeploymentEnv.sinkTables, [(error as Error).message]);
+  }
+  return decodeOrThrow(t.record(t.string, t.string), value, DeploymentEnv.sinkTables);
+}
+
 /** Fills endpoints that deployments keep out of the configuration file. */
 export function withEndpoints(config: SluiceConfig, env: NodeJS.ProcessEnv): SluiceConfig {
   const endpoint = env.SLUICE_OPENSEARCH_ENDPOINT;
@@ -85,18 +100,13 @@ export function withEndpoints(config: SluiceConfig, env: NodeJS.ProcessEnv): Slu
  * A sink or trigger naming one of the configured buckets follows it.
  */
 export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): SluiceConfig {
-  const deployed: Record<string, string | undefined> = {
-    raw: env.SLUICE_BUCKET_RAW,
-    lake: env.SLUICE_BUCKET_LAKE,
-    backup: env.SLUICE_BUCKET_BACKUP,
-    work: env.SLUICE_BUCKET_WORK,
-  };
+  const deployed: Record<string, string | undefined> = Object.fromEntries(Object.entries(BUCKET_ENV).map(([role, name]) => [role, env[name]]));
   const rename = (bucket: string) => {
     const role = Object.entries(config.buckets).find(([, name]) => name === bucket)?.[0];
     return (role && deployed[role]) || bucket;
   };
-  const secret = env.SLUICE_OPENSEARCH_SECRET_ARN;
-  const tables = env.SLUICE_SINK_TABLES ? (JSON.parse(env.SLUICE_SINK_TABLES) as Record<string, string>) : {};
+  const secret = env[DeploymentEnv.openSearchSecretArn];
+  const tables = sinkTablesOf(env);
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, pipeline]) => [
       name,
@@ -115,7 +125,7 @@ export function withDeployment(config: SluiceConfig, env: NodeJS.ProcessEnv): Sl
   return {
     ...config,
     buckets: { raw: rename(config.buckets.raw), lake: rename(config.buckets.lake), backup: rename(config.buckets.backup), work: rename(config.buckets.work) },
-    ledgerTable: env.SLUICE_LEDGER_TABLE ?? config.ledgerTable,
+    ledgerTable: env[DeploymentEnv.ledgerTable] ?? config.ledgerTable,
     pipelines,
   };
 }

@@ -4,6 +4,7 @@ import * as t from 'io-ts';
 import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
+import { BUCKET_ENV, DeploymentEnv } from '../contracts/deployment.ts';
 import { withDeployment } from '../config/load.ts';
 import type { Redriver } from './redrive.ts';
 import { contextFromEnv } from '../tasks/shared/context.ts';
@@ -45,11 +46,11 @@ export async function awsRedriver(stackName: string, config: SluiceConfig): Prom
   const resources = decodeOrThrow(DeployedResources, JSON.parse(output), `${stackName} SluiceResources`);
   const env = {
     SLUICE_CONFIG: JSON.stringify(config),
-    SLUICE_BUCKET_RAW: resources.buckets.raw,
-    SLUICE_BUCKET_LAKE: resources.buckets.lake,
-    SLUICE_BUCKET_BACKUP: resources.buckets.backup,
-    SLUICE_BUCKET_WORK: resources.buckets.work,
-    SLUICE_LEDGER_TABLE: resources.ledgerTable,
+    [BUCKET_ENV.raw]: resources.buckets.raw,
+    [BUCKET_ENV.lake]: resources.buckets.lake,
+    [BUCKET_ENV.backup]: resources.buckets.backup,
+    [BUCKET_ENV.work]: resources.buckets.work,
+    [DeploymentEnv.ledgerTable]: resources.ledgerTable,
   };
   const ctx = { ...contextFromEnv(env), config: withDeployment(config, env) };
   const sfn = new SFNClient({});

@@ -1,4 +1,5 @@
 import aslValidator from 'asl-validator';
+import { States } from '../contracts/errors.ts';
 import { PLACEHOLDERS, substitute } from './resources.ts';
 import type { AslState } from './asl/types.ts';
 import { durationProblems, type LintProblem } from './worst-case.ts';
@@ -71,7 +72,7 @@ export function sluiceRules(definition: Record<string, unknown>): LintProblem[] 
     }
     for (const { field, lists } of errorLists(state)) {
       lists.forEach((errors, i) => {
-        if (errors.includes('States.ALL') && (errors.length > 1 || i < lists.length - 1)) add(`${field}: States.ALL must be alone and last`);
+        if (errors.includes(States.ALL) && (errors.length > 1 || i < lists.length - 1)) add(`${field}: States.ALL must be alone and last`);
       });
     }
     for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {

@@ -8,6 +8,7 @@ import { inspectorHtml } from '../../local/inspector.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
 import { createSinks } from '../../tasks/deliver/sinks/index.ts';
+import { Names } from '../../workflows/record-chain.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { pipelineFor } from '../pipeline-arg.ts';
@@ -30,7 +31,7 @@ async function readJson(file: string): Promise<unknown> {
 /** The one-line summary `sluice run` ends with. */
 export function summary(result: ExecutionResult) {
   const account = result.account;
-  const wholeInput = result.events.find((e) => e.type === 'StateExited' && e.state?.name === 'Back up whole input')?.state?.output as
+  const wholeInput = result.events.find((e) => e.type === 'StateExited' && e.state?.name === Names.backupInput)?.state?.output as
     | { inputKey?: string }
     | undefined;
   return {

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, RecordMetrics } from '../../tasks/shared/metrics.ts';
+import { METRICS_NAMESPACE, RecordMetrics } from '../../contracts/metrics.ts';
 
 /** Thresholds of the alarms, in one place (the README lists the same figures). */
 export const THRESHOLDS = {

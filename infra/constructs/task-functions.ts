@@ -2,6 +2,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Aws, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import { BUCKET_ENV, DeploymentEnv } from '../../contracts/deployment.ts';
 import { SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../../contracts/timing.ts';
 import { grantObjects } from '../grants.ts';
 import type { Ledger } from './ledger.ts';
@@ -36,15 +37,15 @@ export class TaskFunctions extends Construct {
     super(scope, id);
     const { storage, ledger, secrets } = props;
     this.environment = {
-      SLUICE_BUCKET_RAW: storage.raw.bucketName,
-      SLUICE_BUCKET_LAKE: storage.lake.bucketName,
-      SLUICE_BUCKET_BACKUP: storage.backup.bucketName,
-      SLUICE_BUCKET_WORK: storage.work.bucketName,
-      SLUICE_LEDGER_TABLE: ledger.table.tableName,
-      SLUICE_OPENSEARCH_SECRET_ARN: secrets.openSearchEndpoint.secretArn,
+      [BUCKET_ENV.raw]: storage.raw.bucketName,
+      [BUCKET_ENV.lake]: storage.lake.bucketName,
+      [BUCKET_ENV.backup]: storage.backup.bucketName,
+      [BUCKET_ENV.work]: storage.work.bucketName,
+      [DeploymentEnv.ledgerTable]: ledger.table.tableName,
+      [DeploymentEnv.openSearchSecretArn]: secrets.openSearchEndpoint.secretArn,
       // the decode function starts an object's chunk executions by name: sluice-<pipeline>-chunks
-      SLUICE_STATE_MACHINE_ARN_PREFIX: `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`,
-      SLUICE_SINK_TABLES: Stack.of(this).toJsonString(Object.fromEntries([...props.sinkTables.byName].map(([name, table]) => [name, table.tableName]))),
+      [DeploymentEnv.stateMachineArnPrefix]: `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`,
+      [DeploymentEnv.sinkTables]: Stack.of(this).toJsonString(Object.fromEntries([...props.sinkTables.byName].map(([name, table]) => [name, table.tableName]))),
     };
     for (const task of TASKS) {
       const made = new TaskFunction(this, task[0]!.toUpperCase() + task.slice(1), {

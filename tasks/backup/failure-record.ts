@@ -38,13 +38,16 @@ export function fromQuarantined(q: Quarantined, pipeline: string, batchId: strin
   };
 }
 
+/** The reason of a failed record whose sink gave none. */
+export const DELIVERY_FAILED = 'DeliveryFailed';
+
 export function fromFailed(record: Rec, pipeline: string, batchId: string, now: number): FailureRecord {
   return {
     recordId: record.id,
     unit: record.unit,
     pipeline,
     batchId,
-    errorCode: record.error?.code ?? 'DeliveryFailed',
+    errorCode: record.error?.code ?? DELIVERY_FAILED,
     errorMessage: record.error?.message ?? 'delivery failed',
     attemptsMade: record.attempts ?? 0,
     ...(record.arrivedAt === undefined ? {} : { arrivalTimestamp: record.arrivedAt }),

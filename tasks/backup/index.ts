@@ -13,7 +13,7 @@ import { putObject } from '../shared/s3-objects.ts';
 import { firehoseUnits, kinesisUnits } from '../decode/sources.ts';
 import { s3Object } from '../decode/split.ts';
 import { partitionValue } from '../enrich/partition.ts';
-import { fromFailed, fromQuarantined, type FailureRecord } from './failure-record.ts';
+import { DELIVERY_FAILED, fromFailed, fromQuarantined, type FailureRecord } from './failure-record.ts';
 
 const datePath = (now: number) => {
   const [year, month, day] = new Date(now).toISOString().slice(0, 10).split('-');
@@ -33,7 +33,7 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
     else groups.set(reason, [record]);
   };
   for (const q of body.quarantined) if (!q.key) add(q.reason, fromQuarantined(q, batch.pipeline, batch.batchId, now));
-  for (const record of body.failed) add(record.error?.code ?? 'DeliveryFailed', fromFailed(record, batch.pipeline, batch.batchId, now));
+  for (const record of body.failed) add(record.error?.code ?? DELIVERY_FAILED, fromFailed(record, batch.pipeline, batch.batchId, now));
 
   const keyOf = new Map<string, string>();
   const written: string[] = [];
@@ -52,7 +52,7 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
     id: record.id,
     unit: record.unit,
     key: keyOf.get(record.id)!,
-    code: record.error?.code ?? 'DeliveryFailed',
+    code: record.error?.code ?? DELIVERY_FAILED,
   }));
   return {
     ...body,

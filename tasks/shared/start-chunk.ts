@@ -1,4 +1,5 @@
 import { chunkMachineName } from '../../contracts/batch.ts';
+import { DeploymentEnv } from '../../contracts/deployment.ts';
 import type { DecodeChunk } from '../../contracts/tasks.ts';
 
 /** Starts one chunk execution of an S3 object, asynchronously (its outcome reaches the object's ledger row). */
@@ -17,8 +18,8 @@ export function sfnStartChunk(env: NodeJS.ProcessEnv): StartChunk {
     return { send: async (stateMachineArn: string, name: string, input: string) => void (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }))) };
   };
   return async (chunk, name) => {
-    const prefix = env.SLUICE_STATE_MACHINE_ARN_PREFIX;
-    if (!prefix) throw new Error('SLUICE_STATE_MACHINE_ARN_PREFIX is not set: the chunk executions of an object cannot be started');
+    const prefix = env[DeploymentEnv.stateMachineArnPrefix];
+    if (!prefix) throw new Error(`${DeploymentEnv.stateMachineArnPrefix} is not set: the chunk executions of an object cannot be started`);
     const { send } = await (client ??= connect());
     await send(`${prefix}${chunkMachineName(chunk.pipeline)}`, name, JSON.stringify(chunk));
   };

@@ -1,0 +1,25 @@
+/**
+ * The environment a deployment hands every function: the names the CDK app gave the buckets, the ledger,
+ * the OpenSearch secret and the sink tables (what a configuration file cannot know). One table, read by
+ * the configuration loader, written by the CDK app and by `sluice redrive --aws`.
+ */
+export const DeploymentEnv = {
+  rawBucket: 'SLUICE_BUCKET_RAW',
+  lakeBucket: 'SLUICE_BUCKET_LAKE',
+  backupBucket: 'SLUICE_BUCKET_BACKUP',
+  workBucket: 'SLUICE_BUCKET_WORK',
+  ledgerTable: 'SLUICE_LEDGER_TABLE',
+  openSearchSecretArn: 'SLUICE_OPENSEARCH_SECRET_ARN',
+  /** JSON: configured table name -> deployed one. */
+  sinkTables: 'SLUICE_SINK_TABLES',
+  /** `arn:…:stateMachine:`: the decode function starts `sluice-<pipeline>-chunks` by name. */
+  stateMachineArnPrefix: 'SLUICE_STATE_MACHINE_ARN_PREFIX',
+} as const;
+
+/** The bucket of each role, as its environment name. */
+export const BUCKET_ENV = {
+  raw: DeploymentEnv.rawBucket,
+  lake: DeploymentEnv.lakeBucket,
+  backup: DeploymentEnv.backupBucket,
+  work: DeploymentEnv.workBucket,
+} as const;
