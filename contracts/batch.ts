@@ -126,6 +126,9 @@ export const SourceInfo = t.partial({
   key: t.string,
   versionId: t.string,
   invocationId: t.string,
+  /** A Kinesis batch's first and last sequence numbers: the stretch of its shard it covers. */
+  firstSequence: t.string,
+  lastSequence: t.string,
   deliveryStreamArn: t.string,
   /** A chunk of an S3 object: where its lines start in the object, its index, and the object's run it belongs to. */
   firstLine: t.number,
@@ -164,8 +167,12 @@ export type ChunkRef = t.TypeOf<typeof ChunkRef>;
 export const Outputs = t.record(t.string, t.array(t.string));
 export type Outputs = t.TypeOf<typeof Outputs>;
 
-/** STARTED from the first step on; the account step (or the failure path) writes how it ended. */
-export const AccountStatus = t.keyof({ STARTED: null, SUCCEEDED: null, BACKED_UP: null, FAILED: null });
+/**
+ * STARTED from the first step on; the account step (or the failure path) writes how it ended.
+ * SUPERSEDED: a batch whose records other batches delivered since (a Pipes bisection, a re-read after a
+ * kill): a redrive found nothing of it left to do.
+ */
+export const AccountStatus = t.keyof({ STARTED: null, SUCCEEDED: null, BACKED_UP: null, FAILED: null, SUPERSEDED: null });
 export type AccountStatus = t.TypeOf<typeof AccountStatus>;
 
 /** What the account step reports for a batch (and what a chunk reports to its object). */

@@ -2,11 +2,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, WorkflowName } from '../contracts/batch.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../contracts/firehose.ts';
+import { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
 import { store } from '../tasks/shared/claim-check.ts';
+import { dropInput } from '../tasks/shared/inputs.ts';
 import { writeLedgerRow } from '../tasks/shared/ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { Redrivable } from './redrivable.ts';
+import { notYetDelivered } from './superseded.ts';
 
 /** Where a redrive reads the ledger and backups (the task context), and how it starts an execution. */
 export interface Redriver {
@@ -52,6 +55,29 @@ async function putBack(ctx: TaskContext, batch: Redrivable, input: unknown): Pro
 }
 
 /**
+ * A failed or unfinished Kinesis batch: only its records that no batch delivered since are started again
+ * (a batch of their own); when none are left, or once they are delivered, the batch is SUPERSEDED.
+ */
+async function redriveStretch(redriver: Redriver, batch: Redrivable, records: PipesKinesisBatch): Promise<RedriveOutcome> {
+  const { ctx } = redriver;
+  const left = await notYetDelivered(ctx, batch, records);
+  const base = { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status };
+  let execution: { status: string; error?: string } = { status: 'NOT_NEEDED' };
+  if (left.length === records.length) {
+    execution = await redriver.start('kinesis', batch.pipeline, records);
+    const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
+    return { ...base, execution: execution.status, ...(execution.error ? { error: execution.error } : {}), after: String(row.Item?.status ?? 'unknown') };
+  }
+  if (left.length > 0) execution = await redriver.start('kinesis', batch.pipeline, left);
+  if (execution.status !== 'NOT_NEEDED' && execution.status !== 'SUCCEEDED') {
+    return { ...base, execution: execution.status, ...(execution.error ? { error: execution.error } : {}), after: batch.status };
+  }
+  await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 'kinesis', status: 'SUPERSEDED', time: new Date(ctx.now()).toISOString(), source: batch.source }, ['input', 'inputKey', 'error']);
+  if (batch.inputKey) await dropInput(ctx, batch.inputKey);
+  return { ...base, execution: left.length > 0 ? `${execution.status} (${left.length} of ${records.length} records)` : 'NOT_NEEDED', after: 'SUPERSEDED' };
+}
+
+/**
  * Starts a new execution of each batch from its kept input. AWS cannot redrive Express executions;
  * sluice can because every sink writes by record id and the lake commits a batch under names of its
  * own: what was delivered before is overwritten or answers "already there", never duplicated. The new
@@ -64,6 +90,10 @@ export async function redrive(redriver: Redriver, batches: Redrivable[]): Promis
     const input = await inputOf(ctx, batch);
     if (putsBack(ctx, batch)) {
       outcomes.push(await putBack(ctx, batch, input));
+      continue;
+    }
+    if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP') {
+      outcomes.push(await redriveStretch(redriver, batch, decodeOrThrow(PipesKinesisBatch, input, `${batch.batchId} input`)));
       continue;
     }
     // a large Firehose request goes by claim check again, as the bridge would send it

@@ -62,7 +62,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     }
     const outcomes = await redrive(redriver, batches);
     console.log(JSON.stringify({ redriven: outcomes }));
-    return outcomes.every((o) => o.after === 'SUCCEEDED' || o.execution === 'STARTED') ? 0 : 1;
+    return outcomes.every((o) => o.after === 'SUCCEEDED' || o.after === 'SUPERSEDED' || o.execution === 'STARTED') ? 0 : 1;
   } finally {
     await local?.stop();
   }

@@ -1,7 +1,7 @@
 import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { BackupInput, BackupWholeInput, DecodeChunk } from '../../contracts/tasks.ts';
-import type { WorkflowName } from '../../contracts/batch.ts';
+import type { SourceInfo, WorkflowName } from '../../contracts/batch.ts';
 import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -63,14 +63,15 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
   };
 }
 
-/** The batch id decode would give this input; a digest of it when the input cannot be read. */
-function batchIdOf(workflow: WorkflowName, input: unknown): string {
+/** The batch id and source decode would give this input; a digest of it when the input cannot be read. */
+function identify(workflow: WorkflowName, input: unknown): { batchId: string; source: SourceInfo } {
   try {
-    if (workflow === 'kinesis') return kinesisUnits(input).batchId;
-    if (workflow === 'firehose') return firehoseUnits(input).batchId;
-    return s3Object(input).batchId;
+    if (workflow === 'kinesis') return kinesisUnits(input);
+    if (workflow === 'firehose') return firehoseUnits(input);
+    const { batchId, ...source } = s3Object(input);
+    return { batchId, source };
   } catch {
-    return `${workflow}.unreadable.${digest(JSON.stringify(input) ?? 'undefined')}`;
+    return { batchId: `${workflow}.unreadable.${digest(JSON.stringify(input) ?? 'undefined')}`, source: {} };
   }
 }
 
@@ -81,7 +82,7 @@ function batchIdOf(workflow: WorkflowName, input: unknown): string {
 async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
   const resolved = await load(request.input, ctx);
   if (DecodeChunk.is(resolved)) return failedChunk(resolved, request, ctx);
-  const batchId = batchIdOf(request.workflow, resolved);
+  const { batchId, source } = identify(request.workflow, resolved);
   const kept = request.workflow === 's3' ? { input: resolved } : await keepInput(ctx, batchId, resolved);
   await writeLedgerRow(ctx, {
     batchId,
@@ -89,7 +90,8 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
     workflow: request.workflow,
     status: 'FAILED',
     time: new Date(ctx.now()).toISOString(),
-    source: {},
+    source,
+    ...(source.shard ? { shard: source.shard } : {}),
     ...kept,
     error: request.error,
     ...(request.execution ? { execution: request.execution } : {}),

@@ -26,7 +26,7 @@ export function kinesisUnits(input: unknown): Units {
   const stream = lastSegment(first?.eventSourceARN, 'stream');
   return {
     batchId: batchIdOf('kinesis', stream, shard, digest(records.map((r) => r.eventID).join(','))),
-    source: { stream, shard },
+    source: { stream, shard, ...(first ? { firstSequence: first.sequenceNumber, lastSequence: records[records.length - 1]!.sequenceNumber } : {}) },
     units: records.map((record) => ({
       unit: record.eventID,
       coordinates: `kinesis/${stream}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`,
