@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { FirehoseTransformRequest } from '../contracts/firehose.ts';
 import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
+import { pipesRecord } from '../local/samples.ts';
 import { dataOf, payload, type Payload } from '../test/properties/arbitraries.ts';
 
 /**
@@ -11,7 +12,6 @@ import { dataOf, payload, type Payload } from '../test/properties/arbitraries.ts
 
 export const PIPES_MAX_CHARS = 262_144;
 const BASE_TIME = Date.UTC(2026, 10, 23, 9, 30, 0);
-const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/sluice-adversarial';
 
 /** mulberry32: a small seeded generator for sizes and choices (fast-check draws the contents). */
 export function seeded(seed: number): () => number {
@@ -59,21 +59,7 @@ export class UnitSource {
     let chars = 2;
     while (records.length < target) {
       const p = this.next(used);
-      const sequenceNumber = `49590338271490256608559692538361571095921575989${String(this.sequence++).padStart(10, '0')}`;
-      const record: PipesKinesisRecord = {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: `pk-${this.sequence % 7}`,
-        sequenceNumber,
-        data: dataOf(p),
-        approximateArrivalTimestamp: (BASE_TIME + this.sequence) / 1000,
-        eventSource: 'aws:kinesis',
-        eventVersion: '1.0',
-        eventID: `${shard}:${sequenceNumber}`,
-        eventName: 'aws:kinesis:record',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/sluice-pipe',
-        awsRegion: 'us-east-1',
-        eventSourceARN: STREAM_ARN,
-      };
+      const record: PipesKinesisRecord = pipesRecord(Buffer.from(dataOf(p), 'base64'), 10_000 + this.sequence++, shard);
       const size = JSON.stringify(record).length + 1;
       if (chars + size > PIPES_MAX_CHARS) {
         if (records.length === 0) continue; // a unit Pipes could never carry

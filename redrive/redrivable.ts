@@ -1,9 +1,9 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { report } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
 import { EXPRESS_LIMIT_SECONDS } from '../contracts/timing.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import { scanLedger } from './scan-ledger.ts';
 
 /** A STARTED row older than this belongs to an execution that can no longer be running. */
 export const UNFINISHED_AFTER_SECONDS = EXPRESS_LIMIT_SECONDS + 60;
@@ -26,24 +26,16 @@ export async function redrivable(
 ): Promise<Redrivable[]> {
   const rows: Redrivable[] = [];
   const staleBefore = new Date(ctx.now() - (filter.unfinishedAfterSeconds ?? UNFINISHED_AFTER_SECONDS) * 1000).toISOString();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.ddb.send(
-      new ScanCommand({
-        TableName: ctx.config.ledgerTable,
-        FilterExpression: '(#status IN (:failed, :backedUp) OR (#status = :started AND #time < :stale)) AND (attribute_exists(inputKey) OR attribute_exists(#input))',
-        ExpressionAttributeNames: { '#status': 'status', '#time': 'time', '#input': 'input' },
-        ExpressionAttributeValues: { ':failed': 'FAILED', ':backedUp': 'BACKED_UP', ':started': 'STARTED', ':stale': staleBefore },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const decoded = LedgerRow.decode(item);
-      if (isLeft(decoded)) onBadRow(`${String(item.batchId)}: ${report(decoded.left).join('; ')}`);
-      else if (hasInput(decoded.right)) rows.push(decoded.right);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = scanLedger(ctx, {
+    expression: '(#status IN (:failed, :backedUp) OR (#status = :started AND #time < :stale)) AND (attribute_exists(inputKey) OR attribute_exists(#input))',
+    names: { '#status': 'status', '#time': 'time', '#input': 'input' },
+    values: { ':failed': 'FAILED', ':backedUp': 'BACKED_UP', ':started': 'STARTED', ':stale': staleBefore },
+  });
+  for await (const item of items) {
+    const decoded = LedgerRow.decode(item);
+    if (isLeft(decoded)) onBadRow(`${String(item.batchId)}: ${report(decoded.left).join('; ')}`);
+    else if (hasInput(decoded.right)) rows.push(decoded.right);
+  }
   return rows
     .filter((row) => (filter.pipeline ? row.pipeline === filter.pipeline : true) && (filter.batchId ? row.batchId === filter.batchId : true))
     .sort((a, b) => a.time.localeCompare(b.time));

@@ -92,8 +92,9 @@ export async function redrive(redriver: Redriver, batches: Redrivable[]): Promis
       outcomes.push(await putBack(ctx, batch, input));
       continue;
     }
-    if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP') {
-      outcomes.push(await redriveStretch(redriver, batch, decodeOrThrow(PipesKinesisBatch, input, `${batch.batchId} input`)));
+    // (an input that is no Pipes batch goes through the workflow again, to fail as it did, with its reason)
+    if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP' && PipesKinesisBatch.is(input)) {
+      outcomes.push(await redriveStretch(redriver, batch, input));
       continue;
     }
     // a large Firehose request goes by claim check again, as the bridge would send it

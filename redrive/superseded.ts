@@ -1,30 +1,22 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Redrivable } from './redrivable.ts';
+import { scanLedger } from './scan-ledger.ts';
 
 type Stretch = { first: bigint; last: bigint };
 
 /** The stretches of a shard that batches which ended well (delivered, or backed up) cover. */
 async function covered(ctx: TaskContext, row: Redrivable): Promise<Stretch[]> {
   const stretches: Stretch[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.ddb.send(
-      new ScanCommand({
-        TableName: ctx.config.ledgerTable,
-        FilterExpression: '#shard = :shard AND #source.#stream = :stream AND #status IN (:ok, :backedUp) AND batchId <> :self',
-        ExpressionAttributeNames: { '#shard': 'shard', '#source': 'source', '#stream': 'stream', '#status': 'status' },
-        ExpressionAttributeValues: { ':shard': row.source.shard, ':stream': row.source.stream, ':ok': 'SUCCEEDED', ':backedUp': 'BACKED_UP', ':self': row.batchId },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const source = item.source as { firstSequence?: string; lastSequence?: string } | undefined;
-      if (source?.firstSequence && source.lastSequence) stretches.push({ first: BigInt(source.firstSequence), last: BigInt(source.lastSequence) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = scanLedger(ctx, {
+    expression: '#shard = :shard AND #source.#stream = :stream AND #status IN (:ok, :backedUp) AND batchId <> :self',
+    names: { '#shard': 'shard', '#source': 'source', '#stream': 'stream', '#status': 'status' },
+    values: { ':shard': row.source.shard, ':stream': row.source.stream, ':ok': 'SUCCEEDED', ':backedUp': 'BACKED_UP', ':self': row.batchId },
+  });
+  for await (const item of items) {
+    const source = item.source as { firstSequence?: string; lastSequence?: string } | undefined;
+    if (source?.firstSequence && source.lastSequence) stretches.push({ first: BigInt(source.firstSequence), last: BigInt(source.lastSequence) });
+  }
   return stretches;
 }
 

@@ -1,8 +1,7 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { LocalEngine } from '../../local/engine.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
-import type { TaskContext } from '../../tasks/shared/context.ts';
+import { ledgerRefusingOnce } from '../../test/doubles/ledger-refusing-once.ts';
 import { configWith, openStack } from '../../test/e2e/harness.ts';
 import { audit } from '../audit.ts';
 import type { Cell } from '../cell.ts';
@@ -10,27 +9,6 @@ import { redriveAll, runAll, summary } from '../executions.ts';
 import { pipesBatches } from '../generate.ts';
 
 const PIPELINE = 's3-events-to-archive';
-
-/**
- * A ledger that refuses the account step's final row once, for good (a permanent 400): the execution
- * fails after delivery (the pattern of test/e2e/unfinished.test.ts).
- */
-function ledgerRefusingOnce(ddb: TaskContext['ddb']): TaskContext['ddb'] {
-  let left = 1;
-  return new Proxy(ddb, {
-    get: (target, key, receiver) =>
-      key === 'send'
-        ? (command: object) => {
-            const values = command instanceof UpdateCommand ? Object.values(command.input.ExpressionAttributeValues ?? {}) : [];
-            if (left > 0 && (values.includes('SUCCEEDED') || values.includes('BACKED_UP'))) {
-              left--;
-              return Promise.reject(Object.assign(new Error('injected: the ledger refused the row'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
-            }
-            return target.send(command as never);
-          }
-        : Reflect.get(target, key, receiver),
-  });
-}
 
 /**
  * S3 system: Pipes batches of 500 business events into DynamoDB and the lake (`archive/`). Each batch's
@@ -47,7 +25,7 @@ export const bisectionCell: Cell = {
       progress.phase('stack', `${batches.length} Pipes batches; each batch's final ledger row refused once`);
       const halves: PipesKinesisRecord[][] = [];
       const wholes = await runAll(batches, async (batch) => {
-        const result = await new LocalEngine({ ...stack.ctx, ddb: ledgerRefusingOnce(stack.ctx.ddb) }, { skipWaits: true }).run('kinesis', PIPELINE, batch);
+        const result = await new LocalEngine({ ...stack.ctx, ddb: ledgerRefusingOnce(stack.ctx.ddb).ddb }, { skipWaits: true }).run('kinesis', PIPELINE, batch);
         if (result.status !== 'SUCCEEDED') halves.push(batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1));
         return result;
       }, 2);

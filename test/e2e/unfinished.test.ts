@@ -1,5 +1,4 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { LocalEngine } from '../../local/engine.ts';
@@ -10,6 +9,7 @@ import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import { tasks } from '../../tasks/index.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
+import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
 import { openStack, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -21,30 +21,11 @@ afterAll(() => h.stop());
 /** An engine on the same stack whose task context has one part replaced: a fault that only this engine sees. */
 const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
 
-/** The ledger refuses the account step's row once, for good (a permanent error): the execution fails after delivery. */
-function ledgerRefusingOnce() {
-  const state = { left: 1 };
-  const ddb = new Proxy(h.stack.ctx.ddb, {
-    get: (target, key, receiver) =>
-      key === 'send'
-        ? (command: object) => {
-            const values = command instanceof UpdateCommand ? Object.values(command.input.ExpressionAttributeValues ?? {}) : [];
-            if (state.left > 0 && (values.includes('SUCCEEDED') || values.includes('BACKED_UP'))) {
-              state.left--;
-              return Promise.reject(Object.assign(new Error('injected: the ledger refused the row'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
-            }
-            return target.send(command as never);
-          }
-        : Reflect.get(target, key, receiver),
-  });
-  return { ddb, state };
-}
-
 describe('exactly once into the lake, whatever the batching (issue 6)', () => {
   it('a batch whose execution fails after delivery, retried by Pipes in two halves, leaves every record in the lake once', async () => {
     const batch = Array.from({ length: 40 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `half-${i}` }), i, 'shardId-000000000010'));
     // the account step's ledger write fails once, for good: the execution fails after the lake objects were staged
-    const { ddb, state } = ledgerRefusingOnce();
+    const { ddb, state } = ledgerRefusingOnce(h.stack.ctx.ddb);
     const whole = await engineWith({ ddb }).run('kinesis', 's4-events-raw', batch);
     expect(whole.status).toBe('FAILED');
     expect(state.left).toBe(0);
@@ -133,7 +114,7 @@ describe('Firehose transform mode (issue 6)', () => {
   it('redriving a failed transform-mode batch puts its records back on the delivery stream instead of discarding a response', async () => {
     const request: FirehoseTransformRequest = firehoseRequest([JSON.stringify({ message: 'one' }), JSON.stringify({ message: 'two' })], 'inv-put-back');
     // the account step fails for good: the execution FAILED, and Firehose would have kept the records under processing-failed/
-    const failed = await engineWith({ ddb: ledgerRefusingOnce().ddb }).run('firehose', 's1-api-to-newrelic', request);
+    const failed = await engineWith({ ddb: ledgerRefusingOnce(h.stack.ctx.ddb).ddb }).run('firehose', 's1-api-to-newrelic', request);
     expect(failed.status).toBe('FAILED');
     const pending = await redrivable(h.stack.ctx, { pipeline: 's1-api-to-newrelic' });
     expect(pending.map((p) => p.status)).toStrictEqual(['FAILED']);
