@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
+import { WholeInputBackedUp } from '../../contracts/tasks.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
@@ -31,9 +32,8 @@ async function readJson(file: string): Promise<unknown> {
 /** The one-line summary `sluice run` ends with. */
 export function summary(result: ExecutionResult) {
   const account = result.account;
-  const wholeInput = result.events.find((e) => e.type === 'StateExited' && e.state?.name === Names.backupInput)?.state?.output as
-    | { inputKey?: string }
-    | undefined;
+  const exited = result.events.find((e) => e.type === 'StateExited' && e.state?.name === Names.backupInput)?.state?.output;
+  const wholeInput = WholeInputBackedUp.is(exited) ? exited : undefined;
   return {
     workflow: result.workflow,
     pipeline: result.pipeline,

@@ -1,6 +1,6 @@
 import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
-import { BackupInput, BackupWholeInput, DecodeChunk } from '../../contracts/tasks.ts';
+import { BackupInput, BackupWholeInput, DecodeChunk, type WholeInputBackedUp } from '../../contracts/tasks.ts';
 import type { SourceInfo, WorkflowName } from '../../contracts/batch.ts';
 import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
@@ -130,7 +130,7 @@ async function failedChunk(chunk: DecodeChunk, request: BackupWholeInput, ctx: T
 }
 
 /** The backup task: failed and quarantined records after delivery, or the whole input after a Catch. */
-export async function backup(input: unknown, ctx: TaskContext): Promise<unknown> {
+export async function backup(input: unknown, ctx: TaskContext): Promise<Batch | WholeInputBackedUp> {
   if (typeof input === 'object' && input !== null && 'error' in input) {
     return backupWholeInput(decodeOrThrow(BackupWholeInput, input, 'backup input'), ctx);
   }

@@ -2,10 +2,10 @@ import type { Rec, RecordError, Staged } from '../../../../contracts/batch.ts';
 import type { S3LakeSinkConfig } from '../../../../contracts/config.ts';
 import type { TaskContext } from '../../../shared/context.ts';
 import { putObject } from '../../../shared/s3-objects.ts';
-import { isTransient } from '../../../shared/transient.ts';
 import { DEADLINE_REACHED, failAll, sinkName, type DeliveryScope, type Sink, type SinkOutcome } from '../sink.ts';
 import { encodeJsonl } from './encoder.ts';
 import { lakeObjects, stagedKey } from './request-builder.ts';
+import { putError } from './retry-logic.ts';
 
 /** How many objects are written at once. */
 const PARALLEL_PUTS = 8;
@@ -62,8 +62,7 @@ export function s3LakeSink(config: S3LakeSinkConfig, ctx: TaskContext): Sink {
               outputs.push(`s3://${bucket}/${object.key}`);
               staged.push({ bucket, key: object.key, from });
             } catch (error) {
-              const retryable = isTransient(error);
-              failAll(written, { code: 'S3PutFailed', message: (error as Error).message, retryable }, failed);
+              failAll(written, putError(error), failed);
             }
           }),
         );
