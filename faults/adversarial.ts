@@ -19,7 +19,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkConfig } from '../config/load.ts';
+import { checkConfig } from '../config/check.ts';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { objectCreatedFor } from '../local/s3-events.ts';
 import { startStack } from '../local/stack.ts';

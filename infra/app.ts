@@ -1,4 +1,4 @@
-import { loadConfigFile } from '../config/load.ts';
+import { loadConfigFile } from '../config/load-file.ts';
 import { buildApp } from './build-app.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { BUCKET_ENV, DeploymentEnv } from '../contracts/deployment.ts';
-import { withDeployment } from '../config/load.ts';
+import { withDeployment } from '../config/from-env.ts';
 import type { Redriver } from './redrive.ts';
 import { contextFromEnv } from '../tasks/shared/context.ts';
 

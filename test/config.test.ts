@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, withEndpoints } from '../config/load.ts';
+import { checkConfig } from '../config/check.ts';
+import { withEndpoints } from '../config/from-env.ts';
 import { defaultConfig } from '../config/default.ts';
 import { ContractError } from '../contracts/decode.ts';
 
@@ -47,7 +48,7 @@ describe('configuration', () => {
 
 describe('deployed names', () => {
   it('follow the deployment: buckets, sinks and triggers naming them, the table, the OpenSearch secret', async () => {
-    const { withDeployment } = await import('../config/load.ts');
+    const { withDeployment } = await import('../config/from-env.ts');
     const config = withDeployment(defaultConfig, {
       SLUICE_BUCKET_RAW: 'stack-raw-123',
       SLUICE_BUCKET_LAKE: 'stack-lake-123',

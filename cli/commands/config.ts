@@ -1,4 +1,4 @@
-import { loadConfigFile } from '../../config/load.ts';
+import { loadConfigFile } from '../../config/load-file.ts';
 import { validators } from '../../tasks/validate/schemas.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';

@@ -1,5 +1,5 @@
-import { loadConfigFile } from '../../config/load.ts';
-import { DEFAULT_ASSUMPTIONS, estimate, PRICES, type Assumptions } from '../../infra/cost.ts';
+import { loadConfigFile } from '../../config/load-file.ts';
+import { DEFAULT_ASSUMPTIONS, estimate, PRICES, type Assumptions } from '../../cost/estimate.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { table } from '../table.ts';

@@ -1,15 +1,15 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkflowName } from '../../contracts/batch.ts';
-import { loadConfigFile } from '../../config/load.ts';
+import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.ts';
 import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import type { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
-import { PIPE_SETTINGS } from '../../infra/pipe-settings.ts';
-import { createSinks } from '../../tasks/deliver/sinks/index.ts';
+import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
+import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { parse } from '../args.ts';
 import { table } from '../table.ts';
 import { summary } from './run.ts';
@@ -79,7 +79,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     for (const run of SYSTEMS) {
       console.log(`\n${run.system}  ${run.title}\n  pipeline ${run.pipeline} (${run.workflow} workflow)`);
-      const notes = createSinks(config.pipelines[run.pipeline]!, stack.ctx).disabled.map((sink) => `${sink.name.padEnd(18)} not delivered: ${sink.disabled}`);
+      const notes = disabledSinks(config.pipelines[run.pipeline]!).map((sink) => `${sink.name.padEnd(18)} not delivered: ${sink.disabled}`);
       await record(run.system, await runSystem(stack, run), notes);
       const triggered = await stack.settle();
       if (triggered.length > 0) {

@@ -1,4 +1,4 @@
-import { loadConfigFile } from '../../config/load.ts';
+import { loadConfigFile } from '../../config/load-file.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive, type Redriver } from '../../redrive/redrive.ts';

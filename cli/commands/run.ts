@@ -3,12 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
 import { WholeInputBackedUp } from '../../contracts/tasks.ts';
-import { loadConfigFile } from '../../config/load.ts';
+import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
-import { createSinks } from '../../tasks/deliver/sinks/index.ts';
+import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { Names } from '../../workflows/record-chain.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
@@ -90,7 +90,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       input = objectCreatedFor(bucket, key, object.length);
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
-    for (const sink of createSinks(config.pipelines[pipeline]!, stack.ctx).disabled) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
+    for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
     const result = await stack.run(workflow, pipeline, input, progress());
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
     if (values.inspect) {

@@ -6,7 +6,7 @@ import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PIPE_SETTINGS } from '../pipe-settings.ts';
+import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
 
 export interface KinesisSourceProps {
   pipeline: string;

@@ -1,7 +1,8 @@
 import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { BackupInput, BackupWholeInput, DecodeChunk, type WholeInputBackedUp } from '../../contracts/tasks.ts';
-import type { SourceInfo, WorkflowName } from '../../contracts/batch.ts';
+import type { WorkflowName } from '../../contracts/batch.ts';
+import { batchIdentity, type BatchIdentity } from '../shared/batch-identity.ts';
 import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -9,10 +10,8 @@ import { digest } from '../shared/ids.ts';
 import { keepInput } from '../shared/inputs.ts';
 import { writeLedgerRow } from '../shared/ledger.ts';
 import { failChunk } from '../shared/object-ledger.ts';
+import { partitionValue } from '../shared/partition-value.ts';
 import { putObject } from '../shared/s3-objects.ts';
-import { firehoseUnits, kinesisUnits } from '../decode/sources.ts';
-import { s3Object } from '../decode/split.ts';
-import { partitionValue } from '../enrich/partition.ts';
 import { DELIVERY_FAILED, fromFailed, fromQuarantined, type FailureRecord } from './failure-record.ts';
 
 const datePath = (now: number) => {
@@ -64,12 +63,9 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
 }
 
 /** The batch id and source decode would give this input; a digest of it when the input cannot be read. */
-function identify(workflow: WorkflowName, input: unknown): { batchId: string; source: SourceInfo } {
+function identify(workflow: WorkflowName, input: unknown): BatchIdentity {
   try {
-    if (workflow === 'kinesis') return kinesisUnits(input);
-    if (workflow === 'firehose') return firehoseUnits(input);
-    const { batchId, ...source } = s3Object(input);
-    return { batchId, source };
+    return batchIdentity(workflow, input);
   } catch {
     return { batchId: `${workflow}.unreadable.${digest(JSON.stringify(input) ?? 'undefined')}`, source: {} };
   }

@@ -1,8 +1,5 @@
 import type { SourceInfo } from '../../contracts/batch.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
-import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
-import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
-import { batchIdOf, digest } from '../shared/ids.ts';
+import { firehoseBatch, kinesisBatch } from '../shared/batch-identity.ts';
 import { toText } from './bytes.ts';
 import { forEachLine, isBlank } from './lines.ts';
 import type { Unit } from './unit.ts';
@@ -16,17 +13,12 @@ export interface Units {
 /** An arrival time (epoch ms) that is a time: a source's metadata must not fail its batch (Infinity serialises as null). */
 const arrival = (ms: number | undefined) => (ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? { arrivedAt: Math.round(ms) } : {});
 
-const lastSegment = (arn: string | undefined, fallback: string) => arn?.split('/').pop() || fallback;
-
-/** An EventBridge Pipes batch of Kinesis records. The batch id is stable across Pipes retries. */
+/** An EventBridge Pipes batch of Kinesis records. */
 export function kinesisUnits(input: unknown): Units {
-  const records = decodeOrThrow(PipesKinesisBatch, input, 'Pipes Kinesis batch');
-  const first = records[0];
-  const shard = first?.eventID.split(':')[0] ?? 'none';
-  const stream = lastSegment(first?.eventSourceARN, 'stream');
+  const { batchId, source, records, stream } = kinesisBatch(input);
   return {
-    batchId: batchIdOf('kinesis', stream, shard, digest(records.map((r) => r.eventID).join(','))),
-    source: { stream, shard, ...(first ? { firstSequence: first.sequenceNumber, lastSequence: records[records.length - 1]!.sequenceNumber } : {}) },
+    batchId,
+    source,
     units: records.map((record) => ({
       unit: record.eventID,
       coordinates: `kinesis/${stream}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`,
@@ -39,12 +31,10 @@ export function kinesisUnits(input: unknown): Units {
 
 /** A Firehose transformation request. */
 export function firehoseUnits(input: unknown): Units {
-  const request = decodeOrThrow(FirehoseTransformRequest, input, 'Firehose transformation request');
-  const stream = lastSegment(request.deliveryStreamArn, 'delivery-stream');
+  const { batchId, source, request, stream } = firehoseBatch(input);
   return {
-    // by its records, not the invocation: a retried invocation of the same records is the same batch
-    batchId: batchIdOf('firehose', stream, digest(request.records.map((r) => r.recordId).join(','))),
-    source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}) },
+    batchId,
+    source,
     units: request.records.map((record) => ({
       unit: record.recordId,
       coordinates: `firehose/${stream}/${record.recordId}`,

@@ -2,27 +2,14 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ChunkRef } from '../../contracts/batch.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
-import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
+import { s3Object } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
-import { batchIdOf, digest } from '../shared/ids.ts';
+import { digest } from '../shared/ids.ts';
 import { writeStartedRow } from '../shared/ledger.ts';
 import { beginObject } from '../shared/object-ledger.ts';
 import { asTransient, putObject } from '../shared/s3-objects.ts';
 import { countLines, countNewlines } from './lines.ts';
-
-/** S3 notifications URL-encode keys, with `+` for spaces. */
-export const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
-
-/** The object an Object Created event names, and the batch id of its execution. */
-export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string } {
-  const event = decodeOrThrow(S3ObjectCreatedEvent, input, 'S3 Object Created event');
-  const bucket = event.detail.bucket.name;
-  const key = objectKey(event.detail.object.key);
-  const versionId = event.detail.object['version-id'];
-  return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}) };
-}
 
 /**
  * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`

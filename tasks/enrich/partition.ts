@@ -1,4 +1,5 @@
 import type { Partition } from '../../contracts/batch.ts';
+import { partitionValue } from '../shared/partition-value.ts';
 
 /** Epoch numbers below this are seconds, above it milliseconds. */
 const MILLIS_FROM = 100_000_000_000;
@@ -17,13 +18,6 @@ export function eventTime(data: Record<string, unknown>, arrivedAt: number | und
   const date = toDate(data.timestamp) ?? toDate(data['@timestamp']) ?? toDate(arrivedAt) ?? new Date(now);
   return Number.isNaN(date.getTime()) ? new Date(now) : date;
 }
-
-/** A value safe inside a Hive partition path segment. */
-export const partitionValue = (value: string): string =>
-  value
-    .replace(/[^A-Za-z0-9_.-]/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 100) || '_';
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -6,7 +6,7 @@ import type { SluiceConfig } from '../../contracts/config.ts';
 import { publishCounts } from './metrics.ts';
 import { firehoseReingest, type Reingest } from './reingest.ts';
 import { sfnStartChunk, type StartChunk } from './start-chunk.ts';
-import { configFromEnv } from '../../config/load.ts';
+import { configFromEnv } from '../../config/from-env.ts';
 
 /** Everything a task reaches outside itself. Lambdas build it from the environment, the local engine from its stack. */
 export interface TaskContext {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventsBatch, s1Request } from '../../local/samples.ts';
+import { renderAsl, workflows } from '../../workflows/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ describe('sluice CLI', () => {
   });
 
   it('validate exits 1 with file: state: message lines for a JSONata state and a Task without Catch', () => {
-    const definition = JSON.parse(readFileSync(join(dir, 'asl', 'kinesis.asl.json'), 'utf8'));
+    const definition = JSON.parse(renderAsl(workflows.kinesis));
     definition.States['Validate records'].QueryLanguage = 'JSONata';
     delete definition.States['Enrich records'].Catch;
     const bad = file('bad.asl.json', definition);

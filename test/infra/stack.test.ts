@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
-import { PIPE_SETTINGS } from '../../infra/pipe-settings.ts';
+import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { functionArnKey, PLACEHOLDERS } from '../../workflows/resources.ts';

@@ -1,7 +1,7 @@
 import fc, { type JsonValue } from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { defaultConfig } from '../../config/default.ts';
-import { checkConfig } from '../../config/load.ts';
+import { checkConfig } from '../../config/check.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
 

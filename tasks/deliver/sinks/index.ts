@@ -1,25 +1,31 @@
-import type { PipelineConfig } from '../../../contracts/config.ts';
+import type { PipelineConfig, SinkConfig } from '../../../contracts/config.ts';
 import type { TaskContext } from '../../shared/context.ts';
+import { disabledReason, disabledSinks } from './disabled-sinks.ts';
 import { dynamoDbSink } from './dynamodb/index.ts';
 import { firehoseResponseSink } from './firehose-response/index.ts';
 import { openSearchSink } from './opensearch/index.ts';
 import { s3LakeSink } from './s3-lake/index.ts';
-import { sinkName, type DisabledSink, type Sink } from './sink.ts';
+import type { DisabledSink, Sink } from './sink.ts';
 
 export interface Sinks {
   enabled: Sink[];
   disabled: DisabledSink[];
 }
 
-/** The pipeline's sinks; OpenSearch without an endpoint is disabled with a reason, not an error. */
+type SinkFactory<T extends SinkConfig['type']> = (config: Extract<SinkConfig, { type: T }>, ctx: TaskContext) => Sink;
+
+/** One entry per sink type: a new type in SinkConfig does not compile until it has one. */
+const SINK_FACTORIES: { [T in SinkConfig['type']]: SinkFactory<T> } = {
+  's3-lake': s3LakeSink,
+  opensearch: openSearchSink,
+  dynamodb: dynamoDbSink,
+  'firehose-response': firehoseResponseSink,
+};
+
+/** The pipeline's sinks, each built by its type's factory unless it cannot run here. */
 export function createSinks(pipeline: PipelineConfig, ctx: TaskContext): Sinks {
-  const sinks: Sinks = { enabled: [], disabled: [] };
-  for (const config of pipeline.sinks) {
-    if (config.type === 's3-lake') sinks.enabled.push(s3LakeSink(config, ctx));
-    else if (config.type === 'firehose-response') sinks.enabled.push(firehoseResponseSink(config));
-    else if (config.type === 'dynamodb') sinks.enabled.push(dynamoDbSink(config, ctx));
-    else if (config.endpoint || config.endpointSecretArn) sinks.enabled.push(openSearchSink(config));
-    else sinks.disabled.push({ name: sinkName(config), disabled: 'no endpoint: set SLUICE_OPENSEARCH_ENDPOINT or the sink\'s "endpoint"' });
-  }
-  return sinks;
+  // TypeScript cannot tie config.type to the entry it selects; the table's type ties them
+  const create = (config: SinkConfig) => (SINK_FACTORIES[config.type] as SinkFactory<SinkConfig['type']>)(config, ctx);
+  const enabled = pipeline.sinks.filter((config) => disabledReason(config) === undefined).map(create);
+  return { enabled, disabled: disabledSinks(pipeline) };
 }

@@ -1,5 +1,5 @@
 import type { PipelineConfig, SluiceConfig } from '../contracts/config.ts';
-import { PIPE_SETTINGS } from './pipe-settings.ts';
+import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
 
 /**
  * Prices assumed (us-east-1, USD). Express and Lambda figures are from the Step Functions and Lambda

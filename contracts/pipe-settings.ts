@@ -1,6 +1,6 @@
 /**
- * Pipes settings of every Kinesis source. A file of its own, without CDK imports: the local Pipe and
- * the cost estimate read it without loading aws-cdk-lib; the tests assert the template against it.
+ * Pipes settings of every Kinesis source. A file of its own, without CDK imports: the demo and the cost
+ * estimate read it without loading aws-cdk-lib; the tests assert the template against it.
  */
 export const PIPE_SETTINGS = {
   batchSize: 100,

@@ -1,6 +1,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { encodeParquet } from '../../tasks/deliver/sinks/s3-lake/parquet-encoder.ts';
+import { encodeParquet } from '../../../../../tasks/deliver/sinks/s3-lake/parquet-encoder.ts';
 
 const rec = (id: string, data: Record<string, unknown>) => ({ id, unit: id, data });
 const read = (body: Uint8Array) => parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer });

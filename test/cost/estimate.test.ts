@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../config/default.ts';
+import { estimatePipeline } from '../../cost/estimate.ts';
+
+const assumptions = { recordBytes: 1024, executionSeconds: 1, taskMs: 100, objectRecords: 1 };
+
+describe('cost estimate', () => {
+  it('prices a kinesis pipeline from its Pipes batch size: requests, duration and stream volume', () => {
+    const e = estimatePipeline('s2', defaultConfig.pipelines['s2-telemetry-to-lake']!, defaultConfig, assumptions);
+    // 1,000,000 records / 100 per Pipes batch = 10,000 executions; 6 tasks each = 60,000 invocations
+    expect(e.executions).toBe(10_000);
+    expect(e.lambdaInvocations).toBe(60_000);
+    // Express: 10,000 requests at $1/M = 0.01; 10,000 x 1 s x 0.0625 GB = 625 GB-s at 0.00001667 = 0.01041875
+    expect(e.express).toBeCloseTo(0.02041875, 8);
+    // Lambda: 60,000 requests at $0.2/M = 0.012; 60,000 x 0.1 s x 1 GB = 6,000 GB-s at 0.0000133334 = 0.0800004
+    expect(e.lambda).toBeCloseTo(0.0920004, 8);
+    // Kinesis: 10^6 x 1 KB = 0.95367431640625 GB at 0.08 in + 0.04 out = 0.11444091796875;
+    // Pipes: a batch of 100 KB is ceil(100/64) = 2 requests of 64 KB, 20,000 at $0.4/M = 0.008
+    expect(e.source).toBeCloseTo(0.12244091796875, 8);
+    expect(e.total).toBeCloseTo(0.23486006796875, 8);
+  });
+
+  it('bills Firehose ingestion in 5 KB steps per record', () => {
+    const firehose = defaultConfig.pipelines['s1-api-to-newrelic']!;
+    const small = estimatePipeline('s1', firehose, defaultConfig, { ...assumptions, recordBytes: 100 });
+    const five = estimatePipeline('s1', firehose, defaultConfig, { ...assumptions, recordBytes: 5120 });
+    const over = estimatePipeline('s1', firehose, defaultConfig, { ...assumptions, recordBytes: 5121 });
+    // 10^6 records x 5,120 bytes billed = 4.76837158203125 GB at $0.029 = 0.13828277587890625
+    expect(small.source).toBeCloseTo(0.13828277587890625, 8);
+    expect(five.source).toBeCloseTo(0.13828277587890625, 8);
+    // 5,121 bytes is two steps: 10,240 bytes billed, twice the figure
+    expect(over.source).toBeCloseTo(0.2765655517578125, 8);
+  });
+});
