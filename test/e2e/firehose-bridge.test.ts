@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { firehoseRequest, s1Request } from '../../local/samples.ts';
 import { bridge, type StartSync } from '../../tasks/firehose-bridge/index.ts';
-import { openStack, type Harness } from '../e2e/harness.ts';
+import { openStack, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
