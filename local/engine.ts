@@ -1,7 +1,8 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountResult, MachineName } from '../contracts/batch.ts';
-import type { LedgerRow } from '../contracts/ledger.ts';
+import { decodeOrThrow } from '../contracts/decode.ts';
+import { LedgerRow } from '../contracts/ledger.ts';
 import type { SplitResult } from '../contracts/tasks.ts';
 import { tasks } from '../tasks/index.ts';
 import { load } from '../tasks/shared/claim-check.ts';
@@ -182,13 +183,14 @@ export class LocalEngine {
    */
   private async objectOutcome(result: ExecutionResult, chunks: ExecutionResult[]): Promise<void> {
     const split = result.events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output as SplitResult;
-    const row = (await this.ctx.ddb.send(new GetCommand({ TableName: this.ctx.config.ledgerTable, Key: { batchId: split.batchId } }))).Item as LedgerRow | undefined;
-    if (!row?.counts) throw new Error(`object ${split.batchId} has no ledger row with counts after its chunks ended`);
+    const item = (await this.ctx.ddb.send(new GetCommand({ TableName: this.ctx.config.ledgerTable, Key: { batchId: split.batchId } }))).Item;
+    const row = decodeOrThrow(LedgerRow, item, `ledger row of object ${split.batchId}`);
+    if (!row.counts) throw new Error(`object ${split.batchId} has no counts in its ledger row after its chunks ended`);
     const outputs: Record<string, string[]> = {};
     for (const chunk of chunks) for (const [sink, places] of Object.entries(chunk.account?.outputs ?? {})) outputs[sink] = [...new Set([...(outputs[sink] ?? []), ...places])].sort();
     const partitions = new Set(Object.values(outputs).flat().map((place) => /event_type=.*\/hour=\d+/.exec(place)?.[0]).filter(Boolean)).size;
     result.chunks = chunks;
-    result.account = { pipeline: result.pipeline, workflow: 's3', batchId: split.batchId, status: row.status === 'FAILED' ? 'FAILED' : row.status === 'BACKED_UP' ? 'BACKED_UP' : 'SUCCEEDED', counts: row.counts, partitions, outputs, response: null };
+    result.account = { pipeline: result.pipeline, workflow: 's3', batchId: split.batchId, status: row.status, counts: row.counts, partitions, outputs, response: null };
     if (row.status !== 'SUCCEEDED' && row.status !== 'BACKED_UP') {
       result.status = 'FAILED';
       result.error = row.error?.Error ?? 'Sluice.ObjectNotSettled';

@@ -3,6 +3,7 @@ import type { AccountStatus, WorkflowName } from '../contracts/batch.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
+import { nameOf } from '../tasks/shared/batch-identity.ts';
 import { store } from '../tasks/shared/claim-check.ts';
 import { dropInput } from '../tasks/shared/inputs.ts';
 import { writeLedgerRow } from '../tasks/shared/ledger.ts';
@@ -45,7 +46,7 @@ const putsBack = (ctx: TaskContext, batch: Redrivable) =>
 
 async function putBack(ctx: TaskContext, batch: Redrivable, input: unknown): Promise<RedriveOutcome> {
   const request = decodeOrThrow(FirehoseTransformRequest, input, `${batch.batchId} input`);
-  const stream = request.deliveryStreamArn?.split('/').pop();
+  const stream = nameOf(request.deliveryStreamArn);
   if (!stream || !ctx.reingest) {
     return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_REINGESTED', error: stream ? 'no PutRecordBatch here' : 'the request names no delivery stream', after: batch.status };
   }

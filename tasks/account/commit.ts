@@ -8,8 +8,8 @@ const PARALLEL_COPIES = 8;
 
 /**
  * Makes a batch's staged lake objects visible: each is copied from the work bucket to its place in the
- * lake (same name for the same batch, so a retried commit rewrites, never adds). Runs in the account
- * step, after every record is accounted for and before the ledger row says so.
+ * lake (same name for the same batch, so a retried commit rewrites, never adds). The account step's last
+ * act, once every record is accounted for: a failure before it leaves nothing in the lake.
  */
 export async function commitStaged(staged: Staged[], ctx: TaskContext): Promise<void> {
   const work = ctx.config.buckets.work;

@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformRequest } from '../../contracts/firehose.ts';
+import { nameOf } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { asTransient } from '../shared/s3-objects.ts';
 
-const streamName = (arn: string | undefined) => arn?.split('/').pop();
 
 /**
  * Puts the original records whose answer did not fit in the response back on their delivery stream,
@@ -12,7 +12,7 @@ const streamName = (arn: string | undefined) => arn?.split('/').pop();
  * does not put them a second time.
  */
 export async function reingestOverflow(request: FirehoseTransformRequest, recordIds: string[], batchId: string, ctx: TaskContext): Promise<void> {
-  const stream = streamName(request.deliveryStreamArn);
+  const stream = nameOf(request.deliveryStreamArn);
   if (!stream) throw new Error(`${batchId}: ${recordIds.length} answers do not fit in the response, and the request names no delivery stream to put them back on`);
   if (!ctx.reingest) throw new Error(`${batchId}: ${recordIds.length} answers do not fit in the response, and nothing here can put records on a delivery stream`);
   let row: Record<string, unknown> | undefined;

@@ -8,9 +8,9 @@ export function shapeProblem(value: unknown, max: number, depth = 0): 'too-deep'
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'non-finite-number';
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= max) return 'too-deep';
-  const items = Array.isArray(value) ? value : Object.values(value);
-  for (const item of items) {
-    const problem = shapeProblem(item, max, depth + 1);
+  // for…in, not Object.values: this runs for every field of every record, and allocates nothing
+  for (const key in value) {
+    const problem = shapeProblem((value as Record<string, unknown>)[key], max, depth + 1);
     if (problem) return problem;
   }
   return undefined;

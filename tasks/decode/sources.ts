@@ -1,5 +1,6 @@
 import type { SourceInfo } from '../../contracts/batch.ts';
 import { firehoseBatch, kinesisBatch } from '../shared/batch-identity.ts';
+import { isDateMillis } from '../shared/date-millis.ts';
 import { toText } from './bytes.ts';
 import { forEachLine, isBlank } from './lines.ts';
 import type { Unit } from './unit.ts';
@@ -11,7 +12,7 @@ export interface Units {
 }
 
 /** An arrival time (epoch ms) that is a time: a source's metadata must not fail its batch (Infinity serialises as null). */
-const arrival = (ms: number | undefined) => (ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? { arrivedAt: Math.round(ms) } : {});
+const arrival = (ms: number | undefined) => (ms !== undefined && isDateMillis(ms) ? { arrivedAt: Math.round(ms) } : {});
 
 /** An EventBridge Pipes batch of Kinesis records. */
 export function kinesisUnits(input: unknown): Units {

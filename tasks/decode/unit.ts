@@ -1,6 +1,7 @@
 import type { Dropped, Quarantined, Rec } from '../../contracts/batch.ts';
 import { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
 import type { Limits } from '../../contracts/config.ts';
+import { isDateMillis } from '../shared/date-millis.ts';
 import { recordId } from '../shared/ids.ts';
 import { fromBase64, maybeGunzip, toText, UndecodableError } from './bytes.ts';
 import { parseText, shapeProblem } from './parse.ts';
@@ -20,9 +21,6 @@ export interface Decoded {
   quarantined: Quarantined[];
   dropped: Dropped[];
 }
-
-/** What a JavaScript Date can hold: ±100,000,000 days around 1970, in milliseconds. */
-const isDateMillis = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 
 const isCloudWatchShape = (value: Record<string, unknown>) => 'messageType' in value && 'logEvents' in value;
 

@@ -26,7 +26,7 @@ const NO_SINK = { code: 'NoEnabledSink', message: 'the pipeline has no enabled s
 /** Full-jitter exponential backoff for the redelivery loop, in whole seconds (Wait needs integers), capped. */
 export function backoffSeconds(attempt: number, limits: Limits, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_REDELIVERY_WAIT_SECONDS, limits.retryBaseSeconds * 2 ** Math.max(0, attempt - 1));
-  return Math.min(MAX_REDELIVERY_WAIT_SECONDS, Math.max(limits.retryBaseSeconds > 0 ? 1 : 0, Math.ceil(random() * ceiling)));
+  return Math.max(limits.retryBaseSeconds > 0 ? 1 : 0, Math.ceil(random() * ceiling));
 }
 
 /** One sink's turn: never throws; past the deadline, or on an error it did not foresee, its records fail. */

@@ -11,7 +11,10 @@ export interface BatchIdentity {
   source: SourceInfo;
 }
 
-const lastSegment = (arn: string | undefined, fallback: string) => arn?.split('/').pop() || fallback;
+/** The name at the end of an ARN (a stream, a delivery stream), if it has one. */
+export const nameOf = (arn: string | undefined): string | undefined => arn?.split('/').pop() || undefined;
+
+const lastSegment = (arn: string | undefined, fallback: string) => nameOf(arn) ?? fallback;
 
 /** An EventBridge Pipes batch of Kinesis records, decoded. The batch id is stable across Pipes retries. */
 export function kinesisBatch(input: unknown): BatchIdentity & { records: PipesKinesisBatch; stream: string } {
