@@ -1,4 +1,4 @@
-import { LIMIT_DEFAULTS, SluiceConfig } from '../contracts/config.ts';
+import { firehoseSettings, LIMIT_DEFAULTS, SluiceConfig } from '../contracts/config.ts';
 import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
 
 /** Rules io-ts cannot express: cross-references between pipelines, schemas and sinks. */
@@ -16,8 +16,12 @@ function crossCheck(config: SluiceConfig): string[] {
     if (validation?.types && !validation.typeField) problems.push(`${at}.validation: types need a typeField`);
     if (pipeline.sinks.length === 0) problems.push(`${at}.sinks: at least one sink is needed`);
     const responseSinks = pipeline.sinks.filter((sink) => sink.type === 'firehose-response').length;
-    if (pipeline.workflow === 'firehose' && !pipeline.firehoseMode) {
-      problems.push(`${at}.firehoseMode: the firehose workflow needs "transform" or "metadata"`);
+    if (pipeline.workflow === 'firehose') {
+      try {
+        firehoseSettings(name, pipeline);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
     if (responseSinks > 0 && pipeline.firehoseMode !== 'transform') {
       problems.push(`${at}.sinks: a firehose-response sink needs workflow "firehose" with firehoseMode "transform"`);

@@ -100,6 +100,22 @@ export const PipelineConfig = strict(
 );
 export type PipelineConfig = t.TypeOf<typeof PipelineConfig>;
 
+/** Firehose's processor buffering when a pipeline names none (the AWS defaults). */
+export const BUFFERING_DEFAULTS = { sizeMb: 1, intervalSeconds: 60 } as const;
+
+/** What a firehose pipeline runs with, defaults filled: the one place they are applied. */
+export interface FirehoseSettings {
+  mode: FirehoseMode;
+  sizeMb: number;
+  intervalSeconds: number;
+}
+
+/** The firehose settings of a pipeline; a pipeline without a mode is not a firehose pipeline (the check says so). */
+export function firehoseSettings(name: string, pipeline: PipelineConfig): FirehoseSettings {
+  if (!pipeline.firehoseMode) throw new Error(`pipelines.${name}.firehoseMode: the firehose workflow needs "transform" or "metadata"`);
+  return { mode: pipeline.firehoseMode, ...BUFFERING_DEFAULTS, ...pipeline.buffering };
+}
+
 export const Limits = strict('Limits', {
   /** State payloads above this many bytes travel as claim-check references (AWS caps states at 262,144). */
   claimCheckBytes: Positive,

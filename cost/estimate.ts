@@ -1,4 +1,4 @@
-import type { PipelineConfig, SluiceConfig } from '../contracts/config.ts';
+import { firehoseSettings, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
 import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
 
 /**
@@ -61,7 +61,7 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
     const pipeRequests = executions * Math.ceil((PIPE_SETTINGS.batchSize * a.recordBytes) / (64 * 1024));
     source = gigabytes * (PRICES.kinesisOnDemandPerGbIn + PRICES.kinesisOnDemandPerGbOut) + (pipeRequests / MILLION) * PRICES.pipesPerMillionRequests;
   } else if (pipeline.workflow === 'firehose') {
-    const perInvocation = Math.max(1, Math.floor(((pipeline.buffering?.sizeMb ?? 1) * 1024 * 1024) / a.recordBytes));
+    const perInvocation = Math.max(1, Math.floor((firehoseSettings(name, pipeline).sizeMb * 1024 * 1024) / a.recordBytes));
     executions = MILLION / perInvocation;
     invocations = executions * (TASKS_PER_BATCH + 1);
     // Firehose bills ingestion in 5 KB steps per record

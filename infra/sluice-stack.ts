@@ -2,7 +2,7 @@ import { ArnFormat, CfnOutput, Duration, Size, Stack, type StackProps } from 'aw
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import type { SluiceConfig } from '../contracts/config.ts';
+import { firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
 import { chunkMachineName } from '../contracts/batch.ts';
 import { Alerts } from './constructs/alerts.ts';
@@ -71,20 +71,21 @@ export class SluiceStack extends Stack {
         const source = new S3Source(this, `${id}S3`, { pipeline: name, bucket: storage.raw, trigger, stateMachine: workflow.stateMachine });
         alerts.watchDeadLetters(name, source.deadLetters);
       } else {
+        const settings = firehoseSettings(name, pipeline);
         const source = new FirehoseSource(this, `${id}Firehose`, {
           pipeline: name,
-          mode: pipeline.firehoseMode ?? 'metadata',
+          mode: settings.mode,
           config,
           environment: this.functions.environment,
           stateMachine: workflow.stateMachine,
           work: storage.work,
           backup: storage.backup,
           newRelicKey: secrets.newRelicKey,
-          bufferSize: Size.mebibytes(pipeline.buffering?.sizeMb ?? 1),
-          bufferInterval: Duration.seconds(pipeline.buffering?.intervalSeconds ?? 60),
+          bufferSize: Size.mebibytes(settings.sizeMb),
+          bufferInterval: Duration.seconds(settings.intervalSeconds),
         });
         ingest().addFirehoseRoute(name, { arn: source.deliveryStream.attrArn, name: source.deliveryStream.ref });
-        alerts.watchDeliveryStream(name, source.deliveryStream.ref, pipeline.firehoseMode === 'transform');
+        alerts.watchDeliveryStream(name, source.deliveryStream.ref, settings.mode === 'transform');
         alerts.watchFunction(`${id}Bridge`, source.bridge.function);
         bridges.push(source.bridge.function);
       }

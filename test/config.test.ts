@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkConfig } from '../config/check.ts';
 import { withEndpoints } from '../config/from-env.ts';
 import { defaultConfig } from '../config/default.ts';
+import { firehoseSettings } from '../contracts/config.ts';
 import { ContractError } from '../contracts/decode.ts';
 
 const broken = (change: (config: any) => void) => {
@@ -19,6 +20,13 @@ const broken = (change: (config: any) => void) => {
 describe('configuration', () => {
   it('accepts the default configuration', () => {
     expect(checkConfig(defaultConfig, 'default')).toStrictEqual(defaultConfig);
+  });
+
+  it('fills Firehose buffering defaults in one place and keeps what a pipeline sets', () => {
+    const pipeline = defaultConfig.pipelines['s1-api-to-newrelic']!;
+    expect(firehoseSettings('s1', { ...pipeline, buffering: undefined })).toStrictEqual({ mode: 'transform', sizeMb: 1, intervalSeconds: 60 });
+    expect(firehoseSettings('s1', { ...pipeline, buffering: { sizeMb: 3 } })).toStrictEqual({ mode: 'transform', sizeMb: 3, intervalSeconds: 60 });
+    expect(() => firehoseSettings('s1', { ...pipeline, firehoseMode: undefined })).toThrow('pipelines.s1.firehoseMode');
   });
 
   it('rejects unknown fields and wrong types with their paths', () => {

@@ -1,4 +1,5 @@
 import type { AccountResult, AccountStatus, Counts } from '../../contracts/batch.ts';
+import { firehoseSettings } from '../../contracts/config.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { AccountingMismatchError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
@@ -44,7 +45,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   } else if (batch.workflow === 'firehose') {
     const firehose = decodeOrThrow(FirehoseTransformRequest, original, 'Firehose transformation request');
     units = firehose.records.map((record) => record.recordId);
-    const reply = firehoseResponse(firehose, body, pipeline.firehoseMode ?? 'metadata', batch.batchId);
+    const reply = firehoseResponse(firehose, body, firehoseSettings(batch.pipeline, pipeline).mode, batch.batchId);
     response = reply.response;
     if (reply.overflow.length > 0) {
       await reingestOverflow(firehose, reply.overflow, batch.batchId, ctx);

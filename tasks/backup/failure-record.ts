@@ -29,7 +29,7 @@ export function fromQuarantined(q: Quarantined, pipeline: string, batchId: strin
     pipeline,
     batchId,
     errorCode: q.reason,
-    errorMessage: q.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    errorMessage: q.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '),
     attemptsMade: 0,
     attemptEndingTimestamp: now,
     severity: q.severity,
