@@ -1,6 +1,6 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountResult, MachineName } from '../contracts/batch.ts';
+import { AccountResult, type MachineName } from '../contracts/batch.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
 import type { SplitResult } from '../contracts/tasks.ts';
@@ -165,11 +165,10 @@ export class LocalEngine {
       };
     }
     await logging;
+    // a caught failure of the account step exits it too, with the error as output: that is no account
     const exited = events.find((event) => event.type === 'StateExited' && (event.state?.name === Names.account || event.state?.name === Names.accountChunk));
-    if (exited?.state?.output) {
-      const account = exited.state.output as AccountResult;
-      result.account = { ...account, response: await load(account.response, this.ctx) };
-    }
+    const account = exited?.state?.output;
+    if (AccountResult.is(account)) result.account = { ...account, response: await load(account.response, this.ctx) };
     // an object's chunk executions run on after its own; it ends, for its caller, when they have
     const chunks = (await Promise.all(children)) as ExecutionResult[];
     if (workflow === 's3' && result.status === 'SUCCEEDED') await this.objectOutcome(result, chunks);

@@ -38,6 +38,7 @@ export function summary(result: ExecutionResult) {
     workflow: result.workflow,
     pipeline: result.pipeline,
     status: result.status,
+    batchId: account?.batchId ?? wholeInput?.batchId ?? null,
     counts: account
       ? {
           in: account.counts.in,

@@ -1,7 +1,7 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import type { Staged } from '../../contracts/batch.ts';
 import type { TaskContext } from '../shared/context.ts';
-import { asTransient } from '../shared/s3-objects.ts';
+import { located } from '../shared/transient.ts';
 
 /** How many objects are copied at once. */
 const PARALLEL_COPIES = 8;
@@ -19,7 +19,7 @@ export async function commitStaged(staged: Staged[], ctx: TaskContext): Promise<
         try {
           await ctx.s3.send(new CopyObjectCommand({ Bucket: object.bucket, Key: object.key, CopySource: encodeURI(`${work}/${object.from}`) }));
         } catch (error) {
-          throw asTransient(error, `committing s3://${object.bucket}/${object.key}`);
+          throw located(error, `committing s3://${object.bucket}/${object.key}`);
         }
       }),
     );

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { nameOf } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
-import { asTransient } from '../shared/s3-objects.ts';
+import { located } from '../shared/transient.ts';
 
 
 /**
@@ -19,7 +19,7 @@ export async function reingestOverflow(request: FirehoseTransformRequest, record
   try {
     row = (await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId } }))).Item;
   } catch (error) {
-    throw asTransient(error, `reading ledger row ${batchId}`);
+    throw located(error, `reading ledger row ${batchId}`);
   }
   if (typeof row?.reingested === 'number') return;
   const wanted = new Set(recordIds);

@@ -8,7 +8,8 @@ import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { writeStartedRow } from '../shared/ledger.ts';
 import { beginObject } from '../shared/object-ledger.ts';
-import { asTransient, putObject } from '../shared/s3-objects.ts';
+import { putObject } from '../shared/s3-objects.ts';
+import { located } from '../shared/transient.ts';
 import { countLines, countNewlines } from './lines.ts';
 
 /**
@@ -38,7 +39,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     body = object.Body as Readable;
     if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());
   } catch (error) {
-    throw asTransient(error, `reading s3://${bucket}/${key}`);
+    throw located(error, `reading s3://${bucket}/${key}`);
   }
 
   const chunks: ChunkRef[] = [];
@@ -90,7 +91,7 @@ async function startChunks(ctx: TaskContext, chunks: DecodeChunk[]): Promise<voi
         try {
           await start!(chunk, `${digest(chunk.run, 24)}-chunk-${String(chunk.index).padStart(5, '0')}`);
         } catch (error) {
-          throw asTransient(error, `starting chunk ${chunk.index} of ${chunk.batchId}`);
+          throw located(error, `starting chunk ${chunk.index} of ${chunk.batchId}`);
         }
       }),
     );

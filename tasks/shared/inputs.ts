@@ -1,7 +1,8 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { TaskContext } from './context.ts';
 import { inputBackupKey } from './ledger.ts';
-import { asTransient, putObject } from './s3-objects.ts';
+import { putObject } from './s3-objects.ts';
+import { located } from './transient.ts';
 
 /** Inputs up to this size can live in their ledger row when S3 cannot take them (DynamoDB items: 400 KB). */
 export const MAX_INLINE_INPUT_BYTES = 200_000;
@@ -32,6 +33,6 @@ export async function dropInput(ctx: TaskContext, inputKey: string): Promise<voi
   try {
     await ctx.s3.send(new DeleteObjectCommand({ Bucket: ctx.config.buckets.backup, Key: inputKey }));
   } catch (error) {
-    throw asTransient(error, `deleting s3://${ctx.config.buckets.backup}/${inputKey}`);
+    throw located(error, `deleting s3://${ctx.config.buckets.backup}/${inputKey}`);
   }
 }

@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
-import { asTransient } from './s3-objects.ts';
+import { located } from './transient.ts';
 
 /** Rows of batches that ended well expire (DynamoDB TTL on `expiresAt`); the others stay until redriven. */
 export const LEDGER_RETENTION_DAYS = 30;
@@ -35,7 +35,7 @@ export async function writeLedgerRow(ctx: TaskContext, row: Outcome, remove: (ke
       }),
     );
   } catch (error) {
-    throw asTransient(error, `writing ledger row ${batchId}`);
+    throw located(error, `writing ledger row ${batchId}`);
   }
 }
 
@@ -62,6 +62,6 @@ export async function writeStartedRow(ctx: TaskContext, row: LedgerRow, always =
     );
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return;
-    throw asTransient(error, `writing ledger row ${row.batchId}`);
+    throw located(error, `writing ledger row ${row.batchId}`);
   }
 }

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, Counts } from '../../contracts/batch.ts';
 import type { TaskContext } from './context.ts';
 import { LEDGER_RETENTION_DAYS } from './ledger.ts';
-import { asTransient } from './s3-objects.ts';
+import { located } from './transient.ts';
 
 /**
  * The ledger row of an S3 object, kept by its chunk executions. The split records how many chunks and
@@ -31,7 +31,7 @@ async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof
     return result.Attributes as ObjectRow | undefined;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-    throw asTransient(error, what);
+    throw located(error, what);
   }
 }
 

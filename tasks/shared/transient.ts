@@ -1,5 +1,5 @@
 import type { RecordError } from '../../contracts/batch.ts';
-import { SluiceError } from '../../contracts/errors.ts';
+import { SluiceError, TransientError } from '../../contracts/errors.ts';
 
 /** Error names (SDK exceptions, client errors) of calls that may succeed if made again. */
 const TRANSIENT_NAMES = new Set([
@@ -81,4 +81,15 @@ export function recordError(service: string, error: unknown): RecordError {
   const code = name && name !== 'Error' && name !== 'ResponseError' ? name : status !== undefined ? `http_${status}` : ((error as Described)?.code ?? 'Error');
   const message = (error as Error)?.message ?? String(error);
   return { code: `${service}.${code}`, message: status !== undefined ? `${status}: ${message}` : message, retryable: isTransient(error) };
+}
+
+/**
+ * A failed call's error, saying what was being done: one that may pass becomes Sluice.Transient so the
+ * workflow's Retry takes it; any other keeps its name (NoSuchKey, AccessDenied: what the Catch and the
+ * ledger record) and learns where it happened. sluice's own errors already say both.
+ */
+export function located(error: unknown, what: string): unknown {
+  if (error instanceof SluiceError || !(error instanceof Error)) return error;
+  if (isTransient(error)) return new TransientError(`${what}: ${error.message}`, { cause: error });
+  return Object.assign(new Error(`${what}: ${error.message}`, { cause: error }), { name: error.name });
 }

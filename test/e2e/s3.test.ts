@@ -87,6 +87,8 @@ describe('s3 workflow on the embedded engine', () => {
     expect(result.status).toBe('FAILED');
     expect(entered(result.events)).toStrictEqual(['Split object into chunks', 'Back up whole input', 'Ingest failed']);
     expect(result.error).toBe('NoSuchKey');
+    // the cause names the object, not only "The specified key does not exist." (issue 11)
+    expect(result.cause).toContain('s3://sluice-raw/uploads/nope.jsonl');
   });
 
   it('a record written twice (same object again) is not duplicated in the lake', async () => {

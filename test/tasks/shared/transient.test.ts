@@ -6,8 +6,7 @@ import { AccountingMismatchError, TransientError } from '../../../contracts/erro
 import { ContractError } from '../../../contracts/decode.ts';
 import { requestError } from '../../../tasks/deliver/sinks/opensearch/retry-logic.ts';
 import { callError } from '../../../tasks/deliver/sinks/dynamodb/retry-logic.ts';
-import { asTransient } from '../../../tasks/shared/s3-objects.ts';
-import { isTransient } from '../../../tasks/shared/transient.ts';
+import { isTransient, located } from '../../../tasks/shared/transient.ts';
 
 const meta = { $metadata: {} };
 const dynamo = (name: string, status: number) => new DynamoDBServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
@@ -41,15 +40,22 @@ describe('one classifier of transient vs permanent, for every sink and task (iss
     expect(callError(new TypeError('a bug'))).toMatchObject({ retryable: false });
   });
 
-  it('S3: SlowDown, 5xx, a reset connection and a timeout become Sluice.Transient; a missing bucket and access denied stay as they are', () => {
-    expect(asTransient(s3('SlowDown', 503), 'put')).toBeInstanceOf(TransientError);
-    expect(asTransient(s3('InternalError', 500), 'put')).toBeInstanceOf(TransientError);
-    expect(asTransient(network('ECONNREFUSED'), 'put')).toBeInstanceOf(TransientError);
-    expect(asTransient(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'put')).toBeInstanceOf(TransientError);
+  it('S3: SlowDown, 5xx, a reset connection and a timeout become Sluice.Transient; a missing bucket and access denied keep their names and say where', () => {
+    expect(located(s3('SlowDown', 503), 'put')).toBeInstanceOf(TransientError);
+    expect(located(s3('InternalError', 500), 'put')).toBeInstanceOf(TransientError);
+    expect(located(network('ECONNREFUSED'), 'put')).toBeInstanceOf(TransientError);
+    expect(located(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'put')).toBeInstanceOf(TransientError);
     const missing = new NoSuchBucket({ message: 'no bucket', $metadata: { httpStatusCode: 404 } });
-    expect(asTransient(missing, 'put')).toBe(missing);
+    expect(located(missing, 'put')).toMatchObject({ name: 'NoSuchBucket', message: 'put: no bucket', cause: missing });
+    expect(isTransient(located(missing, 'put'))).toBe(false);
     const denied = s3('AccessDenied', 403);
-    expect(asTransient(denied, 'put')).toBe(denied);
+    expect(located(denied, 'reading s3://b/k')).toMatchObject({ name: 'AccessDenied', message: expect.stringMatching(/^reading s3:\/\/b\/k: /) });
+    expect(located(denied, 'put')).not.toBeInstanceOf(TransientError);
+  });
+
+  it('sluice\'s own errors pass as they are: they say what and where already', () => {
+    const mismatch = new AccountingMismatchError('b-1: 3 in, 2 out');
+    expect(located(mismatch, 'put')).toBe(mismatch);
   });
 
   it('sluice\'s own errors say what they are; a cause is looked through', () => {
