@@ -48,7 +48,9 @@ main(process.argv.slice(2)).then(
       console.error(`sluice: ${error.message}`);
       process.exitCode = error.exitCode;
     } else {
-      console.error(`sluice: ${(error as Error).name}: ${(error as Error).message}`);
+      // a plain Error's message says it all; a named one (NoSuchKey, Sluice.InvalidInput) keeps its name
+      const { name, message } = error as Error;
+      console.error(`sluice: ${name === 'Error' ? message : `${name}: ${message}`}`);
       process.exitCode = 1;
     }
   },

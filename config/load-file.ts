@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SluiceConfig } from '../contracts/config.ts';
@@ -13,12 +13,18 @@ export async function loadConfigFile(file: string | undefined, env: NodeJS.Proce
   const path = resolve(file);
   let raw: unknown;
   if (extname(path) === '.json') {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read the configuration ${file}: ${error.code === 'ENOENT' ? 'no such file' : (error.code ?? error.message)}`, { cause: error });
+    });
     try {
-      raw = JSON.parse(await readFile(path, 'utf8'));
+      raw = JSON.parse(text);
     } catch (error) {
-      throw new ContractError(file, [(error as Error).message]);
+      throw new ContractError(file, [`not JSON: ${(error as Error).message}`]);
     }
   } else {
+    await access(path).catch(() => {
+      throw new Error(`cannot read the configuration ${file}: no such file`);
+    });
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
     raw = module.default;
   }

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { WorkflowName } from './batch.ts';
-import { strict } from './strict.ts';
+import { strict, tagged } from './strict.ts';
 
 const Positive = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'PositiveNumber');
 
@@ -49,7 +49,12 @@ export const FirehoseResponseSinkConfig = strict(
 );
 export type FirehoseResponseSinkConfig = t.TypeOf<typeof FirehoseResponseSinkConfig>;
 
-export const SinkConfig = t.union([S3LakeSinkConfig, OpenSearchSinkConfig, DynamoDbSinkConfig, FirehoseResponseSinkConfig]);
+export const SinkConfig = tagged('SinkConfig', 'type', {
+  's3-lake': S3LakeSinkConfig,
+  opensearch: OpenSearchSinkConfig,
+  dynamodb: DynamoDbSinkConfig,
+  'firehose-response': FirehoseResponseSinkConfig,
+});
 export type SinkConfig = t.TypeOf<typeof SinkConfig>;
 
 export const ValidationConfig = strict(

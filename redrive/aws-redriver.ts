@@ -37,9 +37,20 @@ export function awsStarter(send: Send, stateMachines: Record<string, string>): R
   };
 }
 
+/** Region and credentials, checked once and said plainly, before the first call fails on them less clearly. */
+async function ready(client: CloudFormationClient): Promise<void> {
+  await client.config.region().catch(() => {
+    throw new Error('redrive --aws: no AWS region: set AWS_REGION or give your AWS profile a region');
+  });
+  await client.config.credentials().catch((error: Error) => {
+    throw new Error(`redrive --aws: no AWS credentials (${error.message.split('\n')[0]}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+  });
+}
+
 /** A redriver for a deployed stack: names from its `SluiceResources` output, clients from the default credentials. */
 export async function awsRedriver(stackName: string, config: SluiceConfig): Promise<Redriver> {
   const cloudformation = new CloudFormationClient({});
+  await ready(cloudformation);
   const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   const output = stack?.Outputs?.find((o) => o.OutputKey === 'SluiceResources')?.OutputValue;
   if (!output) throw new Error(`stack ${stackName} has no SluiceResources output: is it a sluice stack?`);

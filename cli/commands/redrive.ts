@@ -1,12 +1,21 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfigFile } from '../../config/load-file.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive, type Redriver } from '../../redrive/redrive.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import { parse } from '../args.ts';
+import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import { table } from '../table.ts';
+
+/** A `--batch` that matched nothing: a typo must not look like "nothing to do". */
+async function explainNothingFor(batchId: string, redriver: Redriver): Promise<void> {
+  const { Item: row } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId } }));
+  if (!row) throw new CliError(`redrive: no batch "${batchId}" in the ledger ${redriver.ctx.config.ledgerTable}`, 1);
+  process.stderr.write(`sluice: batch ${batchId} stands ${String(row.status)}: nothing to redrive\n`);
+}
 
 /**
  * sluice redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run]:
@@ -44,7 +53,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       const { awsRedriver } = await import('../../redrive/aws-redriver.ts');
       redriver = await awsRedriver(values.stack, config);
     } else {
-      local = await startStack(config, { skipWaits: true, dataDir: values['data-dir']! });
+      local = await startStack(config, { skipWaits: true, dataDir: await dataDirArg('redrive', values['data-dir']!, true) });
       redriver = localRedriver(local, progress());
     }
     const batches = await redrivable(redriver.ctx, {
@@ -52,6 +61,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       ...(values.batch ? { batchId: values.batch } : {}),
       ...(unfinishedAfter !== undefined ? { unfinishedAfterSeconds: unfinishedAfter } : {}),
     });
+    if (values.batch && batches.length === 0) await explainNothingFor(values.batch, redriver);
     process.stderr.write(`sluice: ${batches.length} batch(es) to redrive\n`);
     if (batches.length > 0) {
       process.stderr.write(`${table(['batch', 'pipeline', 'status', 'since', 'error'], batches.map((b) => [b.batchId, b.pipeline, b.status, b.time, b.error?.Error ?? '']))}\n`);

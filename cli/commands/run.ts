@@ -11,6 +11,7 @@ import { startStack } from '../../local/stack.ts';
 import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { Names } from '../../workflows/record-chain.ts';
 import { parse } from '../args.ts';
+import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
 import { pipelineFor } from '../pipeline-arg.ts';
 import { progress } from '../progress.ts';
@@ -74,13 +75,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!values.event === !values.object) throw new CliError('run: give exactly one of --event FILE or --object FILE');
   if (values.object && workflow !== 's3') throw new CliError('run: --object goes with the s3 workflow');
 
+  const dataDir = values['data-dir'] === undefined ? undefined : await dataDirArg('run', values['data-dir'], false);
   const config = await loadConfigFile(values.config);
   const pipeline = pipelineFor(config, workflow, values.pipeline);
   const event = values.event ? await readJson(values.event) : undefined;
   const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
 
   process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, kinesalite, aws-local-stepfunctions)\n');
-  const stack = await startStack(config, { skipWaits: !values.wait, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
+  const stack = await startStack(config, { skipWaits: !values.wait, ...(dataDir ? { dataDir } : {}) });
   try {
     let input = event;
     if (object && values.object) {

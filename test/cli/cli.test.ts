@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,43 @@ describe('sluice CLI', () => {
     expect(sluice('frobnicate').code).toBe(2);
   });
 
+  it('says what and where for every mistake, and never ends in a stack trace (issue 11)', () => {
+    const aFile = file('not-a-folder', 'x');
+    const cases: [string[], number, string][] = [
+      [['cost', '--record-bytes', '-5'], 2, 'cost: --record-bytes takes a positive number (got -5)'],
+      [['config', '--config', join(dir, 'absent.json')], 1, `cannot read the configuration ${join(dir, 'absent.json')}: no such file`],
+      [['redrive', '--data-dir', join(dir, 'absent')], 2, `redrive: --data-dir ${join(dir, 'absent')} does not exist`],
+      [['redrive', '--data-dir', aFile], 2, `redrive: --data-dir ${aFile} is a file, not a folder`],
+      [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--data-dir', aFile, '--event', file('z.json', [])], 2, `run: --data-dir ${aFile} is a file, not a folder`],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = sluice(...args);
+      expect({ args, code: result.code, stderr: result.stderr.trim() }).toStrictEqual({ args, code, stderr: `sluice: ${message}${message.endsWith('does not exist') ? ` (a run with --data-dir ${args[2]} keeps its state there)` : ''}` });
+    }
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+
+  it('redrive --aws without a region or credentials says which, in one line', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_EC2_METADATA_DISABLED: 'true' };
+    delete env.AWS_REGION;
+    delete env.AWS_DEFAULT_REGION;
+    delete env.AWS_PROFILE;
+    delete env.AWS_ACCESS_KEY_ID;
+    const noRegion = spawnSync(process.execPath, ['bin/sluice.mjs', 'redrive', '--aws'], { encoding: 'utf8', env, timeout: 60_000 });
+    expect([noRegion.status, noRegion.stderr.trim()]).toStrictEqual([1, 'sluice: redrive --aws: no AWS region: set AWS_REGION or give your AWS profile a region']);
+    const noCredentials = spawnSync(process.execPath, ['bin/sluice.mjs', 'redrive', '--aws'], { encoding: 'utf8', env: { ...env, AWS_REGION: 'eu-west-1' }, timeout: 60_000 });
+    expect(noCredentials.status).toBe(1);
+    expect(noCredentials.stderr.trim()).toMatch(/^sluice: redrive --aws: no AWS credentials \(.+\): set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY$/);
+  });
+
+  const olderNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => existsSync(path) && Number(spawnSync(path, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout) < 22);
+  it.skipIf(!olderNode)('node bin/sluice.mjs on a Node older than 22 hands over to the pinned Node 22', () => {
+    const result = spawnSync(olderNode!, ['bin/sluice.mjs', 'run', 'kinesis', '--pipeline', 's3-events-to-archive', '--event', file('old-node.json', eventsBatch(2))], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).not.toContain('withResolvers');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'SUCCEEDED', counts: { delivered: 2 } });
+  });
+
   it('config prints the default configuration, which reads back as a configuration file', () => {
     const printed = sluice('config');
     expect(printed.code).toBe(0);
@@ -141,6 +178,12 @@ describe('sluice redrive', () => {
       expect(os.count('cwl')).toBe(3);
       const none = await run('redrive', '--data-dir', data);
       expect(JSON.parse(none.last)).toStrictEqual({ redriven: [], pending: [] });
+      // a batch id that is not in the ledger is an error, not "nothing to do"
+      const typo = await run('redrive', '--data-dir', data, '--batch', 'nope');
+      expect([typo.code, typo.stderr.trim().split('\n').pop()]).toStrictEqual([1, 'sluice: redrive: no batch "nope" in the ledger sluice-ledger']);
+      const settled = await run('redrive', '--data-dir', data, '--batch', JSON.parse(second.last).redriven[0].batchId);
+      expect(settled.code).toBe(0);
+      expect(settled.stderr).toMatch(/stands SUCCEEDED: nothing to redrive/);
       expect((await run('redrive')).stderr).toContain('give --data-dir DIR');
       expect((await run('redrive', '--data-dir', data, '--aws')).stderr).toContain('give --data-dir DIR');
     } finally {
