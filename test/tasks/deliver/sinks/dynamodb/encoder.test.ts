@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { KEY_ATTRIBUTE } from '../../../../../contracts/sinks.ts';
+import { encodeItem, MAX_ITEM_BYTES } from '../../../../../tasks/deliver/sinks/dynamodb/encoder.ts';
+import { batches, BATCH_WRITE_LIMIT } from '../../../../../tasks/deliver/sinks/dynamodb/request-builder.ts';
+
+const rec = (data: Record<string, unknown>) => ({ id: 'r-1', unit: 'u-1', data });
+
+describe('DynamoDB encoder', () => {
+  it('keys the item by the record id, whatever the data says its id is', () => {
+    expect(encodeItem(rec({ a: 1, [KEY_ATTRIBUTE]: 'forged' }))).toStrictEqual({ item: { a: 1, [KEY_ATTRIBUTE]: 'r-1' } });
+  });
+
+  it('refuses, for that record alone and for good, what DynamoDB cannot hold', () => {
+    const tooLarge = encodeItem(rec({ blob: 'x'.repeat(MAX_ITEM_BYTES) }));
+    expect(tooLarge).toMatchObject({ error: { code: 'DynamoDB.ItemTooLarge', retryable: false } });
+    // beyond 2^53 the document client would have to round: it refuses, and so do we
+    expect(encodeItem(rec({ big: 2 ** 60 }))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', retryable: false } });
+    // a key the document client drops without a word would be a value lost
+    const proto = JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as Record<string, unknown>;
+    expect(encodeItem(rec(proto))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', message: expect.stringContaining('__proto__') } });
+  });
+
+  it('an item just under the limit passes', () => {
+    const item = encodeItem(rec({ blob: 'x'.repeat(MAX_ITEM_BYTES - 100) }));
+    expect(item).toHaveProperty('item');
+  });
+});
+
+describe('BatchWriteItem requests', () => {
+  it('at most 25 per request, in order, none lost', () => {
+    expect(BATCH_WRITE_LIMIT).toBe(25);
+    const items = Array.from({ length: 61 }, (_, i) => i);
+    const cut = batches(items);
+    expect(cut.map((batch) => batch.length)).toStrictEqual([25, 25, 11]);
+    expect(cut.flat()).toStrictEqual(items);
+    expect(batches([])).toStrictEqual([]);
+  });
+});
