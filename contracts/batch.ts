@@ -17,9 +17,6 @@ export type WorkflowName = t.TypeOf<typeof WorkflowName>;
  */
 export type MachineName = WorkflowName | 's3-chunk';
 
-/** The chunk state machine of an s3 pipeline, as the CDK app names it and the split starts it. */
-export const chunkMachineName = (pipeline: string): string => `sluice-${pipeline}-chunks`;
-
 export const Severity = t.keyof({ warning: null, error: null, critical: null });
 export type Severity = t.TypeOf<typeof Severity>;
 

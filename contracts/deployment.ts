@@ -12,8 +12,8 @@ export const DeploymentEnv = {
   openSearchSecretArn: 'SLUICE_OPENSEARCH_SECRET_ARN',
   /** JSON: configured table name -> deployed one. */
   sinkTables: 'SLUICE_SINK_TABLES',
-  /** `arn:…:stateMachine:`: the decode function starts `sluice-<pipeline>-chunks` by name. */
-  stateMachineArnPrefix: 'SLUICE_STATE_MACHINE_ARN_PREFIX',
+  /** JSON: s3 pipeline -> ARN of its chunk state machine, which the decode function starts per chunk. */
+  chunkStateMachines: 'SLUICE_CHUNK_STATE_MACHINES',
 } as const;
 
 /** The bucket of each role, as its environment name. */

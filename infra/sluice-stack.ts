@@ -1,10 +1,9 @@
-import { ArnFormat, CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
-import { chunkMachineName } from '../contracts/batch.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { FirehoseSource } from './constructs/firehose-source.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -18,6 +17,7 @@ import { Storage } from './constructs/storage.ts';
 import { Sweep } from './constructs/sweep.ts';
 import { TaskFunctions } from './constructs/task-functions.ts';
 import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppressions.ts';
+import { chunkWorkflowArn } from './physical-names.ts';
 
 export interface SluiceStackProps extends StackProps {
   config: SluiceConfig;
@@ -57,15 +57,9 @@ export class SluiceStack extends Stack {
         alerts.watchStream(name, source.stream, source.deadLetters);
       } else if (pipeline.workflow === 's3') {
         // each chunk of an object is an execution of its own, started by the object's split (decode)
-        const chunkMachine = chunkMachineName(name);
-        this.chunkWorkflows[name] = new PipelineWorkflow(this, `${id}ChunkWorkflow`, { pipeline: name, workflow: 's3-chunk', functions: this.functions, stateMachineName: chunkMachine });
+        this.chunkWorkflows[name] = new PipelineWorkflow(this, `${id}ChunkWorkflow`, { pipeline: name, workflow: 's3-chunk', functions: this.functions });
         alerts.watchPipeline(`${name}-chunks`, this.chunkWorkflows[name]!.stateMachine);
-        // by name, not by reference: the chunk machine names the decode function, which cannot name it back
-        iam.Grant.addToPrincipal({
-          grantee: this.functions.byTask.decode,
-          actions: ['states:StartExecution'],
-          resourceArns: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: chunkMachine, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-        });
+        iam.Grant.addToPrincipal({ grantee: this.functions.byTask.decode, actions: ['states:StartExecution'], resourceArns: [chunkWorkflowArn(this, name)] });
         const trigger = pipeline.trigger!;
         if (trigger.bucket !== config.buckets.raw) throw new Error(`pipelines.${name}.trigger.bucket: only the raw bucket (${config.buckets.raw}) starts workflows on AWS`);
         const source = new S3Source(this, `${id}S3`, { pipeline: name, bucket: storage.raw, trigger, stateMachine: workflow.stateMachine });

@@ -9,6 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, RecordMetrics } from '../../contracts/metrics.ts';
+import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 
 /** Thresholds of the alarms, in one place (the README lists the same figures). */
 export const THRESHOLDS = {
@@ -39,7 +40,7 @@ export class Alerts extends Construct {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: 'sluice' });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: physicalName(this, NAME_LIMITS.dashboard) });
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number }) {

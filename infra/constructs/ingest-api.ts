@@ -4,6 +4,7 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 
 /** What the routes answer: 202 once the record is on the stream, 400 for what AWS refused, 502 otherwise. */
 const RESPONSES = [
@@ -27,7 +28,7 @@ export class IngestApi extends Construct {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: 'sluice-ingest',
+      restApiName: physicalName(this, NAME_LIMITS.restApi, 'ingest'),
       description: 'sluice: HTTP ingest onto Kinesis and Firehose (202 Accepted)',
       cloudWatchRole: true,
       deployOptions: {

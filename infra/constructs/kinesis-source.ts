@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
+import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 
 export interface KinesisSourceProps {
   pipeline: string;
@@ -42,7 +43,7 @@ export class KinesisSource extends Construct {
     props.stateMachine.grantStartSyncExecution(role);
     this.deadLetters.grantSendMessages(role);
     this.pipe = new pipes.CfnPipe(this, 'Pipe', {
-      name: `sluice-${props.pipeline}`,
+      name: physicalName(this, NAME_LIMITS.pipe, props.pipeline),
       roleArn: role.roleArn,
       source: this.stream.streamArn,
       sourceParameters: {

@@ -6,14 +6,13 @@ import type { MachineName } from '../../contracts/batch.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
+import { chunkWorkflowName, workflowName } from '../physical-names.ts';
 import type { TaskFunctions } from './task-functions.ts';
 
 export interface PipelineWorkflowProps {
   pipeline: string;
   workflow: MachineName;
   functions: TaskFunctions;
-  /** `sluice-<pipeline>` unless given (an s3 pipeline's chunk machine is `sluice-<pipeline>-chunks`). */
-  stateMachineName?: string;
 }
 
 /**
@@ -26,7 +25,7 @@ export class PipelineWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineWorkflowProps) {
     super(scope, id);
-    const name = props.stateMachineName ?? `sluice-${props.pipeline}`;
+    const name = props.workflow === 's3-chunk' ? chunkWorkflowName(this, props.pipeline) : workflowName(this, props.pipeline);
     const logGroup = new logs.LogGroup(this, 'Executions', {
       logGroupName: `/aws/vendedlogs/states/${name}`,
       retention: logs.RetentionDays.ONE_MONTH,

@@ -1,10 +1,11 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { BUCKET_ENV, DeploymentEnv } from '../../contracts/deployment.ts';
 import { SPLIT_TIMEOUT_SECONDS, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../../contracts/timing.ts';
 import { grantObjects } from '../grants.ts';
+import { chunkWorkflowArn } from '../physical-names.ts';
 import type { Ledger } from './ledger.ts';
 import type { SinkSecrets } from './sink-secrets.ts';
 import type { SinkTables } from './sink-tables.ts';
@@ -43,8 +44,8 @@ export class TaskFunctions extends Construct {
       [BUCKET_ENV.work]: storage.work.bucketName,
       [DeploymentEnv.ledgerTable]: ledger.table.tableName,
       [DeploymentEnv.openSearchSecretArn]: secrets.openSearchEndpoint.secretArn,
-      // the decode function starts an object's chunk executions by name: sluice-<pipeline>-chunks
-      [DeploymentEnv.stateMachineArnPrefix]: `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`,
+      // the decode function starts an object's chunk executions on its own stack's chunk machine
+      [DeploymentEnv.chunkStateMachines]: Stack.of(this).toJsonString(Object.fromEntries(this.s3Pipelines(props.config).map((name) => [name, chunkWorkflowArn(this, name)]))),
       [DeploymentEnv.sinkTables]: Stack.of(this).toJsonString(Object.fromEntries([...props.sinkTables.byName].map(([name, table]) => [name, table.tableName]))),
     };
     for (const task of TASKS) {
@@ -73,6 +74,10 @@ export class TaskFunctions extends Construct {
     for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:UpdateItem');
     for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
+  }
+
+  private s3Pipelines(config: SluiceConfig): string[] {
+    return Object.entries(config.pipelines).flatMap(([name, p]) => (p.workflow === 's3' ? [name] : []));
   }
 
   private sinksWriteRaw(config: SluiceConfig): boolean {

@@ -18,9 +18,9 @@ export interface Synthesized {
 }
 
 /** Synthesizes the app (bundling every Lambda with esbuild, running cdk-nag) into a temporary folder. */
-export function synth(config: SluiceConfig = defaultConfig, change?: (stack: SluiceStack) => void, nag = true): Synthesized {
+export function synth(config: SluiceConfig = defaultConfig, change?: (stack: SluiceStack) => void, nag = true, stackName?: string): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'sluice-cdk-'));
-  const { stack } = buildApp(config, { outdir, nag });
+  const { stack } = buildApp(config, { outdir, nag, stackName });
   change?.(stack);
   let template: Template;
   try {
