@@ -1,5 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type _Record } from '@aws-sdk/client-kinesis';
 import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
+import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult, TraceEvent } from './engine.ts';
 import { streamOf } from './servers.ts';
 import type { LocalStack } from './stack.ts';
@@ -24,53 +25,84 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
   };
 }
 
-/** What a producer does: PutRecords onto the pipeline's local stream, 500 at a time. */
-export async function putRecords(stack: LocalStack, pipeline: string, datas: (string | Buffer)[]): Promise<void> {
+/** What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them. */
+export async function putRecords(stack: LocalStack, pipeline: string, datas: (string | Buffer)[]): Promise<string[]> {
+  const ids: string[] = [];
   for (let i = 0; i < datas.length; i += 500) {
     const entries = datas.slice(i, i + 500).map((data, j) => ({ Data: Buffer.from(data), PartitionKey: `pk-${(i + j) % 16}` }));
     const result = await stack.servers.kinesis.send(new PutRecordsCommand({ StreamName: streamOf(pipeline), Records: entries }));
     if (result.FailedRecordCount) throw new Error(`${result.FailedRecordCount} records were refused by the local stream`);
+    ids.push(...(result.Records ?? []).map((r) => `${r.ShardId}:${r.SequenceNumber}`));
   }
+  return ids;
 }
 
-/** Where each shard was read up to: a pipe resumes after the last batch its workflow acknowledged. */
-const checkpoints = new WeakMap<LocalStack, Map<string, string>>();
+/** One page of a shard: the records read, and where to read next. */
+export interface ShardReader {
+  shardId: string;
+  /** `stream/shard`: the checkpoint's key. */
+  key: string;
+  read(limit: number): Promise<_Record[]>;
+}
 
-/**
- * What an EventBridge Pipe does, on the local stream: reads each shard in order, hands batches of
- * `batchSize` to the kinesis workflow and waits for the reply (REQUEST_RESPONSE). A batch is
- * acknowledged (the checkpoint moves past it) only when the execution SUCCEEDED with no
- * batchItemFailures; otherwise reading stops there, to start again from it next time.
- */
-export async function drainStream(stack: LocalStack, pipeline: string, batchSize = 100, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult[]> {
+/** Readers for every shard of a pipeline's stream, each starting after its checkpoint (or at TRIM_HORIZON). */
+export async function shardReaders(stack: LocalStack, pipeline: string, checkpoints: Checkpoints): Promise<ShardReader[]> {
   const stream = streamOf(pipeline);
   const kinesis = stack.servers.kinesis;
-  let done = checkpoints.get(stack);
-  if (!done) checkpoints.set(stack, (done = new Map()));
-  const results: ExecutionResult[] = [];
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    const key = `${stream}/${shard.ShardId}`;
-    const after = done.get(key);
-    let iterator = (
-      await kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
-      const records = page.Records ?? [];
+  return Promise.all(
+    shards.map(async (shard) => {
+      const key = `${stream}/${shard.ShardId}`;
+      const after = checkpoints.get(key);
+      let iterator = (
+        await kinesis.send(
+          new GetShardIteratorCommand({
+            StreamName: stream,
+            ShardId: shard.ShardId,
+            ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+          }),
+        )
+      ).ShardIterator;
+      return {
+        shardId: shard.ShardId!,
+        key,
+        async read(limit: number) {
+          if (!iterator) return [];
+          const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+          iterator = page.NextShardIterator;
+          return page.Records ?? [];
+        },
+      };
+    }),
+  );
+}
+
+/** Whether the kinesis workflow took a batch: SUCCEEDED with no batchItemFailures. */
+export const acknowledged = (result: ExecutionResult): boolean =>
+  result.status === 'SUCCEEDED' && ((result.output as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? []).length === 0;
+
+/** Where each shard was read up to, per stack, for the one-shot drains of the demo and the tests. */
+const memory = new WeakMap<LocalStack, Checkpoints>();
+
+/**
+ * One pass of a Pipe over what is on the stream now: reads each shard in order, hands batches of
+ * `batchSize` to the kinesis workflow and waits for the reply (REQUEST_RESPONSE). A batch is
+ * acknowledged (the checkpoint moves past it) only when the workflow took it; otherwise reading stops
+ * there, to start again from it next time. The running stack's Pipe (pipe-runner.ts) retries instead.
+ */
+export async function drainStream(stack: LocalStack, pipeline: string, batchSize = 100, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult[]> {
+  let checkpoints = memory.get(stack);
+  if (!checkpoints) memory.set(stack, (checkpoints = new MemoryCheckpoints()));
+  const stream = streamOf(pipeline);
+  const results: ExecutionResult[] = [];
+  for (const reader of await shardReaders(stack, pipeline, checkpoints)) {
+    for (;;) {
+      const records = await reader.read(batchSize);
       if (records.length === 0) break;
-      const result = await stack.run('kinesis', pipeline, records.map((r) => toPipesRecord(r, shard.ShardId!, stream)), onEvent);
+      const result = await stack.run('kinesis', pipeline, records.map((r) => toPipesRecord(r, reader.shardId, stream)), onEvent);
       results.push(result);
-      const failures = (result.output as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? [];
-      if (result.status !== 'SUCCEEDED' || failures.length > 0) break;
-      done.set(key, records[records.length - 1]!.SequenceNumber!);
-      iterator = page.NextShardIterator;
+      if (!acknowledged(result)) break;
+      await checkpoints.set(reader.key, records[records.length - 1]!.SequenceNumber!);
     }
   }
   return results;

@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkflowName } from '../contracts/batch.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
 import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
@@ -14,6 +15,8 @@ export interface StackOptions {
   routeObjectEvents?: boolean;
   /** Keep s3rver's files here instead of a temporary folder. */
   dataDir?: string;
+  /** Where records put back on a delivery stream go (default: kept in `deliveryStreams`, for the caller to read). */
+  reingest?: Reingest;
   /** Called with each execution an object event started. */
   onTriggered?: (result: ExecutionResult) => void;
 }
@@ -43,7 +46,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     s3: servers.s3,
     ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
-    reingest: deliveryStreams.put,
+    reingest: options.reingest ?? deliveryStreams.put,
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
   const triggered: Promise<ExecutionResult>[] = [];

@@ -16,7 +16,8 @@ export async function* scanLedger(ctx: TaskContext, filter: LedgerFilter): Async
         TableName: ctx.config.ledgerTable,
         FilterExpression: filter.expression,
         ExpressionAttributeNames: filter.names,
-        ExpressionAttributeValues: filter.values,
+        // DynamoDB refuses an empty map
+        ...(Object.keys(filter.values).length > 0 ? { ExpressionAttributeValues: filter.values } : {}),
         ExclusiveStartKey: start,
       }),
     );

@@ -1,0 +1,102 @@
+import { CreateBucketCommand, DeleteBucketCommand, ListObjectsV2Command, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileCheckpoints } from '../../local/checkpoints.ts';
+import type { ExecutionResult } from '../../local/engine.ts';
+import { putRecords } from '../../local/kinesis-pipe.ts';
+import { PipeRunner, type DeadLetter } from '../../local/pipe-runner.ts';
+import { businessEvent, telemetry } from '../../local/samples.ts';
+import { openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+const dir = mkdtempSync(join(tmpdir(), 'sluice-pipe-'));
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(async () => {
+  await h.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (done: () => boolean, what: string, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe('the running stack\'s Pipe', () => {
+  it('batches by size or window, keeps its checkpoint on disk, and a new runner on it does not read again', async () => {
+    const file = join(dir, 's2.json');
+    const results: ExecutionResult[] = [];
+    const runner = () =>
+      FileCheckpoints.open(file).then(
+        (checkpoints) =>
+          new PipeRunner(h.stack, 's2-telemetry-to-lake', {
+            settings: { batchSize: 100, maximumBatchingWindowInSeconds: 0.3, maximumRetryAttempts: 2 },
+            checkpoints,
+            deadLetter: async () => {
+              throw new Error('no batch should be dead-lettered');
+            },
+            onResult: (result) => results.push(result),
+            pollMs: 20,
+          }),
+      );
+    const first = await runner();
+    await first.start();
+    await putRecords(h.stack, 's2-telemetry-to-lake', Array.from({ length: 230 }, (_, i) => JSON.stringify(telemetry(i))));
+    await until(() => results.reduce((n, r) => n + (r.account?.counts.in ?? 0), 0) === 230, '230 records');
+    // two full batches, then what the window gathered
+    expect(results.map((r) => r.account!.counts.in)).toStrictEqual([100, 100, 30]);
+    expect(await first.stop(5_000)).toBe('stopped');
+    expect(Object.values(JSON.parse(readFileSync(file, 'utf8')))).toHaveLength(1);
+
+    const second = await runner();
+    await second.start();
+    await putRecords(h.stack, 's2-telemetry-to-lake', [JSON.stringify(telemetry(999))]);
+    await until(() => results.length === 4, 'the new record');
+    expect(results[3]!.account!.counts.in).toBe(1);
+    expect(second.lagSeconds()).toBe(0);
+    await second.stop(5_000);
+    expect(await h.parquetRows('sluice-lake', 'telemetry/')).toHaveLength(231);
+  });
+
+  it('a batch the workflow keeps failing is retried in halves, then dead-lettered with its place, and reading goes on', async () => {
+    const results: ExecutionResult[] = [];
+    const letters: DeadLetter[] = [];
+    const runner = new PipeRunner(h.stack, 's3-events-to-archive', {
+      settings: { batchSize: 4, maximumBatchingWindowInSeconds: 0, maximumRetryAttempts: 1 },
+      checkpoints: await FileCheckpoints.open(join(dir, 's3.json')),
+      deadLetter: async (letter) => void letters.push(letter),
+      onResult: (result) => results.push(result),
+      pollMs: 20,
+    });
+    // without the backup bucket no input can be kept: every execution fails, as with S3 down
+    const objects = await h.stack.servers.s3.send(new ListObjectsV2Command({ Bucket: 'sluice-backup' }));
+    if (objects.Contents?.length) await h.stack.servers.s3.send(new DeleteObjectsCommand({ Bucket: 'sluice-backup', Delete: { Objects: objects.Contents.map((o) => ({ Key: o.Key! })) } }));
+    await h.stack.servers.s3.send(new DeleteBucketCommand({ Bucket: 'sluice-backup' }));
+    await putRecords(h.stack, 's3-events-to-archive', [1, 2, 3].map((i) => JSON.stringify(businessEvent(i))).concat('{"event_type":"metric"}'));
+    await runner.start();
+    await until(() => letters.reduce((n, l) => n + l.batchSize, 0) === 4, 'the dead letters');
+    await h.stack.servers.s3.send(new CreateBucketCommand({ Bucket: 'sluice-backup' }));
+    // failed whole, retried as two halves (AUTOMATIC_BISECT), each failing its last attempt
+    expect(results.map((r) => [r.status, (r.events[0]!.input as unknown[]).length])).toStrictEqual([
+      ['FAILED', 4],
+      ['FAILED', 2],
+      ['FAILED', 2],
+    ]);
+    expect(letters).toMatchObject([
+      { pipeline: 's3-events-to-archive', batchSize: 2, attempts: 2, error: expect.stringContaining('NoSuchBucket') },
+      { pipeline: 's3-events-to-archive', batchSize: 2, attempts: 2 },
+    ]);
+    expect(letters[0]!.endSequenceNumber < letters[1]!.startSequenceNumber).toBe(true);
+    // reading goes on past it
+    await putRecords(h.stack, 's3-events-to-archive', [JSON.stringify(businessEvent(7))]);
+    await until(() => results.length === 4, 'the next record');
+    expect(results[3]!.status).toBe('SUCCEEDED');
+    await runner.stop(5_000);
+  });
+});
