@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,19 @@ describe('sluice CLI', () => {
     expect(result.stderr).not.toContain('withResolvers');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'SUCCEEDED', counts: { delivered: 2 } });
+  });
+
+  it('runs every example input the README points to (examples/), each SUCCEEDED and balanced', () => {
+    for (const name of readdirSync('examples')) {
+      const [pipeline, kind] = name.split('.') as [string, string];
+      const args = kind === 'jsonl' ? ['run', 's3', '--pipeline', pipeline, '--object', join('examples', name)] : ['run', kind, '--pipeline', pipeline, '--event', join('examples', name)];
+      const result = sluice(...args);
+      const summary = JSON.parse(result.last);
+      expect({ name, code: result.code, status: summary.status }).toStrictEqual({ name, code: 0, status: 'SUCCEEDED' });
+      const { in: total, delivered, quarantined, dropped, backedUp } = summary.counts;
+      expect(total).toBeGreaterThan(0);
+      expect(total).toBe(delivered + quarantined + dropped + backedUp);
+    }
   });
 
   it('config prints the default configuration, which reads back as a configuration file', () => {
