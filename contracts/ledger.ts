@@ -33,3 +33,9 @@ export const LedgerRow = t.intersection([
   }),
 ]);
 export type LedgerRow = t.TypeOf<typeof LedgerRow>;
+
+/**
+ * The ledger's index by status and time: what `sluice redrive` and the sweep read (a Query per status,
+ * not a scan of every batch ever run).
+ */
+export const LEDGER_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', sortKey: 'time' } as const;

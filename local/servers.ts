@@ -1,8 +1,8 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import S3rver from 's3rver';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { atomicPuts } from './s3rver-atomic-puts.ts';
 import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
+import { LEDGER_STATUS_INDEX } from '../contracts/ledger.ts';
 
 /** s3rver and dynalite accept any credentials; the SDK insists on some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -44,6 +45,57 @@ export function bucketsOf(config: SluiceConfig): string[] {
     if (pipeline.trigger) names.add(pipeline.trigger.bucket);
   }
   return [...names];
+}
+
+const { name: INDEX, partitionKey, sortKey } = LEDGER_STATUS_INDEX;
+
+/**
+ * The ledger table, with its status index. A data folder kept from before the index has its table
+ * made again with it (dynalite cannot add an index to a table): the rows are copied to a file of the
+ * data folder first, then written back.
+ */
+async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string | undefined): Promise<void> {
+  const index = {
+    IndexName: INDEX,
+    KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' as const }, { AttributeName: sortKey, KeyType: 'RANGE' as const }],
+    Projection: { ProjectionType: 'ALL' as const },
+  };
+  const create = () =>
+    dynamo.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }, { AttributeName: partitionKey, AttributeType: 'S' }, { AttributeName: sortKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [index],
+      }),
+    );
+  const describe = () => dynamo.send(new DescribeTableCommand({ TableName: name })).then((r) => r.Table, () => undefined);
+  const ready = async (done: (table: Awaited<ReturnType<typeof describe>>) => boolean) => {
+    while (!done(await describe())) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const existing = await describe();
+  if (existing?.GlobalSecondaryIndexes?.some((gsi) => gsi.IndexName === INDEX)) return ready((t) => t?.TableStatus === 'ACTIVE');
+  if (existing) {
+    const rows: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(new ScanCommand({ TableName: name, ExclusiveStartKey: start }));
+      rows.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (dataDir) await writeFile(join(dataDir, 'dynamodb', `${name}-before-${INDEX}.jsonl`), rows.map((row) => JSON.stringify(row)).join('\n'));
+    await dynamo.send(new DeleteTableCommand({ TableName: name }));
+    await ready((t) => t === undefined);
+    await create();
+    await ready((t) => t?.TableStatus === 'ACTIVE');
+    for (let i = 0; i < rows.length; i += 25) {
+      await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [name]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+    return;
+  }
+  await create();
+  await ready((t) => t?.TableStatus === 'ACTIVE' && t.GlobalSecondaryIndexes?.every((gsi) => gsi.IndexStatus === 'ACTIVE') === true);
 }
 
 /**
@@ -108,19 +160,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
-  await dynamo
-    .send(
-      new CreateTableCommand({
-        TableName: config.ledgerTable,
-        AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
-    .catch((error: Error) => {
-      // a kept data folder already has the table
-      if (error.name !== 'ResourceInUseException') throw error;
-    });
+  await ledgerTable(dynamo, config.ledgerTable, dataDir);
 
   return {
     s3Endpoint,

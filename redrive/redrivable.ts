@@ -1,9 +1,11 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { report } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
+import { ErrorName } from '../contracts/errors.ts';
 import { EXPRESS_LIMIT_SECONDS } from '../contracts/timing.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
-import { scanLedger } from './scan-ledger.ts';
+import { rowsByStatus } from './rows-by-status.ts';
 
 /** A STARTED row older than this belongs to an execution that can no longer be running. */
 export const UNFINISHED_AFTER_SECONDS = EXPRESS_LIMIT_SECONDS + 60;
@@ -14,29 +16,56 @@ export type Redrivable = LedgerRow & ({ inputKey: string } | { input: unknown })
 const hasInput = (row: LedgerRow): row is Redrivable => row.inputKey !== undefined || row.input !== undefined;
 
 /**
+ * Failures that a new execution of the same input cannot mend: the input does not match its contract.
+ * They are listed, not redriven, unless `force` says otherwise (after the pipeline's code was changed).
+ */
+const PERMANENT_ERRORS = new Set<string>([ErrorName.InvalidInput]);
+
+export const isPermanent = (row: LedgerRow): boolean => row.status === 'FAILED' && PERMANENT_ERRORS.has(row.error?.Error ?? '');
+
+export interface RedrivableFilter {
+  pipeline?: string;
+  batchId?: string;
+  unfinishedAfterSeconds?: number;
+  /** Redrive permanent failures too. */
+  force?: boolean;
+}
+
+/**
  * Rows to start again: FAILED (the execution failed; its whole input is kept), BACKED_UP (records were
  * backed up after delivery kept failing), and STARTED for longer than an Express execution can run (it
- * was killed, timed out, or lost its way with S3 down). Chunk rows keep no input: their object's row is
- * the one to redrive. A row that does not decode is reported, never silently skipped.
+ * was killed, timed out, or lost its way with S3 down), read through the status index (one batch by
+ * its key). Chunk rows keep no input: their object's row is the one to redrive. A row that does not
+ * decode, and a permanent failure left alone, are reported, never silently skipped.
  */
 export async function redrivable(
   ctx: TaskContext,
-  filter: { pipeline?: string; batchId?: string; unfinishedAfterSeconds?: number } = {},
-  onBadRow: (problem: string) => void = (problem) => process.stderr.write(`sluice: ledger row skipped: ${problem}\n`),
+  filter: RedrivableFilter = {},
+  say: (problem: string) => void = (problem) => process.stderr.write(`sluice: ${problem}\n`),
 ): Promise<Redrivable[]> {
-  const rows: Redrivable[] = [];
   const staleBefore = new Date(ctx.now() - (filter.unfinishedAfterSeconds ?? UNFINISHED_AFTER_SECONDS) * 1000).toISOString();
-  const items = scanLedger(ctx, {
-    expression: '(#status IN (:failed, :backedUp) OR (#status = :started AND #time < :stale)) AND (attribute_exists(inputKey) OR attribute_exists(#input))',
-    names: { '#status': 'status', '#time': 'time', '#input': 'input' },
-    values: { ':failed': 'FAILED', ':backedUp': 'BACKED_UP', ':started': 'STARTED', ':stale': staleBefore },
-  });
+  const items: AsyncIterable<Record<string, unknown>> | Record<string, unknown>[] = filter.batchId
+    ? [(await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: filter.batchId } }))).Item].filter((item) => item !== undefined)
+    : concat(rowsByStatus(ctx, 'FAILED'), rowsByStatus(ctx, 'BACKED_UP'), rowsByStatus(ctx, 'STARTED', staleBefore));
+  const rows: Redrivable[] = [];
   for await (const item of items) {
     const decoded = LedgerRow.decode(item);
-    if (isLeft(decoded)) onBadRow(`${String(item.batchId)}: ${report(decoded.left).join('; ')}`);
-    else if (hasInput(decoded.right)) rows.push(decoded.right);
+    if (isLeft(decoded)) {
+      say(`ledger row skipped: ${String(item.batchId)}: ${report(decoded.left).join('; ')}`);
+      continue;
+    }
+    const row = decoded.right;
+    const due = row.status === 'FAILED' || row.status === 'BACKED_UP' || (row.status === 'STARTED' && row.time < staleBefore);
+    if (!due || !hasInput(row) || (filter.pipeline && row.pipeline !== filter.pipeline)) continue;
+    if (isPermanent(row) && !filter.force) {
+      say(`${row.batchId} failed for good (${row.error?.Error}: ${row.error?.Cause?.split('\n')[0] ?? ''}); left alone: --force redrives it`);
+      continue;
+    }
+    rows.push(row);
   }
-  return rows
-    .filter((row) => (filter.pipeline ? row.pipeline === filter.pipeline : true) && (filter.batchId ? row.batchId === filter.batchId : true))
-    .sort((a, b) => a.time.localeCompare(b.time));
+  return rows.sort((a, b) => a.time.localeCompare(b.time));
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
 }

@@ -18,7 +18,7 @@ async function explainNothingFor(batchId: string, redriver: Redriver): Promise<v
 }
 
 /**
- * sluice redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run]:
+ * sluice redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run] [--force]:
  * new executions for the batches the ledger marks FAILED or BACKED_UP, or STARTED by an execution that
  * can no longer be running, locally (a kept data folder) or on
  * a deployed stack. The last line is a JSON summary; exit 0 when every redriven batch now stands SUCCEEDED
@@ -33,6 +33,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     batch: { type: 'string' },
     config: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     'unfinished-after': { type: 'string' },
   });
   if (positionals.length > 0) throw new CliError(`redrive: unexpected argument ${positionals[0]}`);
@@ -60,6 +61,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       ...(values.pipeline ? { pipeline: values.pipeline } : {}),
       ...(values.batch ? { batchId: values.batch } : {}),
       ...(unfinishedAfter !== undefined ? { unfinishedAfterSeconds: unfinishedAfter } : {}),
+      force: values.force,
     });
     if (values.batch && batches.length === 0) await explainNothingFor(values.batch, redriver);
     process.stderr.write(`sluice: ${batches.length} batch(es) to redrive\n`);

@@ -1,11 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { LEDGER_STATUS_INDEX } from '../../contracts/ledger.ts';
 
 /** The DynamoDB table the account step writes: one row per batch. */
 export class Ledger extends Construct {
   readonly table: dynamodb.TableV2;
-  static readonly BY_SHARD = 'byShard';
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -17,9 +17,9 @@ export class Ledger extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: [
         {
-          indexName: Ledger.BY_SHARD,
-          partitionKey: { name: 'shard', type: dynamodb.AttributeType.STRING },
-          sortKey: { name: 'time', type: dynamodb.AttributeType.STRING },
+          indexName: LEDGER_STATUS_INDEX.name,
+          partitionKey: { name: LEDGER_STATUS_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: LEDGER_STATUS_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
         },
       ],
     });

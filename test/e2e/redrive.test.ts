@@ -38,10 +38,13 @@ describe('redrive', () => {
     expect(await redrivable(h.stack.ctx)).toStrictEqual([]);
   });
 
-  it('lists a FAILED execution by its backed-up input; redriving bad input fails again, and says so', async () => {
+  it('leaves a permanent failure alone and says so; --force redrives it, and bad input fails again', async () => {
     const failed = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
     expect(failed.status).toBe('FAILED');
-    const [pending] = await redrivable(h.stack.ctx, { pipeline: 's3-events-to-archive' });
+    const said: string[] = [];
+    expect(await redrivable(h.stack.ctx, { pipeline: 's3-events-to-archive' }, (problem) => said.push(problem))).toStrictEqual([]);
+    expect(said).toStrictEqual([expect.stringMatching(/^kinesis\..* failed for good \(Sluice\.InvalidInput: .*\); left alone: --force redrives it$/)]);
+    const [pending] = await redrivable(h.stack.ctx, { pipeline: 's3-events-to-archive', force: true });
     expect(pending).toMatchObject({ status: 'FAILED', workflow: 'kinesis', error: { Error: 'Sluice.InvalidInput' } });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
     expect(outcome).toMatchObject({ before: 'FAILED', execution: 'FAILED', error: 'Sluice.InvalidInput', after: 'FAILED' });
