@@ -7,9 +7,14 @@ const USAGE = `usage: sluice <command> [options]
   run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait] [--data-dir DIR]
   run s3 --object FILE [--pipeline NAME] [--inspect FILE.html]
                                    run one execution on the embedded stack; the last line is a JSON summary
-  redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run]
-                                   new executions for the batches the ledger marks FAILED or BACKED_UP
-  demo                             a sample of each of the five seed systems through its workflow (npm start)
+  redrive (--data-dir DIR | --aws [--stack NAME]) [--pipeline NAME] [--batch ID] [--unfinished-after S] [--dry-run] [--force]
+                                   new executions for the batches the ledger marks FAILED or BACKED_UP (--force: also those that failed for good)
+  start [--data-dir DIR] [--port N] [--config FILE] [--quiet]
+                                   the local stack, running until stopped (npm start): ingest API, Pipes, delivery streams
+  produce --pipeline P [--rate N] [--duration S] [--batch-size B] [--malformed PCT] [--url URL | --data-dir DIR]
+                                   generated events through the running stack's ingest API, at a steady rate
+  status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
+  demo                             a sample of each of the five seed systems through its workflow, then exit (CI runs it)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
   config [--config FILE]           check a configuration and print it as JSON (the default one without --config)
@@ -23,6 +28,9 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   validate: async () => (await import('./commands/validate.ts')).validateCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  start: async () => (await import('./commands/start.ts')).startCommand,
+  produce: async () => (await import('./commands/produce.ts')).produceCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
   cost: async () => (await import('./commands/cost.ts')).costCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
   config: async () => (await import('./commands/config.ts')).configCommand,

@@ -1,0 +1,186 @@
+import { gzipSync } from 'node:zlib';
+import type { FirehoseSettings } from '../contracts/config.ts';
+import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../contracts/firehose.ts';
+import { bridge } from '../tasks/firehose-bridge/index.ts';
+import { putObject } from '../tasks/shared/s3-objects.ts';
+import type { ExecutionResult } from './engine.ts';
+import { FirehoseBuffer, type BufferedRecord } from './firehose-buffer.ts';
+import type { LocalStack } from './stack.ts';
+
+/** PutRecord / PutRecordBatch limits of a delivery stream (Firehose quotas). */
+export const FIREHOSE_LIMITS = { recordBytes: 1_000 * 1024, batchRecords: 500, batchBytes: 4 * 1024 * 1024 } as const;
+
+/** Firehose invokes a failing transformation this many more times before it skips the records (NumberOfRetries). */
+const INVOCATION_RETRIES = 3;
+
+const FLUSH_RETRY_MS = 5_000;
+
+/** A record Firehose could not process or deliver, as it writes such records to S3 (contract section 6). */
+export interface FailedRecord {
+  attemptsMade: number;
+  arrivalTimestamp: number;
+  errorCode: string;
+  errorMessage: string;
+  attemptEndingTimestamp: number;
+  rawData: string;
+  lambdaArn?: string;
+}
+
+/** Where Ok records go after the transformation: an HTTP endpoint, or the S3 destination. */
+export interface Destination {
+  /** Delivers; returns the records it gave up on, already in Firehose's failure shape. */
+  deliver(records: BufferedRecord[]): Promise<FailedRecord[]>;
+  /** `http-endpoint-failed`, `s3-failed`: the error output type of records it gave up on. */
+  failedType: string;
+}
+
+export interface FirehoseStreamOptions {
+  pipeline: string;
+  settings: FirehoseSettings;
+  destination: Destination;
+  /** The buffer file (none: in memory). */
+  bufferFile?: string;
+  onResult?(result: ExecutionResult): void;
+}
+
+const hourPath = (ms: number) => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/');
+
+/**
+ * A delivery stream on the embedded stack, as Firehose runs one: records buffered (by size and
+ * interval, the pipeline's `buffering`, on disk), handed to the firehose workflow through the same
+ * bridge code as the transformation Lambda, the `Ok` records delivered to the destination, and what
+ * failed processing or delivery written to the backup bucket under Firehose's error prefixes.
+ */
+export class FirehoseStream {
+  private sequence = 0;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** After a flush failed (S3 down, say): when to try again, so a lasting fault is not a busy loop. */
+  private retryAt = 0;
+
+  private constructor(
+    private readonly stack: LocalStack,
+    private readonly buffer: FirehoseBuffer,
+    private readonly options: FirehoseStreamOptions,
+  ) {}
+
+  static async open(stack: LocalStack, options: FirehoseStreamOptions): Promise<FirehoseStream> {
+    const stream = new FirehoseStream(stack, await FirehoseBuffer.open(options.bufferFile), options);
+    stream.timer = setInterval(() => stream.tick(), 250);
+    return stream;
+  }
+
+  get name(): string {
+    return `sluice-${this.options.pipeline}`;
+  }
+
+  get arn(): string {
+    return `arn:aws:firehose:us-east-1:000000000000:deliverystream/${this.name}`;
+  }
+
+  get buffered() {
+    return this.buffer.size;
+  }
+
+  /** PutRecordBatch: every record on disk before it answers; the RecordIds, in order. */
+  async put(datas: Buffer[]): Promise<string[]> {
+    const now = Date.now();
+    const records = datas.map((data) => ({
+      recordId: `${now}${String(process.pid).padStart(7, '0')}${String(this.sequence++).padStart(12, '0')}`,
+      approximateArrivalTimestamp: now,
+      data: data.toString('base64'),
+    }));
+    await this.buffer.add(records);
+    this.tick();
+    return records.map((record) => record.recordId);
+  }
+
+  /**
+   * Stops buffering by time; waits for the request in flight, for `withinMs` at most: what is not
+   * processed by then stays in the buffer file and is processed again after a restart (at least once).
+   */
+  async stop(withinMs: number): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.race([this.flushing, new Promise((resolve) => setTimeout(resolve, withinMs).unref())]);
+  }
+
+  /** Processes everything buffered now, whatever its size or age (tests, the demo). */
+  async flushAll(): Promise<void> {
+    await this.flushing;
+    while (this.buffer.size.records > 0) await (this.flushing = this.flushOnce().finally(() => (this.flushing = undefined)));
+  }
+
+  private tick(): void {
+    if (this.flushing || !this.timer || Date.now() < this.retryAt) return;
+    const { records, bytes, oldest } = this.buffer.size;
+    const full = bytes >= this.options.settings.sizeMb * 1024 * 1024;
+    const due = oldest !== undefined && Date.now() - oldest >= this.options.settings.intervalSeconds * 1000;
+    if (records === 0 || !(full || due)) return;
+    this.flushing = this.flushOnce()
+      .catch((error: Error) => {
+        this.retryAt = Date.now() + FLUSH_RETRY_MS;
+        process.stderr.write(`sluice: ${this.name}: ${error.message} (the records stay buffered; again in ${FLUSH_RETRY_MS / 1000} s)\n`);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        this.tick();
+      });
+  }
+
+  private async flushOnce(): Promise<void> {
+    const records = this.buffer.peek(this.options.settings.sizeMb * 1024 * 1024);
+    const { ok, failed } = await this.transform(records);
+    const undelivered = ok.length > 0 ? await this.options.destination.deliver(ok) : [];
+    await this.backUp('processing-failed', failed);
+    await this.backUp(this.options.destination.failedType, undelivered);
+    await this.buffer.drop(records.length);
+  }
+
+  /**
+   * One transformation request, retried as Firehose retries a failed invocation: the records answered
+   * Ok, with their transformed data, and those that failed processing (Dropped ones are done).
+   */
+  private async transform(records: BufferedRecord[]): Promise<{ ok: BufferedRecord[]; failed: FailedRecord[] }> {
+    const request: FirehoseTransformRequest = { invocationId: crypto.randomUUID(), deliveryStreamArn: this.arn, region: 'us-east-1', records };
+    const startSync = async (input: string) => {
+      const result = await this.stack.run('firehose', this.options.pipeline, JSON.parse(input));
+      this.options.onResult?.(result);
+      return { status: result.status, output: JSON.stringify(result.output), ...(result.error ? { error: result.error, cause: result.cause } : {}) };
+    };
+    let response: FirehoseTransformResponse | undefined;
+    let lastError = '';
+    let attempts = 0;
+    while (!response && attempts <= INVOCATION_RETRIES) {
+      attempts++;
+      response = await bridge(request, this.stack.ctx, startSync).catch((error: Error) => ((lastError = error.message), undefined));
+    }
+    const failure = (record: BufferedRecord, errorCode: string, errorMessage: string): FailedRecord => ({
+      attemptsMade: attempts,
+      arrivalTimestamp: record.approximateArrivalTimestamp,
+      errorCode,
+      errorMessage,
+      attemptEndingTimestamp: Date.now(),
+      rawData: record.data,
+      lambdaArn: `arn:aws:lambda:us-east-1:000000000000:function:sluice-${this.options.pipeline}-bridge`,
+    });
+    if (!response) return { ok: [], failed: records.map((record) => failure(record, 'Lambda.FunctionError', lastError)) };
+    const ok: BufferedRecord[] = [];
+    const failed: FailedRecord[] = [];
+    records.forEach((record, i) => {
+      const answer = response.records[i]!;
+      if (answer.result === 'ProcessingFailed') failed.push(failure(record, 'Lambda.ProcessingFailedStatus', 'the transformation answered ProcessingFailed'));
+      else if (answer.result === 'Ok') ok.push({ ...record, data: answer.data });
+    });
+    return { ok, failed };
+  }
+
+  /** Failed records to the backup bucket, under `processing-failed/<pipeline>/<error-output-type>/yyyy/MM/dd/HH/`, gzip'd JSON Lines. */
+  private async backUp(type: string, failed: FailedRecord[]): Promise<void> {
+    if (failed.length === 0) return;
+    const now = Date.now();
+    const key = `processing-failed/${this.options.pipeline}/${type}/${hourPath(now)}/${this.name}-1-${new Date(now).toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID()}.gz`;
+    const body = gzipSync(failed.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    await putObject(this.stack.ctx, { Bucket: this.stack.config.buckets.backup, Key: key, Body: body });
+  }
+}

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SluiceConfig } from '../contracts/config.ts';
+import type { CloudWatchSubscription } from './cloudwatch-subscription.ts';
+import { FIREHOSE_LIMITS } from './firehose-stream.ts';
+import { eventsOf, IngestRefusal, logLinesOf } from './ingest-body.ts';
+
+/** Kinesis takes at most 1 MiB of data per record. */
+const KINESIS_RECORD_BYTES = 1024 * 1024;
+
+export interface IngestTargets {
+  config: SluiceConfig;
+  /** Puts on a kinesis pipeline's stream; the eventIDs its Pipe will hand the workflow. */
+  putKinesis(pipeline: string, datas: Buffer[]): Promise<string[]>;
+  /** Puts on a firehose pipeline's delivery stream; Firehose's RecordIds. */
+  putFirehose(pipeline: string, datas: Buffer[]): Promise<string[]>;
+  subscription: CloudWatchSubscription;
+  status(): Promise<unknown>;
+  alerts(): unknown[];
+  /** Counts what a pipeline accepted (the live view's "in"). */
+  accepted(pipeline: string, records: number): void;
+}
+
+export interface IngestServer {
+  url: string;
+  /** Stops accepting; resolves when every request in flight has been answered. */
+  close(): Promise<void>;
+}
+
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+};
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new IngestRefusal(413, `the body is ${declared} bytes, over the limit of ${limit}`);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of req) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) throw new IngestRefusal(413, `the body is over the limit of ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const tooLarge = (datas: Buffer[], limit: number, what: string) => {
+  const i = datas.findIndex((data) => data.length > limit);
+  if (i >= 0) throw new IngestRefusal(413, `${what} ${i} is ${datas[i]!.length} bytes, over the ${limit}-byte record limit`);
+};
+
+/**
+ * The seeds' API Gateway on the embedded stack: `POST /pipelines/<pipeline>/records` (a JSON event, an
+ * array, or NDJSON) puts each event on the pipeline's Kinesis stream or delivery stream and answers 202
+ * with the ids; `POST /pipelines/<pipeline>/logs?group=G&stream=S` wraps plain lines as a CloudWatch
+ * Logs subscription would; `GET /status`, `GET /alerts`. A bad request gets a 4xx and a JSON reason.
+ */
+export async function startIngestServer(targets: IngestTargets, options: { port: number; maxBodyBytes: number }): Promise<IngestServer> {
+  const route = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
+    if (url.pathname === '/status' && req.method === 'GET') return [200, await targets.status()];
+    if (url.pathname === '/alerts' && req.method === 'GET') return [200, { alerts: targets.alerts() }];
+    const match = /^\/pipelines\/([^/]+)\/(records|logs)$/.exec(url.pathname);
+    if (!match) throw new IngestRefusal(404, `no route ${req.method} ${url.pathname} (POST /pipelines/<pipeline>/records or /logs, GET /status, GET /alerts)`);
+    if (req.method !== 'POST') throw new IngestRefusal(405, `${url.pathname} takes POST`);
+    const [, name, kind] = match;
+    const pipeline = targets.config.pipelines[decodeURIComponent(name!)];
+    if (!pipeline) throw new IngestRefusal(404, `no pipeline named "${name}" (known: ${Object.keys(targets.config.pipelines).join(', ')})`);
+    const body = await readBody(req, options.maxBodyBytes);
+    if (kind === 'logs') {
+      if (pipeline.workflow !== 'firehose') throw new IngestRefusal(400, `pipeline ${name} runs the ${pipeline.workflow} workflow: log subscriptions go to a firehose pipeline`);
+      const group = url.searchParams.get('group');
+      const stream = url.searchParams.get('stream');
+      if (!group || !stream) throw new IngestRefusal(400, 'name the log group and stream: ?group=G&stream=S');
+      const { records, ids } = targets.subscription.wrap(group, stream, logLinesOf(body));
+      tooLarge(records, FIREHOSE_LIMITS.recordBytes, 'payload');
+      await targets.putFirehose(name!, records);
+      targets.accepted(name!, records.length);
+      return [202, { accepted: ids.length, ids }];
+    }
+    const datas = eventsOf(body).map((event) => Buffer.from(JSON.stringify(event)));
+    if (pipeline.workflow === 'kinesis') {
+      tooLarge(datas, KINESIS_RECORD_BYTES, 'event');
+      const ids = await targets.putKinesis(name!, datas);
+      targets.accepted(name!, datas.length);
+      return [202, { accepted: ids.length, ids }];
+    }
+    if (pipeline.workflow === 'firehose') {
+      tooLarge(datas, FIREHOSE_LIMITS.recordBytes, 'event');
+      const ids = await targets.putFirehose(name!, datas);
+      targets.accepted(name!, datas.length);
+      return [202, { accepted: ids.length, ids }];
+    }
+    throw new IngestRefusal(400, `pipeline ${name} runs the s3 workflow: put objects in s3://${pipeline.trigger?.bucket}/${pipeline.trigger?.prefix ?? ''} instead`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    route(req, url).then(
+      ([status, body]) => send(res, status, body),
+      (error: Error) => {
+        if (error instanceof IngestRefusal) send(res, error.status, { error: error.message });
+        // not the request's fault (a local server down): say so, and that nothing was accepted
+        else send(res, 503, { error: `not accepted: ${error.message}` });
+        if (error instanceof IngestRefusal && error.status === 413) req.resume();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.listen(options.port, '127.0.0.1', resolve).once('error', reject));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

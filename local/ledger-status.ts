@@ -1,0 +1,46 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { Counts } from '../contracts/batch.ts';
+import { report } from '../contracts/decode.ts';
+import { LedgerRow } from '../contracts/ledger.ts';
+import { scanLedger } from '../redrive/scan-ledger.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+
+type Sums = Pick<Counts, 'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp'>;
+
+export interface PipelineStatus {
+  pipeline: string;
+  records: Sums;
+  /** in = delivered + quarantined + dropped + backedUp, over every batch that ended. */
+  balanced: boolean;
+  /** Batches by ledger status (an S3 object counts once: its chunks add up into its row). */
+  batches: Record<string, number>;
+}
+
+/** Per pipeline, what the ledger says: record sums of the batches that ended, and batches by status. */
+export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string) => void): Promise<PipelineStatus[]> {
+  const byPipeline = new Map<string, PipelineStatus>();
+  for (const pipeline of Object.keys(ctx.config.pipelines)) {
+    byPipeline.set(pipeline, { pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0 }, balanced: true, batches: {} });
+  }
+  const rows = scanLedger(ctx, { expression: 'attribute_exists(#status)', names: { '#status': 'status' }, values: {} });
+  for await (const item of rows) {
+    const decoded = LedgerRow.decode(item);
+    if (isLeft(decoded)) {
+      onBadRow(`${String(item.batchId)}: ${report(decoded.left).join('; ')}`);
+      continue;
+    }
+    const row = decoded.right;
+    // a chunk's records are in its object's row already
+    if (row.source.chunk !== undefined) continue;
+    const status = byPipeline.get(row.pipeline);
+    if (!status) continue;
+    status.batches[row.status] = (status.batches[row.status] ?? 0) + 1;
+    if (!row.counts || row.status === 'STARTED') continue;
+    for (const key of ['in', 'delivered', 'quarantined', 'dropped', 'backedUp'] as const) status.records[key] += row.counts[key];
+  }
+  for (const status of byPipeline.values()) {
+    const { in: total, delivered, quarantined, dropped, backedUp } = status.records;
+    status.balanced = total === delivered + quarantined + dropped + backedUp;
+  }
+  return [...byPipeline.values()];
+}

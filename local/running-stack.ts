@@ -1,0 +1,154 @@
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SluiceConfig } from '../contracts/config.ts';
+import { firehoseSettings } from '../contracts/config.ts';
+import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
+import { sweep } from '../redrive/sweep.ts';
+import { FileCheckpoints } from './checkpoints.ts';
+import { AlertOutbox } from './alert-outbox.ts';
+import { CloudWatchSubscription } from './cloudwatch-subscription.ts';
+import { httpEndpointDestination, s3Destination } from './firehose-destinations.ts';
+import type { ExecutionResult } from './engine.ts';
+import { FirehoseStream } from './firehose-stream.ts';
+import { startIngestServer } from './ingest-server.ts';
+import { putRecords } from './kinesis-pipe.ts';
+import { ledgerStatus } from './ledger-status.ts';
+import { LiveStats } from './live-stats.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { PipeRunner } from './pipe-runner.ts';
+import { localRedriver } from './redriver.ts';
+import { startStack, type LocalStack } from './stack.ts';
+import { startStandIns, withStandIns } from './stand-in-destinations.ts';
+
+export interface RunningStackOptions {
+  dataDir: string;
+  /** The ingest API's port (0: any free one); the stand-ins take the next ones when it is set. */
+  port: number;
+  maxBodyBytes?: number;
+  /** How often the sweep looks for executions that never finished (the scheduled Lambda's rate on AWS). */
+  sweepEverySeconds?: number;
+}
+
+export interface RunningStack {
+  stack: LocalStack;
+  stats: LiveStats;
+  endpoints: Record<string, string>;
+  /** Closes intake, lets what is in flight finish (or leaves it to the ledger after `withinMs`), keeps the rest on disk. */
+  stop(withinMs?: number): Promise<void>;
+}
+
+/**
+ * The embedded stack as a running system: the seeds' sources (ingest API, CloudWatch Logs
+ * subscriptions, a Pipe per Kinesis stream, a delivery stream per Firehose pipeline, S3 object events),
+ * stand-in destinations where no local server exists, and the sweep; all state in `dataDir`.
+ */
+export async function startRunningStack(config: SluiceConfig, options: RunningStackOptions): Promise<RunningStack> {
+  await mkdir(options.dataDir, { recursive: true });
+  const unlock = await lockDataDir(options.dataDir);
+  const standIns = await startStandIns(options.port === 0 ? 0 : options.port + 1, options.dataDir);
+  const configured = withStandIns(config, standIns);
+  const pipelines = Object.keys(configured.pipelines);
+  const runners = new Map<string, PipeRunner>();
+  const streams = new Map<string, FirehoseStream>();
+  const stats = new LiveStats(pipelines, (pipeline) => {
+    const stream = streams.get(pipeline)?.buffered.oldest;
+    return runners.get(pipeline)?.lagSeconds() ?? (stream === undefined ? 0 : (Date.now() - stream) / 1000);
+  });
+  const byStreamName = new Map<string, FirehoseStream>();
+  let outbox: AlertOutbox | undefined;
+  const ended = (result: ExecutionResult) => {
+    stats.ended(result);
+    if (result.account) outbox?.consider(result.account).catch((error: Error) => void process.stderr.write(`sluice: alert for ${result.account?.batchId}: ${error.message}\n`));
+  };
+  const stack = await startStack(configured, {
+    dataDir: options.dataDir,
+    routeObjectEvents: true,
+    onTriggered: ended,
+    reingest: async (name, records) => {
+      const stream = byStreamName.get(name);
+      if (!stream) throw new Error(`no local delivery stream named ${name}`);
+      await stream.put(records.map((record) => Buffer.from(record)));
+    },
+  });
+
+  outbox = new AlertOutbox(stack.ctx, join(options.dataDir, 'alerts.jsonl'));
+  for (const [name, pipeline] of Object.entries(configured.pipelines)) {
+    if (pipeline.workflow === 'kinesis') {
+      const runner = new PipeRunner(stack, name, {
+        settings: PIPE_SETTINGS,
+        checkpoints: await FileCheckpoints.open(join(options.dataDir, 'pipes', `${name}.json`)),
+        deadLetter: async (letter) => {
+          await mkdir(join(options.dataDir, 'dead-letters'), { recursive: true });
+          await appendFile(join(options.dataDir, 'dead-letters', `${name}.jsonl`), `${JSON.stringify(letter)}\n`);
+          process.stderr.write(`sluice: ${name}: a batch exhausted its retries; its place is in ${join(options.dataDir, 'dead-letters', `${name}.jsonl`)}\n`);
+        },
+        onResult: ended,
+      });
+      await runner.start();
+      runners.set(name, runner);
+    } else if (pipeline.workflow === 'firehose') {
+      const settings = firehoseSettings(name, pipeline);
+      const stream = await FirehoseStream.open(stack, {
+        pipeline: name,
+        settings,
+        destination: settings.mode === 'transform' ? httpEndpointDestination(standIns.newRelicFirehoseUrl, pipeline.retryDurationSeconds ?? configured.limits.retryDurationSeconds) : s3Destination(stack, name),
+        bufferFile: join(options.dataDir, 'firehose', `${name}.jsonl`),
+        onResult: ended,
+      });
+      streams.set(name, stream);
+      byStreamName.set(stream.name, stream);
+    }
+  }
+
+  const subscription = new CloudWatchSubscription();
+  const onBadRow = (problem: string) => process.stderr.write(`sluice: ledger row skipped: ${problem}\n`);
+  const ingest = await startIngestServer(
+    {
+      config: configured,
+      putKinesis: (pipeline, datas) => putRecords(stack, pipeline, datas),
+      putFirehose: (pipeline, datas) => streams.get(pipeline)!.put(datas),
+      subscription,
+      status: async () => ({ pipelines: await ledgerStatus(stack.ctx, onBadRow), live: stats.snapshot() }),
+      alerts: () => outbox?.list() ?? [],
+      accepted: (pipeline, records) => stats.accepted(pipeline, records),
+    },
+    { port: options.port, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 },
+  );
+
+  // an execution a kill cut short is found by its ledger row, as the scheduled sweep finds it on AWS
+  const redriver = localRedriver(stack);
+  const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
+  let sweeping = sweepOnce();
+  const sweeper = setInterval(() => (sweeping = sweeping.then(sweepOnce)), (options.sweepEverySeconds ?? 60) * 1000);
+
+  const endpoints = {
+    ingest: ingest.url,
+    s3: stack.servers.s3Endpoint,
+    dynamodb: stack.servers.dynamoEndpoint,
+    kinesis: stack.servers.kinesisEndpoint,
+    opensearch: standIns.openSearchUrl,
+    newRelic: standIns.newRelicUrl,
+  };
+  // for `sluice produce` and `sluice status` on the same data folder
+  const endpointsFile = join(options.dataDir, 'endpoints.json');
+  await writeFile(endpointsFile, JSON.stringify(endpoints, null, 2));
+
+  return {
+    stack,
+    stats,
+    endpoints,
+    async stop(withinMs = 25_000) {
+      const deadline = Date.now() + withinMs;
+      clearInterval(sweeper);
+      await rm(endpointsFile, { force: true });
+      await ingest.close();
+      await Promise.all([...streams.values()].map((stream) => stream.stop(Math.max(0, deadline - Date.now()))));
+      const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
+      if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
+      await Promise.race([Promise.all([stack.settle(), sweeping]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      await standIns.stop();
+      await stack.stop();
+      await unlock();
+    },
+  };
+}
