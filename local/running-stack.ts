@@ -45,7 +45,19 @@ export interface RunningStack {
 export async function startRunningStack(config: SluiceConfig, options: RunningStackOptions): Promise<RunningStack> {
   await mkdir(options.dataDir, { recursive: true });
   const unlock = await lockDataDir(options.dataDir);
+  // what has started so far, stopped again (last first) when a later part cannot start
+  const undo: (() => Promise<void>)[] = [unlock];
+  try {
+    return await startParts(config, options, undo, unlock);
+  } catch (error) {
+    for (const step of undo.reverse()) await step().catch((e: Error) => void process.stderr.write(`sluice: while giving up the start: ${e.message}\n`));
+    throw error;
+  }
+}
+
+async function startParts(config: SluiceConfig, options: RunningStackOptions, undo: (() => Promise<void>)[], unlock: () => Promise<void>): Promise<RunningStack> {
   const standIns = await startStandIns(options.port === 0 ? 0 : options.port + 1, options.dataDir);
+  undo.push(() => standIns.stop());
   const configured = withStandIns(config, standIns);
   const pipelines = Object.keys(configured.pipelines);
   const runners = new Map<string, PipeRunner>();
@@ -63,6 +75,7 @@ export async function startRunningStack(config: SluiceConfig, options: RunningSt
   const stack = await startStack(configured, {
     dataDir: options.dataDir,
     routeObjectEvents: true,
+    streamShards: 4,
     onTriggered: ended,
     reingest: async (name, records) => {
       const stream = byStreamName.get(name);
@@ -70,6 +83,7 @@ export async function startRunningStack(config: SluiceConfig, options: RunningSt
       await stream.put(records.map((record) => Buffer.from(record)));
     },
   });
+  undo.push(() => stack.stop());
 
   outbox = new AlertOutbox(stack.ctx, join(options.dataDir, 'alerts.jsonl'));
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
@@ -86,6 +100,7 @@ export async function startRunningStack(config: SluiceConfig, options: RunningSt
       });
       await runner.start();
       runners.set(name, runner);
+      undo.push(async () => void (await runner.stop(1000)));
     } else if (pipeline.workflow === 'firehose') {
       const settings = firehoseSettings(name, pipeline);
       const stream = await FirehoseStream.open(stack, {
@@ -96,6 +111,7 @@ export async function startRunningStack(config: SluiceConfig, options: RunningSt
         onResult: ended,
       });
       streams.set(name, stream);
+      undo.push(() => stream.stop(1000));
       byStreamName.set(stream.name, stream);
     }
   }

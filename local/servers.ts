@@ -103,7 +103,7 @@ async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string
  * stream per kinesis pipeline created. S3 clients need path-style addressing and checksums only when required: otherwise streamed
  * bodies are stored with aws-chunked framing.
  */
-export async function startServers(config: SluiceConfig, dataDir?: string): Promise<Servers> {
+export async function startServers(config: SluiceConfig, dataDir?: string, streamShards = 1): Promise<Servers> {
   // with a data folder, objects and ledger rows outlive the process (for sluice redrive); else all is temporary
   const directory = dataDir ? join(dataDir, 's3') : await mkdtemp(join(tmpdir(), 'sluice-s3-'));
   if (dataDir) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
@@ -122,7 +122,8 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
   await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
   const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
-  const kinesisServer: Server = kinesalite({ createStreamMs: 0, ...(dataDir ? { path: join(dataDir, 'kinesis') } : {}) });
+  // kinesalite's account limit is 10 shards, as a new AWS account's once was: the configuration's streams decide here
+  const kinesisServer: Server = kinesalite({ createStreamMs: 0, shardLimit: Math.max(10, streamShards * Object.keys(config.pipelines).length), ...(dataDir ? { path: join(dataDir, 'kinesis') } : {}) });
   await new Promise<void>((resolve, reject) => kinesisServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
   const kinesisEndpoint = `http://127.0.0.1:${(kinesisServer.address() as AddressInfo).port}`;
 
@@ -153,7 +154,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string): Prom
   const kinesis = new KinesisClient({ endpoint: kinesisEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() });
   for (const [name, pipeline] of Object.entries(config.pipelines)) {
     if (pipeline.workflow !== 'kinesis') continue;
-    await kinesis.send(new CreateStreamCommand({ StreamName: streamOf(name), ShardCount: 1 })).catch((error: Error) => {
+    await kinesis.send(new CreateStreamCommand({ StreamName: streamOf(name), ShardCount: streamShards })).catch((error: Error) => {
       if (error.name !== 'ResourceInUseException') throw error;
     });
     while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamOf(name) }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') {

@@ -13,6 +13,8 @@ export interface StackOptions {
   skipWaits?: boolean;
   /** Start the s3 workflow of every pipeline whose trigger matches a new object, as EventBridge would. */
   routeObjectEvents?: boolean;
+  /** Shards of each new local stream: 1 (the demo and the tests read one in order); the running stack takes 4, as an on-demand stream starts with. */
+  streamShards?: number;
   /** Keep s3rver's files here instead of a temporary folder. */
   dataDir?: string;
   /** Where records put back on a delivery stream go (default: kept in `deliveryStreams`, for the caller to read). */
@@ -39,7 +41,7 @@ const matches = (key: string, trigger: { prefix?: string; suffix?: string }) =>
 
 /** The embedded stack: s3rver and dynalite on loopback, the task context, the local engine. */
 export async function startStack(config: SluiceConfig, options: StackOptions = {}): Promise<LocalStack> {
-  const servers = await startServers(config, options.dataDir);
+  const servers = await startServers(config, options.dataDir, options.streamShards);
   const deliveryStreams = new LocalDeliveryStreams();
   const ctx: TaskContext = {
     config,
