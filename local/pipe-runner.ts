@@ -94,6 +94,7 @@ export class PipeRunner {
       }
       const batch = pending.splice(0, batchSize);
       if (!(await this.deliver(reader, batch, 0))) return;
+      if (pending.length === 0) this.oldest.delete(reader.shardId);
       firstSeen = Date.now();
     }
   }
