@@ -1,6 +1,5 @@
-import { gunzipSync } from 'node:zlib';
-
 import { isUtf8 } from 'node:buffer';
+import { gunzipSync, inflateSync } from 'node:zlib';
 
 /** Why a unit could not be decoded; `code` becomes the quarantine reason. */
 export class UndecodableError extends Error {
@@ -28,19 +27,36 @@ export function fromBase64(data: string): Buffer {
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /**
- * Gunzips bytes that start with the gzip magic number; other bytes pass through. Inflation stops at
- * `maxBytes` of output (zlib's maxOutputLength): a small record that inflates to gigabytes costs at
- * most that much memory and is quarantined, never the batch.
+ * A zlib stream's two header bytes (RFC 1950): deflate with a 32 KiB window (0x78) and a check that
+ * makes the pair a multiple of 31. CloudWatch Logs has shipped zlib payloads where gzip was expected.
  */
-export function maybeGunzip(bytes: Buffer, maxBytes: number): Buffer {
-  if (!isGzip(bytes)) return bytes;
+export const isZlib = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x78 && ((bytes[0] << 8) | bytes[1]!) % 31 === 0;
+
+const inflated = (inflate: () => Buffer, format: string, maxBytes: number): Buffer => {
   try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+    return inflate();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new UndecodableError('inflated-too-large', `gzip: inflates to more than ${maxBytes} bytes (limits.maxInflatedBytes)`);
+      throw new UndecodableError('inflated-too-large', `${format}: inflates to more than ${maxBytes} bytes (limits.maxInflatedBytes)`);
     }
-    throw new UndecodableError('invalid-gzip', `gzip: ${(error as Error).message}`);
+    throw new UndecodableError(`invalid-${format}`, `${format}: ${(error as Error).message}`);
+  }
+};
+
+/**
+ * Inflates bytes that start with the gzip magic number or a zlib header; other bytes pass through.
+ * Inflation stops at `maxBytes` of output (zlib's maxOutputLength): a small record that inflates to
+ * gigabytes costs at most that much memory and is quarantined, never the batch. Text can start like a
+ * zlib header (`x^`, `x\u0001`): bytes that do not inflate but are valid UTF-8 are taken as text.
+ */
+export function maybeInflate(bytes: Buffer, maxBytes: number): Buffer {
+  if (isGzip(bytes)) return inflated(() => gunzipSync(bytes, { maxOutputLength: maxBytes }), 'gzip', maxBytes);
+  if (!isZlib(bytes)) return bytes;
+  try {
+    return inflated(() => inflateSync(bytes, { maxOutputLength: maxBytes }), 'zlib', maxBytes);
+  } catch (error) {
+    if ((error as UndecodableError).code === 'invalid-zlib' && isUtf8(bytes)) return bytes;
+    throw error;
   }
 }
 

@@ -3,7 +3,7 @@ import { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
 import type { Limits } from '../../contracts/config.ts';
 import { isDateMillis } from '../shared/date-millis.ts';
 import { recordId } from '../shared/ids.ts';
-import { fromBase64, maybeGunzip, toText, UndecodableError } from './bytes.ts';
+import { fromBase64, maybeInflate, toText, UndecodableError } from './bytes.ts';
 import { parseText, shapeProblem } from './parse.ts';
 
 /** A source unit before decoding: a Kinesis record, a Firehose record, or a line of an S3 object. */
@@ -106,7 +106,7 @@ export function decodeUnit(unit: Unit, limits: Limits, out: Decoded): void {
 }
 
 function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
-  const bytes = unit.encoding === 'base64' ? maybeGunzip(fromBase64(unit.data), limits.maxInflatedBytes) : undefined;
+  const bytes = unit.encoding === 'base64' ? maybeInflate(fromBase64(unit.data), limits.maxInflatedBytes) : undefined;
   const text = bytes ? toText(bytes) : unit.data;
   const size = bytes ? bytes.length : Buffer.byteLength(text);
   const objects = parseText(text);

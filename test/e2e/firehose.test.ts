@@ -101,6 +101,16 @@ describe('firehose workflow on the embedded engine', () => {
     ]);
   });
 
+  it('takes a request as an emulator or an old console template sends it: no invocationId, string times, odd metadata (issue 11)', async () => {
+    const { invocationId: _dropped, ...request } = firehoseRequest([JSON.stringify({ message: 'from an emulator', level: 'info' })]);
+    const odd = { ...request, records: request.records.map((r) => ({ ...r, approximateArrivalTimestamp: '2026-11-23T09:30:00Z', kinesisRecordMetadata: { subsequenceNumber: '', approximateArrivalTimestamp: '2026-11-23T09:30:00Z' } })) };
+    const first = await h.stack.run('firehose', 's1-api-to-newrelic', odd);
+    expect(first.status).toBe('SUCCEEDED');
+    expect((first.output as FirehoseTransformResponse).records.map((r) => [r.recordId, r.result])).toStrictEqual([[request.records[0]!.recordId, 'Ok']]);
+    // sent again, it is the same batch
+    expect((await h.stack.run('firehose', 's1-api-to-newrelic', odd)).account!.batchId).toBe(first.account!.batchId);
+  });
+
   it('takes a request larger than a state can hold through the claim check, and answers every recordId', async () => {
     const datas = Array.from({ length: 600 }, (_, i) => JSON.stringify({ message: `event ${i} ${'x'.repeat(600)}`, level: 'info' }));
     const request = firehoseRequest(datas, 'inv-large');

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { decodeUnits } from '../../tasks/decode/index.ts';
@@ -37,6 +37,21 @@ describe('decode', () => {
 
   it('gunzips data that starts with the gzip magic number', () => {
     expect(decodeUnits([unit(gzipSync('{"zipped":true}'))], limits).records[0]!.data).toStrictEqual({ zipped: true });
+  });
+
+  it('inflates zlib too (CloudWatch Logs has shipped it), within the same bound as gzip (issue 11)', () => {
+    expect(decodeUnits([unit(deflateSync('{"deflated":true}'))], limits).records[0]!.data).toStrictEqual({ deflated: true });
+    const payload = cloudWatchPayload(2);
+    expect(decodeUnits([unit(deflateSync(JSON.stringify(payload), { level: 1 }))], limits).records).toHaveLength(2);
+    const bomb = decodeUnits([unit(deflateSync(Buffer.alloc(64 * 1024 * 1024)))], limits).quarantined[0]!;
+    expect([bomb.reason, bomb.errors[0]!.message]).toStrictEqual(['inflated-too-large', expect.stringMatching(/^zlib: inflates to more than/)]);
+    // a zlib header over bytes that do not inflate and are not text: quarantined as zlib, with its reason
+    expect(decodeUnits([unit(Buffer.from([0x78, 0x9c, 0xff, 0xfe, 0x00]))], limits).quarantined[0]!.reason).toBe('invalid-zlib');
+  });
+
+  it('text that only starts like a zlib header ("x^", "x\\u0001") stays text', () => {
+    expect(decodeUnits([unit('x^2 + y^2')], limits).records[0]!.data).toStrictEqual({ message: 'x^2 + y^2' });
+    expect(decodeUnits([unit('x\u0001 marker')], limits).records[0]!.data).toStrictEqual({ message: 'x\u0001 marker' });
   });
 
   it('quarantines text that looks like JSON but does not parse', () => {
