@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const alive = (pid: number) => {
@@ -15,6 +15,7 @@ const alive = (pid: number) => {
  * databases and the Pipe checkpoints, and corrupt them. A lock left by a killed process is taken over.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, 'sluice.pid');
   const holder = Number(await readFile(file, 'utf8').catch(() => ''));
   if (holder && holder !== process.pid && alive(holder)) {

@@ -6,6 +6,7 @@ import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
 import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startServers, type Servers } from './servers.ts';
 
 export interface StackOptions {
@@ -41,7 +42,12 @@ const matches = (key: string, trigger: { prefix?: string; suffix?: string }) =>
 
 /** The embedded stack: s3rver and dynalite on loopback, the task context, the local engine. */
 export async function startStack(config: SluiceConfig, options: StackOptions = {}): Promise<LocalStack> {
-  const servers = await startServers(config, options.dataDir, options.streamShards);
+  // two processes on one data folder would corrupt s3rver's files and the leveldb databases
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  const servers = await startServers(config, options.dataDir, options.streamShards).catch(async (error: Error) => {
+    await unlock();
+    throw error;
+  });
   const deliveryStreams = new LocalDeliveryStreams();
   const ctx: TaskContext = {
     config,
@@ -79,6 +85,9 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
       while (triggered.length > 0) settled.push(...(await Promise.all(triggered.splice(0))));
       return settled;
     },
-    stop: () => servers.stop(),
+    stop: async () => {
+      await servers.stop();
+      await unlock();
+    },
   };
 }

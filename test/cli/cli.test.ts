@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,17 @@ describe('sluice CLI', () => {
       expect({ args, code: result.code, stderr: result.stderr.trim() }).toStrictEqual({ args, code, stderr: `sluice: ${message}${message.endsWith('does not exist') ? ` (a run with --data-dir ${args[2]} keeps its state there)` : ''}` });
     }
     expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+
+  it('a data folder another sluice is using is refused in one line, not with a leveldb stack trace', () => {
+    const busy = join(dir, 'busy');
+    mkdirSync(busy);
+    // this test's own process stands for the running sluice
+    writeFileSync(join(busy, 'sluice.pid'), String(process.pid));
+    for (const args of [['status', '--data-dir', busy], ['redrive', '--data-dir', busy], ['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--data-dir', busy, '--event', file('busy.json', [])]]) {
+      const result = sluice(...args);
+      expect([args[0], result.code, result.stderr.trim().split('\n').pop()]).toStrictEqual([args[0], 1, `sluice: ${busy} is in use by a running sluice (pid ${process.pid}): stop it, or give another --data-dir`]);
+    }
   });
 
   it('redrive --aws without a region or credentials says which, in one line', () => {
