@@ -1,0 +1,46 @@
+import { Client } from '@opensearch-project/opensearch';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OpenSearchStandIn } from '../../../local/stand-ins/opensearch.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-os-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the OpenSearch stand-in, through the official client', () => {
+  it('takes _bulk (create: 409 for an id that exists), and _count, _doc and _search read it back; a restart keeps it', async () => {
+    const standIn = new OpenSearchStandIn({ dataDir: dir });
+    await standIn.start();
+    const client = new Client({ node: standIn.url });
+    const bulk = await client.bulk({
+      body: [
+        { create: { _index: 'cwl', _id: 'a' } }, { level: 'info', msg: 'one' },
+        { create: { _index: 'cwl', _id: 'b' } }, { level: 'error', msg: 'two' },
+        { index: { _index: 'cwl', _id: 'c' } }, { level: 'error', msg: 'three' },
+        { create: { _index: 'cwl', _id: 'a' } }, { level: 'info', msg: 'again' },
+        { delete: { _index: 'cwl', _id: 'c' } },
+      ],
+    });
+    expect(bulk.body.errors).toBe(true);
+    expect(bulk.body.items.map((item: Record<string, { status: number }>) => Object.values(item)[0]!.status)).toStrictEqual([201, 201, 201, 409, 200]);
+    expect((await client.count({ index: 'cwl' })).body.count).toBe(2);
+    expect((await client.count({ index: 'cwl', body: { query: { term: { level: 'error' } } } })).body.count).toBe(1);
+    expect((await client.get({ index: 'cwl', id: 'a' })).body).toMatchObject({ found: true, _source: { msg: 'one' } });
+    await expect(client.get({ index: 'cwl', id: 'c' })).rejects.toMatchObject({ meta: { statusCode: 404 } });
+    const search = await client.search({ index: 'cwl', body: { query: { term: { level: 'info' } } } });
+    expect(search.body.hits.total).toMatchObject({ value: 1 });
+    expect(search.body.hits.hits.map((hit) => hit._id)).toStrictEqual(['a']);
+    const info = await fetch(standIn.url);
+    expect([info.headers.get('x-sluice-stand-in'), ((await info.json()) as { tagline: string }).tagline]).toStrictEqual(['opensearch', "sluice's OpenSearch stand-in (not OpenSearch)"]);
+    await client.close();
+    await standIn.stop();
+
+    const restarted = new OpenSearchStandIn({ dataDir: dir });
+    await restarted.start();
+    expect(((await (await fetch(`${restarted.url}/cwl/_count`)).json()) as { count: number }).count).toBe(2);
+    expect(((await (await fetch(`${restarted.url}/cwl/_search?q=level:error`)).json()) as { hits: { total: { value: number } } }).hits.total.value).toBe(1);
+    expect((await fetch(`${restarted.url}/nope/_doc/x`)).status).toBe(404);
+    await restarted.stop();
+  });
+});
