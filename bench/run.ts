@@ -6,6 +6,7 @@ import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
 import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
 import { kinesisThroughput, objectThroughput } from './e2e.ts';
+import { sustainedS4 } from './running-stack.ts';
 
 /** The heap the large-object run gets: live memory must fit it, whatever the object's size. */
 const HEAP_CAP_MB = 256;
@@ -58,6 +59,14 @@ try {
 } finally {
   await stack.stop();
 }
+
+const offered = Number(process.env.BENCH_RUNNING_RATE ?? 2000);
+const running = await sustainedS4(defaultConfig, offered, 30, status);
+endStatus();
+say(
+  `bench: running stack s4 (ingest API -> Pipe -> raw -> object events -> s3 workflow -> processed) offered=${offered}/s for ${running.seconds}s records=${running.records} sustained=${fmt(running.sustainedPerSecond)}/s maxLag=${running.maxLagSeconds.toFixed(1)}s latency p50=${fmt(running.latencyP50Ms)}ms p99=${fmt(running.latencyP99Ms)}ms`,
+);
+bars.push({ label: 'running stack S4 records/s', value: Math.round(running.sustainedPerSecond), target: 5000, unit: '/s' });
 
 status(`memory: writing a ${objectMb} MB object …`);
 const child = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', 'bench/memory.ts', String(objectMb)], {

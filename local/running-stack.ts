@@ -27,6 +27,8 @@ export interface RunningStackOptions {
   maxBodyBytes?: number;
   /** How often the sweep looks for executions that never finished (the scheduled Lambda's rate on AWS). */
   sweepEverySeconds?: number;
+  /** Called with every execution that ended (the bench measures latency with it). */
+  onExecution?: (result: ExecutionResult) => void;
 }
 
 export interface RunningStack {
@@ -70,6 +72,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   let outbox: AlertOutbox | undefined;
   const ended = (result: ExecutionResult) => {
     stats.ended(result);
+    options.onExecution?.(result);
     if (result.account) outbox?.consider(result.account).catch((error: Error) => void process.stderr.write(`sluice: alert for ${result.account?.batchId}: ${error.message}\n`));
   };
   const stack = await startStack(configured, {
