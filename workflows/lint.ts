@@ -1,8 +1,7 @@
-import aslValidator from 'asl-validator';
 import { States } from '../contracts/errors.ts';
-import { PLACEHOLDERS, substitute } from './resources.ts';
+import { PLACEHOLDERS } from './resources.ts';
 import type { AslState } from './asl/types.ts';
-import { durationProblems, type LintProblem } from './worst-case.ts';
+import type { LintProblem } from './worst-case.ts';
 
 export type { LintProblem };
 
@@ -19,11 +18,6 @@ const FORBIDDEN_FIELDS: Record<string, string> = {
   ItemBatcher: 'Distributed Map is not supported: use an inline Map over chunk references',
   ResultWriter: 'Distributed Map is not supported: use an inline Map over chunk references',
 };
-
-/** Fake but well-formed ARNs, so asl-validator can check Resource syntax with placeholders resolved. */
-export const validationSubstitutions: Record<string, string> = Object.fromEntries(
-  PLACEHOLDERS.map((key) => [key, key.endsWith('FunctionArn') ? `arn:aws:lambda:us-east-1:123456789012:function:sluice-${key.replace('FunctionArn', '').toLowerCase()}` : 'pipeline']),
-);
 
 interface Walked {
   name: string;
@@ -66,7 +60,9 @@ export function sluiceRules(definition: Record<string, unknown>): LintProblem[] 
     const text = JSON.stringify(state);
     if (text.includes('{%')) add('JSONata expressions ({% … %}) are not supported: sluice workflows are JSONPath only');
     if (state.Type === 'Task') {
-      if (!Array.isArray(state.Retry) || state.Retry.length === 0) add('every Task needs a Retry for transient errors');
+      // a Retry with MaxAttempts 0 retries nothing: it does not count
+      const retries = Array.isArray(state.Retry) && (state.Retry as { MaxAttempts?: number }[]).some((retrier) => (retrier.MaxAttempts ?? 3) > 0);
+      if (!retries) add('every Task needs a Retry for transient errors (MaxAttempts above 0)');
       const catches = Array.isArray(state.Catch) && state.Catch.length > 0;
       if (!catches && !caughtAbove) add('every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input');
     }
@@ -80,26 +76,4 @@ export function sluiceRules(definition: Record<string, unknown>): LintProblem[] 
     }
   }
   return problems;
-}
-
-/**
- * asl-validator (with placeholders resolved), sluice's rules, then the worst-case duration against the
- * Express limit; empty when the definition is valid.
- */
-export function lint(aslText: string): LintProblem[] {
-  let definition: Record<string, unknown>;
-  try {
-    definition = JSON.parse(aslText) as Record<string, unknown>;
-  } catch (error) {
-    return [{ state: '(file)', message: `not JSON: ${(error as Error).message}` }];
-  }
-  // asl-validator writes into the object it checks: give it its own copy
-  const resolved = JSON.parse(substitute(aslText, validationSubstitutions)) as unknown;
-  const result = aslValidator(resolved, { checkArn: true, checkPaths: true });
-  const problems: LintProblem[] = result.errors.map((error) => {
-    const message = error.Message ?? error.message ?? JSON.stringify(error);
-    const state = /\/States\/([^/]+)/.exec(message)?.[1] ?? '(definition)';
-    return { state, message: `asl-validator: ${message}` };
-  });
-  return [...problems, ...sluiceRules(definition), ...durationProblems(definition)];
 }

@@ -1,49 +1,71 @@
-import { readFile } from 'node:fs/promises';
 import { renderAsl, workflows } from '../../workflows/index.ts';
-import { lint } from '../../workflows/lint.ts';
 import { formatSeconds, shortPath, worstCase } from '../../workflows/worst-case.ts';
+import { check, type Profile } from '../../validate/check.ts';
+import type { Definition, MachineType } from '../../validate/finding.ts';
+import { lineOf, render, type Format, type Reported } from '../../validate/format.ts';
+import { definitionsIn } from '../../validate/sources.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 
-/**
- * sluice validate [FILE...]: asl-validator plus sluice's rules over the given ASL files, or over every
- * workflow as rendered now. Prints `file: state: message` per problem; exit 1 when there is any. On
- * stderr, each file's worst-case duration (an Express execution is stopped at 300 s, seen by no Catch).
- */
-export async function validateCommand(argv: string[]): Promise<number> {
-  const { positionals } = parse('validate', argv, {});
-  const sources: [string, string][] =
-    positionals.length > 0
-      ? await Promise.all(
-          positionals.map(async (file): Promise<[string, string]> => {
-            try {
-              return [file, await readFile(file, 'utf8')];
-            } catch (error) {
-              throw new CliError(`validate: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-            }
-          }),
-        )
-      : Object.entries(workflows).map(([name, definition]) => [`${name}.asl.json`, renderAsl(definition)]);
-  let problems = 0;
-  for (const [file, text] of sources) {
-    const found = lint(text);
-    for (const problem of found) console.log(`${file}: ${problem.state}: ${problem.message}`);
-    const worst = summary(text);
-    if (found.length === 0) console.error(`${file}: valid${worst ? ` (${worst})` : ''}`);
-    else if (worst) console.error(`${file}: ${worst}`);
-    problems += found.length;
-  }
-  return problems === 0 ? 0 : 1;
+const USAGE = `usage: sluice validate [FILE...] [--profile aws|sluice] [--type standard|express] [--format text|json|github] [--deny-warnings]
+
+  FILE      ASL JSON or YAML, or a CloudFormation / CDK template (every AWS::StepFunctions::StateMachine in it,
+            with its own type); without FILE, sluice's own workflows (profile sluice, EXPRESS)
+  --profile aws (default for files): rules that find real defects and accept what AWS accepts;
+            sluice: sluice's house rules on top (a Retry and a Catch on every Task, readable names, JSONPath only)
+  --type    the type of ASL files (templates say their own): STANDARD by default, as AWS
+  --format  text (file: state: message [rule]), json, or github (workflow annotations)
+  --deny-warnings  warnings fail the run too
+Exit 0 when nothing fails, 1 when something does, 2 on a bad argument.`;
+
+function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`validate: --${name} takes ${allowed.join(' or ')}, got ${value}`);
+  return value as T;
 }
 
-/** `worst case 264 s: A → … → Z`, when the duration is bounded (otherwise a problem line says why). */
-function summary(text: string): string | undefined {
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text);
-  } catch {
-    return undefined;
+/** sluice validate: every definition of the files (or sluice's own workflows) through the profile's checks; a file that cannot be read is that file's finding, and the run goes on. */
+export async function validateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('validate', argv, {
+    profile: { type: 'string' },
+    type: { type: 'string', default: 'standard' },
+    format: { type: 'string', default: 'text' },
+    'deny-warnings': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
-  const worst = worstCase(definition as Record<string, unknown>);
-  return 'unbounded' in worst ? undefined : `worst case ${formatSeconds(worst.seconds)}: ${shortPath(worst.path)}`;
+  const format = choice<Format>('format', values.format, ['text', 'json', 'github']);
+  const type = choice('type', values.type.toLowerCase(), ['standard', 'express'] as const).toUpperCase() as MachineType;
+  const profile = choice<Profile>('profile', values.profile ?? (positionals.length > 0 ? 'aws' : 'sluice'), ['aws', 'sluice']);
+
+  const reported: Reported[] = [];
+  const sources: Definition[] = [];
+  if (positionals.length === 0) {
+    for (const [name, definition] of Object.entries(workflows)) {
+      const text = renderAsl(definition);
+      sources.push({ file: `${name}.asl.json`, text, definition: JSON.parse(text) as Record<string, unknown>, type: 'EXPRESS' });
+    }
+  }
+  for (const file of positionals) {
+    try {
+      sources.push(...(await definitionsIn(file, type)));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      reported.push({ file, line: 1, rule: 'unreadable', severity: 'error', state: '(file)', message: code ? `cannot read: ${code}` : `not a definition: ${(error as Error).message}` });
+    }
+  }
+  for (const source of sources) {
+    const findings = check(source, profile);
+    reported.push(...findings.map((f) => ({ ...f, file: source.file, ...(source.name ? { machine: source.name } : {}), line: lineOf(source, f.state) })));
+    if (format === 'text' && findings.every((f) => f.severity !== 'error')) {
+      const worst = source.type === 'EXPRESS' ? worstCase(source.definition) : undefined;
+      const duration = worst && !('unbounded' in worst) ? `, worst case ${formatSeconds(worst.seconds)}: ${shortPath(worst.path)}` : '';
+      process.stderr.write(`${source.file}${source.name ? ` (${source.name})` : ''}: valid (${profile} profile, ${source.type}${duration})\n`);
+    }
+  }
+  for (const line of render(reported, format)) console.log(line);
+  const failing = reported.filter((r) => r.severity === 'error' || values['deny-warnings']);
+  return failing.length === 0 ? 0 : 1;
 }

@@ -30,17 +30,35 @@ describe('sluice CLI', () => {
     expect(valid.stdout).toBe('');
   });
 
-  it('validate exits 1 with file: state: message lines for a JSONata state and a Task without Catch', () => {
+  it('validate exits 1 with file: state: message [rule] lines; the house rules only with --profile sluice', () => {
     const definition = JSON.parse(renderAsl(workflows.kinesis));
     definition.States['Validate records'].QueryLanguage = 'JSONata';
     delete definition.States['Enrich records'].Catch;
     const bad = file('bad.asl.json', definition);
-    const result = sluice('validate', bad);
+    // for anyone's machine (aws profile, STANDARD) neither is a defect
+    expect(sluice('validate', bad).code).toBe(0);
+    const result = sluice('validate', '--profile', 'sluice', '--type', 'express', bad);
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split('\n')).toStrictEqual([
-      `${bad}: Validate records: JSONata is not supported: sluice workflows are JSONPath only`,
-      `${bad}: Enrich records: every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input`,
+      `${bad}: Validate records: JSONata is not supported: sluice workflows are JSONPath only [sluice-house]`,
+      `${bad}: Enrich records: every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input [sluice-house]`,
     ]);
+  });
+
+  it('validate goes on past a file it cannot read, points GitHub annotations at the line, and fails on warnings only when asked', () => {
+    const choice = file('choice.asl.json', '{\n  "StartAt": "Pick",\n  "States": {\n    "Pick": { "Type": "Choice", "Choices": [{ "Variable": "$.x", "StringEquals": "a", "Next": "Done" }] },\n    "Done": { "Type": "Succeed" }\n  }\n}\n');
+    const broken = file('broken.asl.json', '{');
+    const result = sluice('validate', '--format', 'github', broken, choice);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toStrictEqual([
+      expect.stringMatching(new RegExp(`^::error file=${broken},line=1,title=unreadable::\\(file\\): not a definition: `)),
+      expect.stringMatching(new RegExp(`^::warning file=${choice},line=4,title=choice-no-default::Pick: no Default`)),
+    ]);
+    expect(sluice('validate', choice).code).toBe(0);
+    expect(sluice('validate', '--deny-warnings', choice).code).toBe(1);
+    expect(JSON.parse(sluice('validate', '--format', 'json', choice).stdout)).toMatchObject([{ rule: 'choice-no-default', severity: 'warning', state: 'Pick', line: 4 }]);
+    expect(sluice('validate', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('--profile aws') });
+    expect(sluice('validate', '--format', 'xml', choice)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format takes text or json or github, got xml') });
   });
 
   it('run kinesis ends with the JSON summary: counts, outputs, the Pipes reply', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { graph, GraphError } from '../../workflows/asl/graph.ts';
 import { pass } from '../../workflows/asl/states.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
-import { lint, sluiceRules } from '../../workflows/lint.ts';
+import { check } from '../../validate/check.ts';
+import { sluiceRules } from '../../workflows/lint.ts';
+
+/** What `sluice validate` says of sluice's own workflows (the sluice profile, EXPRESS), as state and message. */
+const findings = (text: string) => check({ file: 'test.asl.json', text, definition: JSON.parse(text), type: 'EXPRESS' }, 'sluice');
+const lint = (text: string) => findings(text).map(({ state, message }) => ({ state, message }));
 import { renderSvg } from '../../workflows/render-svg.ts';
 
 /** A definition with an inline Map that catches, around two Tasks without Catch of their own. */
@@ -80,7 +85,7 @@ describe('sluice validate rules', () => {
       d.States['Back up whole input'].Catch.push({ ErrorEquals: ['Sluice.Transient'], Next: 'Ingest failed' });
     });
     const messages = lint(text).map((p) => `${p.state}: ${p.message}`);
-    expect(messages).toContain('Split object into chunks: every Task needs a Retry for transient errors');
+    expect(messages).toContain('Split object into chunks: every Task needs a Retry for transient errors (MaxAttempts above 0)');
     expect(messages).toContain('Chunks handed to their executions: Assign (workflow variables) is not supported: pass data in the state');
     expect(messages.some((m) => m.startsWith('Split object into chunks: unknown placeholder ${DecodeFunctionArnTypo}'))).toBe(true);
     expect(messages).toContain('Back up whole input: Catch: States.ALL must be alone and last');
@@ -91,7 +96,12 @@ describe('sluice validate rules', () => {
 
   it('rejects what asl-validator rejects (a transition to a missing state)', () => {
     const text = mutate('firehose', (d) => (d.States['Enrich records'].Next = 'Nowhere'));
-    expect(lint(text).some((p) => p.message.startsWith('asl-validator:'))).toBe(true);
+    expect(findings(text).some((f) => f.rule === 'asl-schema')).toBe(true);
+  });
+
+  it('a Retry with MaxAttempts 0 is no Retry', () => {
+    const text = mutate('kinesis', (d) => (d.States['Enrich records'].Retry = [{ ErrorEquals: ['States.ALL'], MaxAttempts: 0 }]));
+    expect(lint(text)).toContainEqual({ state: 'Enrich records', message: 'every Task needs a Retry for transient errors (MaxAttempts above 0)' });
   });
 
   it('rejects names a console user cannot read and names used twice across a Map', () => {
@@ -106,10 +116,6 @@ describe('sluice validate rules', () => {
     });
     expect(sluiceRules({ StartAt: 'x', States: { x: { Type: 'Pass', End: true } } })).toContainEqual({ state: 'x', message: expect.stringContaining('read well') });
     expect(lint(mutate('kinesis', (d) => (d.Comment = 'x'))).length).toBe(0);
-  });
-
-  it('reports a file that is not JSON', () => {
-    expect(lint('{')).toMatchObject([{ state: '(file)' }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../workflows/lint.ts';
+import { check } from '../../validate/check.ts';
 import { durationProblems, NO_TIMEOUT, worstCase, type WorstCase } from '../../workflows/worst-case.ts';
 
 type State = Record<string, unknown>;
@@ -220,10 +220,12 @@ describe('worstCase: what is not well formed', () => {
   });
 });
 
-describe('lint', () => {
-  it("adds the duration problems after sluice's rules", () => {
+describe('sluice validate', () => {
+  it("reports an Express machine's duration over the limit after the other checks", () => {
     const slow = definition({ 'Step one': task(200, 'Step two'), 'Step two': task(200, undefined) });
-    expect(lint(JSON.stringify(slow)).at(-1)).toStrictEqual({
+    expect(check({ file: 'x', text: JSON.stringify(slow), definition: slow, type: 'EXPRESS' }, 'aws').at(-1)).toStrictEqual({
+      rule: 'express-worst-case',
+      severity: 'error',
       state: 'Step two',
       message: 'can run 400 s, over the 300 s Express limit: Step one (200 s) → Step two (400 s)',
     });

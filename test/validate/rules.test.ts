@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { check, type Profile } from '../../validate/check.ts';
+import type { MachineType } from '../../validate/finding.ts';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
+/** A one-state definition around `state`, and what `sluice validate` finds in it. */
+const findingsOf = (state: Record<string, unknown>, type: MachineType = 'STANDARD', profile: Profile = 'aws', top: Record<string, unknown> = {}) => {
+  const definition = { StartAt: 'S', States: { S: { End: true, ...state } }, ...top };
+  return check({ file: 'x.asl.json', text: JSON.stringify(definition), definition, type }, profile);
+};
+const rules = (...args: Parameters<typeof findingsOf>) => findingsOf(...args).map((f) => `${f.severity} ${f.rule}`);
+const task = (extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 10, ...extra });
+
+describe('sluice validate, aws profile: one defect, one rule', () => {
+  it('passes a plain definition with nothing to say', () => {
+    expect(findingsOf(task())).toStrictEqual([]);
+  });
+
+  it('each defect is reported by its rule', () => {
+    const cases: [Parameters<typeof findingsOf>, string][] = [
+      [[{ Type: 'Choice', Choices: [{ Variable: '$.x', StringEquals: 'a', Next: 'S' }], End: undefined }], 'warning choice-no-default'],
+      [[task({ Resource: 'arn:aws:states:::glue:startJobRun.sync' }), 'EXPRESS'], 'error express-unsupported-integration'],
+      [[task({ Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: undefined }), 'STANDARD'], 'warning wait-for-token-no-timeout'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 20, BackoffRate: 2 }] })], 'warning retry-schedule-long'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL'], BackoffRate: 0.5 }] })], 'error backoff-rate-below-1'],
+      [[task({ HeartbeatSeconds: 10 })], 'error heartbeat-not-below-timeout'],
+      [[task({ ResultPath: '$$.Execution.Input' })], 'error result-path-context'],
+      [[{ Type: 'Pass', Result: { a: 1 }, ResultPath: null }], 'warning pass-result-discarded'],
+      [[task({ Parameters: { id: '$.order.id' } })], 'warning path-without-dollar-key'],
+      [[task({ Parameters: { 'text.$': "States.Formatt('{}', $.a)" } })], 'error unknown-intrinsic'],
+      [[{ Type: 'Wait', Seconds: 600 }, 'EXPRESS'], 'error express-over-5-minutes'],
+      [[task({ TimeoutSeconds: 900 }), 'EXPRESS'], 'error express-over-5-minutes'],
+      [[task({ Resource: 'arn:aws:lambda:us-east-1:1234:function:work' })], 'error lambda-arn-malformed'],
+      [[task({ TimeoutSeconds: undefined }), 'EXPRESS'], 'warning express-worst-case'],
+      [[task({ TimeoutSeconds: undefined }), 'EXPRESS', 'sluice'], 'error express-worst-case'],
+      [[task({ Next: 'Nowhere', End: undefined })], 'error asl-schema'],
+    ];
+    for (const [args, expected] of cases) expect({ state: args[0], found: rules(...args) }).toMatchObject({ found: expect.arrayContaining([expected]) });
+  });
+
+  it('the same state in a STANDARD machine is not held to Express limits', () => {
+    expect(rules({ Type: 'Wait', Seconds: 600 })).toStrictEqual([]);
+    expect(rules(task({ Resource: 'arn:aws:states:::glue:startJobRun.sync' }))).toStrictEqual([]);
+  });
+
+  it('says in words what asl-validator says as a oneOf', () => {
+    const [finding] = findingsOf(task({ Foo: 1 }));
+    expect(finding).toMatchObject({ rule: 'asl-schema', state: 'S', message: 'a Task state has no field Foo' });
+  });
+
+  it('accepts any ${placeholder}, inside ARNs too, and JSONata without inner spaces', () => {
+    expect(findingsOf(task({ Resource: 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}' }))).toStrictEqual([]);
+    expect(findingsOf(task({ Resource: '${WorkFunctionArn}' }))).toStrictEqual([]);
+    expect(findingsOf({ Type: 'Pass', Output: '{%$states.input%}' }, 'STANDARD', 'aws', { QueryLanguage: 'JSONata' })).toStrictEqual([]);
+  });
+
+  it('a States entry that is not a state is named, instead of crashing the run', () => {
+    const definition = { StartAt: 'S', States: { S: { Type: 'Pass', End: true }, QueryLanguage: 'JSONata' } };
+    expect(check({ file: 'x', text: JSON.stringify(definition), definition, type: 'STANDARD' }, 'aws')).toMatchObject([
+      { rule: 'asl-schema', severity: 'error', state: 'QueryLanguage', message: expect.stringContaining('belongs beside StartAt and States') },
+    ]);
+  });
+});

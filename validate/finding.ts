@@ -1,0 +1,19 @@
+/** One thing `sluice validate` says about a definition: which rule, how bad, where, and what to change. */
+export interface Finding {
+  rule: string;
+  severity: 'error' | 'warning';
+  state: string;
+  message: string;
+}
+
+export type MachineType = 'EXPRESS' | 'STANDARD';
+
+/** A state machine to check: where it came from, its definition (placeholders as written) and its type. */
+export interface Definition {
+  file: string;
+  /** The resource in a template, or nothing for an ASL file. */
+  name?: string;
+  text: string;
+  definition: Record<string, unknown>;
+  type: MachineType;
+}

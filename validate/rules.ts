@@ -1,0 +1,91 @@
+import type { AslState, Retrier } from '../workflows/asl/types.ts';
+import type { Finding, MachineType } from './finding.ts';
+import { INTRINSICS, templateEntries } from './intrinsics.ts';
+import { allStates } from './states.ts';
+
+/** Express executions run at most five minutes. */
+const EXPRESS_SECONDS = 300;
+/** A Retry whose waits add up to more than this is probably a mistake (or a wait for a person). */
+const LONG_RETRY_SECONDS = 3600;
+const LAMBDA_ARN = /^arn:[\w-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
+const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Arguments'] as const;
+
+const hours = (seconds: number) => (seconds >= 86_400 ? `${(seconds / 86_400).toFixed(1)} days` : `${(seconds / 3600).toFixed(1)} hours`);
+
+/** The longest a Retrier can wait in all, its attempts run out (defaults as AWS applies them). */
+export function retryWaitSeconds(retrier: Retrier): number {
+  const attempts = retrier.MaxAttempts ?? 3;
+  let total = 0;
+  for (let k = 0; k < attempts; k++) total += Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** k, retrier.MaxDelaySeconds ?? Infinity);
+  return total;
+}
+
+/**
+ * Rules for anyone's state machines: each finds a real defect, and none rejects a definition AWS accepts
+ * and that works (measured on the public corpus in ../shared/corpus/asl-real).
+ */
+export function awsRules(definition: Record<string, unknown>, type: MachineType): Finding[] {
+  const findings: Finding[] = [];
+  const say = (rule: string, severity: Finding['severity'], state: string, message: string) => findings.push({ rule, severity, state, message });
+  const timeout = definition.TimeoutSeconds;
+  if (type === 'EXPRESS' && typeof timeout === 'number' && timeout > EXPRESS_SECONDS) {
+    say('express-over-5-minutes', 'error', '(top)', `TimeoutSeconds ${timeout} is beyond what an Express execution may run (${EXPRESS_SECONDS} s): lower it, or make the machine STANDARD`);
+  }
+  for (const { name, state } of allStates(definition)) {
+    check(name, state, type, say);
+  }
+  return findings;
+}
+
+function check(name: string, state: AslState, type: MachineType, say: (rule: string, severity: Finding['severity'], state: string, message: string) => void): void {
+  const resource = typeof state.Resource === 'string' ? state.Resource : '';
+  if (state.Type === 'Choice' && state.Default === undefined) {
+    say('choice-no-default', 'warning', name, 'no Default: an input no rule matches fails the execution with States.NoChoiceMatched; add a Default');
+  }
+  if (state.Type === 'Task') {
+    const sync = /\.sync(:\d+)?$/.test(resource);
+    const token = resource.endsWith('.waitForTaskToken');
+    if (type === 'EXPRESS' && (sync || token)) {
+      say('express-unsupported-integration', 'error', name, `${sync ? '.sync' : '.waitForTaskToken'} integrations do not run in EXPRESS state machines: use the request-response form, or a STANDARD machine`);
+    }
+    if (token && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && state.HeartbeatSeconds === undefined && state.HeartbeatSecondsPath === undefined) {
+      say('wait-for-token-no-timeout', 'warning', name, 'waits for a task token with no TimeoutSeconds or HeartbeatSeconds: a token never sent keeps the execution open for up to a year; set one');
+    }
+    if (typeof state.HeartbeatSeconds === 'number' && typeof state.TimeoutSeconds === 'number' && state.HeartbeatSeconds >= state.TimeoutSeconds) {
+      say('heartbeat-not-below-timeout', 'error', name, `HeartbeatSeconds (${state.HeartbeatSeconds}) must be below TimeoutSeconds (${state.TimeoutSeconds})`);
+    }
+    if (/^arn:[^:]+:lambda:/.test(resource) && !resource.includes('${') && !LAMBDA_ARN.test(resource)) {
+      say('lambda-arn-malformed', 'error', name, `Resource ${resource} is not a Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])`);
+    }
+  }
+  if (type === 'EXPRESS') {
+    for (const field of ['Seconds', 'TimeoutSeconds'] as const) {
+      const value = state[field];
+      if (typeof value === 'number' && value > EXPRESS_SECONDS) say('express-over-5-minutes', 'error', name, `${field} ${value} is beyond what an Express execution may run (${EXPRESS_SECONDS} s)`);
+    }
+  }
+  if (typeof state.ResultPath === 'string' && state.ResultPath.startsWith('$$')) {
+    say('result-path-context', 'error', name, `ResultPath ${state.ResultPath} points into the context object, which is read-only: write into $ instead`);
+  }
+  if (state.Type === 'Pass' && state.Result !== undefined && state.ResultPath === null) {
+    say('pass-result-discarded', 'warning', name, 'Result is set but ResultPath is null, so the Result is thrown away: drop one of them');
+  }
+  for (const retrier of Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : []) {
+    if (typeof retrier.BackoffRate === 'number' && retrier.BackoffRate < 1) {
+      say('backoff-rate-below-1', 'error', name, `Retry BackoffRate ${retrier.BackoffRate} must be 1 or more`);
+    }
+    const total = retryWaitSeconds(retrier);
+    if (total > LONG_RETRY_SECONDS) {
+      say('retry-schedule-long', 'warning', name, `Retry on ${(retrier.ErrorEquals ?? []).join(', ')} can wait ${hours(total)} in all before it gives up: set MaxDelaySeconds or fewer MaxAttempts`);
+    }
+  }
+  for (const field of TEMPLATES) {
+    for (const { at, key, value } of templateEntries(state[field], field)) {
+      if (!key.endsWith('.$') && /^\$\$?\./.test(value)) {
+        say('path-without-dollar-key', 'warning', name, `${at}.${key} is "${value}", a path taken as a plain string: name the key "${key}.$" to read the path`);
+      }
+      const intrinsic = key.endsWith('.$') ? /^(States\.[A-Za-z0-9]+)\s*\(/.exec(value.trim())?.[1] : undefined;
+      if (intrinsic && !INTRINSICS.has(intrinsic)) say('unknown-intrinsic', 'error', name, `${at}.${key}: ${intrinsic} is not an intrinsic function (${[...INTRINSICS].slice(0, 4).join(', ')}, …)`);
+    }
+  }
+}
