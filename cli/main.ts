@@ -1,9 +1,11 @@
+import { SLUICE_VERSION } from '../contracts/version.ts';
 import { CliError } from './errors.ts';
 
 const USAGE = `usage: sluice <command> [options]
 
   asl [--out DIR]                  write <workflow>.asl.json and <workflow>.svg for each workflow (default dist/asl)
-  validate [FILE...]               check ASL files (default: every workflow) with asl-validator and sluice's rules
+  validate [FILE...] [--profile aws|sluice] [--format text|json|github] …
+                                   check state machines (ASL files, templates, or sluice's own): validate --help
   run <kinesis|s3|firehose> --event FILE [--pipeline NAME] [--config FILE] [--wait] [--data-dir DIR]
   run s3 --object FILE [--pipeline NAME] [--inspect FILE.html]
                                    run one execution on the embedded stack; the last line is a JSON summary
@@ -18,7 +20,8 @@ const USAGE = `usage: sluice <command> [options]
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
   config [--config FILE]           check a configuration and print it as JSON (the default one without --config)
-  help                             this text
+  help, --help                     this text; <command> --help: that command's lines
+  --version                        sluice's version
 
   OpenSearch: set SLUICE_OPENSEARCH_ENDPOINT=http://host:9200 to deliver to an OpenSearch sink.`;
 
@@ -36,8 +39,30 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   config: async () => (await import('./commands/config.ts')).configCommand,
 };
 
+/** A command's lines of the usage text: its own and the indented ones under it. */
+function usageOf(name: string): string {
+  const lines = USAGE.split('\n');
+  const picked: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (/^  \S/.test(line)) inside = line.startsWith(`  ${name} `) || line === `  ${name}`;
+    else if (!/^\s{20,}\S/.test(line)) inside = false;
+    if (inside) picked.push(line);
+  }
+  return `usage: sluice\n${picked.join('\n')}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    console.log(SLUICE_VERSION);
+    return 0;
+  }
+  // validate has help of its own; the others print their usage lines
+  if (name && name !== 'validate' && COMMANDS[name] && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(usageOf(name));
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(USAGE);
     return name ? 0 : 2;

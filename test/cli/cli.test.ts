@@ -167,6 +167,14 @@ describe('sluice CLI', () => {
     }
   });
 
+  it('--version is the package\'s; <command> --help prints that command\'s usage, exit 0', () => {
+    expect(sluice('--version')).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
+    for (const command of ['run', 'redrive', 'start', 'produce', 'status', 'cost', 'config', 'asl', 'demo']) {
+      const help = sluice(command, '--help');
+      expect({ command, code: help.code, first: help.stdout.split('\n')[1] }).toStrictEqual({ command, code: 0, first: expect.stringMatching(new RegExp(`^  ${command}( |$)`)) });
+    }
+  });
+
   it('config prints the default configuration, which reads back as a configuration file', () => {
     const printed = sluice('config');
     expect(printed.code).toBe(0);
