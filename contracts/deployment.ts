@@ -14,6 +14,8 @@ export const DeploymentEnv = {
   sinkTables: 'SLUICE_SINK_TABLES',
   /** JSON: s3 pipeline -> ARN of its chunk state machine, which the decode function starts per chunk. */
   chunkStateMachines: 'SLUICE_CHUNK_STATE_MACHINES',
+  /** The SNS topic malformed-data alerts go to (the account function's). */
+  alertTopicArn: 'SLUICE_ALERT_TOPIC_ARN',
 } as const;
 
 /** The bucket of each role, as its environment name. */

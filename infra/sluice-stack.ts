@@ -4,6 +4,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
+import { DeploymentEnv } from '../contracts/deployment.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { FirehoseSource } from './constructs/firehose-source.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -42,6 +43,9 @@ export class SluiceStack extends Stack {
     const sinkTables = new SinkTables(this, 'SinkTables', config);
     this.functions = new TaskFunctions(this, 'Tasks', { config, storage, ledger, secrets, sinkTables });
     const alerts = new Alerts(this, 'Alerts');
+    // malformed-data alerts: the account step publishes one per batch that quarantined records
+    this.functions.byTask.account.addEnvironment(DeploymentEnv.alertTopicArn, alerts.topic.topicArn);
+    alerts.topic.grantPublish(this.functions.byTask.account);
     let api: IngestApi | undefined;
     const bridges: NodejsFunction[] = [];
     const ingest = () => (api ??= new IngestApi(this, 'Ingest'));

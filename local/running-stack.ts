@@ -69,16 +69,16 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     return runners.get(pipeline)?.lagSeconds() ?? (stream === undefined ? 0 : (Date.now() - stream) / 1000);
   });
   const byStreamName = new Map<string, FirehoseStream>();
-  let outbox: AlertOutbox | undefined;
+  const outbox = new AlertOutbox(join(options.dataDir, 'alerts.jsonl'));
   const ended = (result: ExecutionResult) => {
     stats.ended(result);
     options.onExecution?.(result);
-    if (result.account) outbox?.consider(result.account).catch((error: Error) => void process.stderr.write(`sluice: alert for ${result.account?.batchId}: ${error.message}\n`));
   };
   const stack = await startStack(configured, {
     dataDir: options.dataDir,
     routeObjectEvents: true,
     streamShards: 4,
+    alert: outbox.add,
     onTriggered: ended,
     reingest: async (name, records) => {
       const stream = byStreamName.get(name);
@@ -88,7 +88,6 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   });
   undo.push(() => stack.stop());
 
-  outbox = new AlertOutbox(stack.ctx, join(options.dataDir, 'alerts.jsonl'));
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
     if (pipeline.workflow === 'kinesis') {
       const runner = new PipeRunner(stack, name, {
@@ -128,7 +127,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       putFirehose: (pipeline, datas) => streams.get(pipeline)!.put(datas),
       subscription,
       status: async () => ({ pipelines: await ledgerStatus(stack.ctx, onBadRow), live: stats.snapshot() }),
-      alerts: () => outbox?.list() ?? [],
+      alerts: () => outbox.list(),
       accepted: (pipeline, records) => stats.accepted(pipeline, records),
     },
     { port: options.port, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 },

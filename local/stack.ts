@@ -1,5 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertSink } from '../contracts/alerts.ts';
 import type { WorkflowName } from '../contracts/batch.ts';
+import { rateLimited } from '../tasks/shared/malformed-alert.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
@@ -20,6 +22,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Where records put back on a delivery stream go (default: kept in `deliveryStreams`, for the caller to read). */
   reingest?: Reingest;
+  /** Where malformed-data alerts go (rate-limited as on AWS); none: no alerts. */
+  alert?: AlertSink;
   /** Called with each execution an object event started. */
   onTriggered?: (result: ExecutionResult) => void;
 }
@@ -55,6 +59,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
     reingest: options.reingest ?? deliveryStreams.put,
+    ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
   const triggered: Promise<ExecutionResult>[] = [];

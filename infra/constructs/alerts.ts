@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -41,6 +41,11 @@ export class Alerts extends Construct {
       enforceSSL: true,
     });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: physicalName(this, NAME_LIMITS.dashboard) });
+    // seed S3's malformed-data alerts by email, when the deployer gives an address
+    const email = new CfnParameter(Stack.of(this), 'AlertEmail', { type: 'String', default: '', description: 'An email address for malformed-data alerts and alarms (empty: none)' });
+    const hasEmail = new CfnCondition(this, 'HasAlertEmail', { expression: Fn.conditionNot(Fn.conditionEquals(email.valueAsString, '')) });
+    const subscription = new sns.CfnSubscription(this, 'EmailSubscription', { topicArn: this.topic.topicArn, protocol: 'email', endpoint: email.valueAsString });
+    subscription.cfnOptions.condition = hasEmail;
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number }) {

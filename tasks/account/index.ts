@@ -10,6 +10,7 @@ import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { dropInput } from '../shared/inputs.ts';
 import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
+import { malformedAlert } from '../shared/malformed-alert.ts';
 import { addChunk } from '../shared/object-ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { imbalances, partitionCount } from './check.ts';
@@ -83,6 +84,12 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const { chunk: index, run, lines } = batch.source;
   if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
+  if (body.quarantined.length > 0 && ctx.alert) {
+    // the batch is accounted for already: an alert that cannot be sent is logged, and fails nothing
+    await ctx.alert(malformedAlert(batch.pipeline, batch.batchId, body.quarantined, ctx.now())).catch((error: Error) => {
+      console.error(JSON.stringify({ message: 'malformed-data alert not sent', batchId: batch.batchId, error: error.name, cause: error.message }));
+    });
+  }
   const count = Array.isArray(units) ? units.length : 0;
   return {
     pipeline: batch.pipeline,

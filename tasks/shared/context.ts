@@ -1,9 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MalformedAlert } from '../../contracts/alerts.ts';
 import type { Counts } from '../../contracts/batch.ts';
+import { DeploymentEnv } from '../../contracts/deployment.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import { rateLimited } from './malformed-alert.ts';
 import { publishCounts } from './metrics.ts';
+import { snsAlerts } from './sns-alerts.ts';
 import { firehoseReingest, type Reingest } from './reingest.ts';
 import { sfnStartChunk, type StartChunk } from './start-chunk.ts';
 import { configFromEnv } from '../../config/from-env.ts';
@@ -22,6 +26,8 @@ export interface TaskContext {
   reingest?: Reingest;
   /** Where a batch's final counts go: CloudWatch metrics on AWS, nowhere locally. */
   metrics?: (pipeline: string, counts: Counts) => void;
+  /** Raises a malformed-data alert, rate-limited (true when it was sent): SNS on AWS, the running stack's outbox locally. */
+  alert?: (alert: Omit<MalformedAlert, 'suppressed'>) => Promise<boolean>;
 }
 
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContext {
@@ -33,5 +39,6 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContex
     metrics: publishCounts,
     reingest: firehoseReingest(),
     startChunk: sfnStartChunk(env),
+    ...(env[DeploymentEnv.alertTopicArn] ? { alert: rateLimited(snsAlerts(env[DeploymentEnv.alertTopicArn]!)) } : {}),
   };
 }

@@ -136,6 +136,18 @@ describe('the CDK app', () => {
     expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States['Split object into chunks'].TimeoutSeconds);
   });
 
+  it('lets only the account step publish malformed-data alerts to the topic, which mails the AlertEmail parameter when one is given', () => {
+    const topic = s.resources('AWS::SNS::Topic')[0]![0];
+    const account = s.resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description?.includes('account'))!;
+    expect(account[1].Properties.Environment.Variables.SLUICE_ALERT_TOPIC_ARN).toStrictEqual({ Ref: topic });
+    const publishers = statements(s.json).filter(({ statement }) => list(statement.Action).includes('sns:Publish') && JSON.stringify(statement.Resource).includes(topic));
+    const roles = publishers.flatMap(({ where }) => s.json.Resources[where].Properties.Roles.map((r: any) => r.Ref));
+    expect(roles).toStrictEqual([account[1].Properties.Role['Fn::GetAtt'][0]]);
+    expect(s.json.Parameters.AlertEmail).toMatchObject({ Type: 'String', Default: '' });
+    const [, subscription] = s.resources('AWS::SNS::Subscription')[0]!;
+    expect(subscription).toMatchObject({ Condition: expect.stringContaining('HasAlertEmail'), Properties: { Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } } });
+  });
+
   it('sweeps, every five minutes, for executions that never finished, and may start only sluice state machines', () => {
     const [, rule] = s.resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)!;
     expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
