@@ -82,6 +82,11 @@ export const S4Rules = strict('S4Rules', {
 });
 export type S4Rules = t.TypeOf<typeof S4Rules>;
 
+export const LogLevel = t.keyof({ ALL: null, ERROR: null, FATAL: null, OFF: null });
+export type LogLevel = t.TypeOf<typeof LogLevel>;
+/** What a pipeline logs when its configuration says nothing: everything, while a deployment is young. */
+export const DEFAULT_LOG_LEVEL: LogLevel = 'ALL';
+
 export const FirehoseMode = t.keyof({ transform: null, metadata: null });
 export type FirehoseMode = t.TypeOf<typeof FirehoseMode>;
 
@@ -101,6 +106,12 @@ export const PipelineConfig = strict(
     retryDurationSeconds: t.number,
     /** For the firehose workflow on AWS: Firehose's processor buffering (default 1 MB, 60 s). */
     buffering: strict('Buffering', {}, { sizeMb: Positive, intervalSeconds: Positive }),
+    /**
+     * What the state machine logs to CloudWatch Logs on AWS (default ALL, with execution data: every
+     * execution visible, state by state). ERROR logs failed executions only, which is what production
+     * usually wants: CloudWatch Logs ingestion is the largest item of the bill at ALL.
+     */
+    logLevel: LogLevel,
   },
 );
 export type PipelineConfig = t.TypeOf<typeof PipelineConfig>;

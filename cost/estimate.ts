@@ -1,4 +1,5 @@
-import { firehoseSettings, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
+import { DEFAULT_LOG_LEVEL, firehoseSettings, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
+import { ERROR_LOG_BYTES, LOG_BYTES } from './log-bytes.ts';
 import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
 
 /**
@@ -15,6 +16,13 @@ export const PRICES = {
   kinesisOnDemandPerGbOut: 0.04,
   pipesPerMillionRequests: 0.4,
   firehosePerGbIn: 0.029,
+  /** CloudWatch Logs standard ingestion. */
+  logsPerGbIngested: 0.5,
+  /** S3 Standard PUT, COPY, POST, LIST; GET. */
+  s3PerThousandPuts: 0.005,
+  s3PerThousandGets: 0.0004,
+  /** DynamoDB on-demand writes (after the November 2024 price cut), a row of up to 1 KB being one unit. */
+  dynamoDbPerMillionWrites: 0.625,
 } as const;
 
 /** What the estimate assumes about the traffic and the run time; each can be given on the command line. */
@@ -26,9 +34,15 @@ export interface Assumptions {
   taskMs: number;
   /** Records in one S3 object (s3 workflow). */
   objectRecords: number;
+  /** Lake objects a batch writes (one per partition: event type and hour). */
+  partitionsPerBatch: number;
+  /** Share of executions that fail (what level ERROR logs). */
+  failureRate: number;
+  /** Overrides every pipeline's logLevel (to compare ALL with ERROR). */
+  logLevel?: LogLevel;
 }
 
-export const DEFAULT_ASSUMPTIONS: Assumptions = { recordBytes: 1024, executionSeconds: 1, taskMs: 100, objectRecords: 100_000 };
+export const DEFAULT_ASSUMPTIONS: Assumptions = { recordBytes: 1024, executionSeconds: 1, taskMs: 100, objectRecords: 100_000, partitionsPerBatch: 4, failureRate: 0.001 };
 
 const LAMBDA_GB = 1;
 const EXPRESS_GB = 0.0625;
@@ -42,6 +56,9 @@ export interface Estimate {
   lambdaInvocations: number;
   express: number;
   lambda: number;
+  logs: number;
+  s3: number;
+  dynamodb: number;
   source: number;
   total: number;
 }
@@ -75,7 +92,43 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   }
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;
   const lambda = (invocations / MILLION) * PRICES.lambdaPerMillionRequests + invocations * (a.taskMs / 1000) * LAMBDA_GB * PRICES.lambdaArmPerGbSecond;
-  return { pipeline: name, workflow: pipeline.workflow, executions, lambdaInvocations: invocations, express, lambda, source, total: express + lambda + source };
+  const logs = logCost(pipeline, executions, config, a);
+  const { puts, gets, writes } = requests(pipeline.workflow, executions, config, a);
+  const s3 = (puts / 1000) * PRICES.s3PerThousandPuts + (gets / 1000) * PRICES.s3PerThousandGets;
+  const dynamodb = (writes / MILLION) * PRICES.dynamoDbPerMillionWrites;
+  return { pipeline: name, workflow: pipeline.workflow, executions, lambdaInvocations: invocations, express, lambda, logs, s3, dynamodb, source, total: express + lambda + logs + s3 + dynamodb + source };
+}
+
+/**
+ * CloudWatch Logs ingestion at the pipeline's level: at ALL every execution's history, whose states carry
+ * the batch's data up to the claim-check threshold (beyond it, a reference); at ERROR, failed executions' events.
+ * An S3 object's chunks are executions of their own.
+ */
+function logCost(pipeline: PipelineConfig, executions: number, config: SluiceConfig, a: Assumptions): number {
+  const level = a.logLevel ?? pipeline.logLevel ?? DEFAULT_LOG_LEVEL;
+  const measured = LOG_BYTES[pipeline.workflow];
+  const chunks = pipeline.workflow === 's3' ? Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes) : 1;
+  const runs = executions * chunks;
+  const dataBytes = Math.min((MILLION * a.recordBytes) / runs, config.limits.claimCheckBytes);
+  const bytes = level === 'ALL' ? runs * (measured.perExecution + measured.perRecordByte * dataBytes) : level === 'OFF' ? 0 : executions * a.failureRate * ERROR_LOG_BYTES;
+  return (bytes / GB) * PRICES.logsPerGbIngested;
+}
+
+/**
+ * S3 requests and ledger writes of one batch, counted from what the workflow does: the kept input (a PUT;
+ * its DELETE is free), a staged PUT and a committing COPY per lake object, a PUT and a GET per task
+ * boundary when the batch outgrows the claim-check threshold (five boundaries); the STARTED and the final
+ * ledger row. An S3 object: a GET of it, a PUT and a GET per chunk, the chunk's lake objects, and per chunk
+ * its two rows and the object row's update, plus the object row's start.
+ */
+function requests(workflow: string, executions: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number; writes: number } {
+  if (workflow === 's3') {
+    const chunks = Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes);
+    return { puts: executions * chunks * (1 + 2 * a.partitionsPerBatch), gets: executions * (1 + chunks), writes: executions * (1 + 3 * chunks) };
+  }
+  const batchRecords = MILLION / executions;
+  const claimChecks = batchRecords * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
+  return { puts: executions * (1 + 2 * a.partitionsPerBatch + claimChecks), gets: executions * claimChecks, writes: executions * 2 };
 }
 
 export function estimate(config: SluiceConfig, a: Assumptions = DEFAULT_ASSUMPTIONS): Estimate[] {

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
+import { DEFAULT_LOG_LEVEL, firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
 import { DeploymentEnv } from '../contracts/deployment.ts';
 import { Alerts } from './constructs/alerts.ts';
@@ -52,7 +52,7 @@ export class SluiceStack extends Stack {
 
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
       const id = pascal(name);
-      const workflow = new PipelineWorkflow(this, `${id}Workflow`, { pipeline: name, workflow: pipeline.workflow, functions: this.functions });
+      const workflow = new PipelineWorkflow(this, `${id}Workflow`, { pipeline: name, workflow: pipeline.workflow, functions: this.functions, logLevel: pipeline.logLevel ?? DEFAULT_LOG_LEVEL });
       this.workflows[name] = workflow;
       alerts.watchPipeline(name, workflow.stateMachine);
       if (pipeline.workflow === 'kinesis') {
@@ -61,7 +61,7 @@ export class SluiceStack extends Stack {
         alerts.watchStream(name, source.stream, source.deadLetters);
       } else if (pipeline.workflow === 's3') {
         // each chunk of an object is an execution of its own, started by the object's split (decode)
-        this.chunkWorkflows[name] = new PipelineWorkflow(this, `${id}ChunkWorkflow`, { pipeline: name, workflow: 's3-chunk', functions: this.functions });
+        this.chunkWorkflows[name] = new PipelineWorkflow(this, `${id}ChunkWorkflow`, { pipeline: name, workflow: 's3-chunk', functions: this.functions, logLevel: pipeline.logLevel ?? DEFAULT_LOG_LEVEL });
         alerts.watchPipeline(`${name}-chunks`, this.chunkWorkflows[name]!.stateMachine);
         iam.Grant.addToPrincipal({ grantee: this.functions.byTask.decode, actions: ['states:StartExecution'], resourceArns: [chunkWorkflowArn(this, name)] });
         const trigger = pipeline.trigger!;

@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { MachineName } from '../../contracts/batch.ts';
+import type { LogLevel } from '../../contracts/config.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
@@ -13,12 +14,14 @@ export interface PipelineWorkflowProps {
   pipeline: string;
   workflow: MachineName;
   functions: TaskFunctions;
+  logLevel: LogLevel;
 }
 
 /**
  * One Express state machine per pipeline, from exactly the ASL `sluice asl` renders: the definition is
- * the generated text, with the task ARNs and the pipeline name as definitionSubstitutions. Logging ALL
- * with execution data, so every execution is visible in the console; X-Ray on.
+ * the generated text, with the task ARNs and the pipeline name as definitionSubstitutions. Logged at the
+ * pipeline's `logLevel` (ALL with execution data unless configured: every execution visible in the
+ * console); X-Ray on.
  */
 export class PipelineWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -38,7 +41,8 @@ export class PipelineWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromString(renderAsl(workflows[props.workflow])),
       definitionSubstitutions: substitutions,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // execution data goes with ALL only: at ERROR a failed execution's events say what failed, not the batch
+      logs: { destination: logGroup, level: sfn.LogLevel[props.logLevel], includeExecutionData: props.logLevel === 'ALL' },
       tracingEnabled: true,
     });
     // the state machine may invoke its task functions and nothing else

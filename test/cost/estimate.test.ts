@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { estimatePipeline } from '../../cost/estimate.ts';
 
-const assumptions = { recordBytes: 1024, executionSeconds: 1, taskMs: 100, objectRecords: 1 };
+const assumptions = { recordBytes: 1024, executionSeconds: 1, taskMs: 100, objectRecords: 1, partitionsPerBatch: 4, failureRate: 0.001, logLevel: 'ERROR' as const };
 
 describe('cost estimate', () => {
   it('prices a kinesis pipeline from its Pipes batch size: requests, duration and stream volume', () => {
@@ -17,7 +17,27 @@ describe('cost estimate', () => {
     // Kinesis: 10^6 x 1 KB = 0.95367431640625 GB at 0.08 in + 0.04 out = 0.11444091796875;
     // Pipes: a batch of 100 KB is ceil(100/64) = 2 requests of 64 KB, 20,000 at $0.4/M = 0.008
     expect(e.source).toBeCloseTo(0.12244091796875, 8);
-    expect(e.total).toBeCloseTo(0.23486006796875, 8);
+    // S3: a batch of 100 KB stays under the 200,000-byte claim-check threshold; per batch 1 PUT of the kept
+    // input, 4 staged PUTs and 4 committing COPYs: 90,000 requests at $0.005 per 1,000 = 0.45
+    expect(e.s3).toBeCloseTo(0.45, 8);
+    // DynamoDB: a STARTED and a final row per batch, 20,000 writes at $0.625/M = 0.0125
+    expect(e.dynamodb).toBeCloseTo(0.0125, 8);
+    // Logs at ERROR: 0.1 % of 10,000 executions x 2,000 bytes = 20,000 bytes = 1.8626e-5 GB at $0.50
+    expect(e.logs).toBeCloseTo(9.313225746154785e-6, 12);
+    expect(e.total).toBeCloseTo(0.6973693811944961, 8);
+  });
+
+  it('at level ALL, logs what the engine measured per execution and per record byte: the largest item by far', () => {
+    const e = estimatePipeline('s2', defaultConfig.pipelines['s2-telemetry-to-lake']!, defaultConfig, { ...assumptions, logLevel: 'ALL' });
+    // 10,000 executions x 26,500 bytes + 10^6 records x 1,024 bytes x 18.5 = 19,209,000,000 bytes = 17.89 GB at $0.50
+    expect(e.logs).toBeCloseTo(8.944887667894363, 6);
+    expect(e.logs).toBeGreaterThan(10 * (e.express + e.lambda));
+  });
+
+  it('a batch over the claim-check threshold adds a PUT and a GET per task boundary', () => {
+    const big = estimatePipeline('s2', defaultConfig.pipelines['s2-telemetry-to-lake']!, defaultConfig, { ...assumptions, recordBytes: 4096 });
+    // 100 x 4 KB = 409,600 bytes > 200,000: per batch 1 + 8 + 5 PUTs and 5 GETs; 10,000 batches
+    expect(big.s3).toBeCloseTo((140_000 / 1000) * 0.005 + (50_000 / 1000) * 0.0004, 8);
   });
 
   it('bills Firehose ingestion in 5 KB steps per record', () => {

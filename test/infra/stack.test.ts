@@ -136,6 +136,19 @@ describe('the CDK app', () => {
     expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States['Split object into chunks'].TimeoutSeconds);
   });
 
+  it("logs a pipeline's executions at its logLevel: ERROR without execution data, the others untouched", () => {
+    const config = structuredClone(defaultConfig);
+    config.pipelines['s2-telemetry-to-lake']!.logLevel = 'ERROR';
+    const quiet = synth(config, undefined, false);
+    try {
+      const logging = Object.fromEntries(quiet.resources('AWS::StepFunctions::StateMachine').map(([, m]) => [m.Properties.StateMachineName, m.Properties.LoggingConfiguration]));
+      expect(logging['sluice-s2-telemetry-to-lake']).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+      expect(logging['sluice-s3-events-to-archive']).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    } finally {
+      quiet.remove();
+    }
+  });
+
   it('lets only the account step publish malformed-data alerts to the topic, which mails the AlertEmail parameter when one is given', () => {
     const topic = s.resources('AWS::SNS::Topic')[0]![0];
     const account = s.resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description?.includes('account'))!;
