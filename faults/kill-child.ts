@@ -6,7 +6,7 @@
  * its deliver step, so that the parent can kill it mid-way.
  */
 import { defaultConfig } from '../config/default.ts';
-import { drainStream, putRecords } from '../local/kinesis-pipe.ts';
+import { drainStream, putRecords } from '../local/sources/kinesis-pipe.ts';
 import { startStack } from '../local/stack.ts';
 import { Names } from '../workflows/record-chain.ts';
 import { taggedLines } from './generate.ts';

@@ -5,7 +5,7 @@ import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.ts';
-import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
+import { drainStream, putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import type { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
 import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';

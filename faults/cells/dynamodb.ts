@@ -1,6 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
-import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
+import { drainStream, putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { configWith, openStack } from '../../test/e2e/harness.ts';
 import { audit } from '../audit.ts';
 import type { Cell } from '../cell.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../../config/default.ts';
-import { drainStream } from '../../local/kinesis-pipe.ts';
+import { drainStream } from '../../local/sources/kinesis-pipe.ts';
 import { openStack } from '../../test/e2e/harness.ts';
 import { audit } from '../audit.ts';
 import type { Cell } from '../cell.ts';

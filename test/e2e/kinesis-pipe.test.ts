@@ -1,6 +1,6 @@
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainStream, putRecords } from '../../local/kinesis-pipe.ts';
+import { drainStream, putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
 import { openStack, type Harness } from './harness.ts';
 

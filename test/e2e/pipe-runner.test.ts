@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileCheckpoints } from '../../local/checkpoints.ts';
+import { FileCheckpoints } from '../../local/sources/checkpoints.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
-import { putRecords } from '../../local/kinesis-pipe.ts';
-import { PipeRunner, type DeadLetter } from '../../local/pipe-runner.ts';
+import { putRecords } from '../../local/sources/kinesis-pipe.ts';
+import { PipeRunner, type DeadLetter } from '../../local/sources/pipe-runner.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
 import { openStack, type Harness } from './harness.ts';
 

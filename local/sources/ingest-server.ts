@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SluiceConfig } from '../contracts/config.ts';
+import type { SluiceConfig } from '../../contracts/config.ts';
 import type { CloudWatchSubscription } from './cloudwatch-subscription.ts';
 import { FIREHOSE_LIMITS } from './firehose-stream.ts';
 import { eventsOf, IngestRefusal, logLinesOf } from './ingest-body.ts';

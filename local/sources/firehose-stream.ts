@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import type { FirehoseSettings } from '../contracts/config.ts';
-import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../contracts/firehose.ts';
-import { bridge } from '../tasks/firehose-bridge/index.ts';
-import { putObject } from '../tasks/shared/s3-objects.ts';
-import type { ExecutionResult } from './engine.ts';
+import type { FirehoseSettings } from '../../contracts/config.ts';
+import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../../contracts/firehose.ts';
+import { bridge } from '../../tasks/firehose-bridge/index.ts';
+import { putObject } from '../../tasks/shared/s3-objects.ts';
+import type { ExecutionResult } from '../engine.ts';
 import { FirehoseBuffer, type BufferedRecord } from './firehose-buffer.ts';
-import type { LocalStack } from './stack.ts';
+import type { LocalStack } from '../stack.ts';
 
 /** PutRecord / PutRecordBatch limits of a delivery stream (Firehose quotas). */
 export const FIREHOSE_LIMITS = { recordBytes: 1_000 * 1024, batchRecords: 500, batchBytes: 4 * 1024 * 1024 } as const;

@@ -1,9 +1,9 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type _Record } from '@aws-sdk/client-kinesis';
-import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
+import type { PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
-import type { ExecutionResult, TraceEvent } from './engine.ts';
-import { streamOf } from './servers.ts';
-import type { LocalStack } from './stack.ts';
+import type { ExecutionResult, TraceEvent } from '../engine.ts';
+import { streamOf } from '../servers.ts';
+import type { LocalStack } from '../stack.ts';
 
 const STREAM_ARN = (stream: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
 

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { putObject } from '../tasks/shared/s3-objects.ts';
+import { putObject } from '../../tasks/shared/s3-objects.ts';
 import type { BufferedRecord } from './firehose-buffer.ts';
 import type { Destination, FailedRecord } from './firehose-stream.ts';
-import { deliverToHttpEndpoint } from './stand-ins/firehose-http-delivery.ts';
-import type { LocalStack } from './stack.ts';
+import { deliverToHttpEndpoint } from '../stand-ins/firehose-http-delivery.ts';
+import type { LocalStack } from '../stack.ts';
 
 const stamp = (ms: number) => new Date(ms).toISOString();
 

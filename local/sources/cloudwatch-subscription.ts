@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { CloudWatchLogsPayload } from '../contracts/cloudwatch-logs.ts';
+import type { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
 
 /** Uncompressed bytes of log events per subscription payload (CloudWatch delivers batches of at most about 1 MB). */
 const PAYLOAD_BYTES = 256 * 1024;

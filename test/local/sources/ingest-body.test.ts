@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
-import { CloudWatchSubscription } from '../../local/cloudwatch-subscription.ts';
-import { eventsOf, IngestRefusal, logLinesOf } from '../../local/ingest-body.ts';
+import { CloudWatchLogsPayload } from '../../../contracts/cloudwatch-logs.ts';
+import { decodeOrThrow } from '../../../contracts/decode.ts';
+import { CloudWatchSubscription } from '../../../local/sources/cloudwatch-subscription.ts';
+import { eventsOf, IngestRefusal, logLinesOf } from '../../../local/sources/ingest-body.ts';
 
 const refusal = (body: string) => {
   try {

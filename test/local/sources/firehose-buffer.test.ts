@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FirehoseBuffer } from '../../local/firehose-buffer.ts';
+import { FirehoseBuffer } from '../../../local/sources/firehose-buffer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-buffer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpoints } from './checkpoints.ts';
-import type { ExecutionResult } from './engine.ts';
+import type { ExecutionResult } from '../engine.ts';
 import { acknowledged, shardReaders, toPipesRecord, type ShardReader } from './kinesis-pipe.ts';
-import { streamOf } from './servers.ts';
-import type { LocalStack } from './stack.ts';
+import { streamOf } from '../servers.ts';
+import type { LocalStack } from '../stack.ts';
 
 export interface PipeSettings {
   batchSize: number;
