@@ -16,6 +16,8 @@ const USAGE = `usage: sluice <command> [options]
   produce --pipeline P [--rate N] [--duration S] [--batch-size B] [--malformed PCT] [--url URL | --data-dir DIR]
                                    generated events through the running stack's ingest API, at a steady rate
   status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
+  inspect [--data-dir DIR] [--port N]
+                                   the executions of a data folder as a local web app: list, search, graph, redrive
   demo                             a sample of each of the five seed systems through its workflow, then exit (CI runs it)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   start: async () => (await import('./commands/start.ts')).startCommand,
   produce: async () => (await import('./commands/produce.ts')).produceCommand,
   status: async () => (await import('./commands/status.ts')).statusCommand,
+  inspect: async () => (await import('./commands/inspect.ts')).inspectCommand,
   cost: async () => (await import('./commands/cost.ts')).costCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
   config: async () => (await import('./commands/config.ts')).configCommand,

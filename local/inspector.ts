@@ -59,14 +59,14 @@ export function inspectorHtml(result: ExecutionResult): string {
 <html lang="en"><head><meta charset="utf-8"><title>sluice · ${escape(result.pipeline)} · ${result.status}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 24px; color: #263238; }
-h1 { font-size: 20px; } .SUCCEEDED { color: #2e7d32; } .FAILED { color: #c62828; }
+h1 { font-size: 20px; } .SUCCEEDED { color: #2e7d32; } .FAILED { color: #c62828; } .BACKED_UP { color: #ef6c00; }
 table.summary td:first-child { color: #607d8b; padding-right: 16px; }
 table.events { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.events td { border-top: 1px solid #eceff1; padding: 4px 8px; vertical-align: top; }
 tr.StateFailed td, tr.StateCaught td { background: #ffebee; } tr.StateRetried td { background: #fff8e1; }
 pre { background: #f5f7f8; padding: 8px; max-height: 320px; overflow: auto; } .chunk { color: #00838f; } .error { color: #c62828; }
 </style></head><body>
-<h1>${escape(result.pipeline)} <span class="${result.status}">${result.status}</span></h1>
+<h1>${escape(result.pipeline)} <span class="${result.status}">${result.status}</span>${result.account && result.account.status !== 'SUCCEEDED' ? ` <span class="batch ${result.account.status}">batch ${result.account.status}</span>` : ''}</h1>
 <table class="summary">${summary.map(([k, v]) => `<tr><td>${k}</td><td>${escape(String(v))}</td></tr>`).join('')}</table>
 ${outputs.length ? `<h2>Where the records went</h2><ul>${outputs.join('')}</ul>` : ''}
 <h2>Graph</h2>

@@ -6,6 +6,10 @@ import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
+import { ExecutionStore } from './execution-store.ts';
+import { startInspector } from './inspector-server.ts';
+import { redrivable } from '../redrive/redrivable.ts';
+import { redrive } from '../redrive/redrive.ts';
 import { CloudWatchSubscription } from './sources/cloudwatch-subscription.ts';
 import { httpEndpointDestination, s3Destination } from './sources/firehose-destinations.ts';
 import type { ExecutionResult } from './engine.ts';
@@ -70,16 +74,18 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   });
   const byStreamName = new Map<string, FirehoseStream>();
   const outbox = new AlertOutbox(join(options.dataDir, 'alerts.jsonl'));
-  const ended = (result: ExecutionResult) => {
+  const store = await ExecutionStore.open(options.dataDir);
+  const ended = (result: ExecutionResult, redrove?: string) => {
     stats.ended(result);
     options.onExecution?.(result);
+    store.add(result, redrove).catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`));
   };
   const stack = await startStack(configured, {
     dataDir: options.dataDir,
     routeObjectEvents: true,
     streamShards: 4,
     alert: outbox.add,
-    onTriggered: ended,
+    onTriggered: (result) => ended(result),
     reingest: async (name, records) => {
       const stream = byStreamName.get(name);
       if (!stream) throw new Error(`no local delivery stream named ${name}`);
@@ -98,7 +104,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
           await appendFile(join(options.dataDir, 'dead-letters', `${name}.jsonl`), `${JSON.stringify(letter)}\n`);
           process.stderr.write(`sluice: ${name}: a batch exhausted its retries; its place is in ${join(options.dataDir, 'dead-letters', `${name}.jsonl`)}\n`);
         },
-        onResult: ended,
+        onResult: (result) => ended(result),
       });
       await runner.start();
       runners.set(name, runner);
@@ -110,7 +116,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
         settings,
         destination: settings.mode === 'transform' ? httpEndpointDestination(standIns.newRelicFirehoseUrl, pipeline.retryDurationSeconds ?? configured.limits.retryDurationSeconds) : s3Destination(stack, name),
         bufferFile: join(options.dataDir, 'firehose', `${name}.jsonl`),
-        onResult: ended,
+        onResult: (result) => ended(result),
       });
       streams.set(name, stream);
       undo.push(() => stream.stop(1000));
@@ -133,8 +139,23 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     { port: options.port, maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024 },
   );
 
+  const inspector = await startInspector(
+    {
+      store,
+      pipelines,
+      redrive: async (batchId, fromExecution) => {
+        const rows = await redrivable(stack.ctx, { batchId });
+        if (rows.length === 0) return undefined;
+        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => ended(result, fromExecution)), rows);
+        return outcome;
+      },
+    },
+    options.port === 0 ? 0 : options.port + 3,
+  );
+  undo.push(() => inspector.close());
+
   // an execution a kill cut short is found by its ledger row, as the scheduled sweep finds it on AWS
-  const redriver = localRedriver(stack);
+  const redriver = localRedriver(stack, undefined, (result) => ended(result));
   const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
   let sweeping = sweepOnce();
   const sweeper = setInterval(() => (sweeping = sweeping.then(sweepOnce)), (options.sweepEverySeconds ?? 60) * 1000);
@@ -146,6 +167,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     kinesis: stack.servers.kinesisEndpoint,
     opensearch: standIns.openSearchUrl,
     newRelic: standIns.newRelicUrl,
+    inspect: inspector.url,
   };
   // for `sluice produce` and `sluice status` on the same data folder
   const endpointsFile = join(options.dataDir, 'endpoints.json');
@@ -164,6 +186,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
       if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
       await Promise.race([Promise.all([stack.settle(), sweeping]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      await inspector.close();
       await standIns.stop();
       await stack.stop();
       await unlock();

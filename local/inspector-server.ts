@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RedriveOutcome } from '../redrive/redrive.ts';
+import type { ExecutionStore, ExecutionEntry } from './execution-store.ts';
+import { inspectorHtml } from './inspector.ts';
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const STATUSES = ['SUCCEEDED', 'BACKED_UP', 'FAILED'];
+
+export interface InspectorOptions {
+  store: ExecutionStore;
+  pipelines: string[];
+  /** Redrives a batch (the same code as `sluice redrive`); absent when the inspector cannot run executions. */
+  redrive?: (batchId: string, fromExecution: string) => Promise<RedriveOutcome | undefined>;
+}
+
+function listPage(entries: ExecutionEntry[], query: URLSearchParams, pipelines: string[]): string {
+  const select = (name: string, values: string[]) =>
+    `<select name="${name}"><option value="">any ${name}</option>${values.map((v) => `<option${query.get(name) === v ? ' selected' : ''}>${escape(v)}</option>`).join('')}</select>`;
+  const rows = entries.map(
+    (e) =>
+      `<tr class="${e.status}"><td><a href="/executions/${e.id}">${escape(e.startedAt)}</a></td><td>${escape(e.pipeline)}</td><td>${e.workflow}</td><td class="status">${e.status}${e.error ? ` (${escape(e.error)})` : ''}</td><td>${escape(e.batchId ?? '')}</td><td>${e.counts ? `${e.counts.in} in · ${e.counts.delivered} delivered · ${e.counts.quarantined} quarantined · ${e.counts.dropped} dropped · ${e.counts.backedUp} backed up` : ''}</td><td>${e.durationMs} ms</td>${e.redrove ? `<td>redrove <a href="/executions/${e.redrove}">${e.redrove.slice(0, 8)}</a></td>` : '<td></td>'}</tr>`,
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sluice inspector</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#263238} table{border-collapse:collapse;width:100%;font-size:13px} td,th{border-top:1px solid #eceff1;padding:4px 8px;text-align:left}
+tr.FAILED .status{color:#c62828} tr.BACKED_UP .status{color:#ef6c00} tr.SUCCEEDED .status{color:#2e7d32} form{margin:12px 0}</style></head><body>
+<h1>sluice executions</h1>
+<form method="get" action="/">${select('pipeline', pipelines)} ${select('workflow', ['kinesis', 'firehose', 's3'])} ${select('status', STATUSES)}
+<input name="q" placeholder="batch id, execution id or record id" size="48" value="${escape(query.get('q') ?? '')}"> <button>Find</button></form>
+<table id="executions"><tr><th>started</th><th>pipeline</th><th>workflow</th><th>status</th><th>batch</th><th>records</th><th>duration</th><th></th></tr>
+${rows.join('\n')}</table>${entries.length === 0 ? '<p id="none">No execution matches.</p>' : ''}
+<script>// live: the list again every 5 s while nobody is typing
+setInterval(() => { if (document.activeElement?.tagName !== 'INPUT') location.reload(); }, 5000);</script>
+</body></html>`;
+}
+
+/** The execution page, with where its input is kept and a redrive action when the batch did not end well. */
+function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean): string {
+  if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return html;
+  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${entry.status}; its input is kept (ledger row <code>${escape(entry.batchId)}</code>). <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
+  return html.replace('<h2>Graph</h2>', `${action}\n<h2>Graph</h2>`);
+}
+
+/**
+ * `sluice inspect`: the executions of the running stack (or of a data folder) as a local web app on
+ * 127.0.0.1: a list to filter by pipeline, workflow and status and to search by batch, execution or
+ * record id; a page per execution (graph, events, inputs and outputs); redrive for what did not end well.
+ */
+export async function startInspector(options: InspectorOptions, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const filter = { pipeline: url.searchParams.get('pipeline') || undefined, workflow: url.searchParams.get('workflow') || undefined, status: url.searchParams.get('status') || undefined, q: url.searchParams.get('q') || undefined };
+    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filter), url.searchParams, options.pipelines));
+    if (req.method === 'GET' && url.pathname === '/api/executions') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await options.store.list(filter)));
+    const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
+    if (page) {
+      const [, id, redrive] = page;
+      const entry = (await options.store.list({ q: id!, limit: 1 }))[0];
+      if (redrive && req.method === 'POST') {
+        if (!entry?.batchId || !options.redrive) return html(res, 400, '<p>Nothing to redrive here.</p>');
+        const outcome = await options.redrive(entry.batchId, entry.id);
+        const newest = (await options.store.list({ q: entry.batchId, limit: 1 }))[0];
+        return res.writeHead(303, { location: newest && newest.id !== id ? `/executions/${newest.id}` : `/executions/${id}`, 'x-redrive-outcome': JSON.stringify(outcome ?? null) }).end();
+      }
+      const result = await options.store.get(id!);
+      if (!result) return html(res, 404, `<p>No execution ${escape(id!)}.</p>`);
+      return html(res, 200, executionPage(inspectorHtml(result), entry, options.redrive !== undefined));
+    }
+    return html(res, 404, '<p>Not here: / lists the executions.</p>');
+  };
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: Error) => html(res, 500, `<p>${escape(error.message)}</p>`));
+  });
+  await new Promise<void>((resolve, reject) => server.listen(port, '127.0.0.1', resolve).once('error', reject));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
