@@ -34,7 +34,7 @@ function row(event: TraceEvent, started: number): string {
   if (state && 'input' in state && event.type === 'StateEntered') details.push(`<details><summary>input</summary><pre>${escape(json(state.input))}</pre></details>`);
   if (state && 'output' in state) details.push(`<details><summary>output</summary><pre>${escape(json(state.output))}</pre></details>`);
   if (event.Error) details.push(`<span class="error">${escape(event.Error)}: ${escape(String(event.Cause ?? ''))}</span>`);
-  return `<tr class="${event.type}"><td>${event.timestamp - started} ms</td><td>${event.type}</td><td>${where}</td><td>${details.join('')}</td></tr>`;
+  return `<tr class="${event.type}"${state ? ` data-state="${escape(state.name)}"` : ''} data-ms="${event.timestamp - started}"><td>${event.timestamp - started} ms</td><td>${event.type}</td><td>${where}</td><td>${details.join('')}</td></tr>`;
 }
 
 /**
@@ -71,8 +71,26 @@ pre { background: #f5f7f8; padding: 8px; max-height: 320px; overflow: auto; } .c
 ${outputs.length ? `<h2>Where the records went</h2><ul>${outputs.join('')}</ul>` : ''}
 <h2>Graph</h2>
 ${renderSvg(workflows[result.workflow], `sluice ${result.workflow} workflow`, visitsOf(result.events))}
+<div id="state-panel" hidden><h2 id="state-name"></h2><p id="state-time"></p><div id="state-details"></div></div>
 <h2>Events</h2>
 <table class="events">${result.events.map((event) => row(event, started)).join('\n')}</table>
+<script>
+// a click on a state of the graph shows what the console's state panel shows: its time, input, output, error
+document.querySelectorAll('g.state').forEach((node) => {
+  node.style.cursor = 'pointer';
+  node.addEventListener('click', () => {
+    const name = node.getAttribute('data-state');
+    const rows = [...document.querySelectorAll('table.events tr')].filter((row) => row.getAttribute('data-state') === name);
+    const times = rows.map((row) => Number(row.getAttribute('data-ms')));
+    document.getElementById('state-name').textContent = name;
+    document.getElementById('state-time').textContent = rows.length === 0 ? 'not entered in this execution' : rows.filter((r) => r.className === 'StateEntered').length + ' time(s) entered, ' + (Math.max(...times) - Math.min(...times)) + ' ms from first entry to last event';
+    const details = document.getElementById('state-details');
+    details.replaceChildren(...rows.flatMap((row) => [...row.querySelectorAll('details, .error')].map((d) => { const copy = d.cloneNode(true); if (copy.tagName === 'DETAILS') copy.open = true; return copy; })));
+    document.getElementById('state-panel').hidden = false;
+    document.getElementById('state-panel').scrollIntoView();
+  });
+});
+</script>
 </body></html>
 `;
 }

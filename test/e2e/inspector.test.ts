@@ -73,6 +73,11 @@ describe.skipIf(!existsSync(CHROMIUM))('sluice inspect, in Chromium', () => {
     expect(await page.locator('h1').textContent()).toMatch(/^s3-events-to-archive SUCCEEDED batch BACKED_UP$/);
     expect(await page.locator('svg').count()).toBeGreaterThan(0);
     expect(await page.locator('table.events tr').count()).toBeGreaterThan(10);
+    // a state of the graph, clicked: its time, input and output, as the console's panel shows them
+    await page.click('g.state[data-state="Deliver to sinks"]');
+    expect(await page.locator('#state-name').textContent()).toBe('Deliver to sinks');
+    expect(await page.locator('#state-time').textContent()).toMatch(/^1 time\(s\) entered, \d+ ms/);
+    expect(await page.locator('#state-details details[open] summary').allTextContents()).toStrictEqual(['input', 'output']);
     await page.screenshot({ path: `${SHOTS}/backed-up.png`, fullPage: true });
 
     await page.click('#redrive button');
