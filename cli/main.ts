@@ -18,6 +18,7 @@ const USAGE = `usage: sluice <command> [options]
   status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
   inspect [--data-dir DIR] [--port N]
                                    the executions of a data folder as a local web app: list, search, graph, redrive
+  test PATH... [--config FILE]     pipeline fixtures (input and what must come of it) on the embedded engine, for CI
   demo                             a sample of each of the five seed systems through its workflow, then exit (CI runs it)
   cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   produce: async () => (await import('./commands/produce.ts')).produceCommand,
   status: async () => (await import('./commands/status.ts')).statusCommand,
   inspect: async () => (await import('./commands/inspect.ts')).inspectCommand,
+  test: async () => (await import('./commands/test.ts')).testCommand,
   cost: async () => (await import('./commands/cost.ts')).costCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
   config: async () => (await import('./commands/config.ts')).configCommand,

@@ -155,7 +155,7 @@ describe('sluice CLI', () => {
   });
 
   it('runs every example input the README points to (examples/), each SUCCEEDED and balanced', () => {
-    for (const name of readdirSync('examples')) {
+    for (const name of readdirSync('examples', { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name)) {
       const [pipeline, kind] = name.split('.') as [string, string];
       const args = kind === 'jsonl' ? ['run', 's3', '--pipeline', pipeline, '--object', join('examples', name)] : ['run', kind, '--pipeline', pipeline, '--event', join('examples', name)];
       const result = sluice(...args);
@@ -173,6 +173,21 @@ describe('sluice CLI', () => {
       const help = sluice(command, '--help');
       expect({ command, code: help.code, first: help.stdout.split('\n')[1] }).toStrictEqual({ command, code: 0, first: expect.stringMatching(new RegExp(`^  ${command}( |$)`)) });
     }
+  });
+
+  it('test runs pipeline fixtures: the shipped ones pass; a wrong expectation fails with expected against actual', () => {
+    const shipped = sluice('test', 'examples/fixtures');
+    expect(shipped.code).toBe(0);
+    expect(shipped.last).toBe('fixtures: 3 passed, 0 failed');
+    const wrong = JSON.parse(readFileSync('examples/fixtures/s3-events-to-archive.json', 'utf8'));
+    wrong.inputFile = join(process.cwd(), 'examples/s3-events-to-archive.kinesis.json');
+    wrong.expect.counts.delivered = 13;
+    wrong.expect.quarantined = { 'invalid-gzip': 1 };
+    const failed = sluice('test', file('wrong.fixture.json', wrong), file('typo.fixture.json', { pipeline: 's2-telemetry-to-lake', input: [], expect: { count: 1 } }));
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('      counts.delivered: expected 13, got 12\n      quarantined.schema-validation: expected 0, got 2');
+    expect(failed.stdout).toMatch(/FAIL  .*typo\.fixture\.json\n      .* does not match its contract:\n      expect\.count: unknown field/);
+    expect(failed.last).toBe('fixtures: 0 passed, 2 failed');
   });
 
   it('config prints the default configuration, which reads back as a configuration file', () => {
