@@ -14,7 +14,7 @@ const USAGE = `usage: sluice validate [FILE...] [--profile aws|sluice] [--type s
   --profile aws (default for files): rules that find real defects and accept what AWS accepts;
             sluice: sluice's house rules on top (a Retry and a Catch on every Task, readable names, JSONPath only)
   --type    the type of ASL files (templates say their own): STANDARD by default, as AWS
-  --format  text (file: state: message [rule]), json, or github (workflow annotations)
+  --format  text (file: state: message [rule]), json, github (workflow annotations) or sarif (code scanning)
   --deny-warnings  warnings fail the run too
 Exit 0 when nothing fails, 1 when something does, 2 on a bad argument.`;
 
@@ -36,7 +36,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const format = choice<Format>('format', values.format, ['text', 'json', 'github']);
+  const format = choice<Format>('format', values.format, ['text', 'json', 'github', 'sarif']);
   const type = choice('type', values.type.toLowerCase(), ['standard', 'express'] as const).toUpperCase() as MachineType;
   const profile = choice<Profile>('profile', values.profile ?? (positionals.length > 0 ? 'aws' : 'sluice'), ['aws', 'sluice']);
 

@@ -57,8 +57,10 @@ describe('sluice CLI', () => {
     expect(sluice('validate', choice).code).toBe(0);
     expect(sluice('validate', '--deny-warnings', choice).code).toBe(1);
     expect(JSON.parse(sluice('validate', '--format', 'json', choice).stdout)).toMatchObject([{ rule: 'choice-no-default', severity: 'warning', state: 'Pick', line: 4 }]);
+    const sarif = JSON.parse(sluice('validate', '--format', 'sarif', choice).stdout);
+    expect(sarif).toMatchObject({ version: '2.1.0', runs: [{ tool: { driver: { rules: [{ id: 'choice-no-default' }] } }, results: [{ ruleId: 'choice-no-default', level: 'warning', locations: [{ physicalLocation: { artifactLocation: { uri: choice }, region: { startLine: 4 } } }] }] }] });
     expect(sluice('validate', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('--profile aws') });
-    expect(sluice('validate', '--format', 'xml', choice)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format takes text or json or github, got xml') });
+    expect(sluice('validate', '--format', 'xml', choice)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format takes text or json or github or sarif, got xml') });
   });
 
   it('run kinesis ends with the JSON summary: counts, outputs, the Pipes reply', () => {
