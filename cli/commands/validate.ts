@@ -1,7 +1,8 @@
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { formatSeconds, shortPath, worstCase } from '../../workflows/worst-case.ts';
 import { check, type Profile } from '../../validate/check.ts';
-import type { Definition, MachineType } from '../../validate/finding.ts';
+import { awsFindings, awsValidator } from '../../validate/aws-check.ts';
+import type { Definition, Finding, MachineType } from '../../validate/finding.ts';
 import { lineOf, render, type Format, type Reported } from '../../validate/format.ts';
 import { definitionsIn } from '../../validate/sources.ts';
 import { parse } from '../args.ts';
@@ -16,6 +17,7 @@ const USAGE = `usage: sluice validate [FILE...] [--profile aws|sluice] [--type s
   --type    the type of ASL files (templates say their own): STANDARD by default, as AWS
   --format  text (file: state: message [rule]), json, github (workflow annotations) or sarif (code scanning)
   --deny-warnings  warnings fail the run too
+  --aws     also ask AWS (ValidateStateMachineDefinition, with each machine's type), when credentials are found
 Exit 0 when nothing fails, 1 when something does, 2 on a bad argument.`;
 
 function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -30,6 +32,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     type: { type: 'string', default: 'standard' },
     format: { type: 'string', default: 'text' },
     'deny-warnings': { type: 'boolean', default: false },
+    aws: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -56,8 +59,15 @@ export async function validateCommand(argv: string[]): Promise<number> {
       reported.push({ file, line: 1, rule: 'unreadable', severity: 'error', state: '(file)', message: code ? `cannot read: ${code}` : `not a definition: ${(error as Error).message}` });
     }
   }
+  const aws = values.aws ? await awsValidator() : undefined;
+  if (typeof aws === 'string') process.stderr.write(`sluice: validate --aws: ${aws}: AWS's own check was not asked; the local checks ran\n`);
   for (const source of sources) {
     const findings = check(source, profile);
+    if (typeof aws === 'function') {
+      findings.push(
+        ...(await awsFindings(source, aws).catch((error: Error): Finding[] => [{ rule: 'aws-unavailable', severity: 'warning', state: '(definition)', message: `AWS's ValidateStateMachineDefinition failed: ${error.name}: ${error.message}` }])),
+      );
+    }
     reported.push(...findings.map((f) => ({ ...f, file: source.file, ...(source.name ? { machine: source.name } : {}), line: lineOf(source, f.state) })));
     if (format === 'text' && findings.every((f) => f.severity !== 'error')) {
       const worst = source.type === 'EXPRESS' ? worstCase(source.definition) : undefined;
