@@ -18,9 +18,10 @@ const USAGE = `usage: sluice <command> [options]
   status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
   inspect [--data-dir DIR] [--port N]
                                    the executions of a data folder as a local web app: list, search, graph, redrive
-  test PATH... [--config FILE]     pipeline fixtures (input and what must come of it) on the embedded engine, for CI
+  test PATH... [--config FILE] [--json]
+                                   pipeline fixtures (input and what must come of it) on the embedded engine, for CI
   demo                             a sample of each of the five seed systems through its workflow, then exit (CI runs it)
-  cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--config FILE]
+  cost [--record-bytes N] [--execution-seconds S] [--task-ms M] [--object-records N] [--log-level L] [--config FILE] [--json]
                                    the AWS cost of a million records per pipeline, with the prices it assumes
   config [--config FILE]           check a configuration and print it as JSON (the default one without --config)
   help, --help                     this text; <command> --help: that command's lines

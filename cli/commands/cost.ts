@@ -26,6 +26,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     'task-ms': { type: 'string' },
     'object-records': { type: 'string' },
     'log-level': { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
   const logLevel = values['log-level']?.toUpperCase();
   if (logLevel !== undefined && !LogLevel.is(logLevel)) throw new CliError(`cost: --log-level takes ALL, ERROR, FATAL or OFF (got ${values['log-level']})`);
@@ -40,6 +41,10 @@ export async function costCommand(argv: string[]): Promise<number> {
   const config = await loadConfigFile(values.config);
   const usd = (n: number) => `$${n.toFixed(3)}`;
   const estimates = estimate(config, a);
+  if (values.json) {
+    console.log(JSON.stringify({ assumptions: a, prices: PRICES, pipelines: estimates }));
+    return 0;
+  }
   const rows = estimates.map((e) => [e.pipeline, e.workflow, Math.round(e.executions), Math.round(e.lambdaInvocations), usd(e.express), usd(e.lambda), usd(e.logs), usd(e.s3), usd(e.dynamodb), usd(e.source), usd(e.total)]);
   console.log(`Cost of 1,000,000 records of ${a.recordBytes} bytes per pipeline (us-east-1, USD), logs at ${logLevel ?? "each pipeline's logLevel"}:\n`);
   console.log(table(['pipeline', 'workflow', 'executions', 'lambda calls', 'express', 'lambda', 'logs', 's3', 'dynamodb', 'kinesis/firehose', 'total'], rows));

@@ -29,12 +29,13 @@ async function fixtureFiles(paths: string[]): Promise<string[]> {
  * actual. Exit 1 when any fixture fails.
  */
 export async function testCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('test', argv, { config: { type: 'string' } });
+  const { values, positionals } = parse('test', argv, { config: { type: 'string' }, json: { type: 'boolean', default: false } });
   if (positionals.length === 0) throw new CliError('test: give fixture files or folders (see examples/fixtures/)');
   const files = await fixtureFiles(positionals);
   const config = await loadConfigFile(values.config);
   const stack = await startStack(config, { skipWaits: true });
   let failed = 0;
+  const results: { fixture: string; name: string; problems: string[] }[] = [];
   try {
     for (const file of files) {
       let problems: string[];
@@ -47,11 +48,12 @@ export async function testCommand(argv: string[]): Promise<number> {
         problems = [(error as Error).message];
       }
       if (problems.length > 0) failed++;
-      console.log(problems.length === 0 ? `ok    ${name}` : `FAIL  ${name}\n${problems.flatMap((p) => p.split('\n')).map((line) => `      ${line.trim()}`).join('\n')}`);
+      results.push({ fixture: file, name, problems });
+      if (!values.json) console.log(problems.length === 0 ? `ok    ${name}` : `FAIL  ${name}\n${problems.flatMap((p) => p.split('\n')).map((line) => `      ${line.trim()}`).join('\n')}`);
     }
   } finally {
     await stack.stop();
   }
-  console.log(`fixtures: ${files.length - failed} passed, ${failed} failed`);
+  console.log(values.json ? JSON.stringify({ passed: files.length - failed, failed, fixtures: results }) : `fixtures: ${files.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

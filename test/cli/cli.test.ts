@@ -171,7 +171,8 @@ describe('sluice CLI', () => {
 
   it('--version is the package\'s; <command> --help prints that command\'s usage, exit 0', () => {
     expect(sluice('--version')).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
-    for (const command of ['run', 'redrive', 'start', 'produce', 'status', 'cost', 'config', 'asl', 'demo']) {
+    expect(JSON.parse(sluice('cost', '--json').stdout).pipelines.map((p: { pipeline: string }) => p.pipeline)).toStrictEqual(Object.keys(JSON.parse(sluice('config').stdout).pipelines));
+    for (const command of ['run', 'redrive', 'start', 'produce', 'status', 'cost', 'config', 'asl', 'demo', 'test', 'inspect']) {
       const help = sluice(command, '--help');
       expect({ command, code: help.code, first: help.stdout.split('\n')[1] }).toStrictEqual({ command, code: 0, first: expect.stringMatching(new RegExp(`^  ${command}( |$)`)) });
     }
@@ -190,6 +191,9 @@ describe('sluice CLI', () => {
     expect(failed.stdout).toContain('      counts.delivered: expected 13, got 12\n      quarantined.schema-validation: expected 0, got 2');
     expect(failed.stdout).toMatch(/FAIL  .*typo\.fixture\.json\n      .* does not match its contract:\n      expect\.count: unknown field/);
     expect(failed.last).toBe('fixtures: 0 passed, 2 failed');
+    const json = JSON.parse(sluice('test', '--json', 'examples/fixtures').last);
+    expect(json).toMatchObject({ passed: 3, failed: 0 });
+    expect(json.fixtures).toHaveLength(3);
   });
 
   it('config prints the default configuration, which reads back as a configuration file', () => {
