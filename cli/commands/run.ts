@@ -5,6 +5,7 @@ import { WorkflowName } from '../../contracts/batch.ts';
 import { WholeInputBackedUp } from '../../contracts/tasks.ts';
 import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
+import { ExecutionStore } from '../../local/execution-store.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
@@ -95,6 +96,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
     for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
     const result = await stack.run(workflow, pipeline, input, progress());
+    // with a data folder, the execution is kept for `sluice inspect`
+    if (dataDir) await (await ExecutionStore.open(dataDir)).add(result);
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
     if (values.inspect) {
       await writeFile(values.inspect, inspectorHtml(result));

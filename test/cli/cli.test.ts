@@ -240,6 +240,9 @@ describe('sluice redrive', () => {
       os.failItems(() => true, 503, 1000);
       const first = await run('run', 'firehose', '--pipeline', 's0-logs-to-opensearch', '--data-dir', data, '--event', file('s0.json', s0Request(1, 3, 900)));
       expect(JSON.parse(first.last)).toMatchObject({ status: 'SUCCEEDED', counts: { backedUp: 3 } });
+      // the run is kept in the folder for sluice inspect
+      const kept = readFileSync(join(data, 'executions.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(kept).toMatchObject([{ pipeline: 's0-logs-to-opensearch', status: 'BACKED_UP' }]);
       const dry = await run('redrive', '--data-dir', data, '--dry-run');
       expect(JSON.parse(dry.last).pending).toHaveLength(1);
       os.heal();
