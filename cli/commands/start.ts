@@ -38,13 +38,15 @@ export async function startCommand(argv: string[]): Promise<number> {
   const stopView = values.quiet ? () => {} : startLiveView(() => running.stats.snapshot());
 
   await new Promise<void>((resolveStop) => {
-    let stopping = false;
+    let stopping = 0;
     const stop = (signal: NodeJS.Signals) => {
+      // the same stop sent twice at once (a signal to the process group and to us) is one stop
+      if (stopping && Date.now() - stopping < 2000) return;
       if (stopping) {
         process.stderr.write(`sluice: ${signal} again: exiting now; the ledger and the buffers on disk keep what was in flight\n`);
         process.exit(130);
       }
-      stopping = true;
+      stopping = Date.now();
       stopView();
       process.stderr.write(`sluice: ${signal}: intake closed, waiting for executions in flight\n`);
       running.stop().then(resolveStop, (error: Error) => {
