@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,8 +135,14 @@ describe('npm start: the local stack, running', () => {
     expect((await post(`${running.endpoints.ingest}/pipelines/s3-events-to-archive/records`, JSON.stringify({ ...businessEvent(5), event_id: 'after-restart' }))).status).toBe(202);
     const after = await until(() => status(running!), (s) => recordsOf(s, 's3-events-to-archive').in === 22, 'the new record');
     expect(recordsOf(after, 's3-events-to-archive')).toMatchObject({ in: 22, delivered: 21, quarantined: 1 });
+    // one stop sent twice at once (to the process group and to the process) is one stop, not "exit now"
+    running.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
+    expect(running.stderr()).toContain('sluice: stopped');
+    expect(running.stderr()).not.toContain('again');
+    expect(existsSync(join(dataDir, 'sluice.pid'))).toBe(false);
   });
 });
 
