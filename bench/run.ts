@@ -6,6 +6,7 @@ import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
 import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
 import { kinesisThroughput, objectThroughput } from './e2e.ts';
+import { profiled } from './profile.ts';
 import { sustainedS4 } from './running-stack.ts';
 
 /** The heap the large-object run gets: live memory must fit it, whatever the object's size. */
@@ -46,10 +47,14 @@ for (const [corpus, pipeline] of [
 
 const stack = await startStack(defaultConfig, { skipWaits: true });
 try {
-  const kinesis = await kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`));
+  await mkdir('dist/bench', { recursive: true });
+  const { result: kinesis, top: kinesisTop } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
+    kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`)),
+  );
   endStatus();
   say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s`);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
+  say(`bench: profile e2e kinesis (self time; dist/bench/e2e-kinesis.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${kinesisTop.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
 
   status('e2e s3: writing a 25 MB object …');
   const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
