@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,31 @@ describe('npm start: the local stack, running', () => {
     expect(running.stderr()).toContain('sluice: stopped');
     expect(running.stderr()).not.toContain('again');
     expect(existsSync(join(dataDir, 'sluice.pid'))).toBe(false);
+  });
+});
+
+describe('npm start, killed', () => {
+  it('a kill -9 while batches are in flight loses nothing and writes no record twice: the restart reads on from the checkpoint', async () => {
+    running = await start();
+    const before = recordsOf(await status(running), 's3-events-to-archive').in;
+    const events = Array.from({ length: 400 }, (_, i) => JSON.stringify({ ...businessEvent(i), event_id: `kill-${i}` })).join('\n');
+    expect((await post(`${running.endpoints.ingest}/pipelines/s3-events-to-archive/records`, events)).status).toBe(202);
+    // some batches through, others in flight or not read yet
+    await until(() => status(running!), (s) => recordsOf(s, 's3-events-to-archive').in > before, 'the first batch');
+    running.child.kill('SIGKILL');
+    await running.exited;
+    running = await start();
+    const after = await until(() => status(running!), (s) => recordsOf(s, 's3-events-to-archive').in >= before + 400, 'every record after the restart');
+    expect(after.pipelines.every((p) => p.balanced)).toBe(true);
+    // the lake, read from s3rver's files: every event once
+    const lake = join(dataDir, 's3', 'sluice-lake', 'archive');
+    const files = (readdirSync(lake, { recursive: true }) as string[]).filter((name) => name.endsWith('._S3rver_object'));
+    const rows = files.flatMap((name) => readFileSync(join(lake, name), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { event_id: string }));
+    const killed = rows.filter((row) => row.event_id.startsWith('kill-'));
+    expect(new Set(killed.map((row) => row.event_id)).size).toBe(400);
+    expect(killed).toHaveLength(400);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
   });
 });
 
