@@ -2,6 +2,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Counts } from '../contracts/batch.ts';
 import type { ExecutionResult } from './engine.ts';
+import { keptInput } from './kept-input.ts';
 
 /** An execution in the list: what the inspector filters and shows without reading its trace. */
 export interface ExecutionEntry {
@@ -16,6 +17,8 @@ export interface ExecutionEntry {
   error?: string;
   /** The execution this one redrove, when it was started by a redrive. */
   redrove?: string;
+  /** Where a failed execution's whole input was kept (s3://… or ledger://…). */
+  inputKey?: string;
 }
 
 export interface ExecutionFilter {
@@ -48,12 +51,15 @@ export class ExecutionStore {
 
   add(result: ExecutionResult, redrove?: string): Promise<void> {
     const id = result.executionArn.split(':').pop()!;
+    const kept = keptInput(result);
+    const batchId = result.account?.batchId ?? kept?.batchId;
     const entry: ExecutionEntry = {
       id,
       pipeline: result.pipeline,
       workflow: result.workflow,
       status: result.account?.status === 'BACKED_UP' ? 'BACKED_UP' : result.status,
-      ...(result.account?.batchId ? { batchId: result.account.batchId } : {}),
+      ...(batchId ? { batchId } : {}),
+      ...(kept ? { inputKey: kept.inputKey } : {}),
       startedAt: result.startedAt,
       durationMs: result.durationMs,
       ...(result.account ? { counts: result.account.counts } : {}),

@@ -37,7 +37,8 @@ setInterval(() => { if (document.activeElement?.tagName !== 'INPUT') location.re
 /** The execution page, with where its input is kept and a redrive action when the batch did not end well. */
 function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean): string {
   if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return html;
-  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${entry.status}; its input is kept (ledger row <code>${escape(entry.batchId)}</code>). <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
+  const where = entry.inputKey ? `at <code>${escape(entry.inputKey)}</code>` : `(ledger row <code>${escape(entry.batchId)}</code>)`;
+  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${entry.status}; its input is kept ${where}. <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
   return html.replace('<h2>Graph</h2>', `${action}\n<h2>Graph</h2>`);
 }
 

@@ -2,15 +2,14 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
-import { WholeInputBackedUp } from '../../contracts/tasks.ts';
 import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { ExecutionStore } from '../../local/execution-store.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
+import { keptInput } from '../../local/kept-input.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
 import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
-import { Names } from '../../workflows/record-chain.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
@@ -34,8 +33,7 @@ async function readJson(file: string): Promise<unknown> {
 /** The one-line summary `sluice run` ends with. */
 export function summary(result: ExecutionResult) {
   const account = result.account;
-  const exited = result.events.find((e) => e.type === 'StateExited' && e.state?.name === Names.backupInput)?.state?.output;
-  const wholeInput = WholeInputBackedUp.is(exited) ? exited : undefined;
+  const wholeInput = keptInput(result);
   return {
     workflow: result.workflow,
     pipeline: result.pipeline,
