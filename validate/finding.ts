@@ -1,6 +1,8 @@
+import type { FindingId } from './rule-ids.ts';
+
 /** One thing `sluice validate` says about a definition: which rule, how bad, where, and what to change. */
 export interface Finding {
-  rule: string;
+  rule: FindingId;
   severity: 'error' | 'warning';
   state: string;
   message: string;

@@ -1,6 +1,7 @@
 import type { AslState, Retrier } from '../workflows/asl/types.ts';
 import type { Finding, MachineType } from './finding.ts';
 import { INTRINSICS, templateEntries } from './intrinsics.ts';
+import type { RuleId } from './rule-ids.ts';
 import { allStates } from './states.ts';
 
 /** Express executions run at most five minutes. */
@@ -26,7 +27,7 @@ export function retryWaitSeconds(retrier: Retrier): number {
  */
 export function awsRules(definition: Record<string, unknown>, type: MachineType): Finding[] {
   const findings: Finding[] = [];
-  const say = (rule: string, severity: Finding['severity'], state: string, message: string) => findings.push({ rule, severity, state, message });
+  const say = (rule: RuleId, severity: Finding['severity'], state: string, message: string) => findings.push({ rule, severity, state, message });
   const timeout = definition.TimeoutSeconds;
   if (type === 'EXPRESS' && typeof timeout === 'number' && timeout > EXPRESS_SECONDS) {
     say('express-over-5-minutes', 'error', '(top)', `TimeoutSeconds ${timeout} is beyond what an Express execution may run (${EXPRESS_SECONDS} s): lower it, or make the machine STANDARD`);
@@ -37,7 +38,7 @@ export function awsRules(definition: Record<string, unknown>, type: MachineType)
   return findings;
 }
 
-function check(name: string, state: AslState, type: MachineType, say: (rule: string, severity: Finding['severity'], state: string, message: string) => void): void {
+function check(name: string, state: AslState, type: MachineType, say: (rule: RuleId, severity: Finding['severity'], state: string, message: string) => void): void {
   const resource = typeof state.Resource === 'string' ? state.Resource : '';
   if (state.Type === 'Choice' && state.Default === undefined) {
     say('choice-no-default', 'warning', name, 'no Default: an input no rule matches fails the execution with States.NoChoiceMatched; add a Default');
