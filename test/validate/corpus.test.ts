@@ -20,10 +20,17 @@ describe('sluice validate on 240 public definitions (aws profile)', () => {
     expect(all.filter((f) => f.rule === 'internal')).toStrictEqual([]);
     // the one error: "QueryLanguage" put inside States, which no deploy accepts
     expect(all.filter((f) => f.severity === 'error').map((f) => [f.file.split('/').pop(), f.state])).toStrictEqual([['shared-fallback-state-jsonata__statemachine__statemachine.asl.json', 'QueryLanguage']]);
-    const count = (rule: string) => all.filter((f) => f.rule === rule).length;
-    expect(count('choice-no-default')).toBe(9);
-    expect(count('wait-for-token-no-timeout')).toBe(35);
-    expect(count('retry-schedule-long')).toBeGreaterThan(0);
+    // findings per rule and severity: on the 239 deployable definitions, warnings only
+    const tally: Record<string, number> = {};
+    for (const f of all) tally[`${f.rule} ${f.severity}`] = (tally[`${f.rule} ${f.severity}`] ?? 0) + 1;
+    expect(tally).toStrictEqual({
+      'wait-for-token-no-timeout warning': 35,
+      'retry-schedule-long warning': 25,
+      'choice-no-default warning': 9,
+      'path-without-dollar-key warning': 1,
+      'asl-validator-failed warning': 1,
+      'asl-schema error': 1,
+    });
     expect(all.some((f) => f.rule === 'retry-schedule-long' && /can wait 6\d\.\d days/.test(f.message))).toBe(true);
     expect(all.find((f) => f.rule === 'path-without-dollar-key')).toMatchObject({ file: expect.stringContaining('sfn-log-export'), state: 'QueryExportStatus' });
   });
