@@ -15,7 +15,10 @@ export interface Definition {
   file: string;
   /** The resource in a template, or nothing for an ASL file. */
   name?: string;
+  /** The definition's text: the ASL file, or the definition a template's machine holds. */
   text: string;
+  /** A template's own text, where annotations point (the definition is in it, its quotes escaped when a string). */
+  template?: string;
   definition: Record<string, unknown>;
   type: MachineType;
 }

@@ -7,11 +7,27 @@ export interface Reported extends Finding {
   line: number;
 }
 
-/** The line where a state is named in the file (1 when it cannot be found): where an annotation points. */
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/**
+ * The line where a state is named in the file (its key, `"Pick": {`, not a mention such as `"StartAt": "Pick"`):
+ * where an annotation points. In a template, the state's key within its machine's resource, quotes escaped
+ * when the definition is a string; the resource's line when the state is not found; 1 when nothing is.
+ */
 export function lineOf(source: Definition, state: string): number {
-  // the state's key (`"Pick": {`), not a mention of it (`"StartAt": "Pick"`)
-  const key = new RegExp(`${JSON.stringify(state).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).exec(source.text);
-  return key ? source.text.slice(0, key.index).split('\n').length : 1;
+  const key = (name: string) => `${escaped(JSON.stringify(name))}\\s*:`;
+  if (source.template === undefined || source.name === undefined) {
+    const found = new RegExp(key(state)).exec(source.text);
+    return found ? lineAt(source.text, found.index) : 1;
+  }
+  const resource = new RegExp(key(source.name)).exec(source.template);
+  if (!resource) return 1;
+  const rest = source.template.slice(resource.index);
+  const inString = new RegExp(`${escaped(JSON.stringify(JSON.stringify(state)).slice(1, -1))}\\s*:`).exec(rest);
+  const inObject = new RegExp(key(state)).exec(rest);
+  const found = [inString, inObject].filter((m) => m !== null).sort((a, b) => a.index - b.index)[0];
+  return lineAt(source.template, resource.index + (found?.index ?? 0));
 }
 
 const where = (r: Reported) => `${r.file}${r.machine ? ` (${r.machine})` : ''}`;

@@ -17,14 +17,14 @@ function templateString(value: unknown): string {
 }
 
 /** The state machines of a CloudFormation / CDK template, each with its type (STANDARD unless it says EXPRESS, as AWS defaults). */
-function machinesOf(file: string, template: Json): Definition[] {
+function machinesOf(file: string, template: Json, fileText: string): Definition[] {
   return Object.entries((template.Resources ?? {}) as Record<string, Json>)
     .filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')
     .map(([name, resource]) => {
       const properties = (resource.Properties ?? {}) as Json;
       const text = properties.Definition !== undefined ? JSON.stringify(properties.Definition) : templateString(properties.DefinitionString);
       const type: MachineType = properties.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
-      return { file, name, text, definition: JSON.parse(text) as Json, type };
+      return { file, name, text, template: fileText, definition: JSON.parse(text) as Json, type };
     });
 }
 
@@ -34,6 +34,6 @@ export async function definitionsIn(file: string, type: MachineType): Promise<De
   const value = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a state machine definition or a template (expected an object)');
   const json = value as Json;
-  if (json.Resources !== undefined) return machinesOf(file, json);
+  if (json.Resources !== undefined) return machinesOf(file, json, text);
   return [{ file, text, definition: json, type }];
 }
