@@ -1,10 +1,8 @@
 import { LIMIT_DEFAULTS, type SluiceConfig } from '../contracts/config.ts';
 import { seedSchemas } from './schemas.ts';
 
-const eventTypes = {
-  typeField: 'event_type',
-  types: { user_action: 'user_action', transaction: 'transaction', metric: 'metric', system_event: 'system_event' },
-};
+/** Seeds S3 and S4: one schema for every business event, its type read for the lake's partitions. */
+const eventTypes = { typeField: 'event_type', fallback: 'event' };
 
 /** The default deployment: one pipeline for each of the five seed systems. */
 export const defaultConfig: SluiceConfig = {

@@ -3,66 +3,57 @@
  * `x-severity` sets the severity of errors raised at that node: a record with an `error` or
  * `critical` issue is quarantined, one with only `warning`s passes and carries them.
  */
-const timestamp = {
+/** A time as the seeds send it: an ISO 8601 date-time or epoch milliseconds. */
+export const timestamp = {
   anyOf: [
     { type: 'string', format: 'date-time' },
     { type: 'integer', minimum: 0 },
   ],
 };
 
-const event = (payload: Record<string, unknown>) => ({
+/** The four event types of seeds S3 and S4 (`VALID_EVENT_TYPES`). */
+export const SEED_EVENT_TYPES = ['user_action', 'system_event', 'transaction', 'metric'] as const;
+
+/**
+ * Seeds S3 and S4's business event, as their processors check it and no more: `event_type`, `timestamp`
+ * and `payload` required (missing: critical), `event_type` one of the four types (otherwise: error),
+ * `payload` an object (critical), a `timestamp` that does not parse only a warning (seed S3's severity
+ * rule), seed S3's business rule on `metrics.iops` where it reads it (`event.metrics?.iops`: a number,
+ * not negative; error), and the types of the fields seed S4's transformer reads, where present.
+ * Stricter per-type schemas: `examples/strict-event-schemas.config.ts`.
+ */
+const event = {
   type: 'object',
   'x-severity': 'critical',
   required: ['event_type', 'timestamp', 'payload'],
   properties: {
-    event_type: { type: 'string', minLength: 1 },
-    timestamp: { ...timestamp, 'x-severity': 'critical' },
-    event_id: { type: 'string' },
-    payload: { type: 'object', 'x-severity': 'error', ...payload },
-  },
-});
-
-export const seedSchemas: Record<string, Record<string, unknown>> = {
-  user_action: event({
-    required: ['user_id', 'action'],
-    properties: {
-      user_id: { type: 'string', minLength: 1 },
-      action: { type: 'string', minLength: 1 },
-      session_duration: { type: 'number', minimum: 0 },
+    event_type: { enum: SEED_EVENT_TYPES, 'x-severity': 'error' },
+    timestamp: {
+      anyOf: [
+        { type: 'string', format: 'date-time', 'x-severity': 'warning' },
+        { type: 'integer', minimum: 0, 'x-severity': 'warning' },
+      ],
+      'x-severity': 'warning',
     },
-  }),
-  transaction: event({
-    required: ['transaction_id', 'amount', 'currency'],
-    properties: {
-      transaction_id: { type: 'string', minLength: 1 },
-      amount: { type: 'number', minimum: 0 },
-      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-      user_id: { type: 'string' },
-    },
-  }),
-  metric: event({
-    required: ['metric_name', 'value'],
-    properties: {
-      metric_name: { type: 'string', minLength: 1 },
-      value: { type: 'number' },
-      metrics: {
-        type: 'object',
-        properties: {
-          iops: { type: 'number', minimum: 0 },
-          latency_ms: { type: 'number', minimum: 0 },
-          cpu_percent: { type: 'number', minimum: 0, maximum: 100 },
-        },
+    payload: {
+      type: 'object',
+      'x-severity': 'critical',
+      properties: {
+        amount: { type: 'number' },
+        session_duration: { type: 'number' },
+        metric_name: { type: 'string' },
+        value: { type: 'number' },
       },
     },
-  }),
-  system_event: event({
-    required: ['component', 'level'],
-    properties: {
-      component: { type: 'string', minLength: 1 },
-      level: { enum: ['debug', 'info', 'warning', 'error', 'critical'] },
-      message: { type: 'string' },
+    metrics: {
+      type: 'object',
+      properties: { iops: { type: 'number', minimum: 0 } },
     },
-  }),
+  },
+};
+
+export const seedSchemas: Record<string, Record<string, unknown>> = {
+  event,
   /** System S2: vehicle telemetry; timestamps in epoch milliseconds. */
   telemetry: {
     type: 'object',

@@ -115,17 +115,19 @@ export function businessEvent(i: number, spacingMs = 60_000): Record<string, unk
   const payloads: Record<(typeof EVENT_TYPES)[number], Record<string, unknown>> = {
     user_action: { user_id: `u-${i % 17}`, action: 'view_item', session_duration: (i * 37) % 900 },
     transaction: { transaction_id: `t-${i}`, amount: [5, 42, 420, 4200][Math.floor(i / 4) % 4]! + (i % 10), currency: 'EUR', user_id: `u-${i % 17}` },
-    metric: { metric_name: 'cpu_percent', value: (i * 13) % 100, metrics: { iops: 100 + i, latency_ms: 12, cpu_percent: (i * 13) % 100 } },
+    metric: { metric_name: 'cpu_percent', value: (i * 13) % 100 },
     system_event: { component: 'checkout', level: 'info', message: 'deployed' },
   };
-  return { event_id: `e-${i}`, event_type, timestamp, payload: payloads[event_type] };
+  // seed S3 reads an event's metrics at the top level (`event.metrics?.iops`)
+  const metrics = event_type === 'metric' ? { metrics: { iops: 100 + i, latency: 12, errorRate: 0.5 } } : {};
+  return { event_id: `e-${i}`, event_type, timestamp, payload: payloads[event_type], ...metrics };
 }
 
-/** S3/S4: business events via Kinesis; a negative amount, a missing payload and a truncated gzip among them. */
+/** S3/S4: business events via Kinesis; a negative iops, a missing payload and a truncated gzip among them. */
 export function eventsBatch(count = 12, shard?: string): PipesKinesisBatch {
   const records = Array.from({ length: count }, (_, i) => pipesRecord(JSON.stringify(businessEvent(i)), i, shard));
   const bad = [
-    JSON.stringify({ ...businessEvent(1), payload: { transaction_id: 't-x', amount: -5, currency: 'EUR' } }),
+    JSON.stringify({ ...businessEvent(2), metrics: { iops: -5 } }),
     JSON.stringify({ event_type: 'metric', timestamp: '2026-11-23T09:30:00Z' }),
     gzipSync(JSON.stringify(businessEvent(3))).subarray(0, 20),
   ];

@@ -157,7 +157,7 @@ describe('sluice CLI', () => {
   });
 
   it('runs every example input the README points to (examples/), each SUCCEEDED and balanced', () => {
-    for (const name of readdirSync('examples', { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name)) {
+    for (const name of readdirSync('examples', { withFileTypes: true }).filter((entry) => entry.isFile() && /\.(json|jsonl)$/.test(entry.name)).map((entry) => entry.name)) {
       const [pipeline, kind] = name.split('.') as [string, string];
       const args = kind === 'jsonl' ? ['run', 's3', '--pipeline', pipeline, '--object', join('examples', name)] : ['run', kind, '--pipeline', pipeline, '--event', join('examples', name)];
       const result = sluice(...args);

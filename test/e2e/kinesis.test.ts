@@ -27,7 +27,7 @@ describe('kinesis workflow on the embedded engine', () => {
 
     const quarantined = await h.lines('sluice-backup', 'errors/');
     expect(quarantined.map((q) => q.errorCode).sort()).toStrictEqual(['invalid-gzip', 'schema-validation', 'schema-validation']);
-    expect(quarantined.find((q) => q.errorMessage.includes('payload.amount'))).toMatchObject({ severity: 'error', unit: input[12]!.eventID });
+    expect(quarantined.find((q) => q.errorMessage.includes('metrics.iops'))).toMatchObject({ severity: 'error', unit: input[12]!.eventID });
     expect((await h.keys('sluice-backup', 'errors/')).every((k) => /^errors\/year=\d{4}\/month=\d\d\/day=\d\d\/[a-z-]+\//.test(k))).toBe(true);
 
     const row = await h.ledger(result.account!.batchId);
