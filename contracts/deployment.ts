@@ -25,3 +25,6 @@ export const BUCKET_ENV = {
   backup: DeploymentEnv.backupBucket,
   work: DeploymentEnv.workBucket,
 } as const;
+
+/** The log group a state machine's executions are logged to: all there is of an Express execution's history. */
+export const executionLogGroupName = (stateMachineName: string): string => `/aws/vendedlogs/states/${stateMachineName}`;

@@ -29,7 +29,8 @@ export interface ExecutionResult {
   workflow: MachineName;
   pipeline: string;
   executionArn: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  /** RUNNING only for an execution read from AWS's logs whose end is not (yet) logged. */
+  status: 'SUCCEEDED' | 'FAILED' | 'RUNNING';
   /** The execution output, claim checks resolved. */
   output?: unknown;
   error?: string;

@@ -2,7 +2,8 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Counts } from '../contracts/batch.ts';
 import type { ExecutionResult } from './engine.ts';
-import { keptInput } from './kept-input.ts';
+import type { ExecutionSource } from './execution-source.ts';
+import { entryOf } from './execution-entry.ts';
 
 /** An execution in the list: what the inspector filters and shows without reading its trace. */
 export interface ExecutionEntry {
@@ -35,7 +36,7 @@ export interface ExecutionFilter {
  * (trace, outputs, chunk executions) in `executions/<id>.json`, and a line per execution in
  * `executions.jsonl` to list and filter them without reading every trace.
  */
-export class ExecutionStore {
+export class ExecutionStore implements ExecutionSource {
   private readonly entries: ExecutionEntry[] = [];
   private writing: Promise<void> = Promise.resolve();
 
@@ -50,22 +51,8 @@ export class ExecutionStore {
   }
 
   add(result: ExecutionResult, redrove?: string): Promise<void> {
-    const id = result.executionArn.split(':').pop()!;
-    const kept = keptInput(result);
-    const batchId = result.account?.batchId ?? kept?.batchId;
-    const entry: ExecutionEntry = {
-      id,
-      pipeline: result.pipeline,
-      workflow: result.workflow,
-      status: result.account?.status === 'BACKED_UP' ? 'BACKED_UP' : result.status,
-      ...(batchId ? { batchId } : {}),
-      ...(kept ? { inputKey: kept.inputKey } : {}),
-      startedAt: result.startedAt,
-      durationMs: result.durationMs,
-      ...(result.account ? { counts: result.account.counts } : {}),
-      ...(result.error ? { error: result.error } : {}),
-      ...(redrove ? { redrove } : {}),
-    };
+    const entry = entryOf(result, redrove);
+    const { id } = entry;
     this.entries.push(entry);
     return (this.writing = this.writing.then(async () => {
       await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(result));

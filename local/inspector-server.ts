@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RedriveOutcome } from '../redrive/redrive.ts';
-import type { ExecutionStore, ExecutionEntry } from './execution-store.ts';
+import type { ExecutionEntry } from './execution-store.ts';
+import type { ExecutionSource } from './execution-source.ts';
 import { inspectorHtml } from './inspector.ts';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const STATUSES = ['SUCCEEDED', 'BACKED_UP', 'FAILED'];
 
 export interface InspectorOptions {
-  store: ExecutionStore;
+  store: ExecutionSource;
   pipelines: string[];
   /** Redrives a batch (the same code as `sluice redrive`); absent when the inspector cannot run executions. */
   redrive?: (batchId: string, fromExecution: string) => Promise<RedriveOutcome | undefined>;

@@ -37,24 +37,29 @@ export function awsStarter(send: Send, stateMachines: Record<string, string>): R
   };
 }
 
-/** Region and credentials, checked once and said plainly, before the first call fails on them less clearly. */
-async function ready(client: CloudFormationClient): Promise<void> {
+/**
+ * Region and credentials, checked before the first call fails on them less clearly; `command` begins the
+ * message (`redrive --aws`, `inspect --aws`).
+ */
+export async function awsReady(client: CloudFormationClient, command: string): Promise<void> {
   await client.config.region().catch(() => {
-    throw new Error('redrive --aws: no AWS region: set AWS_REGION or give your AWS profile a region');
+    throw new Error(`${command}: no AWS region: set AWS_REGION or give your AWS profile a region`);
   });
   await client.config.credentials().catch((error: Error) => {
-    throw new Error(`redrive --aws: no AWS credentials (${error.message.split('\n')[0]}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+    throw new Error(`${command}: no AWS credentials (${error.message.split('\n')[0]}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
   });
 }
 
-/** A redriver for a deployed stack: names from its `SluiceResources` output, clients from the default credentials. */
-export async function awsRedriver(stackName: string, config: SluiceConfig): Promise<Redriver> {
-  const cloudformation = new CloudFormationClient({});
-  await ready(cloudformation);
+/** The stack's `SluiceResources` output, decoded. */
+export async function deployedResources(cloudformation: CloudFormationClient, stackName: string): Promise<DeployedResources> {
   const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   const output = stack?.Outputs?.find((o) => o.OutputKey === 'SluiceResources')?.OutputValue;
   if (!output) throw new Error(`stack ${stackName} has no SluiceResources output: is it a sluice stack?`);
-  const resources = decodeOrThrow(DeployedResources, JSON.parse(output), `${stackName} SluiceResources`);
+  return decodeOrThrow(DeployedResources, JSON.parse(output), `${stackName} SluiceResources`);
+}
+
+/** A redriver for a deployed stack's resources, clients from the default credentials. */
+export function redriverFor(resources: DeployedResources, config: SluiceConfig): Redriver {
   const env = {
     SLUICE_CONFIG: JSON.stringify(config),
     [BUCKET_ENV.raw]: resources.buckets.raw,
@@ -66,4 +71,11 @@ export async function awsRedriver(stackName: string, config: SluiceConfig): Prom
   const ctx = { ...contextFromEnv(env), config: withDeployment(config, env) };
   const sfn = new SFNClient({});
   return { ctx, start: awsStarter((command) => sfn.send(command as never) as unknown as Promise<Record<string, unknown>>, resources.stateMachines) };
+}
+
+/** A redriver for a deployed stack: names from its `SluiceResources` output. */
+export async function awsRedriver(stackName: string, config: SluiceConfig): Promise<Redriver> {
+  const cloudformation = new CloudFormationClient({});
+  await awsReady(cloudformation, 'redrive --aws');
+  return redriverFor(await deployedResources(cloudformation, stackName), config);
 }

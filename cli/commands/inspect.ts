@@ -5,8 +5,7 @@ import { ExecutionStore } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { startStack } from '../../local/stack.ts';
-import { redrivable } from '../../redrive/redrivable.ts';
-import { redrive } from '../../redrive/redrive.ts';
+import { redriveBatch } from '../../redrive/redrive-batch.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
@@ -14,17 +13,27 @@ import { CliError } from '../errors.ts';
 /**
  * sluice inspect [--data-dir DIR] [--port N]: the executions kept in a data folder as a local web app.
  * With the stack running there, its inspector is already served: the URL is printed. Otherwise this
- * serves the folder itself (redrive included) until Ctrl-C.
+ * serves the folder itself (redrive included) until Ctrl-C. With --aws [--stack NAME] [--region R]
+ * [--since 3h]: a deployed stack's executions, from their log groups (inspect-aws.ts).
  */
 export async function inspectCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('inspect', argv, {
     'data-dir': { type: 'string', default: '.sluice' },
     port: { type: 'string', default: '0' },
     config: { type: 'string' },
+    aws: { type: 'boolean', default: false },
+    stack: { type: 'string', default: 'Sluice' },
+    region: { type: 'string' },
+    since: { type: 'string', default: '3h' },
   });
   if (positionals.length > 0) throw new CliError(`inspect: unexpected argument ${positionals[0]}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`inspect: --port takes a port number, got ${values.port}`);
+  if (values.aws) {
+    // AWS clients load only for --aws
+    const { inspectAws } = await import('./inspect-aws.ts');
+    return inspectAws({ stack: values.stack, since: values.since, port, ...(values.region ? { region: values.region } : {}), ...(values.config ? { config: values.config } : {}) });
+  }
   const dataDir = resolve(await dataDirArg('inspect', values['data-dir'], true));
   const running = await readFile(join(dataDir, 'endpoints.json'), 'utf8').catch(() => undefined);
   if (running) {
@@ -41,12 +50,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     {
       store,
       pipelines: Object.keys(config.pipelines),
-      redrive: async (batchId, fromExecution) => {
-        const rows = await redrivable(stack.ctx, { batchId });
-        if (rows.length === 0) return undefined;
-        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => void store.add(result, fromExecution)), rows);
-        return outcome;
-      },
+      redrive: (batchId, fromExecution) => redriveBatch(localRedriver(stack, undefined, (result) => void store.add(result, fromExecution)), batchId),
     },
     port,
   );

@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { MachineName } from '../../contracts/batch.ts';
 import type { LogLevel } from '../../contracts/config.ts';
+import { executionLogGroupName } from '../../contracts/deployment.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
@@ -30,7 +31,7 @@ export class PipelineWorkflow extends Construct {
     super(scope, id);
     const name = props.workflow === 's3-chunk' ? chunkWorkflowName(this, props.pipeline) : workflowName(this, props.pipeline);
     const logGroup = new logs.LogGroup(this, 'Executions', {
-      logGroupName: `/aws/vendedlogs/states/${name}`,
+      logGroupName: executionLogGroupName(name),
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -1,0 +1,156 @@
+import { FilterLogEventsCommand, type FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import type { MachineName } from '../contracts/batch.ts';
+import type { LedgerRow } from '../contracts/ledger.ts';
+import type { ExecutionResult } from '../local/engine.ts';
+import { entryOf } from '../local/execution-entry.ts';
+import type { ExecutionSource } from '../local/execution-source.ts';
+import type { ExecutionEntry, ExecutionFilter } from '../local/execution-store.ts';
+import { executionFromLogs } from './execution-from-logs.ts';
+import { readExecutionLogEvent, type ExecutionLogEvent } from './execution-log-event.ts';
+
+export type SendFilterLogEvents = (command: FilterLogEventsCommand) => Promise<Pick<FilterLogEventsCommandOutput, 'events' | 'nextToken'>>;
+
+/** A state machine of the stack: the pipeline it serves, its workflow, and the log group its executions are logged to. */
+export interface LoggedMachine {
+  pipeline: string;
+  workflow: MachineName;
+  logGroupName: string;
+}
+
+export interface LogGroupExecutionsOptions {
+  send: SendFilterLogEvents;
+  machines: LoggedMachine[];
+  /** How far back the list reaches, in milliseconds (the console's default: 3 hours). */
+  windowMs: number;
+  now?: () => number;
+  /** The batch's ledger row: its status and kept input when the logs hold no data (log level ERROR). */
+  ledgerRow?: (batchId: string) => Promise<LedgerRow | undefined>;
+  /** Where a row's kept input is, as the backup step writes it: s3://<backup bucket>/<key> or ledger://<table>/<batch>. */
+  keptAt?: (row: LedgerRow) => string | undefined;
+  /** Log events read per group and list at most; a longer backlog is read on by the next lists. */
+  maxEventsPerRead?: number;
+}
+
+/** CloudWatch Logs may deliver an event minutes after it happened: each pass reads this far back again (events are kept by id). */
+const LATE_MS = 2 * 60_000;
+
+interface Logged {
+  machine: LoggedMachine;
+  events: Map<string, ExecutionLogEvent>;
+  text: string[];
+  built?: { result: ExecutionResult; entry: ExecutionEntry };
+}
+
+/**
+ * A deployed stack's Express executions, read from their state machines' log groups with FilterLogEvents
+ * (paged by nextToken) and joined to the batch's ledger row. FilterLogEvents rather than Logs Insights:
+ * it answers at once (no query to start and poll), costs no per-GB scan, and a pass can resume from its
+ * token; the list reads each group incrementally (what is new since the last pass), so the page's reload
+ * every 5 s costs only the new events. An execution's page is served from what was read, or found by its
+ * id as a filter term (any spelling of the fields matches a term).
+ */
+export class LogGroupExecutions implements ExecutionSource {
+  private readonly executions = new Map<string, Logged>();
+  private readonly cursors = new Map<string, { startTime: number; nextToken?: string; newest: number }>();
+  private readonly rows = new Map<string, LedgerRow | undefined>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: LogGroupExecutionsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private windowStart(): number {
+    return this.now() - this.options.windowMs;
+  }
+
+  private keep(machine: LoggedMachine, event: { eventId?: string; message?: string; timestamp?: number; logStreamName?: string }): number {
+    const where = `${machine.logGroupName} event ${event.eventId ?? '?'}`;
+    const logged = readExecutionLogEvent(event.message ?? '', where, event.timestamp);
+    let execution = this.executions.get(logged.executionArn);
+    if (!execution) this.executions.set(logged.executionArn, (execution = { machine, events: new Map(), text: [] }));
+    const key = event.eventId ?? `${event.logStreamName}/${logged.id}`;
+    if (!execution.events.has(key)) {
+      execution.events.set(key, logged);
+      execution.text.push(event.message ?? '');
+      delete execution.built;
+    }
+    return logged.timestamp;
+  }
+
+  /** Reads what the group logged since the last pass, at most maxEventsPerRead events; the rest next time. */
+  private async read(machine: LoggedMachine): Promise<void> {
+    const start = this.windowStart();
+    const cursor = this.cursors.get(machine.logGroupName) ?? { startTime: start, newest: start };
+    const max = this.options.maxEventsPerRead ?? 10_000;
+    let read = 0;
+    do {
+      const page = await this.options.send(new FilterLogEventsCommand({ logGroupName: machine.logGroupName, startTime: cursor.startTime, ...(cursor.nextToken ? { nextToken: cursor.nextToken } : {}) }));
+      for (const event of page.events ?? []) cursor.newest = Math.max(cursor.newest, this.keep(machine, event));
+      read += page.events?.length ?? 0;
+      cursor.nextToken = page.nextToken;
+      if (!cursor.nextToken) delete cursor.nextToken;
+    } while (cursor.nextToken && read < max);
+    // a finished pass: the next starts a little before the newest event seen, never before the window
+    if (!cursor.nextToken) cursor.startTime = Math.max(start, cursor.newest - LATE_MS);
+    this.cursors.set(machine.logGroupName, cursor);
+  }
+
+  private async row(batchId: string): Promise<LedgerRow | undefined> {
+    if (!this.options.ledgerRow) return undefined;
+    // a settled row does not change but by a redrive, which is a new execution: STARTED ones are read again
+    if (this.rows.has(batchId) && this.rows.get(batchId)?.status !== 'STARTED') return this.rows.get(batchId);
+    const row = await this.options.ledgerRow(batchId);
+    this.rows.set(batchId, row);
+    return row;
+  }
+
+  private async build(arn: string, logged: Logged): Promise<NonNullable<Logged['built']>> {
+    if (logged.built) return logged.built;
+    const result = executionFromLogs(arn, logged.machine.pipeline, logged.machine.workflow, [...logged.events.values()]);
+    const entry = entryOf(result);
+    const row = entry.batchId ? await this.row(entry.batchId) : undefined;
+    if (row) {
+      // what the logs lacked (no data at ERROR): the ledger's counts, status and kept input
+      if (!entry.counts && row.counts) entry.counts = row.counts;
+      if (entry.status === 'SUCCEEDED' && row.status === 'BACKED_UP') entry.status = 'BACKED_UP';
+      const kept = this.options.keptAt?.(row);
+      if (!entry.inputKey && entry.status !== 'SUCCEEDED' && kept) entry.inputKey = kept;
+    }
+    return (logged.built = { result, entry });
+  }
+
+  async list(filter: ExecutionFilter = {}): Promise<ExecutionEntry[]> {
+    const machines = this.options.machines.filter((m) => (!filter.pipeline || m.pipeline === filter.pipeline) && (!filter.workflow || m.workflow === filter.workflow));
+    for (const machine of machines) await this.read(machine);
+    const start = new Date(this.windowStart()).toISOString();
+    const found: ExecutionEntry[] = [];
+    for (const [arn, logged] of this.executions) {
+      if (!machines.includes(logged.machine)) continue;
+      const { entry } = await this.build(arn, logged);
+      if (entry.startedAt < start || (filter.status && entry.status !== filter.status)) continue;
+      const q = filter.q;
+      if (q && !(entry.id === q || entry.batchId?.includes(q) || logged.text.some((text) => text.includes(q)))) continue;
+      found.push(entry);
+    }
+    return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, filter.limit ?? 200);
+  }
+
+  async get(id: string): Promise<ExecutionResult | undefined> {
+    if (!/^[\w-]+$/.test(id)) return undefined;
+    const cached = () => [...this.executions].find(([arn]) => arn.endsWith(`:${id}`));
+    if (!cached()) {
+      // not read yet (older than the window, or a link from elsewhere): its events by its id, over the group's retention
+      for (const machine of this.options.machines) {
+        let nextToken: string | undefined;
+        do {
+          const page = await this.options.send(new FilterLogEventsCommand({ logGroupName: machine.logGroupName, filterPattern: `"${id}"`, ...(nextToken ? { nextToken } : {}) }));
+          for (const event of page.events ?? []) this.keep(machine, event);
+          nextToken = page.nextToken;
+        } while (nextToken);
+        if (cached()) break;
+      }
+    }
+    const found = cached();
+    return found ? (await this.build(found[0], found[1])).result : undefined;
+  }
+}

@@ -1,0 +1,12 @@
+import type { ExecutionResult } from './engine.ts';
+import type { ExecutionEntry, ExecutionFilter } from './execution-store.ts';
+
+/**
+ * Where the inspector's executions come from: the data folder the local stack keeps (ExecutionStore), or
+ * a deployed stack's log groups and ledger (inspect/log-group-executions.ts). The server knows only this.
+ */
+export interface ExecutionSource {
+  /** Newest first, filtered; `q` matches an execution id, a batch id, or any text of the trace. */
+  list(filter?: ExecutionFilter): Promise<ExecutionEntry[]>;
+  get(id: string): Promise<ExecutionResult | undefined>;
+}
