@@ -1,5 +1,5 @@
 import { FilterLogEventsCommand, type FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
-import type { MachineName } from '../contracts/batch.ts';
+import { Batch, type MachineName } from '../contracts/batch.ts';
 import type { LedgerRow } from '../contracts/ledger.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { entryOf } from '../local/execution-entry.ts';
@@ -108,6 +108,9 @@ export class LogGroupExecutions implements ExecutionSource {
     if (logged.built) return logged.built;
     const result = executionFromLogs(arn, logged.machine.pipeline, logged.machine.workflow, [...logged.events.values()]);
     const entry = entryOf(result);
+    // an execution that ended before account or the input's backup (timed out, or still running): its batch from decode's output
+    const decoded = result.events.find((e) => e.type === 'StateExited' && Batch.is(e.state?.output))?.state?.output as Batch | undefined;
+    if (!entry.batchId && decoded) entry.batchId = decoded.batchId;
     const row = entry.batchId ? await this.row(entry.batchId) : undefined;
     if (row) {
       // what the logs lacked (no data at ERROR): the ledger's counts, status and kept input
