@@ -18,6 +18,8 @@ const USAGE = `usage: sluice <command> [options]
   status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
   inspect [--data-dir DIR] [--port N]
                                    the executions of a data folder as a local web app: list, search, graph, redrive
+  inspect --aws [--stack NAME] [--region R] [--since 3h] [--port N]
+                                   the same for a deployed stack: its executions from their CloudWatch Logs log groups
   test PATH... [--config FILE] [--json]
                                    pipeline fixtures (input and what must come of it) on the embedded engine, for CI
   demo                             a sample of each of the five seed systems through its workflow, then exit (CI runs it)
