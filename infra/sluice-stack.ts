@@ -97,11 +97,12 @@ export class SluiceStack extends Stack {
     });
     alerts.watchFunction('Sweep', sweep.function);
     new CfnOutput(this, 'SluiceResources', {
-      description: 'The ledger, buckets and state machines of this deployment (read by sluice redrive --aws)',
+      description: 'The ledger, buckets and state machines of this deployment (read by sluice redrive --aws and inspect --aws)',
       value: this.toJsonString({
         ledgerTable: ledger.table.tableName,
         buckets: { raw: storage.raw.bucketName, lake: storage.lake.bucketName, backup: storage.backup.bucketName, work: storage.work.bucketName },
         stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([name, workflow]) => [name, workflow.stateMachine.stateMachineArn])),
+        chunkStateMachines: Object.fromEntries(Object.entries(this.chunkWorkflows).map(([name, workflow]) => [name, workflow.stateMachine.stateMachineArn])),
       }),
     });
     for (const task of TASKS) alerts.watchFunction(pascal(task), this.functions.byTask[task]);

@@ -10,11 +10,15 @@ import type { Redriver } from './redrive.ts';
 import { contextFromEnv } from '../tasks/shared/context.ts';
 
 /** The stack output `SluiceResources`: what an operator's command needs to find on AWS. */
-export const DeployedResources = t.type({
-  ledgerTable: t.string,
-  buckets: t.type({ raw: t.string, lake: t.string, backup: t.string, work: t.string }),
-  stateMachines: t.record(t.string, t.string),
-});
+export const DeployedResources = t.intersection([
+  t.type({
+    ledgerTable: t.string,
+    buckets: t.type({ raw: t.string, lake: t.string, backup: t.string, work: t.string }),
+    stateMachines: t.record(t.string, t.string),
+  }),
+  // s3 pipeline -> its chunk state machine; absent from stacks deployed before inspect --aws listed chunks
+  t.partial({ chunkStateMachines: t.record(t.string, t.string) }),
+]);
 export type DeployedResources = t.TypeOf<typeof DeployedResources>;
 
 type Send = (command: object) => Promise<Record<string, unknown>>;

@@ -265,10 +265,16 @@ describe('the CDK app', () => {
     expect(s.resources('AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
-  it('outputs what sluice redrive --aws needs: ledger, buckets, a state machine per pipeline', () => {
+  it('outputs what sluice redrive --aws and inspect --aws need: ledger, buckets, a state machine per pipeline, the chunk machines', () => {
     const value = JSON.stringify(s.json.Outputs.SluiceResources.Value);
     for (const name of Object.keys(defaultConfig.pipelines)) expect(value).toContain(`\\"${name}\\":`);
     for (const key of ['ledgerTable', 'buckets', 'stateMachines', 'backup']) expect(value).toContain(key);
+    // inspect --aws reads the chunk executions' log groups from these
+    const s3Pipelines = Object.entries(defaultConfig.pipelines).filter(([, p]) => p.workflow === 's3').map(([name]) => name);
+    expect(s3Pipelines.length).toBeGreaterThan(0);
+    const chunks = value.slice(value.indexOf('chunkStateMachines'));
+    expect(chunks).not.toBe(value);
+    for (const name of s3Pipelines) expect(chunks).toContain(`\\"${name}\\":`);
   });
 
   it('gives every accepted cdk-nag finding a reason', () => {

@@ -1,7 +1,7 @@
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keptAt, ledgerRowReader } from '../../inspect/deployed-machines.ts';
+import { deployedMachines, keptAt, ledgerRowReader } from '../../inspect/deployed-machines.ts';
 import { LogGroupExecutions, type LoggedMachine } from '../../inspect/log-group-executions.ts';
 import type { ExecutionResult, TraceEvent } from '../../local/engine.ts';
 import { startInspector } from '../../local/inspector-server.ts';
@@ -171,5 +171,22 @@ describe('a deployed stack\'s executions, from their log group', () => {
   it('says which log event it cannot read', async () => {
     const { executions } = source({ [GROUP]: [{ eventId: 'e1', timestamp: now - 1000, message: 'START RequestId: 1' }] });
     await expect(executions.list()).rejects.toThrow(`${GROUP} event e1: not a JSON execution event: START RequestId: 1`);
+  });
+});
+
+describe('the stack\'s state machines and their log groups', () => {
+  const arn = (name: string) => `arn:aws:states:eu-west-1:123456789012:stateMachine:${name}`;
+  const resources = { ledgerTable: 'l', buckets: { raw: 'r', lake: 'k', backup: 'b', work: 'w' }, stateMachines: { [PIPELINE]: arn(`staging-${PIPELINE}`), 's4-events-processed': arn('staging-s4-events-processed') } };
+
+  it('names each machine\'s log group as the CDK app does, the chunk machines with the s3-chunk workflow', () => {
+    expect(deployedMachines({ ...resources, chunkStateMachines: { 's4-events-processed': arn('staging-s4-events-processed-chunks') } }, stack.config)).toStrictEqual([
+      { pipeline: PIPELINE, workflow: 'kinesis', logGroupName: `/aws/vendedlogs/states/staging-${PIPELINE}` },
+      { pipeline: 's4-events-processed', workflow: 's3', logGroupName: '/aws/vendedlogs/states/staging-s4-events-processed' },
+      { pipeline: 's4-events-processed', workflow: 's3-chunk', logGroupName: '/aws/vendedlogs/states/staging-s4-events-processed-chunks' },
+    ]);
+  });
+
+  it('refuses a stack whose pipeline the configuration does not know', () => {
+    expect(() => deployedMachines({ ...resources, stateMachines: { other: arn('x') } }, stack.config)).toThrow('the stack has a pipeline "other" that the configuration lacks');
   });
 });
