@@ -9,11 +9,15 @@ import type { LoggedMachine } from './log-group-executions.ts';
 
 /** The stack's state machines with their log groups; a pipeline the configuration does not know is an error, not skipped. */
 export function deployedMachines(resources: DeployedResources, config: SluiceConfig): LoggedMachine[] {
-  return Object.entries(resources.stateMachines).map(([pipeline, arn]) => {
+  const machine = (pipeline: string, arn: string, chunks: boolean): LoggedMachine => {
     const workflow = config.pipelines[pipeline]?.workflow;
     if (!workflow) throw new Error(`the stack has a pipeline "${pipeline}" that the configuration lacks: give the stack's own with --config`);
-    return { pipeline, workflow, logGroupName: executionLogGroupName(arn.split(':').pop()!) };
-  });
+    return { pipeline, workflow: chunks ? 's3-chunk' : workflow, logGroupName: executionLogGroupName(arn.split(':').pop()!) };
+  };
+  return [
+    ...Object.entries(resources.stateMachines).map(([pipeline, arn]) => machine(pipeline, arn, false)),
+    ...Object.entries(resources.chunkStateMachines ?? {}).map(([pipeline, arn]) => machine(pipeline, arn, true)),
+  ];
 }
 
 /** A batch's ledger row, read directly by its key. */

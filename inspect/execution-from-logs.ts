@@ -30,6 +30,7 @@ const EXECUTION_END: Record<string, string> = { ExecutionSucceeded: 'ExecutionSu
  * StateRetried when the task is scheduled again, or StateCaught when the state exits (a Catch); a Fail
  * state's end StateFailed. The other events (TaskScheduled, TaskSucceeded, …) stay, named as AWS names
  * them, with their state. So the inspector's graph, panel and table read them as they read a local run.
+ * An event belongs to the state entered last: sluice's workflows run one state at a time (no Map or Parallel).
  */
 export function traceFromLogs(events: ExecutionLogEvent[]): TraceEvent[] {
   const trace: TraceEvent[] = [];

@@ -36,7 +36,7 @@ const LATE_MS = 2 * 60_000;
 
 interface Logged {
   machine: LoggedMachine;
-  events: Map<string, ExecutionLogEvent>;
+  events: ExecutionLogEvent[];
   text: string[];
   built?: { result: ExecutionResult; entry: ExecutionEntry };
 }
@@ -51,6 +51,7 @@ interface Logged {
  */
 export class LogGroupExecutions implements ExecutionSource {
   private readonly executions = new Map<string, Logged>();
+  private readonly seen = new Set<string>();
   private readonly cursors = new Map<string, { startTime: number; nextToken?: string; newest: number }>();
   private readonly rows = new Map<string, LedgerRow | undefined>();
   private readonly now: () => number;
@@ -63,17 +64,17 @@ export class LogGroupExecutions implements ExecutionSource {
     return this.now() - this.options.windowMs;
   }
 
+  /** Keeps one log event; one read before (a pass reads the last minutes again) is not parsed twice. Returns its time. */
   private keep(machine: LoggedMachine, event: { eventId?: string; message?: string; timestamp?: number; logStreamName?: string }): number {
-    const where = `${machine.logGroupName} event ${event.eventId ?? '?'}`;
-    const logged = readExecutionLogEvent(event.message ?? '', where, event.timestamp);
+    const key = event.eventId ?? `${event.logStreamName}/${event.timestamp}/${event.message}`;
+    if (this.seen.has(key)) return event.timestamp ?? 0;
+    const logged = readExecutionLogEvent(event.message ?? '', `${machine.logGroupName} event ${event.eventId ?? '?'}`, event.timestamp);
+    this.seen.add(key);
     let execution = this.executions.get(logged.executionArn);
-    if (!execution) this.executions.set(logged.executionArn, (execution = { machine, events: new Map(), text: [] }));
-    const key = event.eventId ?? `${event.logStreamName}/${logged.id}`;
-    if (!execution.events.has(key)) {
-      execution.events.set(key, logged);
-      execution.text.push(event.message ?? '');
-      delete execution.built;
-    }
+    if (!execution) this.executions.set(logged.executionArn, (execution = { machine, events: [], text: [] }));
+    execution.events.push(logged);
+    execution.text.push(event.message ?? '');
+    delete execution.built;
     return logged.timestamp;
   }
 
@@ -106,7 +107,7 @@ export class LogGroupExecutions implements ExecutionSource {
 
   private async build(arn: string, logged: Logged): Promise<NonNullable<Logged['built']>> {
     if (logged.built) return logged.built;
-    const result = executionFromLogs(arn, logged.machine.pipeline, logged.machine.workflow, [...logged.events.values()]);
+    const result = executionFromLogs(arn, logged.machine.pipeline, logged.machine.workflow, logged.events);
     const entry = entryOf(result);
     // an execution that ended before account or the input's backup (timed out, or still running): its batch from decode's output
     const decoded = result.events.find((e) => e.type === 'StateExited' && Batch.is(e.state?.output))?.state?.output as Batch | undefined;
