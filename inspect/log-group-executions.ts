@@ -29,6 +29,8 @@ export interface LogGroupExecutionsOptions {
   keptAt?: (row: LedgerRow) => string | undefined;
   /** Log events read per group and list at most; a longer backlog is read on by the next lists. */
   maxEventsPerRead?: number;
+  /** Executions held in memory (with their logged text, for search) at most, the newest; an older one is still found by its id. */
+  maxExecutions?: number;
 }
 
 /** CloudWatch Logs may deliver an event minutes after it happened: each pass reads this far back again (events are kept by id). */
@@ -38,6 +40,7 @@ interface Logged {
   machine: LoggedMachine;
   events: ExecutionLogEvent[];
   text: string[];
+  keys: string[];
   built?: { result: ExecutionResult; entry: ExecutionEntry };
 }
 
@@ -71,9 +74,10 @@ export class LogGroupExecutions implements ExecutionSource {
     const logged = readExecutionLogEvent(event.message ?? '', `${machine.logGroupName} event ${event.eventId ?? '?'}`, event.timestamp);
     this.seen.add(key);
     let execution = this.executions.get(logged.executionArn);
-    if (!execution) this.executions.set(logged.executionArn, (execution = { machine, events: [], text: [] }));
+    if (!execution) this.executions.set(logged.executionArn, (execution = { machine, events: [], text: [], keys: [] }));
     execution.events.push(logged);
     execution.text.push(event.message ?? '');
+    execution.keys.push(key);
     delete execution.built;
     return logged.timestamp;
   }
@@ -94,6 +98,19 @@ export class LogGroupExecutions implements ExecutionSource {
     // a finished pass: the next starts a little before the newest event seen, never before the window
     if (!cursor.nextToken) cursor.startTime = Math.max(start, cursor.newest - LATE_MS);
     this.cursors.set(machine.logGroupName, cursor);
+  }
+
+  /** Forgets what the window has left behind, then the oldest beyond maxExecutions. */
+  private prune(): void {
+    const start = this.windowStart();
+    const first = (logged: Logged) => Math.min(...logged.events.map((e) => e.timestamp));
+    const kept = [...this.executions].filter(([, logged]) => Math.max(...logged.events.map((e) => e.timestamp)) >= start).sort(([, a], [, b]) => first(b) - first(a));
+    const keep = new Set(kept.slice(0, this.options.maxExecutions ?? 1_000).map(([arn]) => arn));
+    for (const [arn, logged] of this.executions) {
+      if (keep.has(arn)) continue;
+      for (const key of logged.keys) this.seen.delete(key);
+      this.executions.delete(arn);
+    }
   }
 
   private async row(batchId: string): Promise<LedgerRow | undefined> {
@@ -126,6 +143,7 @@ export class LogGroupExecutions implements ExecutionSource {
   async list(filter: ExecutionFilter = {}): Promise<ExecutionEntry[]> {
     const machines = this.options.machines.filter((m) => (!filter.pipeline || m.pipeline === filter.pipeline) && (!filter.workflow || m.workflow === filter.workflow));
     for (const machine of machines) await this.read(machine);
+    this.prune();
     const start = new Date(this.windowStart()).toISOString();
     const found: ExecutionEntry[] = [];
     for (const [arn, logged] of this.executions) {

@@ -129,6 +129,14 @@ describe('a deployed stack\'s executions, from their log group', () => {
     expect(await executions.get('no-such-execution')).toBeUndefined();
   });
 
+  it('holds the newest maxExecutions in memory and finds an older one by its id', async () => {
+    const fake = fakeFilterLogEvents({ [GROUP]: [...logged(succeeded), ...logged(failed)] });
+    const executions = new LogGroupExecutions({ send: fake.send, machines, windowMs: 3 * HOUR, now: () => now, maxExecutions: 1 });
+    expect((await executions.list()).map((e) => e.id)).toStrictEqual([idOf(failed)]);
+    expect((await executions.get(idOf(succeeded)))?.status).toBe('SUCCEEDED');
+    expect(fake.sent.at(-1)).toMatchObject({ filterPattern: `"${idOf(succeeded)}"` });
+  });
+
   it('reads the history API\'s camelCase spelling the same', async () => {
     const snake = source({ [GROUP]: logged(succeeded) }).executions;
     const camel = source({ [GROUP]: logged(succeeded, { camelCase: true }) }).executions;
