@@ -47,10 +47,10 @@ interface Logged {
 /**
  * A deployed stack's Express executions, read from their state machines' log groups with FilterLogEvents
  * (paged by nextToken) and joined to the batch's ledger row. FilterLogEvents rather than Logs Insights:
- * it answers at once (no query to start and poll), costs no per-GB scan, and a pass can resume from its
- * token; the list reads each group incrementally (what is new since the last pass), so the page's reload
- * every 5 s costs only the new events. An execution's page is served from what was read, or found by its
- * id as a filter term (any spelling of the fields matches a term).
+ * it answers at once (no query to start and poll), is not charged per GB scanned as Insights is, and a
+ * pass can resume from its token; the list reads each group incrementally (what is new since the last
+ * pass), so the page's reload every 5 s costs only the new events. An execution's page is served from
+ * what was read, or found by its id as a filter term (any spelling of the fields matches a term).
  */
 export class LogGroupExecutions implements ExecutionSource {
   private readonly executions = new Map<string, Logged>();
