@@ -6,7 +6,7 @@ import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
-import { ExecutionStore } from './execution-store.ts';
+import { claimsFrom, ExecutionStore } from './execution-store.ts';
 import { startInspector } from './inspector-server.ts';
 import { redrivable } from '../redrive/redrivable.ts';
 import { redrive } from '../redrive/redrive.ts';
@@ -78,7 +78,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   const ended = (result: ExecutionResult, redrove?: string) => {
     stats.ended(result);
     options.onExecution?.(result);
-    store.add(result, redrove).catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`));
+    store.add(result, { redrove, readClaim: claimsFrom(stack.ctx) }).catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`));
   };
   const stack = await startStack(configured, {
     dataDir: options.dataDir,

@@ -38,7 +38,7 @@ const INSPECT_DIR = 'dist/inspect';
 async function describe(result: ExecutionResult, notes: string[]): Promise<string> {
   const s = summary(result);
   const page = join(INSPECT_DIR, `${result.executionArn.split(':').pop()}.html`);
-  await writeFile(page, inspectorHtml(result));
+  await writeFile(page, await inspectorHtml(result));
   const lines = [`  status ${s.status}${s.error ? ` (${s.error}: ${s.cause})` : ''}  ·  ${result.durationMs} ms  ·  ${page}`];
   for (const [sink, places] of Object.entries(s.outputs)) for (const place of short(places)) lines.push(`  ${sink.padEnd(18)} ${place}`);
   for (const note of notes) lines.push(`  ${note}`);

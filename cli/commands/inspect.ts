@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load-file.ts';
-import { ExecutionStore } from '../../local/execution-store.ts';
+import { claimsFrom, ExecutionStore } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { startStack } from '../../local/stack.ts';
@@ -44,7 +44,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
       redrive: async (batchId, fromExecution) => {
         const rows = await redrivable(stack.ctx, { batchId });
         if (rows.length === 0) return undefined;
-        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => void store.add(result, fromExecution)), rows);
+        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => void store.add(result, { redrove: fromExecution, readClaim: claimsFrom(stack.ctx) })), rows);
         return outcome;
       },
     },
