@@ -82,7 +82,11 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filterOf(url.searchParams)), url.searchParams, options.pipelines));
-    if (req.method === 'GET' && url.pathname === '/api/executions') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await options.store.list(filterOf(url.searchParams))));
+    if (req.method === 'GET' && url.pathname === '/api/executions') {
+      // the list first: a bad query must be answered 400, before any header is sent
+      const entries = await options.store.list(filterOf(url.searchParams));
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entries));
+    }
     const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
     if (page) {
       const [, id, redrive] = page;
