@@ -109,6 +109,9 @@ describe.skipIf(!existsSync(CHROMIUM))('sluice inspect, in Chromium', () => {
     // a state of the graph, clicked: its outcome, time in the state, input and output, as the console's panel shows them
     const deliver = page.locator('g.state[data-state="Account for every record"]');
     const ms = await deliver.getAttribute('data-duration-ms');
+    // the time in the state is its exit less its entry, as the event table has them
+    const at = (type: string) => page.locator(`table.events tr.${type}[data-state="Account for every record"]`).getAttribute('data-ms');
+    expect(Number(ms)).toBe(Number(await at('StateExited')) - Number(await at('StateEntered')));
     expect(await deliver.locator('text.subtitle').textContent()).toMatch(/^Task · (\d+ ms|[\d.]+ s)$/);
     await deliver.click();
     expect(await page.locator('#state-name').textContent()).toBe('Account for every record');
