@@ -59,8 +59,8 @@ tr.FAILED .status{color:#c62828} tr.BACKED_UP .status{color:#ef6c00} tr.SUCCEEDE
 <input name="q" placeholder="batch id, execution id or record id" size="48" value="${escape(query.get('q') ?? '')}"> <button>Find</button></form>
 <table id="executions"><tr><th>started</th><th>pipeline</th><th>workflow</th><th>status</th><th>batch</th><th>records</th><th>duration</th><th></th></tr>
 ${rows.join('\n')}</table>${entries.length === 0 ? '<p id="none">No execution matches.</p>' : ''}
-<script>// live: the list again every 5 s while nobody is typing
-setInterval(() => { if (document.activeElement?.tagName !== 'INPUT') location.reload(); }, 5000);</script>
+<script>// live: the list again every 5 s while nobody is typing or choosing
+setInterval(() => { if (!['INPUT', 'SELECT'].includes(document.activeElement?.tagName)) location.reload(); }, 5000);</script>
 </body></html>`;
 }
 

@@ -44,7 +44,10 @@ export async function inspectCommand(argv: string[]): Promise<number> {
       redrive: async (batchId, fromExecution) => {
         const rows = await redrivable(stack.ctx, { batchId });
         if (rows.length === 0) return undefined;
-        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => void store.add(result, { redrove: fromExecution, readClaim: claimsFrom(stack.ctx) })), rows);
+        const [outcome] = await redrive(localRedriver(stack, undefined, (result) =>
+              store
+                .add(result, { redrove: fromExecution, readClaim: claimsFrom(stack.ctx) })
+                .catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`))), rows);
         return outcome;
       },
     },
