@@ -62,12 +62,27 @@ function claimChecksIn(value: unknown, found = new Map<string, ClaimCheck>()): M
   return found;
 }
 
+/** A state's payload (JSON), or a chunk of an S3 object (JSON Lines: an s3 execution's chunk references have a claim check's shape). */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+  }
+}
+
 /** The payloads an execution's claim checks point at, read while the work bucket still holds them, by s3 URL. */
 export async function readClaims(result: ExecutionResult, readClaim: ClaimReader): Promise<Map<string, KeptClaim>> {
   const kept = await Promise.all(
     [...claimChecksIn(result).values()].map(({ ref, count, bytes }) =>
       readClaim(ref).then(
-        (data): KeptClaim => ({ ref, count, bytes, value: JSON.parse(Buffer.from(data).toString('utf8')) }),
+        (data): KeptClaim => {
+          try {
+            return { ref, count, bytes, value: parsePayload(Buffer.from(data).toString('utf8')) };
+          } catch (error) {
+            return { ref, count, bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(error as Error).message}` };
+          }
+        },
         // kept as what the page says instead of the data: the execution itself is still worth keeping
         (error: Error): KeptClaim => ({ ref, count, bytes, missing: error.message }),
       ),
@@ -119,13 +134,16 @@ export class ExecutionStore {
     this.entries.push(entry);
     // read now, while the work bucket still holds them; written in turn with the trace
     const claims = readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
-    return (this.writing = this.writing.then(async () => {
+    const done = this.writing.then(async () => {
       const kept = [...(await claims).values()];
       if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
       for (const claim of kept) await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), JSON.stringify(claim));
       await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(result));
       await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
-    }));
+    });
+    // the caller hears of a failed write; the executions after it are still written
+    this.writing = done.catch(() => undefined);
+    return done;
   }
 
   /** The claim-checked payloads kept with an execution, by s3 URL. */
