@@ -16,6 +16,7 @@ import type { ExecutionResult } from './engine.ts';
 import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
+import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -93,6 +94,9 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     },
   });
   undo.push(() => stack.stop());
+  // before the Pipes write new objects: an object whose event a stop or a kill lost starts now
+  const replayed = await replayMissedObjectEvents(stack);
+  if (replayed > 0) process.stderr.write(`sluice: ${replayed} object event(s) replayed: objects with no ledger row, whose event a stop or a kill cut off\n`);
 
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
     if (pipeline.workflow === 'kinesis') {
