@@ -56,7 +56,7 @@ export class SluiceStack extends Stack {
       this.workflows[name] = workflow;
       alerts.watchPipeline(name, workflow.stateMachine);
       if (pipeline.workflow === 'kinesis') {
-        const source = new KinesisSource(this, `${id}Kinesis`, { pipeline: name, stateMachine: workflow.stateMachine });
+        const source = new KinesisSource(this, `${id}Kinesis`, { pipeline: name, config: pipeline, stateMachine: workflow.stateMachine });
         ingest().addKinesisRoute(name, source.stream);
         alerts.watchStream(name, source.stream, source.deadLetters);
       } else if (pipeline.workflow === 's3') {

@@ -2,7 +2,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { firehoseSettings } from '../contracts/config.ts';
-import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
+import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
@@ -101,7 +101,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
     if (pipeline.workflow === 'kinesis') {
       const runner = new PipeRunner(stack, name, {
-        settings: PIPE_SETTINGS,
+        settings: pipeSettings(pipeline),
         checkpoints: await FileCheckpoints.open(join(options.dataDir, 'pipes', `${name}.json`)),
         deadLetter: async (letter) => {
           await mkdir(join(options.dataDir, 'dead-letters'), { recursive: true });
