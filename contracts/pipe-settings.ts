@@ -13,6 +13,12 @@ export const PIPE_SETTINGS = {
   startingPosition: 'TRIM_HORIZON',
 } as const;
 
+/**
+ * What a Pipe hands a Step Functions target at most: the batch's JSON array, in characters. Pipes cuts
+ * batches by this, not by the batch size alone; a record that does not fit alone is never delivered.
+ */
+export const PIPES_TARGET_PAYLOAD_CHARS = 262_144;
+
 export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds'> & { batchSize: number; maximumBatchingWindowInSeconds: number };
 
 /** The Pipe settings of a kinesis pipeline, its `pipe` batching over the defaults: the one place they are applied. */
