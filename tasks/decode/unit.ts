@@ -3,6 +3,7 @@ import { CloudWatchLogsPayload } from '../../contracts/cloudwatch-logs.ts';
 import type { Limits } from '../../contracts/config.ts';
 import { isDateMillis } from '../shared/date-millis.ts';
 import { recordId } from '../shared/ids.ts';
+import { isoTime } from '../shared/iso-time.ts';
 import { fromBase64, maybeInflate, toText, UndecodableError } from './bytes.ts';
 import { parseText, shapeProblem } from './parse.ts';
 
@@ -77,7 +78,7 @@ function fromCloudWatch(unit: Unit, value: Record<string, unknown>, out: Decoded
       time: event.timestamp,
       data: {
         '@id': event.id,
-        '@timestamp': new Date(event.timestamp).toISOString(),
+        '@timestamp': isoTime(event.timestamp),
         '@message': event.message,
         '@logGroup': payload.logGroup,
         '@logStream': payload.logStream,
