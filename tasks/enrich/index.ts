@@ -56,8 +56,11 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
       metadata: record.warnings ? { ...metadata, warnings: record.warnings } : metadata,
     };
     if (rules) data.enrichment = s4Enrichment(record.data, rules);
-    const { warnings: _warnings, time: _time, ...rest } = record;
-    return { ...rest, data, partition };
+    // the rest is the new record: a second copy of it (a spread) would only make garbage
+    const { warnings: _warnings, time: _time, ...next } = record;
+    next.data = data;
+    next.partition = partition;
+    return next;
   };
 }
 
