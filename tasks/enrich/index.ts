@@ -29,7 +29,7 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
   const rules = pipeline.enrichment?.s4;
   const processedAt = isoTime(scope.now);
   const metadata = { source: `${scope.workflow}:${scope.pipelineName}`, stage: 'enriched', version: SLUICE_VERSION };
-  const partitions = new Map<string, Partition>();
+  const partitions = new Map<string, Map<number, Partition>>();
   let lastArrival: number | undefined;
   let lastArrivalIso = processedAt;
   return (record) => {
@@ -38,9 +38,11 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     const eventType = typeof declared === 'string' ? declared : fallbackType;
     const time = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : new Date(record.time);
     const hour = Math.floor(time.getTime() / HOUR);
-    const partitionKey = `${eventType}\u0000${hour}`;
-    let partition = partitions.get(partitionKey);
-    if (!partition) partitions.set(partitionKey, (partition = partitionOf(eventType, time)));
+    // by type, then hour: no key string built per record
+    let hours = partitions.get(eventType);
+    if (!hours) partitions.set(eventType, (hours = new Map()));
+    let partition = hours.get(hour);
+    if (!partition) hours.set(hour, (partition = partitionOf(eventType, time)));
     if (record.arrivedAt !== lastArrival) {
       // converted before it is cached: a time that does not convert must not leave a neighbour's behind
       const iso = record.arrivedAt === undefined ? processedAt : isoTime(record.arrivedAt);
