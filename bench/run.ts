@@ -6,6 +6,7 @@ import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
 import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
 import { kinesisThroughput, objectThroughput } from './e2e.ts';
+import { peerS0 } from './peer.ts';
 import { profiled } from './profile.ts';
 import { sustainedS4 } from './running-stack.ts';
 
@@ -32,6 +33,11 @@ const status = (line: string) => {
 };
 const endStatus = () => process.stderr.isTTY && process.stderr.write(`\r${''.padEnd(70)}\r`);
 const bars: Bar[] = [];
+/** BENCH_ONLY=peer: that part alone. */
+if (process.env.BENCH_ONLY === 'peer') {
+  await peer();
+  process.exit(0);
+}
 
 for (const [corpus, pipeline] of [
   [cloudWatchCorpus(100_000, 500), 's0-logs-to-opensearch'],
@@ -65,6 +71,8 @@ try {
   await stack.stop();
 }
 
+await peer();
+
 const offered = Number(process.env.BENCH_RUNNING_RATE ?? 2000);
 const running = await sustainedS4(defaultConfig, offered, 30, status);
 endStatus();
@@ -86,3 +94,12 @@ bars.push({ label: `peak RSS, ${big.objectMb} MB object`, value: big.peakRssMb, 
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
 say('bench: chart written to dist/bench/bench.svg');
+
+/** Seed S0's handler written by hand against sluice's firehose workflow, on the same corpus and stand-in. */
+async function peer() {
+  status('peer: s0 by hand and through sluice …');
+  const rates = await peerS0(defaultConfig, Number(process.env.BENCH_PEER_EVENTS ?? 50_000));
+  endStatus();
+  say(`bench: peer s0 handwritten=${fmt(rates.handwrittenPerSecond)}/s sluice=${fmt(rates.sluicePerSecond)}/s ratio=${(rates.sluicePerSecond / rates.handwrittenPerSecond).toFixed(2)} events=${rates.events}`);
+  bars.push({ label: 'sluice / hand-written S0', value: Number((rates.sluicePerSecond / rates.handwrittenPerSecond).toFixed(2)), target: 1, unit: '' });
+}
