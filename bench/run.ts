@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { defaultConfig } from '../config/default.ts';
+import { Breakdown } from '../local/breakdown.ts';
 import { startStack } from '../local/stack.ts';
 import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
@@ -18,6 +19,8 @@ const HEAP_CAP_MB = 256;
  * dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20 npm run bench.
  */
 const objectMb = Number(process.env.BENCH_OBJECT_MB ?? 200);
+/** BENCH_ONLY=chain|e2e|running|memory: one part of the bench, to compare a change quickly. */
+const part = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === name;
 // plain integers: the bench lines are read by scripts as well as people
 const fmt = (n: number) => String(Math.round(n));
 const say = (line: string) => console.log(line);
@@ -33,10 +36,10 @@ const status = (line: string) => {
 const endStatus = () => process.stderr.isTTY && process.stderr.write(`\r${''.padEnd(70)}\r`);
 const bars: Bar[] = [];
 
-for (const [corpus, pipeline] of [
+for (const [corpus, pipeline] of part('chain') ? ([
   [cloudWatchCorpus(100_000, 500), 's0-logs-to-opensearch'],
   [eventsCorpus(100_000), 's4-events-processed'],
-] as const) {
+] as const) : []) {
   status(`chain: ${corpus.name} …`);
   const chain = rate(corpus, () => runChain(corpus, defaultConfig, pipeline));
   const floor = rate(corpus, () => runFloor(corpus));
@@ -45,34 +48,41 @@ for (const [corpus, pipeline] of [
   bars.push({ label: `${corpus.name} chain/floor`, value: Number((chain / floor).toFixed(2)), target: 0.5, unit: '' });
 }
 
-const stack = await startStack(defaultConfig, { skipWaits: true });
-try {
+const breakdown = new Breakdown();
+const stack = part('e2e') ? await startStack(defaultConfig, { skipWaits: true, breakdown }) : undefined;
+if (stack) try {
   await mkdir('dist/bench', { recursive: true });
-  const { result: kinesis, top: kinesisTop } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
+  const { result: kinesis, top: kinesisTop, owners: kinesisOwners } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
     kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`)),
   );
   endStatus();
-  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s`);
+  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
+  say(`bench: breakdown e2e kinesis ${breakdown.take()}`);
+  say(`bench: profile e2e kinesis by owner (the innermost frame of the engine, s3rver, dynalite, the SDK or a task) ${kinesisOwners.map((o) => `${o.owner}=${(o.share * 100).toFixed(1)}%`).join(' ')}`);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
   say(`bench: profile e2e kinesis (self time; dist/bench/e2e-kinesis.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${kinesisTop.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
 
   status('e2e s3: writing a 25 MB object …');
   const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
   endStatus();
-  say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s`);
+  say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s cpu=${s3.cpuSeconds.toFixed(1)}s`);
+  say(`bench: breakdown e2e s3 ${breakdown.take()}`);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
 }
 
 const offered = Number(process.env.BENCH_RUNNING_RATE ?? 2000);
+if (part('running')) {
 const running = await sustainedS4(defaultConfig, offered, 30, status);
 endStatus();
 say(
   `bench: running stack s4 (ingest API -> Pipe -> raw -> object events -> s3 workflow -> processed) offered=${offered}/s for ${running.seconds}s records=${running.records} sustained=${fmt(running.sustainedPerSecond)}/s maxLag=${running.maxLagSeconds.toFixed(1)}s latency p50=${fmt(running.latencyP50Ms)}ms p99=${fmt(running.latencyP99Ms)}ms`,
 );
 bars.push({ label: 'running stack S4 records/s', value: Math.round(running.sustainedPerSecond), target: 5000, unit: '/s' });
+}
 
+if (part('memory')) {
 status(`memory: writing a ${objectMb} MB object …`);
 const child = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', 'bench/memory.ts', String(objectMb)], {
   encoding: 'utf8',
@@ -82,6 +92,7 @@ if (child.status !== 0) throw new Error(`the memory run failed (exit ${child.sta
 const big = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peakRssMb: number; records: number; perSecond: number; objectMb: number };
 say(`bench: memory (${big.objectMb} MB JSONL object through the s3 workflow, heap capped at ${HEAP_CAP_MB} MB) peakRss=${big.peakRssMb}MB records=${fmt(big.records)} rate=${fmt(big.perSecond)}/s`);
 bars.push({ label: `peak RSS, ${big.objectMb} MB object`, value: big.peakRssMb, target: 512, unit: 'MB', lowerIsBetter: true });
+}
 
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
