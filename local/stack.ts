@@ -68,7 +68,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
   const triggered: Promise<ExecutionResult>[] = [];
 
   if (options.routeObjectEvents) {
-    servers.s3rver.on('event', (notification: S3rverNotification) => {
+    servers.objectEvents.on('event', (notification: S3rverNotification) => {
       for (const record of notification.Records) {
         if (!record.eventName.startsWith('ObjectCreated')) continue;
         for (const [name, pipeline] of Object.entries(config.pipelines)) {
