@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { defaultConfig } from '../config/default.ts';
+import { Breakdown } from '../local/breakdown.ts';
 import { startStack } from '../local/stack.ts';
 import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
@@ -28,6 +29,8 @@ const MEMORY_CHUNK_BYTES = 2 ** 20;
  * draws dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20,40 npm run bench.
  */
 const objectSizesMb = (process.env.BENCH_OBJECT_MB ?? '100,500,1024').split(',').map(Number);
+/** BENCH_ONLY=chain|e2e|peer|running|memory: one part of the bench, to compare a change quickly. */
+const part = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === name;
 // plain integers: the bench lines are read by scripts as well as people
 const fmt = (n: number) => String(Math.round(n));
 const say = (line: string) => console.log(line);
@@ -42,17 +45,11 @@ const status = (line: string) => {
 };
 const endStatus = () => process.stderr.isTTY && process.stderr.write(`\r${''.padEnd(70)}\r`);
 const bars: Bar[] = [];
-/** BENCH_ONLY=peer or BENCH_ONLY=memory: that part alone. */
-const only = process.env.BENCH_ONLY;
-if (only === 'peer' || only === 'memory') {
-  await (only === 'peer' ? peer() : memory());
-  process.exit(0);
-}
 
-for (const [corpus, pipeline] of [
+for (const [corpus, pipeline] of part('chain') ? ([
   [cloudWatchCorpus(100_000, 500), 's0-logs-to-opensearch'],
   [eventsCorpus(100_000), 's4-events-processed'],
-] as const) {
+] as const) : []) {
   status(`chain: ${corpus.name} …`);
   const chain = rate(corpus, () => runChain(corpus, defaultConfig, pipeline));
   const floor = rate(corpus, () => runFloor(corpus));
@@ -61,37 +58,43 @@ for (const [corpus, pipeline] of [
   bars.push({ label: `${corpus.name} chain/floor`, value: Number((chain / floor).toFixed(2)), target: 0.5, unit: '' });
 }
 
-const stack = await startStack(defaultConfig, { skipWaits: true });
-try {
+const breakdown = new Breakdown();
+const stack = part('e2e') ? await startStack(defaultConfig, { skipWaits: true, breakdown }) : undefined;
+if (stack) try {
   await mkdir('dist/bench', { recursive: true });
-  const { result: kinesis, top: kinesisTop } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
+  const { result: kinesis, top: kinesisTop, owners: kinesisOwners } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
     kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`)),
   );
   endStatus();
-  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s`);
+  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
+  say(`bench: breakdown e2e kinesis ${breakdown.take()}`);
+  say(`bench: profile e2e kinesis by owner (the innermost frame of the engine, s3rver, dynalite, the SDK or a task) ${kinesisOwners.map((o) => `${o.owner}=${(o.share * 100).toFixed(1)}%`).join(' ')}`);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
   say(`bench: profile e2e kinesis (self time; dist/bench/e2e-kinesis.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${kinesisTop.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
 
   status('e2e s3: writing a 25 MB object …');
   const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
   endStatus();
-  say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s`);
+  say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s cpu=${s3.cpuSeconds.toFixed(1)}s`);
+  say(`bench: breakdown e2e s3 ${breakdown.take()}`);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
 }
 
-await peer();
+if (part('peer')) await peer();
 
 const offered = Number(process.env.BENCH_RUNNING_RATE ?? 2000);
+if (part('running')) {
 const running = await sustainedS4(defaultConfig, offered, 30, status);
 endStatus();
 say(
   `bench: running stack s4 (ingest API -> Pipe -> raw -> object events -> s3 workflow -> processed) offered=${offered}/s for ${running.seconds}s records=${running.records} sustained=${fmt(running.sustainedPerSecond)}/s maxLag=${running.maxLagSeconds.toFixed(1)}s latency p50=${fmt(running.latencyP50Ms)}ms p99=${fmt(running.latencyP99Ms)}ms`,
 );
 bars.push({ label: 'running stack S4 records/s', value: Math.round(running.sustainedPerSecond), target: 5000, unit: '/s' });
+}
 
-await memory();
+if (part('memory')) await memory();
 
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));

@@ -6,6 +6,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
+import type { Breakdown } from './breakdown.ts';
 import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -26,6 +27,8 @@ export interface StackOptions {
   alert?: AlertSink;
   /** Called with each execution an object event started. */
   onTriggered?: (result: ExecutionResult) => void;
+  /** Times where executions spend their time (the bench's breakdown). */
+  breakdown?: Breakdown;
 }
 
 export interface LocalStack {
@@ -63,7 +66,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     reingest: options.reingest ?? deliveryStreams.put,
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
-  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
+  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
   const triggered: Promise<ExecutionResult>[] = [];
 
   /** Starts the s3 workflow of every pipeline whose trigger matches the object, as EventBridge would. */
@@ -80,7 +83,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
   };
 
   if (options.routeObjectEvents) {
-    servers.s3rver.on('event', (notification: S3rverNotification) => {
+    servers.objectEvents.on('event', (notification: S3rverNotification) => {
       for (const record of notification.Records) {
         if (record.eventName.startsWith('ObjectCreated')) objectCreated(record.s3.bucket.name, record.s3.object.key, objectCreatedEnvelope(toObjectCreated(record)));
       }
