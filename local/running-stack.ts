@@ -2,7 +2,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { firehoseSettings } from '../contracts/config.ts';
-import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
+import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
@@ -16,6 +16,7 @@ import type { ExecutionResult } from './engine.ts';
 import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
+import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -93,11 +94,14 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     },
   });
   undo.push(() => stack.stop());
+  // before the Pipes write new objects: an object whose event a stop or a kill lost starts now
+  const replayed = await replayMissedObjectEvents(stack);
+  if (replayed > 0) process.stderr.write(`sluice: ${replayed} object event(s) replayed: objects with no ledger row, whose event a stop or a kill cut off\n`);
 
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
     if (pipeline.workflow === 'kinesis') {
       const runner = new PipeRunner(stack, name, {
-        settings: PIPE_SETTINGS,
+        settings: pipeSettings(pipeline),
         checkpoints: await FileCheckpoints.open(join(options.dataDir, 'pipes', `${name}.json`)),
         deadLetter: async (letter) => {
           await mkdir(join(options.dataDir, 'dead-letters'), { recursive: true });
