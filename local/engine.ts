@@ -43,6 +43,11 @@ export interface ExecutionResult {
   events: TraceEvent[];
   startedAt: string;
   durationMs: number;
+  /**
+   * With `keepClaims`: the claim-checked payloads this execution held, by `bucket/key`, read before the
+   * engine let them go at its end (they never reach s3rver). Not part of the trace: not written with it.
+   */
+  claimed?: ReadonlyMap<string, string>;
 }
 
 export interface EngineOptions {
@@ -50,6 +55,8 @@ export interface EngineOptions {
   skipWaits?: boolean;
   /** Times the executions, their tasks, claim checks and requests (the bench's breakdown). */
   breakdown?: Breakdown;
+  /** Keep on each result the claim-checked payloads its execution held (`claimed`), for the inspector. */
+  keepClaims?: boolean;
 }
 
 const localArn = (task: TaskName) => `arn:aws:lambda:us-east-1:000000000000:function:sluice-${task}`;
@@ -181,6 +188,7 @@ export class LocalEngine {
     try {
       if (AccountResult.is(account)) result.account = { ...account, response: await load(account.response, this.ctx) };
     } finally {
+      if (this.options.keepClaims) result.claimed = this.claims.texts(claims);
       this.claims.release(claims);
     }
     // an object's chunk executions run on after its own; it ends, for its caller, when they have

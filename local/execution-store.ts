@@ -6,6 +6,7 @@ import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
 import { keptInput } from './kept-input.ts';
+import { idOf } from './memory-claims.ts';
 
 /** An execution in the list: what the inspector filters and shows without reading its trace. */
 export interface ExecutionEntry {
@@ -71,11 +72,31 @@ function parsePayload(text: string): unknown {
   }
 }
 
-/** The payloads an execution's claim checks point at, read while the work bucket still holds them, by s3 URL. */
+/** What the engine kept of an execution and its chunk executions (ExecutionResult.claimed), by `bucket/key`. */
+function claimedIn(result: ExecutionResult, into = new Map<string, string>()): Map<string, string> {
+  for (const [id, text] of result.claimed ?? []) into.set(id, text);
+  for (const chunk of result.chunks ?? []) claimedIn(chunk, into);
+  return into;
+}
+
+/** The result as kept: without what the engine kept in process (written beside it, in `<id>.claims/`). */
+function traceOf({ claimed: _claimed, chunks, ...result }: ExecutionResult): ExecutionResult {
+  return { ...result, ...(chunks ? { chunks: chunks.map(traceOf) } : {}) };
+}
+
+/**
+ * The payloads an execution's claim checks point at, by s3 URL: those the engine kept in process
+ * (`claimed`), else read while the work bucket still holds them (an s3 execution's chunks, a redrive's input).
+ */
 export async function readClaims(result: ExecutionResult, readClaim: ClaimReader): Promise<Map<string, KeptClaim>> {
+  const claimed = claimedIn(result);
+  const read = (ref: ClaimCheck['ref']) => {
+    const text = claimed.get(idOf(ref));
+    return text === undefined ? readClaim(ref) : Promise.resolve(Buffer.from(text));
+  };
   const kept = await Promise.all(
     [...claimChecksIn(result).values()].map(({ ref, count, bytes }) =>
-      readClaim(ref).then(
+      read(ref).then(
         (data): KeptClaim => {
           try {
             return { ref, count, bytes, value: parsePayload(Buffer.from(data).toString('utf8')) };
@@ -138,7 +159,7 @@ export class ExecutionStore {
       const kept = [...(await claims).values()];
       if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
       for (const claim of kept) await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), JSON.stringify(claim));
-      await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(result));
+      await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(traceOf(result)));
       await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
     });
     // the caller hears of a failed write; the executions after it are still written

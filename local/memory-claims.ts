@@ -1,7 +1,7 @@
 import type { ClaimCheck } from '../contracts/batch.ts';
 import type { ClaimStore } from '../tasks/shared/claim-check.ts';
 
-const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
+export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
 
 /**
  * The local engine's claim store: a payload claim-checked by one of its executions stays in this process
@@ -33,6 +33,16 @@ export class MemoryClaims implements ClaimStore {
 
   async get(ref: ClaimCheck['ref']): Promise<string> {
     return this.kept.get(idOf(ref))?.text ?? this.base.get(ref);
+  }
+
+  /** The payloads of these references, by `bucket/key` (what an execution held, kept for the inspector). */
+  texts(held: Set<string>): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const id of held) {
+      const text = this.kept.get(id)?.text;
+      if (text !== undefined) texts.set(id, text);
+    }
+    return texts;
   }
 
   /** An execution has ended: what only it held goes. */

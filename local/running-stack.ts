@@ -85,6 +85,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     dataDir: options.dataDir,
     routeObjectEvents: true,
     streamShards: 4,
+    keepClaims: true,
     alert: outbox.add,
     onTriggered: (result) => ended(result),
     reingest: async (name, records) => {

@@ -29,6 +29,8 @@ export interface StackOptions {
   onTriggered?: (result: ExecutionResult) => void;
   /** Times where executions spend their time (the bench's breakdown). */
   breakdown?: Breakdown;
+  /** Keep on each result the claim-checked payloads its execution held, for the inspector (see ExecutionResult.claimed). */
+  keepClaims?: boolean;
 }
 
 export interface LocalStack {
@@ -66,7 +68,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     reingest: options.reingest ?? deliveryStreams.put,
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
-  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
+  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
   const triggered: Promise<ExecutionResult>[] = [];
 
   /** Starts the s3 workflow of every pipeline whose trigger matches the object, as EventBridge would. */

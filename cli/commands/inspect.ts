@@ -35,7 +35,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     }
   }
   const config = await loadConfigFile(values.config);
-  const stack = await startStack(config, { dataDir });
+  const stack = await startStack(config, { dataDir, keepClaims: true });
   const store = await ExecutionStore.open(dataDir);
   const inspector = await startInspector(
     {

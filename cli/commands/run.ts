@@ -81,7 +81,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
 
   process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, kinesalite, aws-local-stepfunctions)\n');
-  const stack = await startStack(config, { skipWaits: !values.wait, ...(dataDir ? { dataDir } : {}) });
+  const stack = await startStack(config, { skipWaits: !values.wait, keepClaims: Boolean(dataDir ?? values.inspect), ...(dataDir ? { dataDir } : {}) });
   try {
     let input = event;
     if (object && values.object) {
