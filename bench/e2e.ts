@@ -18,7 +18,14 @@ export interface Throughput {
   seconds: number;
   perSecond: number;
   peakRssMb: number;
+  /** CPU seconds the process used meanwhile (every thread): on a shared machine, steadier than the rate. */
+  cpuSeconds: number;
 }
+
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
 
 /** Samples the process's resident memory while `work` runs; returns the peak in MB. */
 async function withPeakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -45,6 +52,7 @@ export async function kinesisThroughput(stack: LocalStack, pipeline: string, eve
   let next = 0;
   let done = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const [, peak] = await withPeakRss(() =>
     Promise.all(
       Array.from({ length: parallel }, async () => {
@@ -60,7 +68,7 @@ export async function kinesisThroughput(stack: LocalStack, pipeline: string, eve
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { records: events, seconds, perSecond: events / seconds, peakRssMb: peak };
+  return { records: events, seconds, perSecond: events / seconds, peakRssMb: peak, cpuSeconds: cpuSince(cpu) };
 }
 
 /** Writes `bytes` of JSON Lines events to a file without holding them in memory; returns the line count. */
@@ -92,11 +100,12 @@ export async function objectThroughput(stack: LocalStack, pipeline: string, byte
     await stack.servers.s3.send(new PutObjectCommand({ Bucket: trigger.bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
     const event = objectCreatedFor(trigger.bucket, key, size);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const [result, peak] = await withPeakRss(() => stack.run('s3' as WorkflowName, pipeline, event));
     const seconds = (performance.now() - started) / 1000;
     check(result.status, `the s3 execution (${result.error ?? ''} ${result.cause ?? ''})`);
     if (result.account!.counts.in !== lines) throw new Error(`${lines} lines, ${result.account!.counts.in} accounted`);
-    return { records: lines, seconds, perSecond: lines / seconds, peakRssMb: peak, objectMb: Math.round(size / 2 ** 20) };
+    return { records: lines, seconds, perSecond: lines / seconds, peakRssMb: peak, cpuSeconds: cpuSince(cpu), objectMb: Math.round(size / 2 ** 20) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,17 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { defaultConfig } from '../config/default.ts';
 import { startStack } from '../local/stack.ts';
 import { objectThroughput } from './e2e.ts';
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+/** The kernel's high-water mark of this process's resident memory: what sampling could miss. */
+const vmHwmMb = () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN) / 1024);
+
 /**
- * Child process of `npm run bench`: one object of argv[2] MB through the s3 workflow, under a heap cap
- * set by the parent (as a Lambda's memory size would be), so that peak RSS shows live memory rather than
- * how lazily V8 collects. Prints its figures as JSON.
+ * Child process of `npm run bench`: one object of argv[2] MB through the s3 workflow in chunks of argv[3]
+ * bytes, with no heap cap.
+ * Prints its figures as JSON: peak RSS sampled every 50 ms, with the V8 heap and the ArrayBuffers
+ * (chunks, claim checks, s3rver's bodies) at that moment, and the kernel's VmHWM.
  */
-const mb = Number(process.argv[2]);
-const stack = await startStack(defaultConfig, { skipWaits: true });
+const objectMb = Number(process.argv[2]);
+const config = { ...defaultConfig, limits: { ...defaultConfig.limits, chunkBytes: Number(process.argv[3]) } };
+const stack = await startStack(config, { skipWaits: true });
+let peak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > peak.rss) peak = now;
+}, 50);
 try {
-  const result = await objectThroughput(stack, 's4-events-processed', mb * 2 ** 20, (lines) => process.stderr.write(`memory: ${lines.toLocaleString('en-US')} lines (${mb} MB) through the s3 workflow …\n`));
-  console.log(JSON.stringify(result));
+  const baselineRssMb = mb(process.memoryUsage.rss());
+  const result = await objectThroughput(stack, 's4-events-processed', objectMb * 2 ** 20, (lines) => process.stderr.write(`memory: ${lines.toLocaleString('en-US')} lines (${objectMb} MB) through the s3 workflow …\n`));
+  clearInterval(sampler);
+  console.log(JSON.stringify({ ...result, baselineRssMb, peakRssMb: mb(peak.rss), heapUsedMb: mb(peak.heapUsed), arrayBuffersMb: mb(peak.arrayBuffers), vmHwmMb: vmHwmMb() }));
 } finally {
+  clearInterval(sampler);
   await stack.stop();
 }

@@ -29,6 +29,7 @@ function crossCheck(config: SluiceConfig): string[] {
     if (pipeline.firehoseMode === 'transform' && responseSinks !== 1) {
       problems.push(`${at}.sinks: firehoseMode "transform" needs exactly one firehose-response sink`);
     }
+    if (pipeline.pipe && pipeline.workflow !== 'kinesis') problems.push(`${at}.pipe: only the kinesis workflow is fed by a Pipe`);
     if (pipeline.workflow === 's3' && !pipeline.trigger) problems.push(`${at}.trigger: the s3 workflow needs a trigger`);
     pipeline.sinks.forEach((sink, i) => {
       if (sink.type !== 's3-lake') return;

@@ -90,6 +90,20 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'ALL';
 export const FirehoseMode = t.keyof({ transform: null, metadata: null });
 export type FirehoseMode = t.TypeOf<typeof FirehoseMode>;
 
+const between = (name: string, low: number, high: number) =>
+  t.refinement(t.number, (n) => Number.isInteger(n) && n >= low && n <= high, `${name} (an integer from ${low} to ${high})`);
+
+/**
+ * For the kinesis workflow: how the EventBridge Pipe batches the stream (AWS's ranges). A Step Functions
+ * target takes at most 262,144 characters per batch, so records × their base64 size must stay under that.
+ */
+export const PipeBatching = strict(
+  'PipeBatching',
+  {},
+  { batchSize: between('BatchSize', 1, 10_000), batchingWindowSeconds: between('MaximumBatchingWindowInSeconds', 0, 300) },
+);
+export type PipeBatching = t.TypeOf<typeof PipeBatching>;
+
 export const S3Trigger = strict('S3Trigger', { bucket: t.string }, { prefix: t.string, suffix: t.string });
 export type S3Trigger = t.TypeOf<typeof S3Trigger>;
 
@@ -100,6 +114,8 @@ export const PipelineConfig = strict(
     firehoseMode: FirehoseMode,
     validation: ValidationConfig,
     enrichment: strict('EnrichmentConfig', {}, { s4: S4Rules }),
+    /** For the kinesis workflow: the Pipe's batch size and batching window (default 100 records, 5 s). */
+    pipe: PipeBatching,
     /** For the s3 workflow: which ObjectCreated events start it. */
     trigger: S3Trigger,
     /** This pipeline's `limits.retryDurationSeconds`. */

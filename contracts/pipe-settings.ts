@@ -1,5 +1,7 @@
+import type { PipelineConfig } from './config.ts';
+
 /**
- * Pipes settings of every Kinesis source. A file of its own, without CDK imports: the demo and the cost
+ * Pipes settings of every Kinesis source, the defaults of a pipeline's `pipe`. A file of its own, without CDK imports: the demo and the cost
  * estimate read it without loading aws-cdk-lib; the tests assert the template against it.
  */
 export const PIPE_SETTINGS = {
@@ -10,3 +12,20 @@ export const PIPE_SETTINGS = {
   maximumRecordAgeInSeconds: 3600,
   startingPosition: 'TRIM_HORIZON',
 } as const;
+
+/**
+ * What a Pipe hands a Step Functions target at most: the batch's JSON array, in characters. Pipes cuts
+ * batches by this, not by the batch size alone; a record that does not fit alone is never delivered.
+ */
+export const PIPES_TARGET_PAYLOAD_CHARS = 262_144;
+
+export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds'> & { batchSize: number; maximumBatchingWindowInSeconds: number };
+
+/** The Pipe settings of a kinesis pipeline, its `pipe` batching over the defaults: the one place they are applied. */
+export function pipeSettings(pipeline: PipelineConfig): PipeSettings {
+  return {
+    ...PIPE_SETTINGS,
+    batchSize: pipeline.pipe?.batchSize ?? PIPE_SETTINGS.batchSize,
+    maximumBatchingWindowInSeconds: pipeline.pipe?.batchingWindowSeconds ?? PIPE_SETTINGS.maximumBatchingWindowInSeconds,
+  };
+}

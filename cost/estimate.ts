@@ -1,6 +1,6 @@
 import { DEFAULT_LOG_LEVEL, firehoseSettings, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
 import { ERROR_LOG_BYTES, LOG_BYTES } from './log-bytes.ts';
-import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
+import { pipeSettings } from '../contracts/pipe-settings.ts';
 
 /**
  * Prices assumed (us-east-1, USD). Express and Lambda figures are from the Step Functions and Lambda
@@ -73,9 +73,10 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   let invocations: number;
   let source: number;
   if (pipeline.workflow === 'kinesis') {
-    executions = MILLION / PIPE_SETTINGS.batchSize;
+    const { batchSize } = pipeSettings(pipeline);
+    executions = MILLION / batchSize;
     invocations = executions * TASKS_PER_BATCH;
-    const pipeRequests = executions * Math.ceil((PIPE_SETTINGS.batchSize * a.recordBytes) / (64 * 1024));
+    const pipeRequests = executions * Math.ceil((batchSize * a.recordBytes) / (64 * 1024));
     source = gigabytes * (PRICES.kinesisOnDemandPerGbIn + PRICES.kinesisOnDemandPerGbOut) + (pipeRequests / MILLION) * PRICES.pipesPerMillionRequests;
   } else if (pipeline.workflow === 'firehose') {
     const perInvocation = Math.max(1, Math.floor((firehoseSettings(name, pipeline).sizeMb * 1024 * 1024) / a.recordBytes));

@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { DEFAULT_LOG_LEVEL, firehoseSettings, type SluiceConfig } from '../contracts/config.ts';
 import { TASKS } from '../contracts/timing.ts';
@@ -47,7 +47,7 @@ export class SluiceStack extends Stack {
     this.functions.byTask.account.addEnvironment(DeploymentEnv.alertTopicArn, alerts.topic.topicArn);
     alerts.topic.grantPublish(this.functions.byTask.account);
     let api: IngestApi | undefined;
-    const bridges: NodejsFunction[] = [];
+    const bridges: lambda.Function[] = [];
     const ingest = () => (api ??= new IngestApi(this, 'Ingest'));
 
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
@@ -56,7 +56,7 @@ export class SluiceStack extends Stack {
       this.workflows[name] = workflow;
       alerts.watchPipeline(name, workflow.stateMachine);
       if (pipeline.workflow === 'kinesis') {
-        const source = new KinesisSource(this, `${id}Kinesis`, { pipeline: name, stateMachine: workflow.stateMachine });
+        const source = new KinesisSource(this, `${id}Kinesis`, { pipeline: name, config: pipeline, stateMachine: workflow.stateMachine });
         ingest().addKinesisRoute(name, source.stream);
         alerts.watchStream(name, source.stream, source.deadLetters);
       } else if (pipeline.workflow === 's3') {

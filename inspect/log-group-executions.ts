@@ -4,7 +4,7 @@ import type { LedgerRow } from '../contracts/ledger.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { entryOf } from '../local/execution-entry.ts';
 import type { ExecutionSource } from '../local/execution-source.ts';
-import type { ExecutionEntry, ExecutionFilter } from '../local/execution-store.ts';
+import { readClaims, type ClaimReader, type ExecutionEntry, type ExecutionFilter, type KeptClaim } from '../local/execution-store.ts';
 import { executionFromLogs } from './execution-from-logs.ts';
 import { readExecutionLogEvent, type ExecutionLogEvent } from './execution-log-event.ts';
 
@@ -29,6 +29,8 @@ export interface LogGroupExecutionsOptions {
   keptAt?: (row: LedgerRow) => string | undefined;
   /** Log events read per group and list at most; a longer backlog is read on by the next lists. */
   maxEventsPerRead?: number;
+  /** Reads a claim-checked payload from the stack's work bucket (while the bucket still holds it). */
+  readClaim?: ClaimReader;
   /** Executions held in memory (with their logged text, for search) at most, the newest; an older one is still found by its id. */
   maxExecutions?: number;
 }
@@ -174,5 +176,11 @@ export class LogGroupExecutions implements ExecutionSource {
     }
     const found = cached();
     return found ? (await this.build(found[0], found[1])).result : undefined;
+  }
+
+  /** An execution's claim-checked payloads, read from the work bucket. */
+  async claims(id: string): Promise<Map<string, KeptClaim>> {
+    const result = this.options.readClaim ? await this.get(id) : undefined;
+    return result && this.options.readClaim ? readClaims(result, this.options.readClaim) : new Map();
   }
 }

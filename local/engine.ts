@@ -5,9 +5,11 @@ import { decodeOrThrow } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
 import type { SplitResult } from '../contracts/tasks.ts';
 import { tasks } from '../tasks/index.ts';
-import { load } from '../tasks/shared/claim-check.ts';
+import { load, s3Claims } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import type { Breakdown } from './breakdown.ts';
 import { ExecutionScope } from './execution-scope.ts';
+import { MemoryClaims } from './memory-claims.ts';
 import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
 import { renderAsl, workflows } from '../workflows/index.ts';
 import { TASKS, type TaskName } from '../contracts/timing.ts';
@@ -42,11 +44,20 @@ export interface ExecutionResult {
   events: TraceEvent[];
   startedAt: string;
   durationMs: number;
+  /**
+   * With `keepClaims`: the claim-checked payloads this execution held, by `bucket/key`, read before the
+   * engine let them go at its end (they never reach s3rver). Not part of the trace: not written with it.
+   */
+  claimed?: ReadonlyMap<string, string>;
 }
 
 export interface EngineOptions {
   /** Skip the waits of Retry backoff and of the redelivery loop (the states still show in the trace). */
   skipWaits?: boolean;
+  /** Times the executions, their tasks, claim checks and requests (the bench's breakdown). */
+  breakdown?: Breakdown;
+  /** Keep on each result the claim-checked payloads its execution held (`claimed`), for the inspector. */
+  keepClaims?: boolean;
 }
 
 const localArn = (task: TaskName) => `arn:aws:lambda:us-east-1:000000000000:function:sluice-${task}`;
@@ -74,13 +85,16 @@ export class LocalEngine {
   private readonly machines = new Map<string, StateMachine>();
   private readonly ctx: TaskContext;
   private readonly scope = new ExecutionScope();
+  readonly claims: MemoryClaims;
 
   constructor(
     ctx: TaskContext,
     private readonly options: EngineOptions = {},
   ) {
+    this.claims = new MemoryClaims(ctx.claims ?? s3Claims(ctx), this.scope.claims);
     this.ctx = {
       ...ctx,
+      claims: this.claims,
       ...(options.skipWaits ? { now: this.scope.now } : {}),
       // an object's chunk executions, as StartExecution would start them: not waited for by the split
       startChunk: async (chunk, name) => this.scope.start(ctx.config.limits.chunkConcurrency, () => this.run('s3-chunk', chunk.pipeline, chunk, { name })),
@@ -114,7 +128,8 @@ export class LocalEngine {
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
-        return tasks[task](input, this.ctx) as Promise<never>;
+        const { breakdown } = this.options;
+        return (breakdown ? breakdown.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx)) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };
@@ -133,13 +148,14 @@ export class LocalEngine {
     { name = crypto.randomUUID(), onEvent }: { name?: string; onEvent?: (event: TraceEvent) => void } = {},
   ): Promise<ExecutionResult> {
     const started = Date.now();
+    const ran = performance.now();
     const machineName = `sluice-${workflow}-${pipeline}`;
     const executionArn = `arn:aws:states:us-east-1:000000000000:express:${machineName}:${name}`;
     const context = {
       Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date(started).toISOString() },
       StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
     };
-    const { value: execution, children } = this.scope.run(() =>
+    const { value: execution, children, claims } = this.scope.run(() =>
       this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never }),
     );
     const events: TraceEvent[] = [];
@@ -166,10 +182,16 @@ export class LocalEngine {
       };
     }
     await logging;
+    this.options.breakdown?.executionRan(performance.now() - ran);
     // a caught failure of the account step exits it too, with the error as output: that is no account
     const exited = events.find((event) => event.type === 'StateExited' && (event.state?.name === Names.account || event.state?.name === Names.accountChunk));
     const account = exited?.state?.output;
-    if (AccountResult.is(account)) result.account = { ...account, response: await load(account.response, this.ctx) };
+    try {
+      if (AccountResult.is(account)) result.account = { ...account, response: await load(account.response, this.ctx) };
+    } finally {
+      if (this.options.keepClaims) result.claimed = this.claims.texts(claims);
+      this.claims.release(claims);
+    }
     // an object's chunk executions run on after its own; it ends, for its caller, when they have
     const chunks = (await Promise.all(children)) as ExecutionResult[];
     if (workflow === 's3' && result.status === 'SUCCEEDED') await this.objectOutcome(result, chunks);

@@ -5,6 +5,8 @@ interface Scope {
   skippedMs: number;
   /** Executions this one started (an S3 object's chunk executions), to wait for. */
   children: Promise<unknown>[];
+  /** Claim checks this execution keeps in process (see MemoryClaims). */
+  claims: Set<string>;
   active: number;
   queue: (() => void)[];
 }
@@ -20,10 +22,13 @@ export class ExecutionScope {
   readonly now = (): number => Date.now() + (this.scopes.getStore()?.skippedMs ?? 0);
 
   /** Runs one execution with a scope of its own; `children` fills as it starts executions. */
-  run<T>(execution: () => T): { value: T; children: Promise<unknown>[] } {
-    const scope: Scope = { skippedMs: 0, children: [], active: 0, queue: [] };
-    return { value: this.scopes.run(scope, execution), children: scope.children };
+  run<T>(execution: () => T): { value: T; children: Promise<unknown>[]; claims: Set<string> } {
+    const scope: Scope = { skippedMs: 0, children: [], claims: new Set(), active: 0, queue: [] };
+    return { value: this.scopes.run(scope, execution), children: scope.children, claims: scope.claims };
   }
+
+  /** The claim checks the running execution keeps; undefined outside any execution. */
+  readonly claims = (): Set<string> | undefined => this.scopes.getStore()?.claims;
 
   skip(seconds: number): void {
     const scope = this.scopes.getStore();

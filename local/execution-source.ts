@@ -1,5 +1,5 @@
 import type { ExecutionResult } from './engine.ts';
-import type { ExecutionEntry, ExecutionFilter } from './execution-store.ts';
+import type { ExecutionEntry, ExecutionFilter, KeptClaim } from './execution-store.ts';
 
 /**
  * Where the inspector's executions come from: the data folder the local stack keeps (ExecutionStore), or
@@ -9,4 +9,6 @@ export interface ExecutionSource {
   /** Newest first, filtered; `q` matches an execution id, a batch id, or any text of the trace. */
   list(filter?: ExecutionFilter): Promise<ExecutionEntry[]>;
   get(id: string): Promise<ExecutionResult | undefined>;
+  /** The payloads the execution's claim checks point at, by s3 URL (what the page shows in their place). */
+  claims(id: string): Promise<Map<string, KeptClaim>>;
 }

@@ -1,9 +1,13 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Counts } from '../contracts/batch.ts';
+import { ClaimCheck, type Counts } from '../contracts/batch.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
 import type { ExecutionSource } from './execution-source.ts';
 import { entryOf } from './execution-entry.ts';
+import { idOf } from './memory-claims.ts';
 
 /** An execution in the list: what the inspector filters and shows without reading its trace. */
 export interface ExecutionEntry {
@@ -26,15 +30,97 @@ export interface ExecutionFilter {
   pipeline?: string;
   workflow?: string;
   status?: string;
+  /** Started at or after (epoch ms). */
+  since?: number;
+  /** Started at or before (epoch ms). */
+  until?: number;
   /** A batch id, an execution id, or any text of the trace (a record id, an event id). */
   q?: string;
   limit?: number;
 }
 
+/** What a claim check of the execution pointed at, kept with it: the payload, or why it could not be read. */
+export interface KeptClaim {
+  ref: ClaimCheck['ref'];
+  count: number;
+  bytes: number;
+  value?: unknown;
+  missing?: string;
+}
+
+/** Reads a claim-checked payload from the work bucket (the stack's S3) while it is still there. */
+export type ClaimReader = (ref: ClaimCheck['ref']) => Promise<Uint8Array>;
+
+/** The claim reader of a stack: its S3 (s3rver, or the work bucket). */
+export const claimsFrom = (ctx: TaskContext): ClaimReader => (ref) => getBytes(ctx, ref.bucket, ref.key);
+
+export const claimUrl = (ref: ClaimCheck['ref']) => `s3://${ref.bucket}/${ref.key}`;
+
+/** Every claim check anywhere in a value (state inputs and outputs, chunk executions), each once. */
+function claimChecksIn(value: unknown, found = new Map<string, ClaimCheck>()): Map<string, ClaimCheck> {
+  if (ClaimCheck.is(value)) found.set(claimUrl(value.ref), value);
+  else if (Array.isArray(value)) for (const item of value) claimChecksIn(item, found);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) claimChecksIn(item, found);
+  return found;
+}
+
+/** A state's payload (JSON), or a chunk of an S3 object (JSON Lines: an s3 execution's chunk references have a claim check's shape). */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+  }
+}
+
+/** What the engine kept of an execution and its chunk executions (ExecutionResult.claimed), by `bucket/key`. */
+function claimedIn(result: ExecutionResult, into = new Map<string, string>()): Map<string, string> {
+  for (const [id, text] of result.claimed ?? []) into.set(id, text);
+  for (const chunk of result.chunks ?? []) claimedIn(chunk, into);
+  return into;
+}
+
+/** The result as kept: without what the engine kept in process (written beside it, in `<id>.claims/`). */
+function traceOf({ claimed: _claimed, chunks, ...result }: ExecutionResult): ExecutionResult {
+  return { ...result, ...(chunks ? { chunks: chunks.map(traceOf) } : {}) };
+}
+
+/**
+ * The payloads an execution's claim checks point at, by s3 URL: those the engine kept in process
+ * (`claimed`), else read while the work bucket still holds them (an s3 execution's chunks, a redrive's input).
+ */
+export async function readClaims(result: ExecutionResult, readClaim: ClaimReader): Promise<Map<string, KeptClaim>> {
+  const claimed = claimedIn(result);
+  const read = (ref: ClaimCheck['ref']) => {
+    const text = claimed.get(idOf(ref));
+    return text === undefined ? readClaim(ref) : Promise.resolve(Buffer.from(text));
+  };
+  const kept = await Promise.all(
+    [...claimChecksIn(result).values()].map(({ ref, count, bytes }) =>
+      read(ref).then(
+        (data): KeptClaim => {
+          try {
+            return { ref, count, bytes, value: parsePayload(Buffer.from(data).toString('utf8')) };
+          } catch (error) {
+            return { ref, count, bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(error as Error).message}` };
+          }
+        },
+        // kept as what the page says instead of the data: the execution itself is still worth keeping
+        (error: Error): KeptClaim => ({ ref, count, bytes, missing: error.message }),
+      ),
+    ),
+  );
+  return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
+}
+
 /**
  * Every execution the running stack ran, kept in the data folder for the inspector: its whole result
  * (trace, outputs, chunk executions) in `executions/<id>.json`, and a line per execution in
- * `executions.jsonl` to list and filter them without reading every trace.
+ * `executions.jsonl` to list and filter them without reading every trace. The payloads its claim checks
+ * point at are copied to `executions/<id>.claims/<digest of the s3 URL>.json` when it is added: the work
+ * bucket's objects expire, the page must still show the data. Beside the trace rather than inside it,
+ * because one payload is usually both a state's output and the next state's input (kept once), and the
+ * list and its search read traces that stay small.
  */
 export class ExecutionStore implements ExecutionSource {
   private readonly entries: ExecutionEntry[] = [];
@@ -50,14 +136,31 @@ export class ExecutionStore implements ExecutionSource {
     return store;
   }
 
-  add(result: ExecutionResult, redrove?: string): Promise<void> {
+  add(result: ExecutionResult, { redrove, readClaim }: { redrove?: string; readClaim?: ClaimReader } = {}): Promise<void> {
     const entry = entryOf(result, redrove);
     const { id } = entry;
     this.entries.push(entry);
-    return (this.writing = this.writing.then(async () => {
-      await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(result));
+    // read now, while the work bucket still holds them; written in turn with the trace
+    const claims = readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
+    const done = this.writing.then(async () => {
+      const kept = [...(await claims).values()];
+      if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
+      for (const claim of kept) await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), JSON.stringify(claim));
+      await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(traceOf(result)));
       await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
-    }));
+    });
+    // the caller hears of a failed write; the executions after it are still written
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The claim-checked payloads kept with an execution, by s3 URL. */
+  async claims(id: string): Promise<Map<string, KeptClaim>> {
+    if (!/^[\w-]+$/.test(id)) return new Map();
+    const dir = join(this.dir, 'executions', `${id}.claims`);
+    const files = await readdir(dir).catch(() => [] as string[]);
+    const kept = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as KeptClaim));
+    return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
   }
 
   async get(id: string): Promise<ExecutionResult | undefined> {
@@ -70,7 +173,12 @@ export class ExecutionStore implements ExecutionSource {
   async list(filter: ExecutionFilter = {}): Promise<ExecutionEntry[]> {
     const limit = filter.limit ?? 200;
     const matching = this.entries.filter(
-      (e) => (!filter.pipeline || e.pipeline === filter.pipeline) && (!filter.workflow || e.workflow === filter.workflow) && (!filter.status || e.status === filter.status),
+      (e) =>
+        (!filter.pipeline || e.pipeline === filter.pipeline) &&
+        (!filter.workflow || e.workflow === filter.workflow) &&
+        (!filter.status || e.status === filter.status) &&
+        (filter.since === undefined || Date.parse(e.startedAt) >= filter.since) &&
+        (filter.until === undefined || Date.parse(e.startedAt) <= filter.until),
     );
     const newest = [...matching].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     if (!filter.q) return newest.slice(0, limit);
@@ -80,6 +188,8 @@ export class ExecutionStore implements ExecutionSource {
       if (found.length >= limit) break;
       if (entry.id === q || entry.batchId?.includes(q)) found.push(entry);
       else if ((await readFile(join(this.dir, 'executions', `${entry.id}.json`), 'utf8').catch(() => '')).includes(q)) found.push(entry);
+      // a record of a batch over the claim-check threshold is only in the payloads kept with it
+      else if ([...(await this.claims(entry.id)).values()].some((claim) => JSON.stringify(claim.value ?? '').includes(q))) found.push(entry);
     }
     return found;
   }

@@ -1,12 +1,40 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RedriveOutcome } from '../redrive/redrive.ts';
-import type { ExecutionEntry } from './execution-store.ts';
+import type { ExecutionEntry, ExecutionFilter } from './execution-store.ts';
 import type { ExecutionSource } from './execution-source.ts';
 import { inspectorHtml } from './inspector.ts';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const STATUSES = ['SUCCEEDED', 'BACKED_UP', 'FAILED'];
+/** The list's quick time choices, as the console offers them. */
+const LAST: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+
+/** A client's mistake in a query, answered with 400 and what was wrong. */
+class QueryError extends Error {}
+
+/** The list's filter from a query: `since`/`until` take ISO 8601 times, `last` one of LAST's spans back from now. */
+export function filterOf(query: URLSearchParams, now = Date.now()): ExecutionFilter {
+  const time = (name: string) => {
+    const text = query.get(name);
+    if (!text) return undefined;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new QueryError(`${name}: not an ISO 8601 time: ${text} (e.g. 2026-12-06T04:30:00Z)`);
+    return ms;
+  };
+  const last = query.get('last');
+  if (last && !(last in LAST)) throw new QueryError(`last: one of ${Object.keys(LAST).join(', ')}, got ${last}`);
+  const since = last ? now - LAST[last]! : time('since');
+  const until = time('until');
+  return {
+    ...(query.get('pipeline') ? { pipeline: query.get('pipeline')! } : {}),
+    ...(query.get('workflow') ? { workflow: query.get('workflow')! } : {}),
+    ...(query.get('status') ? { status: query.get('status')! } : {}),
+    ...(query.get('q') ? { q: query.get('q')! } : {}),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+  };
+}
 
 export interface InspectorOptions {
   store: ExecutionSource;
@@ -27,11 +55,13 @@ function listPage(entries: ExecutionEntry[], query: URLSearchParams, pipelines: 
 tr.FAILED .status{color:#c62828} tr.BACKED_UP .status{color:#ef6c00} tr.SUCCEEDED .status{color:#2e7d32} form{margin:12px 0}</style></head><body>
 <h1>sluice executions</h1>
 <form method="get" action="/">${select('pipeline', pipelines)} ${select('workflow', ['kinesis', 'firehose', 's3'])} ${select('status', STATUSES)}
+<select name="last"><option value="">any time</option>${Object.keys(LAST).map((v) => `<option value="${v}"${query.get('last') === v ? ' selected' : ''}>last ${v.replace('m', ' min').replace('h', ' h').replace('d', ' days')}</option>`).join('')}</select>
+<input name="since" placeholder="since (ISO 8601)" size="22" value="${escape(query.get('since') ?? '')}"> <input name="until" placeholder="until (ISO 8601)" size="22" value="${escape(query.get('until') ?? '')}">
 <input name="q" placeholder="batch id, execution id or record id" size="48" value="${escape(query.get('q') ?? '')}"> <button>Find</button></form>
 <table id="executions"><tr><th>started</th><th>pipeline</th><th>workflow</th><th>status</th><th>batch</th><th>records</th><th>duration</th><th></th></tr>
 ${rows.join('\n')}</table>${entries.length === 0 ? '<p id="none">No execution matches.</p>' : ''}
-<script>// live: the list again every 5 s while nobody is typing
-setInterval(() => { if (document.activeElement?.tagName !== 'INPUT') location.reload(); }, 5000);</script>
+<script>// live: the list again every 5 s while nobody is typing or choosing
+setInterval(() => { if (!['INPUT', 'SELECT'].includes(document.activeElement?.tagName)) location.reload(); }, 5000);</script>
 </body></html>`;
 }
 
@@ -45,16 +75,19 @@ function executionPage(html: string, entry: ExecutionEntry | undefined, canRedri
 
 /**
  * `sluice inspect`: the executions of the running stack (or of a data folder) as a local web app on
- * 127.0.0.1: a list to filter by pipeline, workflow and status and to search by batch, execution or
+ * 127.0.0.1: a list to filter by pipeline, workflow, status and start time and to search by batch, execution or
  * record id; a page per execution (graph, events, inputs and outputs); redrive for what did not end well.
  */
 export async function startInspector(options: InspectorOptions, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const filter = { pipeline: url.searchParams.get('pipeline') || undefined, workflow: url.searchParams.get('workflow') || undefined, status: url.searchParams.get('status') || undefined, q: url.searchParams.get('q') || undefined };
-    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filter), url.searchParams, options.pipelines));
-    if (req.method === 'GET' && url.pathname === '/api/executions') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await options.store.list(filter)));
+    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filterOf(url.searchParams)), url.searchParams, options.pipelines));
+    if (req.method === 'GET' && url.pathname === '/api/executions') {
+      // the list first: a bad query must be answered 400, before any header is sent
+      const entries = await options.store.list(filterOf(url.searchParams));
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entries));
+    }
     const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
     if (page) {
       const [, id, redrive] = page;
@@ -67,12 +100,12 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
       }
       const result = await options.store.get(id!);
       if (!result) return html(res, 404, `<p>No execution ${escape(id!)}.</p>`);
-      return html(res, 200, executionPage(inspectorHtml(result), entry, options.redrive !== undefined));
+      return html(res, 200, executionPage(await inspectorHtml(result, await options.store.claims(id!)), entry, options.redrive !== undefined));
     }
     return html(res, 404, '<p>Not here: / lists the executions.</p>');
   };
   const server: Server = createServer((req, res) => {
-    route(req, res).catch((error: Error) => html(res, 500, `<p>${escape(error.message)}</p>`));
+    route(req, res).catch((error: Error) => html(res, error instanceof QueryError ? 400 : 500, `<p>${escape(error.message)}</p>`));
   });
   await new Promise<void>((resolve, reject) => server.listen(port, '127.0.0.1', resolve).once('error', reject));
   return {

@@ -2,11 +2,11 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { firehoseSettings } from '../contracts/config.ts';
-import { PIPE_SETTINGS } from '../contracts/pipe-settings.ts';
+import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
-import { ExecutionStore } from './execution-store.ts';
+import { claimsFrom, ExecutionStore } from './execution-store.ts';
 import { startInspector } from './inspector-server.ts';
 import { redrivable } from '../redrive/redrivable.ts';
 import { redrive } from '../redrive/redrive.ts';
@@ -16,6 +16,7 @@ import type { ExecutionResult } from './engine.ts';
 import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
+import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -78,12 +79,13 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   const ended = (result: ExecutionResult, redrove?: string) => {
     stats.ended(result);
     options.onExecution?.(result);
-    store.add(result, redrove).catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`));
+    store.add(result, { redrove, readClaim: claimsFrom(stack.ctx) }).catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`));
   };
   const stack = await startStack(configured, {
     dataDir: options.dataDir,
     routeObjectEvents: true,
     streamShards: 4,
+    keepClaims: true,
     alert: outbox.add,
     onTriggered: (result) => ended(result),
     reingest: async (name, records) => {
@@ -93,11 +95,14 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     },
   });
   undo.push(() => stack.stop());
+  // before the Pipes write new objects: an object whose event a stop or a kill lost starts now
+  const replayed = await replayMissedObjectEvents(stack);
+  if (replayed > 0) process.stderr.write(`sluice: ${replayed} object event(s) replayed: objects with no ledger row, whose event a stop or a kill cut off\n`);
 
   for (const [name, pipeline] of Object.entries(configured.pipelines)) {
     if (pipeline.workflow === 'kinesis') {
       const runner = new PipeRunner(stack, name, {
-        settings: PIPE_SETTINGS,
+        settings: pipeSettings(pipeline),
         checkpoints: await FileCheckpoints.open(join(options.dataDir, 'pipes', `${name}.json`)),
         deadLetter: async (letter) => {
           await mkdir(join(options.dataDir, 'dead-letters'), { recursive: true });

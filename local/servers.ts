@@ -3,14 +3,12 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo, Server } from 'node:net';
+import { EventEmitter, once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
-import kinesalite from 'kinesalite';
-import S3rver from 's3rver';
+import { Worker } from 'node:worker_threads';
 import type { SluiceConfig } from '../contracts/config.ts';
-import { atomicPuts } from './s3rver-atomic-puts.ts';
+import type { ServersThreadMessage, ServersThreadOptions } from './servers-thread.ts';
 import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
 import { LEDGER_STATUS_INDEX } from '../contracts/ledger.ts';
 
@@ -25,7 +23,8 @@ export interface Servers {
   s3: S3Client;
   dynamo: DynamoDBClient;
   kinesis: KinesisClient;
-  s3rver: S3rver;
+  /** s3rver's notifications ('event'), as S3 would send them to EventBridge. */
+  objectEvents: EventEmitter;
   stop(): Promise<void>;
 }
 
@@ -107,25 +106,30 @@ export async function startServers(config: SluiceConfig, dataDir?: string, strea
   // with a data folder, objects and ledger rows outlive the process (for sluice redrive); else all is temporary
   const directory = dataDir ? join(dataDir, 's3') : await mkdtemp(join(tmpdir(), 'sluice-s3-'));
   if (dataDir) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
-  const s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: bucketsOf(config).map((name) => ({ name })),
+  // the servers answer on a thread of their own: their work (s3rver's files above all) runs on the
+  // other core while the engine and the tasks run on this one
+  const thread = new Worker(new URL('./servers-thread.mjs', import.meta.url), {
+    workerData: {
+      s3Directory: directory,
+      buckets: bucketsOf(config),
+      ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb'), kinesisPath: join(dataDir, 'kinesis') } : {}),
+      // kinesalite's account limit is 10 shards, as a new AWS account's once was: the configuration's streams decide here
+      shardLimit: Math.max(10, streamShards * Object.keys(config.pipelines).length),
+    } satisfies ServersThreadOptions,
   });
-  atomicPuts((s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store);
-  const s3Address = (await s3rver.run()) as AddressInfo;
-  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
-
-  const dynamoServer: Server = dynalite({ createTableMs: 0, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
-  await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
-  const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
-
-  // kinesalite's account limit is 10 shards, as a new AWS account's once was: the configuration's streams decide here
-  const kinesisServer: Server = kinesalite({ createStreamMs: 0, shardLimit: Math.max(10, streamShards * Object.keys(config.pipelines).length), ...(dataDir ? { path: join(dataDir, 'kinesis') } : {}) });
-  await new Promise<void>((resolve, reject) => kinesisServer.listen(0, '127.0.0.1', () => resolve()).once('error', reject));
-  const kinesisEndpoint = `http://127.0.0.1:${(kinesisServer.address() as AddressInfo).port}`;
+  const objectEvents = new EventEmitter();
+  const [first] = (await once(thread, 'message')) as [ServersThreadMessage];
+  if ('failed' in first || !('ready' in first)) {
+    await thread.terminate();
+    throw new Error(`the local servers did not start: ${'failed' in first ? first.failed : JSON.stringify(first)}`);
+  }
+  thread.on('message', (message: ServersThreadMessage) => {
+    if ('notification' in message) objectEvents.emit('event', message.notification);
+  });
+  const { s3Port, dynamoPort, kinesisPort } = first.ready;
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const kinesisEndpoint = `http://127.0.0.1:${kinesisPort}`;
 
   const s3 = new S3Client({
     endpoint: s3Endpoint,
@@ -170,15 +174,15 @@ export async function startServers(config: SluiceConfig, dataDir?: string, strea
     s3,
     dynamo,
     kinesis,
-    s3rver,
+    objectEvents,
     async stop() {
       s3.destroy();
       dynamo.destroy();
       kinesis.destroy();
-      const http = (s3rver as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer;
-      http?.closeAllConnections();
-      for (const server of [dynamoServer, kinesisServer]) (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await Promise.all([s3rver.close(), new Promise((resolve) => dynamoServer.close(resolve)), new Promise((resolve) => kinesisServer.close(resolve))]);
+      const stopped = once(thread, 'message');
+      thread.postMessage('stop');
+      await stopped;
+      await thread.terminate();
       if (!dataDir) await rm(directory, { recursive: true, force: true });
     },
   };

@@ -6,6 +6,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
+import type { Breakdown } from './breakdown.ts';
 import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -26,6 +27,10 @@ export interface StackOptions {
   alert?: AlertSink;
   /** Called with each execution an object event started. */
   onTriggered?: (result: ExecutionResult) => void;
+  /** Times where executions spend their time (the bench's breakdown). */
+  breakdown?: Breakdown;
+  /** Keep on each result the claim-checked payloads its execution held, for the inspector (see ExecutionResult.claimed). */
+  keepClaims?: boolean;
 }
 
 export interface LocalStack {
@@ -36,6 +41,8 @@ export interface LocalStack {
   /** Records the workflows put back on a Firehose delivery stream (stand-in: there is no local Firehose yet). */
   deliveryStreams: LocalDeliveryStreams;
   run(workflow: WorkflowName, pipeline: string, input: unknown, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult>;
+  /** Starts the s3 workflow of every pipeline whose trigger matches (bucket, key) with `event`; returns how many it started (`settle` waits for them). */
+  objectCreated(bucket: string, key: string, event: unknown): number;
   /** Waits until every execution started by object events (and those they started) has ended; returns those not returned before. */
   settle(): Promise<ExecutionResult[]>;
   stop(): Promise<void>;
@@ -61,19 +68,26 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     reingest: options.reingest ?? deliveryStreams.put,
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
-  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false });
+  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
   const triggered: Promise<ExecutionResult>[] = [];
 
+  /** Starts the s3 workflow of every pipeline whose trigger matches the object, as EventBridge would. */
+  const objectCreated = (bucket: string, key: string, event: unknown): number => {
+    let started = 0;
+    for (const [name, pipeline] of Object.entries(config.pipelines)) {
+      const trigger = pipeline.trigger;
+      if (pipeline.workflow !== 's3' || !trigger || trigger.bucket !== bucket || !matches(key, trigger)) continue;
+      const run = engine.run('s3', name, event);
+      triggered.push(run.then((result) => (options.onTriggered?.(result), result)));
+      started += 1;
+    }
+    return started;
+  };
+
   if (options.routeObjectEvents) {
-    servers.s3rver.on('event', (notification: S3rverNotification) => {
+    servers.objectEvents.on('event', (notification: S3rverNotification) => {
       for (const record of notification.Records) {
-        if (!record.eventName.startsWith('ObjectCreated')) continue;
-        for (const [name, pipeline] of Object.entries(config.pipelines)) {
-          const trigger = pipeline.trigger;
-          if (pipeline.workflow !== 's3' || !trigger || trigger.bucket !== record.s3.bucket.name || !matches(record.s3.object.key, trigger)) continue;
-          const started = engine.run('s3', name, objectCreatedEnvelope(toObjectCreated(record)));
-          triggered.push(started.then((result) => (options.onTriggered?.(result), result)));
-        }
+        if (record.eventName.startsWith('ObjectCreated')) objectCreated(record.s3.bucket.name, record.s3.object.key, objectCreatedEnvelope(toObjectCreated(record)));
       }
     });
   }
@@ -84,6 +98,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     ctx,
     engine,
     deliveryStreams,
+    objectCreated,
     run: (workflow, pipeline, input, onEvent) => engine.run(workflow, pipeline, input, onEvent ? { onEvent } : {}),
     async settle() {
       const settled: ExecutionResult[] = [];

@@ -4,6 +4,7 @@ import { withEndpoints } from '../config/from-env.ts';
 import { defaultConfig } from '../config/default.ts';
 import { firehoseSettings } from '../contracts/config.ts';
 import { ContractError } from '../contracts/decode.ts';
+import { pipeSettings } from '../contracts/pipe-settings.ts';
 
 const broken = (change: (config: any) => void) => {
   const config = structuredClone(defaultConfig) as any;
@@ -51,6 +52,17 @@ describe('configuration', () => {
     expect(broken((c) => delete c.pipelines['s2-telemetry-to-lake'].sinks[0].columns)).toStrictEqual([
       'pipelines.s2-telemetry-to-lake.sinks.0: a parquet lake needs its columns declared',
     ]);
+  });
+
+  it("takes a kinesis pipeline's Pipe batching within AWS's ranges, defaults filled in one place", () => {
+    const pipeline = defaultConfig.pipelines['s2-telemetry-to-lake']!;
+    expect(pipeSettings(pipeline)).toMatchObject({ batchSize: 100, maximumBatchingWindowInSeconds: 5 });
+    expect(pipeSettings({ ...pipeline, pipe: { batchSize: 400 } })).toMatchObject({ batchSize: 400, maximumBatchingWindowInSeconds: 5 });
+    expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].pipe = { batchSize: 20_000 }))).toStrictEqual([
+      'pipelines.s2-telemetry-to-lake.pipe.batchSize: expected BatchSize (an integer from 1 to 10000), got 20000',
+    ]);
+    expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].pipe = { batchingWindowSeconds: 1.5 }))).toContainEqual(expect.stringContaining('pipe.batchingWindowSeconds'));
+    expect(broken((c) => (c.pipelines['s1-api-to-newrelic'].pipe = { batchSize: 10 }))).toStrictEqual(['pipelines.s1-api-to-newrelic.pipe: only the kinesis workflow is fed by a Pipe']);
   });
 
   it('takes the OpenSearch endpoint from the environment when the file has none', () => {

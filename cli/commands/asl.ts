@@ -14,7 +14,7 @@ export async function aslCommand(argv: string[]): Promise<number> {
     const file = join(values.out, `${name}.asl.json`);
     await writeFile(file, renderAsl(definition));
     const picture = join(values.out, `${name}.svg`);
-    await writeFile(picture, renderSvg(definition, `sluice ${name} workflow`));
+    await writeFile(picture, await renderSvg(definition, `sluice ${name} workflow`));
     console.log(`${file}\n${picture}`);
   }
   return 0;

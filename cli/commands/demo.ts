@@ -8,7 +8,7 @@ import { eventsBatch, s0Request, s1Request, s2Batch } from '../../local/samples.
 import { drainStream, putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
 import type { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
-import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
+import { pipeSettings } from '../../contracts/pipe-settings.ts';
 import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { parse } from '../args.ts';
 import { table } from '../table.ts';
@@ -38,7 +38,7 @@ const INSPECT_DIR = 'dist/inspect';
 async function describe(result: ExecutionResult, notes: string[]): Promise<string> {
   const s = summary(result);
   const page = join(INSPECT_DIR, `${result.executionArn.split(':').pop()}.html`);
-  await writeFile(page, inspectorHtml(result));
+  await writeFile(page, await inspectorHtml(result));
   const lines = [`  status ${s.status}${s.error ? ` (${s.error}: ${s.cause})` : ''}  ·  ${result.durationMs} ms  ·  ${page}`];
   for (const [sink, places] of Object.entries(s.outputs)) for (const place of short(places)) lines.push(`  ${sink.padEnd(18)} ${place}`);
   for (const note of notes) lines.push(`  ${note}`);
@@ -53,7 +53,7 @@ async function runSystem(stack: LocalStack, run: SystemRun): Promise<ExecutionRe
   if (run.workflow !== 'kinesis') return [await stack.run(run.workflow, run.pipeline, run.input())];
   const batch = run.input() as PipesKinesisBatch;
   await putRecords(stack, run.pipeline, batch.map((record) => Buffer.from(record.data, 'base64')));
-  return drainStream(stack, run.pipeline, PIPE_SETTINGS.batchSize);
+  return drainStream(stack, run.pipeline, pipeSettings(stack.config.pipelines[run.pipeline]!).batchSize);
 }
 
 /** sluice demo (npm start): a sample of each of the five systems through its workflow, on the embedded stack. */

@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { loadConfigFile } from '../../config/load-file.ts';
 import { deployedMachines, keptAt, ledgerRowReader } from '../../inspect/deployed-machines.ts';
 import { LogGroupExecutions } from '../../inspect/log-group-executions.ts';
+import { claimsFrom } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { awsReady, deployedResources, redriverFor } from '../../redrive/aws-redriver.ts';
 import { redriveBatch } from '../../redrive/redrive-batch.ts';
@@ -47,6 +48,7 @@ export async function inspectAws(options: InspectAwsOptions): Promise<number> {
     windowMs,
     ledgerRow: ledgerRowReader(redriver.ctx),
     keptAt: keptAt(redriver.ctx),
+    readClaim: claimsFrom(redriver.ctx),
   });
   const inspector = await startInspector({ store: source, pipelines: Object.keys(resources.stateMachines), redrive: (batchId) => redriveBatch(redriver, batchId) }, options.port);
   console.log(JSON.stringify({ inspect: inspector.url, stack: options.stack, since: options.since }));

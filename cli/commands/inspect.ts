@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load-file.ts';
-import { ExecutionStore } from '../../local/execution-store.ts';
+import { claimsFrom, ExecutionStore } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { startStack } from '../../local/stack.ts';
@@ -44,13 +44,20 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     }
   }
   const config = await loadConfigFile(values.config);
-  const stack = await startStack(config, { dataDir });
+  const stack = await startStack(config, { dataDir, keepClaims: true });
   const store = await ExecutionStore.open(dataDir);
   const inspector = await startInspector(
     {
       store,
       pipelines: Object.keys(config.pipelines),
-      redrive: (batchId, fromExecution) => redriveBatch(localRedriver(stack, undefined, (result) => void store.add(result, fromExecution)), batchId),
+      redrive: (batchId, fromExecution) =>
+        redriveBatch(
+          localRedriver(stack, undefined, (result) =>
+            store
+              .add(result, { redrove: fromExecution, readClaim: claimsFrom(stack.ctx) })
+              .catch((error: Error) => void process.stderr.write(`sluice: execution ${result.executionArn} not kept for the inspector: ${error.message}\n`))),
+          batchId,
+        ),
     },
     port,
   );

@@ -6,11 +6,13 @@ import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
+import type { PipelineConfig } from '../../contracts/config.ts';
+import { pipeSettings } from '../../contracts/pipe-settings.ts';
 import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 
 export interface KinesisSourceProps {
   pipeline: string;
+  config: PipelineConfig;
   stateMachine: sfn.IStateMachine;
 }
 
@@ -48,7 +50,7 @@ export class KinesisSource extends Construct {
       source: this.stream.streamArn,
       sourceParameters: {
         kinesisStreamParameters: {
-          ...PIPE_SETTINGS,
+          ...pipeSettings(props.config),
           onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
           deadLetterConfig: { arn: this.deadLetters.queueArn },
         },

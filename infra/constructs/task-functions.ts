@@ -1,4 +1,4 @@
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SluiceConfig } from '../../contracts/config.ts';
@@ -31,7 +31,7 @@ const DESCRIPTIONS: Record<TaskName, string> = {
 
 /** The six task Lambdas, each allowed exactly what its step does. */
 export class TaskFunctions extends Construct {
-  readonly byTask = {} as Record<TaskName, NodejsFunction>;
+  readonly byTask = {} as Record<TaskName, lambda.Function>;
   readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionsProps) {

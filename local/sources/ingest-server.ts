@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import type { CloudWatchSubscription } from './cloudwatch-subscription.ts';
+import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
 import { FIREHOSE_LIMITS } from './firehose-stream.ts';
+import { maxPipesRecordBytes } from './kinesis-pipe.ts';
 import { eventsOf, IngestRefusal, logLinesOf } from './ingest-body.ts';
 
 /** Kinesis takes at most 1 MiB of data per record. */
@@ -44,9 +46,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const tooLarge = (datas: Buffer[], limit: number, what: string) => {
+const tooLarge = (datas: Buffer[], limit: number, what: string, why = '') => {
   const i = datas.findIndex((data) => data.length > limit);
-  if (i >= 0) throw new IngestRefusal(413, `${what} ${i} is ${datas[i]!.length} bytes, over the ${limit}-byte record limit`);
+  if (i >= 0) throw new IngestRefusal(413, `${what} ${i} is ${datas[i]!.length} bytes, over the ${limit}-byte record limit${why}`);
 };
 
 /**
@@ -79,7 +81,9 @@ export async function startIngestServer(targets: IngestTargets, options: { port:
     }
     const datas = eventsOf(body).map((event) => Buffer.from(JSON.stringify(event)));
     if (pipeline.workflow === 'kinesis') {
-      tooLarge(datas, KINESIS_RECORD_BYTES, 'event');
+      // Kinesis takes 1 MiB, but a record over what a Pipe can hand Step Functions would never reach the workflow
+      const pipeable = maxPipesRecordBytes(name!);
+      tooLarge(datas, Math.min(KINESIS_RECORD_BYTES, pipeable), 'event', pipeable < KINESIS_RECORD_BYTES ? ` (base64'd in its Pipes envelope it must fit the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Pipe hands to Step Functions)` : '');
       const ids = await targets.putKinesis(name!, datas);
       targets.accepted(name!, datas.length);
       return [202, { accepted: ids.length, ids }];

@@ -1,4 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type _Record } from '@aws-sdk/client-kinesis';
+import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
 import type { PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult, TraceEvent } from '../engine.ts';
@@ -23,6 +24,32 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
     awsRegion: 'us-east-1',
     eventSourceARN: STREAM_ARN(stream),
   };
+}
+
+/**
+ * How many of `records`, from the first, one batch takes: at most `batchSize`, and their JSON array
+ * within what a Pipe hands a Step Functions target. 0 when the first record alone does not fit.
+ */
+export function fitBatch(records: PipesKinesisRecord[], batchSize: number): number {
+  let chars = 2;
+  let n = 0;
+  for (const record of records) {
+    if (n === batchSize) break;
+    chars += JSON.stringify(record).length + (n > 0 ? 1 : 0);
+    if (chars > PIPES_TARGET_PAYLOAD_CHARS) break;
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * The largest record a producer may put on a pipeline's stream and still have it reach the workflow:
+ * alone in its batch, base64'd in its Pipes envelope, within the target's payload limit.
+ */
+export function maxPipesRecordBytes(pipeline: string): number {
+  const widest = toPipesRecord({ Data: new Uint8Array(), PartitionKey: 'pk-00', SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', streamOf(pipeline));
+  const room = PIPES_TARGET_PAYLOAD_CHARS - 2 - JSON.stringify(widest).length;
+  return Math.floor(room / 4) * 3;
 }
 
 /** What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them. */

@@ -1,7 +1,8 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult } from '../engine.ts';
-import { acknowledged, shardReaders, toPipesRecord, type ShardReader } from './kinesis-pipe.ts';
+import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
+import { acknowledged, fitBatch, shardReaders, toPipesRecord, type ShardReader } from './kinesis-pipe.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
 
@@ -36,7 +37,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An EventBridge Pipe over a local stream, running until stopped: per shard, batches of `batchSize`
- * or what arrived within the batching window, one execution in flight (parallelization factor 1), the
+ * or what arrived within the batching window, cut to the 262,144 characters a Step Functions target takes, one execution in flight (parallelization factor 1), the
  * checkpoint moved past a batch only once the workflow took it. A batch the workflow fails is retried
  * in halves (AUTOMATIC_BISECT) with backoff; one that fails `maximumRetryAttempts` times goes to the
  * dead-letter location and reading goes on past it (its input is kept by the workflow's failure path).
@@ -92,11 +93,33 @@ export class PipeRunner {
         await sleep(Math.min(windowLeft, this.options.pollMs ?? 200));
         continue;
       }
-      const batch = pending.splice(0, batchSize);
+      const fits = fitBatch(pending.slice(0, batchSize).map((r) => toPipesRecord(r, reader.shardId, streamOf(this.pipeline))), batchSize);
+      if (fits === 0) {
+        // as on AWS: Pipes cannot invoke the target with it, and after its retries it goes to the DLQ
+        await this.deadLettered(reader, pending.splice(0, 1), 0, `the record's Pipes envelope is over the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Step Functions target takes`);
+        continue;
+      }
+      const batch = pending.splice(0, fits);
       if (!(await this.deliver(reader, batch, 0))) return;
       if (pending.length === 0) this.oldest.delete(reader.shardId);
       firstSeen = Date.now();
     }
+  }
+
+  /** Writes the batch's place to the dead-letter location and reads on past it. */
+  private async deadLettered(reader: ShardReader, records: _Record[], attempts: number, error: string): Promise<void> {
+    const last = records[records.length - 1]!.SequenceNumber!;
+    await this.options.deadLetter({
+      pipeline: this.pipeline,
+      shardId: reader.shardId,
+      startSequenceNumber: records[0]!.SequenceNumber!,
+      endSequenceNumber: last,
+      batchSize: records.length,
+      attempts,
+      error,
+      time: new Date().toISOString(),
+    });
+    await this.options.checkpoints.set(reader.key, last);
   }
 
   /** Runs a batch until it is taken or dead-lettered; false when the runner stopped before either. */
@@ -110,17 +133,7 @@ export class PipeRunner {
       return true;
     }
     if (attempts >= this.options.settings.maximumRetryAttempts) {
-      await this.options.deadLetter({
-        pipeline: this.pipeline,
-        shardId: reader.shardId,
-        startSequenceNumber: records[0]!.SequenceNumber!,
-        endSequenceNumber: last,
-        batchSize: records.length,
-        attempts: attempts + 1,
-        error: `${result.error ?? result.status}: ${result.cause ?? ''}`.trim(),
-        time: new Date().toISOString(),
-      });
-      await this.options.checkpoints.set(reader.key, last);
+      await this.deadLettered(reader, records, attempts + 1, `${result.error ?? result.status}: ${result.cause ?? ''}`.trim());
       return true;
     }
     if (this.stopping) return false;

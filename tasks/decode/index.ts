@@ -22,13 +22,20 @@ import { decodeUnit, type Decoded, type Unit } from './unit.ts';
 export function decodeUnits(units: Unit[], limits: Limits): Decoded {
   const all: Decoded = { records: [], quarantined: [], dropped: [] };
   for (const unit of units) decodeUnit(unit, limits, all);
-  const seen = new Map<string, number>();
+  // one hash lookup per record, not two (get, then set): the set only grows for an id not seen before
+  const seen = new Set<string>();
+  const repeats = new Map<string, number>();
   const out: Decoded = { records: [], quarantined: [], dropped: all.dropped };
   const once = <T extends { id: string; unit: string }>(entry: T, into: T[]) => {
-    const repeats = seen.get(entry.id);
-    seen.set(entry.id, (repeats ?? 0) + 1);
-    if (repeats === undefined) into.push(entry);
-    else out.dropped.push({ id: recordId(`${entry.id}/duplicate/${repeats}`), unit: entry.unit, reason: 'duplicate' });
+    const size = seen.size;
+    seen.add(entry.id);
+    if (seen.size > size) {
+      into.push(entry);
+      return;
+    }
+    const repeat = (repeats.get(entry.id) ?? 0) + 1;
+    repeats.set(entry.id, repeat);
+    out.dropped.push({ id: recordId(`${entry.id}/duplicate/${repeat}`), unit: entry.unit, reason: 'duplicate' });
   };
   for (const record of all.records) once(record, out.records);
   for (const quarantined of all.quarantined) once(quarantined, out.quarantined);

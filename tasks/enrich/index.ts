@@ -4,6 +4,7 @@ import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 import { SLUICE_VERSION } from '../../contracts/version.ts';
 import { step } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
+import { isoTime } from '../shared/iso-time.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { eventTime, partitionOf } from './partition.ts';
 import { s4Enrichment } from './s4-rules.ts';
@@ -26,9 +27,9 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
   const typeField = pipeline.validation?.typeField;
   const fallbackType = pipeline.validation?.fallback ?? 'events';
   const rules = pipeline.enrichment?.s4;
-  const processedAt = new Date(scope.now).toISOString();
+  const processedAt = isoTime(scope.now);
   const metadata = { source: `${scope.workflow}:${scope.pipelineName}`, stage: 'enriched', version: SLUICE_VERSION };
-  const partitions = new Map<string, Partition>();
+  const partitions = new Map<string, Map<number, Partition>>();
   let lastArrival: number | undefined;
   let lastArrivalIso = processedAt;
   return (record) => {
@@ -37,26 +38,31 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     const eventType = typeof declared === 'string' ? declared : fallbackType;
     const time = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : new Date(record.time);
     const hour = Math.floor(time.getTime() / HOUR);
-    const partitionKey = `${eventType}\u0000${hour}`;
-    let partition = partitions.get(partitionKey);
-    if (!partition) partitions.set(partitionKey, (partition = partitionOf(eventType, time)));
+    // by type, then hour: no key string built per record
+    let hours = partitions.get(eventType);
+    if (!hours) partitions.set(eventType, (hours = new Map()));
+    let partition = hours.get(hour);
+    if (!partition) hours.set(hour, (partition = partitionOf(eventType, time)));
     if (record.arrivedAt !== lastArrival) {
       // converted before it is cached: a time that does not convert must not leave a neighbour's behind
-      const iso = record.arrivedAt === undefined ? processedAt : new Date(record.arrivedAt).toISOString();
+      const iso = record.arrivedAt === undefined ? processedAt : isoTime(record.arrivedAt);
       lastArrival = record.arrivedAt;
       lastArrivalIso = iso;
     }
     const data: Record<string, unknown> = {
       ...record.data,
       [KEY_ATTRIBUTE]: record.id,
-      event_time: time.toISOString(),
+      event_time: isoTime(time.getTime()),
       ingested_at: lastArrivalIso,
       processed_at: processedAt,
       metadata: record.warnings ? { ...metadata, warnings: record.warnings } : metadata,
     };
     if (rules) data.enrichment = s4Enrichment(record.data, rules);
-    const { warnings: _warnings, time: _time, ...rest } = record;
-    return { ...rest, data, partition };
+    // the rest is the new record: a second copy of it (a spread) would only make garbage
+    const { warnings: _warnings, time: _time, ...next } = record;
+    next.data = data;
+    next.partition = partition;
+    return next;
   };
 }
 

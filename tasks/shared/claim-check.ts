@@ -5,15 +5,28 @@ import { getBytes, putObject } from './s3-objects.ts';
 
 export const isClaimCheck = (value: unknown): value is ClaimCheck => ClaimCheck.is(value);
 
+/** Where claim-checked payloads are kept: the work bucket on AWS; the local engine keeps its own in process. */
+export interface ClaimStore {
+  put(ref: ClaimCheck['ref'], text: string): Promise<void>;
+  get(ref: ClaimCheck['ref']): Promise<string>;
+}
+
+/** The work bucket, through the context's S3 client. */
+export const s3Claims = (ctx: TaskContext): ClaimStore => ({
+  put: (ref, text) => putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: text, ContentType: 'application/json' }),
+  get: async (ref) => Buffer.from(await getBytes(ctx, ref.bucket, ref.key)).toString('utf8'),
+});
+
+const claimsOf = (ctx: TaskContext): ClaimStore => ctx.claims ?? s3Claims(ctx);
+
 /** The value itself, or what its claim check points at. */
 export async function load<T>(payload: T | ClaimCheck, ctx: TaskContext): Promise<T> {
   if (!isClaimCheck(payload)) return payload;
-  const bytes = await getBytes(ctx, payload.ref.bucket, payload.ref.key);
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  return JSON.parse(await claimsOf(ctx).get(payload.ref)) as T;
 }
 
 /**
- * Returns `value` as it is when it is small, else writes it to the work bucket and returns a claim check.
+ * Returns `value` as it is when it is small, else keeps it in the claim store and returns a claim check.
  * The object name is derived from the content, so a retried step rewrites the same object.
  */
 export async function store<T>(value: T, count: number, scope: string, ctx: TaskContext): Promise<T | ClaimCheck> {
@@ -21,6 +34,6 @@ export async function store<T>(value: T, count: number, scope: string, ctx: Task
   const bytes = Buffer.byteLength(text);
   if (bytes <= ctx.config.limits.claimCheckBytes) return value;
   const ref = { bucket: ctx.config.buckets.work, key: `claims/${scope}/${digest(text, 24)}.json` };
-  await putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: text, ContentType: 'application/json' });
+  await claimsOf(ctx).put(ref, text);
   return { ref, count, bytes };
 }

@@ -5,6 +5,7 @@ import type { MalformedAlert } from '../../contracts/alerts.ts';
 import type { Counts } from '../../contracts/batch.ts';
 import { DeploymentEnv } from '../../contracts/deployment.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import type { ClaimStore } from './claim-check.ts';
 import { rateLimited } from './malformed-alert.ts';
 import { publishCounts } from './metrics.ts';
 import { snsAlerts } from './sns-alerts.ts';
@@ -18,6 +19,8 @@ export interface TaskContext {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   now: () => number;
+  /** Where claim checks keep their payloads (default: the work bucket through `s3`). */
+  claims?: ClaimStore;
   /** The jitter of the redelivery backoff (Math.random unless a test wants it fixed). */
   random?: () => number;
   /** Starts a chunk execution of an S3 object (StartExecution of the pipeline's chunk state machine on AWS, the local engine here). */

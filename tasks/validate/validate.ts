@@ -9,7 +9,8 @@ function schemaFor(data: Record<string, unknown>, config: ValidationConfig): str
   return config.fallback;
 }
 
-function check(record: Rec, config: ValidationConfig, schemas: Map<string, ValidateFunction>): ValidationIssue[] {
+/** The record's issues; undefined when it is valid (no empty array per valid record). */
+function check(record: Rec, config: ValidationConfig, schemas: Map<string, ValidateFunction>): ValidationIssue[] | undefined {
   const name = schemaFor(record.data, config);
   if (name === undefined) {
     const type = config.typeField ? record.data[config.typeField] : undefined;
@@ -17,7 +18,7 @@ function check(record: Rec, config: ValidationConfig, schemas: Map<string, Valid
     return [{ path: config.typeField ?? '(root)', message, severity: 'critical' }];
   }
   const validate = schemas.get(name)!;
-  return validate(record.data) ? [] : (validate.errors ?? []).map(toIssue);
+  return validate(record.data) ? undefined : (validate.errors ?? []).map(toIssue);
 }
 
 /**
@@ -29,17 +30,19 @@ export function validateBody(body: Body, config: ValidationConfig | undefined, s
   const records: Rec[] = [];
   const quarantined: Quarantined[] = [];
   for (const record of body.records) {
-    let issues: ValidationIssue[];
+    let issues: ValidationIssue[] | undefined;
     try {
       issues = check(record, config, schemas);
     } catch (error) {
       // a record that breaks the validator fails alone, with what broke
       issues = [{ path: '(root)', message: `could not be validated: ${(error as Error)?.message ?? String(error)}`, severity: 'critical' }];
     }
-    const severity = worst(issues);
-    if (issues.length === 0) {
+    if (!issues || issues.length === 0) {
       records.push(record);
-    } else if (severity === 'warning') {
+      continue;
+    }
+    const severity = worst(issues);
+    if (severity === 'warning') {
       records.push({ ...record, warnings: issues });
     } else {
       quarantined.push({

@@ -27,6 +27,13 @@ describe('cost estimate', () => {
     expect(e.total).toBeCloseTo(0.6973693811944961, 8);
   });
 
+  it("follows a pipeline's configured Pipe batch size", () => {
+    const pipeline = { ...defaultConfig.pipelines['s2-telemetry-to-lake']!, pipe: { batchSize: 50 } };
+    const e = estimatePipeline('s2', pipeline, defaultConfig, assumptions);
+    expect(e.executions).toBe(20_000);
+    expect(e.lambdaInvocations).toBe(120_000);
+  });
+
   it('at level ALL, logs what the engine measured per execution and per record byte: the largest item by far', () => {
     const e = estimatePipeline('s2', defaultConfig.pipelines['s2-telemetry-to-lake']!, defaultConfig, { ...assumptions, logLevel: 'ALL' });
     // 10,000 executions x 26,500 bytes + 10^6 records x 1,024 bytes x 18.5 = 19,209,000,000 bytes = 17.89 GB at $0.50

@@ -44,9 +44,10 @@ describe('firehose workflow on the embedded engine', () => {
     expect(result.account!.counts).toMatchObject({ in: 11, delivered: 10, dropped: 1, backedUp: 0 });
     expect(entered(result.events).filter((n) => n === 'Deliver to sinks')).toHaveLength(2);
     expect(entered(result.events)).toContain('Wait before redelivery');
-    const page = inspectorHtml(result);
-    expect(page).toMatch(/<g class="state visited" data-state="Deliver to sinks">[^]*?Task · ×2</);
-    expect(page).toContain('<g class="state" data-state="Back up whole input">');
+    const page = await inspectorHtml(result);
+    expect(page).toMatch(/<g class="state succeeded" data-state="Deliver to sinks" data-outcome="succeeded" data-duration-ms="\d+" data-entered="2">[^]*?Task · ×2 · /);
+    expect(page).toContain('<g class="edge next taken" data-from="Wait before redelivery" data-to="Deliver to sinks">');
+    expect(page).toContain('<g class="state not-visited" data-state="Back up whole input">');
     expect(os.writes.length - before).toBe(10);
     expect(new Set(os.writes).size).toBe(os.writes.length);
 

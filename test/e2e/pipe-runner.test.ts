@@ -100,4 +100,31 @@ describe('the running stack\'s Pipe', () => {
     expect(results[3]!.status).toBe('SUCCEEDED');
     await runner.stop(5_000);
   });
+
+  it('cuts batches to the 262,144 characters a Step Functions target takes, and dead-letters a record that cannot fit alone', async () => {
+    const results: ExecutionResult[] = [];
+    const letters: DeadLetter[] = [];
+    const runner = new PipeRunner(h.stack, 's4-events-raw', {
+      settings: { batchSize: 100, maximumBatchingWindowInSeconds: 0, maximumRetryAttempts: 1 },
+      checkpoints: await FileCheckpoints.open(join(dir, 's4.json')),
+      deadLetter: async (letter) => void letters.push(letter),
+      onResult: (result) => results.push(result),
+      pollMs: 20,
+    });
+    // 2 KB events: 100 of them base64'd in their envelopes are about 310,000 characters
+    const event = (i: number) => JSON.stringify({ ...businessEvent(i), event_id: `fit-${i}`, note: 'x'.repeat(2000) });
+    await putRecords(h.stack, 's4-events-raw', Array.from({ length: 150 }, (_, i) => event(i)));
+    await putRecords(h.stack, 's4-events-raw', [JSON.stringify({ ...businessEvent(0), note: 'x'.repeat(250_000) })]);
+    await putRecords(h.stack, 's4-events-raw', Array.from({ length: 150 }, (_, i) => event(150 + i)));
+    await runner.start();
+    await until(() => results.reduce((n, r) => n + (r.account?.counts.in ?? 0), 0) === 300, '300 records', 60_000);
+    await runner.stop(5_000);
+    const inputs = results.map((r) => JSON.stringify(r.events[0]!.input).length);
+    expect(Math.max(...inputs)).toBeLessThanOrEqual(262_144);
+    expect(results.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    expect(results.length).toBeGreaterThan(3);
+    expect(letters).toMatchObject([{ pipeline: 's4-events-raw', batchSize: 1, attempts: 0, error: expect.stringContaining('262144 characters') }]);
+    const ids = (await h.lines('sluice-raw', 'events/')).map((row) => row.event_id as string);
+    expect(new Set(ids.filter((id) => id.startsWith('fit-'))).size).toBe(300);
+  });
 });

@@ -88,6 +88,8 @@ describe('npm start: the local stack, running', () => {
     expect(await post(`${ingest}/pipelines/s3-events-to-archive/records`, '{"a":1}\n{')).toMatchObject({ status: 400, body: { error: expect.stringContaining('line 2') } });
     expect(await post(`${ingest}/pipelines/s0-logs-to-opensearch/logs`, 'x')).toMatchObject({ status: 400, body: { error: expect.stringContaining('?group=G&stream=S') } });
     expect((await post(`${ingest}/pipelines/s3-events-to-archive/records`, `{"big":"${'x'.repeat(11 * 1024 * 1024)}"}`)).status).toBe(413);
+    // Kinesis would take it, but no Pipe could hand it to the workflow
+    expect(await post(`${ingest}/pipelines/s3-events-to-archive/records`, `{"big":"${'x'.repeat(200_000)}"}`)).toMatchObject({ status: 413, body: { error: expect.stringContaining('262144 characters a Pipe hands to Step Functions') } });
 
     const settled = await until(
       () => status(running!),

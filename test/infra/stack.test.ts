@@ -136,14 +136,18 @@ describe('the CDK app', () => {
     expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States['Split object into chunks'].TimeoutSeconds);
   });
 
-  it("logs a pipeline's executions at its logLevel: ERROR without execution data, the others untouched", () => {
+  it("deploys a pipeline's own settings: its logLevel (ERROR without execution data) and its Pipe batching, the others untouched", () => {
     const config = structuredClone(defaultConfig);
     config.pipelines['s2-telemetry-to-lake']!.logLevel = 'ERROR';
+    config.pipelines['s2-telemetry-to-lake']!.pipe = { batchSize: 400, batchingWindowSeconds: 1 };
     const quiet = synth(config, undefined, false);
     try {
       const logging = Object.fromEntries(quiet.resources('AWS::StepFunctions::StateMachine').map(([, m]) => [m.Properties.StateMachineName, m.Properties.LoggingConfiguration]));
       expect(logging['sluice-s2-telemetry-to-lake']).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
       expect(logging['sluice-s3-events-to-archive']).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+      const batching = Object.fromEntries(quiet.resources('AWS::Pipes::Pipe').map(([, p]) => [p.Properties.Name, p.Properties.SourceParameters.KinesisStreamParameters]));
+      expect(batching['sluice-s2-telemetry-to-lake']).toMatchObject({ BatchSize: 400, MaximumBatchingWindowInSeconds: 1 });
+      expect(batching['sluice-s3-events-to-archive']).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 5 });
     } finally {
       quiet.remove();
     }

@@ -5,6 +5,7 @@ import { deployedMachines, keptAt, ledgerRowReader } from '../../inspect/deploye
 import { LogGroupExecutions, type LoggedMachine } from '../../inspect/log-group-executions.ts';
 import type { ExecutionResult, TraceEvent } from '../../local/engine.ts';
 import { startInspector } from '../../local/inspector-server.ts';
+import { idOf as claimIdOf } from '../../local/memory-claims.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { startStack } from '../../local/stack.ts';
 import { tasks } from '../../tasks/index.ts';
@@ -33,7 +34,7 @@ let now: number;
 
 beforeAll(async () => {
   // claim checks above 2,000 bytes: the example batch travels as references, as a large batch does on AWS
-  stack = await startStack(configWith((config) => (config.limits.claimCheckBytes = 2_000)), { skipWaits: true });
+  stack = await startStack(configWith((config) => (config.limits.claimCheckBytes = 2_000)), { skipWaits: true, keepClaims: true });
   succeeded = await stack.run('kinesis', PIPELINE, JSON.parse(readFileSync('examples/s2-telemetry-to-lake.kinesis.json', 'utf8')));
   failed = await stack.run('kinesis', PIPELINE, { not: 'a batch' });
   expect([succeeded.status, failed.status]).toStrictEqual(['SUCCEEDED', 'FAILED']);
@@ -99,6 +100,27 @@ describe('a deployed stack\'s executions, from their log group', () => {
     } finally {
       await page.close();
     }
+  });
+
+  it('resolves a logged claim check from the work bucket, so the page shows the data, not the pointer', async () => {
+    // on AWS the work bucket holds the payloads; here the engine kept them in process (keepClaims)
+    const held = succeeded.claimed!;
+    const read: string[] = [];
+    const readClaim = async (ref: { bucket: string; key: string }) => {
+      read.push(ref.key);
+      const text = held.get(claimIdOf(ref));
+      if (text === undefined) throw new Error(`NoSuchKey: ${ref.key}`);
+      return Buffer.from(text);
+    };
+    const executions = new LogGroupExecutions({ send: fakeFilterLogEvents({ [GROUP]: logged(succeeded) }).send, machines, windowMs: 3 * HOUR, now: () => now, readClaim });
+    const claims = await executions.claims(idOf(succeeded));
+    expect(claims.size).toBeGreaterThan(0);
+    expect(read.length).toBe(claims.size);
+    for (const claim of claims.values()) expect(claim).toMatchObject({ value: expect.anything() });
+    expect(claims.values().next().value).not.toHaveProperty('missing');
+    // without a reader (no S3 access) the pointers stay pointers
+    const { executions: blind } = source({ [GROUP]: logged(succeeded) });
+    expect((await blind.claims(idOf(succeeded))).size).toBe(0);
   });
 
   it('pages through FilterLogEvents by nextToken, and reads only what is new on the next list', async () => {

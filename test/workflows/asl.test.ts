@@ -42,7 +42,7 @@ describe('rendered workflows', () => {
   for (const name of Object.keys(workflows) as (keyof typeof workflows)[]) {
     it(`${name}: the whole ASL, and its picture, are what was reviewed (docs/workflows)`, async () => {
       await expect(renderAsl(workflows[name])).toMatchFileSnapshot(`../../docs/workflows/${name}.asl.json`);
-      await expect(renderSvg(workflows[name], `sluice ${name} workflow`)).toMatchFileSnapshot(`../../docs/workflows/${name}.svg`);
+      await expect(await renderSvg(workflows[name], `sluice ${name} workflow`)).toMatchFileSnapshot(`../../docs/workflows/${name}.svg`);
     });
 
     it(`${name}: passes asl-validator and sluice's rules`, () => {

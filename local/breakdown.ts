@@ -1,0 +1,89 @@
+import type { TaskName } from '../contracts/timing.ts';
+import { TASKS } from '../contracts/timing.ts';
+import { s3Claims } from '../tasks/shared/claim-check.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
+
+const PARTS = ['engine', ...TASKS, 'claimChecks', 's3', 'dynamodb'] as const;
+type Part = (typeof PARTS)[number];
+
+/** A client whose `send` is timed; everything else (config, middleware) is the client's own. */
+function timedClient<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C, timed: <R>(work: () => Promise<R>) => Promise<R>): C {
+  const send = (...args: Parameters<C['send']>) => timed(() => (client.send as (...a: unknown[]) => Promise<unknown>)(...args));
+  return Object.create(client, { send: { value: send } }) as C;
+}
+
+/**
+ * Where the local engine's executions spend their time, as shares of the time their state machines ran:
+ * each task's own time, its claim-check loads and stores, its S3 and DynamoDB requests (s3rver and
+ * dynalite answer in this process, so their work is in these), and the engine's (the time of the
+ * executions outside any task). Wall time: with executions in flight together, time waiting for the one
+ * thread counts where the wait happened.
+ */
+export class Breakdown {
+  private readonly ms = new Map<Part, number>();
+  private executionMs = 0;
+  private taskMs = 0;
+  private executions = 0;
+
+  private add(part: Part, ms: number): void {
+    this.ms.set(part, (this.ms.get(part) ?? 0) + ms);
+  }
+
+  /** An execution's state machine ran this long (not counting the children it waits for afterwards). */
+  executionRan(ms: number): void {
+    this.executionMs += ms;
+    this.executions++;
+  }
+
+  /**
+   * Runs a task with a context whose claim store and clients are timed; the task keeps the rest. Requests
+   * a task makes at once overlap: they share the time they covered together, in proportion to their own.
+   */
+  async task<T>(task: TaskName, ctx: TaskContext, run: (ctx: TaskContext) => Promise<T>): Promise<T> {
+    const own = new Map<Part, number>();
+    let active = 0;
+    let coveredSince = 0;
+    let covered = 0;
+    const timed =
+      (part: Part) =>
+      async <R>(work: () => Promise<R>): Promise<R> => {
+        const started = performance.now();
+        if (active++ === 0) coveredSince = started;
+        try {
+          return await work();
+        } finally {
+          const ended = performance.now();
+          own.set(part, (own.get(part) ?? 0) + ended - started);
+          if (--active === 0) covered += ended - coveredSince;
+        }
+      };
+    const claims = ctx.claims ?? s3Claims(ctx);
+    const claimTime = timed('claimChecks');
+    const instrumented: TaskContext = {
+      ...ctx,
+      s3: timedClient(ctx.s3, timed('s3')),
+      ddb: timedClient(ctx.ddb, timed('dynamodb')),
+      claims: { put: (ref, text) => claimTime(() => claims.put(ref, text)), get: (ref) => claimTime(() => claims.get(ref)) },
+    };
+    const started = performance.now();
+    try {
+      return await run(instrumented);
+    } finally {
+      const ms = performance.now() - started;
+      const inner = [...own.values()].reduce((a, b) => a + b, 0);
+      for (const [part, partMs] of own) this.add(part, inner > 0 ? (partMs / inner) * covered : 0);
+      this.taskMs += ms;
+      this.add(task, ms - covered);
+    }
+  }
+
+  /** `executions=… engine=…% decode=…% … dynamodb=…%` (shares of the executions' time) since the last take; starts again. */
+  take(): string {
+    this.ms.set('engine', Math.max(0, this.executionMs - this.taskMs));
+    const total = [...this.ms.values()].reduce((a, b) => a + b, 0) || 1;
+    const line = `executions=${this.executions} ${PARTS.map((part) => `${part}=${(((this.ms.get(part) ?? 0) / total) * 100).toFixed(1)}%`).join(' ')}`;
+    this.ms.clear();
+    this.executionMs = this.taskMs = this.executions = 0;
+    return line;
+  }
+}
