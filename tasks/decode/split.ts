@@ -44,11 +44,23 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
 
   const chunks: ChunkRef[] = [];
   let nextLine = 1;
+  // chunk PUTs overlap the read and each other (PARALLEL_PUTS at most): one at a time, a 1 GB object's
+  // 1,024 PUTs to a local S3 took longer than the split's limit; memory grows by those chunks only
+  const puts = new Set<Promise<void>>();
+  let failed: { error: unknown } | undefined;
   const emit = async (bytes: Buffer) => {
     const ref = { bucket: ctx.config.buckets.work, key: `chunks/${batchId}/${String(chunks.length).padStart(5, '0')}.jsonl` };
-    await putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: bytes, ContentType: 'application/x-ndjson' });
     chunks.push({ ref, count: countLines(bytes), bytes: bytes.length, firstLine: nextLine });
     nextLine += countNewlines(bytes);
+    const put: Promise<void> = putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: bytes, ContentType: 'application/x-ndjson' })
+      .then(
+        () => undefined,
+        (error: unknown) => void (failed ??= { error }),
+      )
+      .finally(() => puts.delete(put));
+    puts.add(put);
+    if (puts.size >= PARALLEL_PUTS) await Promise.race(puts);
+    if (failed) throw failed.error;
   };
 
   let pending: Buffer[] = [];
@@ -70,6 +82,8 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     pendingBytes = joined.length;
   }
   if (pendingBytes > 0) await emit(Buffer.concat(pending));
+  await Promise.all(puts);
+  if (failed) throw failed.error;
 
   // the chunks count into the row of this run; then each becomes an execution of its own
   const run = trigger.execution ?? `run-${crypto.randomUUID()}`;
@@ -78,6 +92,9 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   await startChunks(ctx, chunks.map((chunk, index) => ({ pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunk, index, run })));
   return { pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunks: chunks.length, lines, run };
 }
+
+/** How many chunk PUTs are in flight at once. */
+const PARALLEL_PUTS = 4;
 
 /** How many StartExecution calls are in flight at once. */
 const PARALLEL_STARTS = 8;
