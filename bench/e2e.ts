@@ -1,4 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -7,7 +8,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
+import type { TraceEvent } from '../local/engine.ts';
 import type { LocalStack } from '../local/stack.ts';
+import { Names } from '../workflows/record-chain.ts';
 import { objectCreatedFor } from '../local/s3-events.ts';
 
 /** Events 20 ms apart: a stream's events fall in a few hours, as in production (not one hour per minute). */
@@ -88,20 +91,39 @@ export async function writeJsonl(file: string, bytes: number): Promise<number> {
 }
 
 /** A JSON Lines object of about `bytes` through the s3 workflow (streamed split, a chunk execution per chunk). */
-export async function objectThroughput(stack: LocalStack, pipeline: string, bytes: number, onLines: (lines: number) => void): Promise<Throughput & { objectMb: number }> {
+/**
+ * One JSON Lines object of about `bytes` through the s3 workflow. `progress` hears the object's size, then,
+ * every 5 s once the split has ended, how many lines and chunks the object's ledger row has accounted for.
+ */
+export async function objectThroughput(stack: LocalStack, pipeline: string, bytes: number, progress: (line: string) => void): Promise<Throughput & { objectMb: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   try {
     const file = join(dir, 'events.jsonl');
     const lines = await writeJsonl(file, bytes);
     const size = (await stat(file)).size;
-    onLines(lines);
+    progress(`${lines.toLocaleString('en-US')} lines (${Math.round(size / 2 ** 20)} MB) through the s3 workflow …`);
     const trigger = stack.config.pipelines[pipeline]!.trigger!;
     const key = `${trigger.prefix ?? ''}bench-${bytes}.jsonl`;
     await stack.servers.s3.send(new PutObjectCommand({ Bucket: trigger.bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
     const event = objectCreatedFor(trigger.bucket, key, size);
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const [result, peak] = await withPeakRss(() => stack.run('s3' as WorkflowName, pipeline, event));
+    let split: { batchId: string; chunks: number } | undefined;
+    const timer = setInterval(() => {
+      if (!split) return progress(`${lines.toLocaleString('en-US')} lines: splitting, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      const { batchId, chunks } = split;
+      void stack.ctx.ddb.send(new GetCommand({ TableName: stack.config.ledgerTable, Key: { batchId } })).then(
+        ({ Item }) => progress(`${Number(Item?.linesDone ?? 0).toLocaleString('en-US')} / ${lines.toLocaleString('en-US')} lines, ${(Item?.doneChunks as Set<string> | undefined)?.size ?? 0} / ${chunks} chunks, ${((performance.now() - started) / 1000).toFixed(0)} s`),
+        (error: Error) => progress(`(the object's ledger row could not be read: ${error.message})`),
+      );
+    }, 5_000);
+    const onEvent = (e: TraceEvent) => {
+      if (e.type === 'StateExited') {
+        const output = e.state?.output as { batchId?: string; chunks?: number } | undefined;
+        if (e.state?.name === Names.split && output?.batchId && typeof output.chunks === 'number') split = { batchId: output.batchId, chunks: output.chunks };
+      }
+    };
+    const [result, peak] = await withPeakRss(() => stack.run('s3' as WorkflowName, pipeline, event, onEvent)).finally(() => clearInterval(timer));
     const seconds = (performance.now() - started) / 1000;
     check(result.status, `the s3 execution (${result.error ?? ''} ${result.cause ?? ''})`);
     if (result.account!.counts.in !== lines) throw new Error(`${lines} lines, ${result.account!.counts.in} accounted`);

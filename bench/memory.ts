@@ -23,7 +23,7 @@ const sampler = setInterval(() => {
 }, 50);
 try {
   const baselineRssMb = mb(process.memoryUsage.rss());
-  const result = await objectThroughput(stack, 's4-events-processed', objectMb * 2 ** 20, (lines) => process.stderr.write(`memory: ${lines.toLocaleString('en-US')} lines (${objectMb} MB) through the s3 workflow …\n`));
+  const result = await objectThroughput(stack, 's4-events-processed', objectMb * 2 ** 20, (line) => process.stderr.write(`memory: ${objectMb} MB: ${line}\n`));
   clearInterval(sampler);
   console.log(JSON.stringify({ ...result, baselineRssMb, peakRssMb: mb(peak.rss), heapUsedMb: mb(peak.heapUsed), arrayBuffersMb: mb(peak.arrayBuffers), vmHwmMb: vmHwmMb() }));
 } finally {

@@ -73,7 +73,7 @@ if (stack) try {
   say(`bench: profile e2e kinesis (self time; dist/bench/e2e-kinesis.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${kinesisTop.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
 
   status('e2e s3: writing a 25 MB object …');
-  const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (lines) => status(`e2e s3: ${fmt(lines)} lines through the s3 workflow …`));
+  const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (line) => status(`e2e s3: ${line}`));
   endStatus();
   say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s cpu=${s3.cpuSeconds.toFixed(1)}s`);
   say(`bench: breakdown e2e s3 ${breakdown.take()}`);

@@ -19,7 +19,12 @@ export const PIPE_SETTINGS = {
  */
 export const PIPES_TARGET_PAYLOAD_CHARS = 262_144;
 
-export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds'> & { batchSize: number; maximumBatchingWindowInSeconds: number };
+/** A Pipe's settings: the defaults' names, with the numbers a pipeline (or a test's Pipe) may set. */
+export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts'> & {
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  maximumRetryAttempts: number;
+};
 
 /** The Pipe settings of a kinesis pipeline, its `pipe` batching over the defaults: the one place they are applied. */
 export function pipeSettings(pipeline: PipelineConfig): PipeSettings {

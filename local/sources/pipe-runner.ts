@@ -1,16 +1,10 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult } from '../engine.ts';
-import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
+import { PIPES_TARGET_PAYLOAD_CHARS, type PipeSettings } from '../../contracts/pipe-settings.ts';
 import { acknowledged, fitBatch, shardReaders, toPipesRecord, type ShardReader } from './kinesis-pipe.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
-
-export interface PipeSettings {
-  batchSize: number;
-  maximumBatchingWindowInSeconds: number;
-  maximumRetryAttempts: number;
-}
 
 /** A batch that exhausted its retries, as the Pipe's dead-letter queue receives it: where it was, not its records. */
 export interface DeadLetter {
@@ -25,7 +19,8 @@ export interface DeadLetter {
 }
 
 export interface PipeRunnerOptions {
-  settings: PipeSettings;
+  /** What the local Pipe applies of a Pipe's settings (the record age and starting position are not emulated). */
+  settings: Pick<PipeSettings, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts'>;
   checkpoints: Checkpoints;
   deadLetter(letter: DeadLetter): Promise<void>;
   onResult?(result: ExecutionResult): void;
