@@ -25,6 +25,8 @@ export interface Servers {
   kinesis: KinesisClient;
   /** s3rver's notifications ('event'), as S3 would send them to EventBridge. */
   objectEvents: EventEmitter;
+  /** The V8 heap of the servers' thread (the process's memoryUsage counts only the main thread's heap). */
+  threadHeap(): Promise<{ usedBytes: number; totalBytes: number }>;
   stop(): Promise<void>;
 }
 
@@ -175,6 +177,10 @@ export async function startServers(config: SluiceConfig, dataDir?: string, strea
     dynamo,
     kinesis,
     objectEvents,
+    async threadHeap() {
+      const heap = await thread.getHeapStatistics();
+      return { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size };
+    },
     async stop() {
       s3.destroy();
       dynamo.destroy();
