@@ -203,8 +203,12 @@ export const SluiceConfig = strict(
     pipelines: t.record(t.string, PipelineConfig),
   },
   {
-    /** On AWS: days before backed-up failures expire in the backup bucket (default 30). */
-    retention: strict('Retention', { backupDays: Positive }),
+    /**
+     * On AWS: days before backed-up failures expire in the backup bucket (default 30). Locally: how many MB
+     * of execution traces (and the payloads kept with them) a data folder keeps for the inspector (default
+     * 1,024), the oldest successful ones deleted first.
+     */
+    retention: strict('Retention', {}, { backupDays: Positive, executionsMb: Positive }),
   },
 );
 export type SluiceConfig = t.TypeOf<typeof SluiceConfig>;

@@ -11,4 +11,6 @@ export interface ExecutionSource {
   get(id: string): Promise<ExecutionResult | undefined>;
   /** The payloads the execution's claim checks point at, by s3 URL (what the page shows in their place). */
   claims(id: string): Promise<Map<string, KeptClaim>>;
+  /** Why a listed execution has no trace here (its pipeline's log level, retention), when the source can say. */
+  whyUntraced?(entry: ExecutionEntry): string;
 }

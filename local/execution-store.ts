@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClaimCheck, type Counts } from '../contracts/batch.ts';
+import { DEFAULT_LOG_LEVEL, type LogLevel, type SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
@@ -24,6 +25,10 @@ export interface ExecutionEntry {
   redrove?: string;
   /** Where a failed execution's whole input was kept (s3://… or ledger://…). */
   inputKey?: string;
+  /** The trace was not kept: the pipeline's logLevel (ERROR, FATAL) keeps only executions that went wrong. */
+  untraced?: LogLevel;
+  /** Bytes of the trace and the payloads kept with it, when they were kept. */
+  traceBytes?: number;
 }
 
 export interface ExecutionFilter {
@@ -113,6 +118,24 @@ export async function readClaims(result: ExecutionResult, readClaim: ClaimReader
   return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
 }
 
+/** How many MB of traces and their payloads a data folder keeps when the configuration says nothing. */
+export const DEFAULT_KEEP_MB = 1024;
+
+export interface StoreOptions {
+  /** A pipeline's logLevel (default ALL): which of its executions keep their trace. */
+  logLevel?: (pipeline: string) => LogLevel;
+  /** The traces' budget in MB (default DEFAULT_KEEP_MB). */
+  keepMb?: number;
+}
+
+/** The store's options from a configuration: each pipeline's logLevel, the retention's budget. */
+export function storeOptions(config: SluiceConfig): StoreOptions {
+  return {
+    logLevel: (pipeline) => config.pipelines[pipeline]?.logLevel ?? DEFAULT_LOG_LEVEL,
+    ...(config.retention?.executionsMb ? { keepMb: config.retention.executionsMb } : {}),
+  };
+}
+
 /**
  * Every execution the running stack ran, kept in the data folder for the inspector: its whole result
  * (trace, outputs, chunk executions) in `executions/<id>.json`, and a line per execution in
@@ -124,34 +147,89 @@ export async function readClaims(result: ExecutionResult, readClaim: ClaimReader
  */
 export class ExecutionStore implements ExecutionSource {
   private readonly entries: ExecutionEntry[] = [];
+  /** The executions whose traces are on disk, oldest first, with their bytes: what retention deletes from. */
+  private readonly traced: { id: string; status: string; bytes: number }[] = [];
+  private tracedBytes = 0;
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly options: StoreOptions,
+  ) {}
 
-  static async open(dataDir: string): Promise<ExecutionStore> {
-    const store = new ExecutionStore(dataDir);
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<ExecutionStore> {
+    const store = new ExecutionStore(dataDir, options);
     await mkdir(join(dataDir, 'executions'), { recursive: true });
     const text = await readFile(join(dataDir, 'executions.jsonl'), 'utf8').catch(() => '');
     for (const line of text.split('\n')) if (line.trim()) store.entries.push(JSON.parse(line) as ExecutionEntry);
+    const onDisk = new Set(await readdir(join(dataDir, 'executions')));
+    for (const entry of store.entries) {
+      if (!onDisk.has(`${entry.id}.json`)) continue;
+      // an entry written before traceBytes was recorded: its trace's size
+      const bytes = entry.traceBytes ?? (await stat(join(dataDir, 'executions', `${entry.id}.json`))).size;
+      store.traced.push({ id: entry.id, status: entry.status, bytes });
+      store.tracedBytes += bytes;
+    }
     return store;
   }
 
+  /**
+   * Keeps an execution as its pipeline's logLevel says: at ALL its trace and claim-checked payloads; at
+   * ERROR those of an execution that ended FAILED or BACKED_UP, at FATAL of one that FAILED, and the
+   * list line alone for the others; at OFF nothing (as CloudWatch Logs would hold nothing). Then, over
+   * the retention budget, the oldest traces are deleted, those of successful executions first.
+   */
   add(result: ExecutionResult, { redrove, readClaim }: { redrove?: string; readClaim?: ClaimReader } = {}): Promise<void> {
+    const level = this.options.logLevel?.(result.pipeline) ?? 'ALL';
+    if (level === 'OFF') return Promise.resolve();
     const entry = entryOf(result, redrove);
     const { id } = entry;
+    const keep = level === 'ALL' || (level === 'ERROR' && entry.status !== 'SUCCEEDED') || (level === 'FATAL' && entry.status === 'FAILED');
+    if (!keep) entry.untraced = level;
     this.entries.push(entry);
     // read now, while the work bucket still holds them; written in turn with the trace
-    const claims = readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
+    const claims = keep && readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
     const done = this.writing.then(async () => {
-      const kept = [...(await claims).values()];
-      if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
-      for (const claim of kept) await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), JSON.stringify(claim));
-      await writeFile(join(this.dir, 'executions', `${id}.json`), JSON.stringify(traceOf(result)));
+      if (keep) {
+        let bytes = 0;
+        const kept = [...(await claims).values()];
+        if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
+        for (const claim of kept) {
+          const text = JSON.stringify(claim);
+          bytes += text.length;
+          await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), text);
+        }
+        const trace = JSON.stringify(traceOf(result));
+        bytes += trace.length;
+        await writeFile(join(this.dir, 'executions', `${id}.json`), trace);
+        entry.traceBytes = bytes;
+        this.traced.push({ id, status: entry.status, bytes });
+        this.tracedBytes += bytes;
+      }
       await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
+      if (keep) await this.prune();
     });
     // the caller hears of a failed write; the executions after it are still written
     this.writing = done.catch(() => undefined);
     return done;
+  }
+
+  /** While the traces exceed the budget: deletes the oldest successful execution's, else the oldest, until one is left. */
+  private async prune(): Promise<void> {
+    const budget = (this.options.keepMb ?? DEFAULT_KEEP_MB) * 2 ** 20;
+    while (this.tracedBytes > budget && this.traced.length > 1) {
+      const succeeded = this.traced.findIndex((t) => t.status === 'SUCCEEDED');
+      const [gone] = this.traced.splice(succeeded === -1 ? 0 : succeeded, 1);
+      this.tracedBytes -= gone!.bytes;
+      await rm(join(this.dir, 'executions', `${gone!.id}.json`), { force: true });
+      await rm(join(this.dir, 'executions', `${gone!.id}.claims`), { recursive: true, force: true });
+    }
+  }
+
+  /** Why an execution's trace is not here, when it is not: what the page says in its place. */
+  whyUntraced(entry: ExecutionEntry): string {
+    if (entry.untraced) return `its pipeline logs at ${entry.untraced}: only the executions that ${entry.untraced === 'FATAL' ? 'failed' : 'failed or were backed up'} keep their trace (logLevel in the configuration)`;
+    return `its trace was deleted under retention (retention.executionsMb, ${this.options.keepMb ?? DEFAULT_KEEP_MB} MB of traces kept, the oldest successful ones deleted first)`;
   }
 
   /** The claim-checked payloads kept with an execution, by s3 URL. */
@@ -183,11 +261,13 @@ export class ExecutionStore implements ExecutionSource {
     const newest = [...matching].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     if (!filter.q) return newest.slice(0, limit);
     const q = filter.q;
-    const found: ExecutionEntry[] = [];
+    // an execution or batch id is found in the entries, without reading any trace
+    const found: ExecutionEntry[] = newest.filter((entry) => entry.id === q || entry.batchId?.includes(q)).slice(0, limit);
+    if (found.length > 0) return found;
     for (const entry of newest) {
       if (found.length >= limit) break;
-      if (entry.id === q || entry.batchId?.includes(q)) found.push(entry);
-      else if ((await readFile(join(this.dir, 'executions', `${entry.id}.json`), 'utf8').catch(() => '')).includes(q)) found.push(entry);
+      if (entry.untraced) continue;
+      if ((await readFile(join(this.dir, 'executions', `${entry.id}.json`), 'utf8').catch(() => '')).includes(q)) found.push(entry);
       // a record of a batch over the claim-check threshold is only in the payloads kept with it
       else if ([...(await this.claims(entry.id)).values()].some((claim) => JSON.stringify(claim.value ?? '').includes(q))) found.push(entry);
     }

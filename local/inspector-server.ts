@@ -66,6 +66,25 @@ setInterval(() => { if (!['INPUT', 'SELECT'].includes(document.activeElement?.ta
 }
 
 /** The execution page, with where its input is kept and a redrive action when the batch did not end well. */
+/** An execution in the list whose trace is not kept: what the list knows of it, and why there is no more. */
+function untracedPage(entry: ExecutionEntry, why = 'its trace is not kept'): string {
+  const rows = [
+    ['pipeline', entry.pipeline],
+    ['workflow', entry.workflow],
+    ['status', entry.status + (entry.error ? ` (${entry.error})` : '')],
+    ['started', entry.startedAt],
+    ['duration', `${entry.durationMs} ms`],
+    ...(entry.batchId ? [['batch', entry.batchId]] : []),
+    ...(entry.counts ? [['records', `in ${entry.counts.in} = delivered ${entry.counts.delivered} + quarantined ${entry.counts.quarantined} + dropped ${entry.counts.dropped} + backed up ${entry.counts.backedUp}`]] : []),
+  ];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sluice · ${escape(entry.pipeline)} · ${entry.status}</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#263238} td:first-child{color:#607d8b;padding-right:16px}</style></head><body>
+<h1>${escape(entry.pipeline)} ${entry.status}</h1>
+<table class="summary">${rows.map(([k, v]) => `<tr><td>${k}</td><td>${escape(String(v))}</td></tr>`).join('')}</table>
+<h2>Graph</h2><p id="untraced">No graph or events: ${escape(why)}.</p>
+<p><a href="/">All executions</a></p></body></html>`;
+}
+
 function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean): string {
   if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return html;
   const where = entry.inputKey ? `at <code>${escape(entry.inputKey)}</code>` : `(ledger row <code>${escape(entry.batchId)}</code>)`;
@@ -99,6 +118,7 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
         return res.writeHead(303, { location: newest && newest.id !== id ? `/executions/${newest.id}` : `/executions/${id}`, 'x-redrive-outcome': JSON.stringify(outcome ?? null) }).end();
       }
       const result = await options.store.get(id!);
+      if (!result && entry && entry.id === id) return html(res, 200, executionPage(untracedPage(entry, options.store.whyUntraced?.(entry)), entry, options.redrive !== undefined));
       if (!result) return html(res, 404, `<p>No execution ${escape(id!)}.</p>`);
       return html(res, 200, executionPage(await inspectorHtml(result, await options.store.claims(id!)), entry, options.redrive !== undefined));
     }

@@ -6,7 +6,7 @@ import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
-import { claimsFrom, ExecutionStore } from './execution-store.ts';
+import { claimsFrom, ExecutionStore, storeOptions } from './execution-store.ts';
 import { startInspector } from './inspector-server.ts';
 import { redrivable } from '../redrive/redrivable.ts';
 import { redrive } from '../redrive/redrive.ts';
@@ -75,7 +75,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   });
   const byStreamName = new Map<string, FirehoseStream>();
   const outbox = new AlertOutbox(join(options.dataDir, 'alerts.jsonl'));
-  const store = await ExecutionStore.open(options.dataDir);
+  const store = await ExecutionStore.open(options.dataDir, storeOptions(configured));
   const ended = (result: ExecutionResult, redrove?: string) => {
     stats.ended(result);
     options.onExecution?.(result);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load-file.ts';
-import { claimsFrom, ExecutionStore } from '../../local/execution-store.ts';
+import { claimsFrom, ExecutionStore, storeOptions } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { startStack } from '../../local/stack.ts';
@@ -45,7 +45,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   }
   const config = await loadConfigFile(values.config);
   const stack = await startStack(config, { dataDir, keepClaims: true });
-  const store = await ExecutionStore.open(dataDir);
+  const store = await ExecutionStore.open(dataDir, storeOptions(config));
   const inspector = await startInspector(
     {
       store,

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
-import { claimsFrom, ExecutionStore, readClaims } from '../../local/execution-store.ts';
+import { claimsFrom, ExecutionStore, readClaims, storeOptions } from '../../local/execution-store.ts';
 import { inspectorHtml } from '../../local/inspector.ts';
 import { keptInput } from '../../local/kept-input.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
@@ -95,7 +95,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
     const result = await stack.run(workflow, pipeline, input, progress());
     // with a data folder, the execution is kept for `sluice inspect`
-    if (dataDir) await (await ExecutionStore.open(dataDir)).add(result, { readClaim: claimsFrom(stack.ctx) });
+    if (dataDir) await (await ExecutionStore.open(dataDir, storeOptions(stack.config))).add(result, { readClaim: claimsFrom(stack.ctx) });
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
     if (values.inspect) {
       await writeFile(values.inspect, await inspectorHtml(result, await readClaims(result, claimsFrom(stack.ctx))));

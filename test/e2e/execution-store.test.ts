@@ -67,3 +67,57 @@ describe('claim-checked payloads, kept with the execution', () => {
     }
   });
 });
+
+describe('what a data folder keeps: the pipeline\'s logLevel, and a budget', () => {
+  const run = (input: unknown) => h.stack.run('kinesis', 's3-events-to-archive', input);
+  const idOf = (result: { executionArn: string }) => result.executionArn.split(':').pop()!;
+  const good = () => run([]);
+
+  it('at ERROR lists every execution but keeps the trace of one that went wrong only; at OFF keeps nothing', async () => {
+    const [succeeded, failed] = [await good(), await run({ not: 'a batch' })];
+    expect([succeeded.status, failed.status]).toStrictEqual(['SUCCEEDED', 'FAILED']);
+    const at = (level: 'ERROR' | 'OFF') => ExecutionStore.open(join(dir, `level-${level}`), { logLevel: () => level });
+    const error = await at('ERROR');
+    await error.add(succeeded);
+    await error.add(failed);
+    expect((await error.list()).map((e) => [e.status, e.untraced]).sort()).toStrictEqual([['FAILED', undefined], ['SUCCEEDED', 'ERROR']]);
+    expect(await error.get(idOf(succeeded))).toBeUndefined();
+    expect(await error.get(idOf(failed))).toMatchObject({ status: 'FAILED' });
+    const inspector = await startInspector({ store: error, pipelines: ['s3-events-to-archive'] });
+    try {
+      const page = await fetch(`${inspector.url}/executions/${idOf(succeeded)}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('its pipeline logs at ERROR');
+    } finally {
+      await inspector.close();
+    }
+    const off = await at('OFF');
+    await off.add(failed);
+    expect(await off.list()).toStrictEqual([]);
+  });
+
+  it('over its budget deletes the oldest traces, successful ones first, and says so on the page; a restart counts what is on disk', async () => {
+    const folder = join(dir, 'budget');
+    const results = [await good(), await run({ not: 'a batch' }), await good(), await good()];
+    // a budget smaller than one trace: what is kept is the last failed one, or else the newest
+    const store = await ExecutionStore.open(folder, { keepMb: 1e-6 });
+    for (const result of results.slice(0, 3)) await store.add(result);
+    const kept = async (s: ExecutionStore) => (await Promise.all(results.map(async (r) => ((await s.get(idOf(r))) ? r.status : '-'))));
+    expect(await kept(store)).toStrictEqual(['-', 'FAILED', '-', '-']);
+    expect(await store.list()).toHaveLength(3);
+    const inspector = await startInspector({ store, pipelines: ['s3-events-to-archive'] });
+    try {
+      expect(await (await fetch(`${inspector.url}/executions/${idOf(results[0]!)}`)).text()).toContain('deleted under retention');
+    } finally {
+      await inspector.close();
+    }
+    // reopened with room: the trace on disk stays, the next one is added
+    expect((await store.list()).find((e) => e.status === 'FAILED')!.traceBytes).toBeGreaterThan(1_000);
+    const reopened = await ExecutionStore.open(folder, { keepMb: 1 });
+    await reopened.add(results[3]!);
+    expect(await kept(reopened)).toStrictEqual(['-', 'FAILED', '-', 'SUCCEEDED']);
+    // and with none: the trace on disk counts, so the newest successful one goes
+    await (await ExecutionStore.open(folder, { keepMb: 1e-6 })).add(results[0]!);
+    expect(await kept(reopened)).toStrictEqual(['-', 'FAILED', '-', '-']);
+  });
+});
