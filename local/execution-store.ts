@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClaimCheck, type Counts } from '../contracts/batch.ts';
 import { DEFAULT_LOG_LEVEL, type LogLevel, type SluiceConfig } from '../contracts/config.ts';
@@ -118,6 +118,15 @@ export async function readClaims(result: ExecutionResult, readClaim: ClaimReader
   return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
 }
 
+/**
+ * A file written under another name and renamed into place: the inspector reads traces and payloads
+ * while the store writes them, and must never see half of one.
+ */
+async function writeWhole(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.partial`, text);
+  await rename(`${path}.partial`, path);
+}
+
 /** How many MB of traces and their payloads a data folder keeps when the configuration says nothing. */
 export const DEFAULT_KEEP_MB = 1024;
 
@@ -162,7 +171,10 @@ export class ExecutionStore implements ExecutionSource {
     await mkdir(join(dataDir, 'executions'), { recursive: true });
     const text = await readFile(join(dataDir, 'executions.jsonl'), 'utf8').catch(() => '');
     for (const line of text.split('\n')) if (line.trim()) store.entries.push(JSON.parse(line) as ExecutionEntry);
-    const onDisk = new Set(await readdir(join(dataDir, 'executions')));
+    const files = await readdir(join(dataDir, 'executions'));
+    // what a kill cut off while it was being written
+    for (const file of files.filter((name) => name.endsWith('.partial'))) await rm(join(dataDir, 'executions', file), { force: true });
+    const onDisk = new Set(files);
     for (const entry of store.entries) {
       if (!onDisk.has(`${entry.id}.json`)) continue;
       // an entry written before traceBytes was recorded: its trace's size
@@ -197,11 +209,11 @@ export class ExecutionStore implements ExecutionSource {
         for (const claim of kept) {
           const text = JSON.stringify(claim);
           bytes += text.length;
-          await writeFile(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), text);
+          await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), text);
         }
         const trace = JSON.stringify(traceOf(result));
         bytes += trace.length;
-        await writeFile(join(this.dir, 'executions', `${id}.json`), trace);
+        await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
         entry.traceBytes = bytes;
         this.traced.push({ id, status: entry.status, bytes });
         this.tracedBytes += bytes;
@@ -236,7 +248,7 @@ export class ExecutionStore implements ExecutionSource {
   async claims(id: string): Promise<Map<string, KeptClaim>> {
     if (!/^[\w-]+$/.test(id)) return new Map();
     const dir = join(this.dir, 'executions', `${id}.claims`);
-    const files = await readdir(dir).catch(() => [] as string[]);
+    const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.endsWith('.json'));
     const kept = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as KeptClaim));
     return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
   }

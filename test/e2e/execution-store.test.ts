@@ -121,3 +121,25 @@ describe('what a data folder keeps: the pipeline\'s logLevel, and a budget', () 
     expect(await kept(reopened)).toStrictEqual(['-', 'FAILED', '-', '-']);
   });
 });
+
+describe('reading while the store writes', () => {
+  it('never shows half a payload: a search running beside the write of a large one finds it whole or not at all', async () => {
+    const work = h.stack.config.buckets.work;
+    const records = Array.from({ length: 40_000 }, (_, i) => ({ id: `w-${i}`, text: 'x'.repeat(200) }));
+    await h.stack.ctx.s3.send(new PutObjectCommand({ Bucket: work, Key: 'claims/test/large.json', Body: JSON.stringify({ records }) }));
+    const ok = await h.stack.run('kinesis', 's3-events-to-archive', []);
+    const result = { ...ok, events: [...ok.events, { type: 'StateEntered', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: { body: { ref: { bucket: work, key: 'claims/test/large.json' }, count: 40_000, bytes: 9_000_000 } } } }] };
+    const store = await ExecutionStore.open(join(dir, 'concurrent'));
+    let written = false;
+    const writing = store.add(result, { readClaim: claimsFrom(h.stack.ctx) }).then(() => (written = true));
+    let reads = 0;
+    while (!written) {
+      // the search reads every kept payload: a half-written one must not break it
+      await store.list({ q: 'w-39999' });
+      reads++;
+    }
+    await writing;
+    expect(reads).toBeGreaterThan(1);
+    expect((await store.list({ q: 'w-39999' })).map((e) => e.id)).toStrictEqual([ok.executionArn.split(':').pop()]);
+  });
+});
