@@ -3,8 +3,8 @@ import { Batch, type MachineName } from '../contracts/batch.ts';
 import type { LedgerRow } from '../contracts/ledger.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { entryOf } from '../local/execution-entry.ts';
-import type { ExecutionSource } from '../local/execution-source.ts';
-import { readClaims, type ClaimReader, type ExecutionEntry, type ExecutionFilter, type KeptClaim } from '../local/execution-store.ts';
+import type { ExecutionEntry, ExecutionFilter, ExecutionSource, KeptClaim } from '../local/execution-source.ts';
+import { readClaims, type ClaimReader } from '../local/execution-store.ts';
 import { executionFromLogs } from './execution-from-logs.ts';
 import { readExecutionLogEvent, type ExecutionLogEvent } from './execution-log-event.ts';
 

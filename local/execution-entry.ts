@@ -1,5 +1,5 @@
 import type { ExecutionResult } from './engine.ts';
-import type { ExecutionEntry } from './execution-store.ts';
+import type { ExecutionEntry } from './execution-source.ts';
 import { keptInput } from './kept-input.ts';
 
 /** An execution's line in the inspector's list, from its result (a local run's, or one read from AWS's logs). */

@@ -1,57 +1,14 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ClaimCheck, type Counts } from '../contracts/batch.ts';
+import { ClaimCheck } from '../contracts/batch.ts';
 import { DEFAULT_LOG_LEVEL, type LogLevel, type SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
-import type { ExecutionSource } from './execution-source.ts';
+import type { ExecutionEntry, ExecutionFilter, ExecutionSource, KeptClaim } from './execution-source.ts';
 import { entryOf } from './execution-entry.ts';
 import { idOf } from './memory-claims.ts';
-
-/** An execution in the list: what the inspector filters and shows without reading its trace. */
-export interface ExecutionEntry {
-  id: string;
-  pipeline: string;
-  workflow: string;
-  status: string;
-  batchId?: string;
-  startedAt: string;
-  durationMs: number;
-  counts?: Counts;
-  error?: string;
-  /** The execution this one redrove, when it was started by a redrive. */
-  redrove?: string;
-  /** Where a failed execution's whole input was kept (s3://… or ledger://…). */
-  inputKey?: string;
-  /** The trace was not kept: the pipeline's logLevel (ERROR, FATAL) keeps only executions that went wrong. */
-  untraced?: LogLevel;
-  /** Bytes of the trace and the payloads kept with it, when they were kept. */
-  traceBytes?: number;
-}
-
-export interface ExecutionFilter {
-  pipeline?: string;
-  workflow?: string;
-  status?: string;
-  /** Started at or after (epoch ms). */
-  since?: number;
-  /** Started at or before (epoch ms). */
-  until?: number;
-  /** A batch id, an execution id, or any text of the trace (a record id, an event id). */
-  q?: string;
-  limit?: number;
-}
-
-/** What a claim check of the execution pointed at, kept with it: the payload, or why it could not be read. */
-export interface KeptClaim {
-  ref: ClaimCheck['ref'];
-  count: number;
-  bytes: number;
-  value?: unknown;
-  missing?: string;
-}
 
 /** Reads a claim-checked payload from the work bucket (the stack's S3) while it is still there. */
 export type ClaimReader = (ref: ClaimCheck['ref']) => Promise<Uint8Array>;

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RedriveOutcome } from '../redrive/redrive.ts';
-import type { ExecutionEntry, ExecutionFilter } from './execution-store.ts';
-import type { ExecutionSource } from './execution-source.ts';
+import type { ExecutionEntry, ExecutionFilter, ExecutionSource } from './execution-source.ts';
 import { inspectorHtml } from './inspector.ts';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

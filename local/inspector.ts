@@ -3,7 +3,8 @@ import type { ExecutionPath, Visit } from '../workflows/render-svg.ts';
 import { renderSvg } from '../workflows/render-svg.ts';
 import { workflows } from '../workflows/index.ts';
 import type { ExecutionResult, TraceEvent } from './engine.ts';
-import { claimUrl, type KeptClaim } from './execution-store.ts';
+import type { KeptClaim } from './execution-source.ts';
+import { claimUrl } from './execution-store.ts';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
