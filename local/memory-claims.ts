@@ -1,5 +1,5 @@
 import type { ClaimCheck } from '../contracts/batch.ts';
-import type { ClaimStore } from '../tasks/shared/claim-check.ts';
+import type { ClaimStore } from '../contracts/claim-store.ts';
 
 export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
 

@@ -1,15 +1,10 @@
 import { ClaimCheck } from '../../contracts/batch.ts';
+import type { ClaimStore } from '../../contracts/claim-store.ts';
 import type { TaskContext } from './context.ts';
 import { digest } from './ids.ts';
 import { getBytes, putObject } from './s3-objects.ts';
 
 export const isClaimCheck = (value: unknown): value is ClaimCheck => ClaimCheck.is(value);
-
-/** Where claim-checked payloads are kept: the work bucket on AWS; the local engine keeps its own in process. */
-export interface ClaimStore {
-  put(ref: ClaimCheck['ref'], text: string): Promise<void>;
-  get(ref: ClaimCheck['ref']): Promise<string>;
-}
 
 /** The work bucket, through the context's S3 client. */
 export const s3Claims = (ctx: TaskContext): ClaimStore => ({

@@ -5,7 +5,7 @@ import type { MalformedAlert } from '../../contracts/alerts.ts';
 import type { Counts } from '../../contracts/batch.ts';
 import { DeploymentEnv } from '../../contracts/deployment.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
-import type { ClaimStore } from './claim-check.ts';
+import type { ClaimStore } from '../../contracts/claim-store.ts';
 import { rateLimited } from './malformed-alert.ts';
 import { publishCounts } from './metrics.ts';
 import { snsAlerts } from './sns-alerts.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimStore } from '../../tasks/shared/claim-check.ts';
+import type { ClaimStore } from '../../contracts/claim-store.ts';
 import { MemoryClaims } from '../../local/memory-claims.ts';
 
 /** The work bucket's part in this: a store that says when it is used. */
