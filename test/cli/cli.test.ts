@@ -156,6 +156,15 @@ describe('sluice CLI', () => {
     expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'SUCCEEDED', counts: { delivered: 2 } });
   });
 
+  it.skipIf(!olderNode)('hands the Node flags it was given on to the pinned Node (a memory run\'s V8 flags reach the CLI)', () => {
+    // a module preloaded by --require says which Node loaded it: the older one, then the pinned one
+    const preload = join(dir, 'which-node.cjs');
+    writeFileSync(preload, "process.stderr.write(`preloaded by node ${process.versions.node.split('.')[0]}\\n`);");
+    const result = spawnSync(olderNode!, ['--require', preload, 'bin/sluice.mjs', '--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('preloaded by node 22');
+  });
+
   it('runs every example input the README points to (examples/), each SUCCEEDED and balanced', () => {
     for (const name of readdirSync('examples', { withFileTypes: true }).filter((entry) => entry.isFile() && /\.(json|jsonl)$/.test(entry.name)).map((entry) => entry.name)) {
       const [pipeline, kind] = name.split('.') as [string, string];
