@@ -29,7 +29,7 @@ export interface LogGroupExecutionsOptions {
   keptAt?: (row: LedgerRow) => string | undefined;
   /** Log events read per group and list at most; a longer backlog is read on by the next lists. */
   maxEventsPerRead?: number;
-  /** Reads a claim-checked payload from the stack's work bucket (while the bucket still holds it). */
+  /** Reads a claim-checked payload from the stack's work bucket (its lifecycle rule keeps objects one day). */
   readClaim?: ClaimReader;
   /** Executions held in memory (with their logged text, for search) at most, the newest; an older one is still found by its id. */
   maxExecutions?: number;
