@@ -33,7 +33,7 @@ const MEMORY_CHUNK_BYTES = 2 ** 20;
  */
 const objectSizesMb = (process.env.BENCH_OBJECT_MB ?? '100,500,1024').split(',').map(Number);
 /** BENCH_ONLY=chain|e2e|peer|running|memory: one part of the bench, to compare a change quickly. */
-const part = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(name);
+const part = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').map((part) => part.trim()).includes(name);
 // plain integers: the bench lines are read by scripts as well as people
 const fmt = (n: number) => String(Math.round(n));
 const say = (line: string) => console.log(line);

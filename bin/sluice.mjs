@@ -18,8 +18,10 @@ if (major >= NEEDED) {
     console.error(`sluice: needs Node ${NEEDED} or newer (this is Node ${process.versions.node}): run \`npm install\`, then \`npx sluice\``);
     process.exit(2);
   }
-  // V8 and Node flags given to this node (e.g. --max-semi-space-size) go to the one that runs the CLI
-  const child = spawn(pinned, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // V8 and Node flags given to this node (e.g. --max-semi-space-size) go to the one that runs the CLI;
+  // a debugger's port stays with this one (two processes cannot listen on it)
+  const flags = process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+  const child = spawn(pinned, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   // Ctrl-C reaches the child from the terminal itself (same process group): forwarding it would be a second one
   process.on('SIGINT', () => {});
   for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -75,6 +75,14 @@ export async function readClaims(result: ExecutionResult, readClaim: ClaimReader
   return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
 }
 
+/** Bytes of an execution's trace and of the payloads kept with it (files written before sizes were recorded). */
+async function sizeOnDisk(dir: string, id: string): Promise<number> {
+  const claims = join(dir, `${id}.claims`);
+  const payloads = await readdir(claims).catch(() => [] as string[]);
+  const sizes = await Promise.all([join(dir, `${id}.json`), ...payloads.map((file) => join(claims, file))].map((path) => stat(path).then((s) => s.size, () => 0)));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
 /**
  * A file written under another name and renamed into place: the inspector reads traces and payloads
  * while the store writes them, and must never see half of one.
@@ -116,6 +124,8 @@ export class ExecutionStore implements ExecutionSource {
   /** The executions whose traces are on disk, oldest first, with their bytes: what retention deletes from. */
   private readonly traced: { id: string; status: string; bytes: number }[] = [];
   private tracedBytes = 0;
+  /** Executions listed whose trace is still being written. */
+  private readonly pending = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -134,11 +144,13 @@ export class ExecutionStore implements ExecutionSource {
     const onDisk = new Set(files);
     for (const entry of store.entries) {
       if (!onDisk.has(`${entry.id}.json`)) continue;
-      // an entry written before traceBytes was recorded: its trace's size
-      const bytes = entry.traceBytes ?? (await stat(join(dataDir, 'executions', `${entry.id}.json`))).size;
+      // an entry written before traceBytes was recorded: its trace's size and its payloads'
+      const bytes = entry.traceBytes ?? (await sizeOnDisk(join(dataDir, 'executions'), entry.id));
       store.traced.push({ id: entry.id, status: entry.status, bytes });
       store.tracedBytes += bytes;
     }
+    // a folder over its budget (an older one, or a smaller budget) is brought under it before the next write
+    store.writing = store.prune().catch((error: Error) => void process.stderr.write(`sluice: executions over the retention budget not deleted: ${error.message}\n`));
     return store;
   }
 
@@ -155,6 +167,7 @@ export class ExecutionStore implements ExecutionSource {
     const { id } = entry;
     const keep = level === 'ALL' || (level === 'ERROR' && entry.status !== 'SUCCEEDED') || (level === 'FATAL' && entry.status === 'FAILED');
     if (!keep) entry.untraced = level;
+    else this.pending.add(id);
     this.entries.push(entry);
     // read now, while the work bucket still holds them; written in turn with the trace
     const claims = keep && readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
@@ -165,11 +178,11 @@ export class ExecutionStore implements ExecutionSource {
         if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
         for (const claim of kept) {
           const text = JSON.stringify(claim);
-          bytes += text.length;
+          bytes += Buffer.byteLength(text);
           await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), text);
         }
         const trace = JSON.stringify(traceOf(result));
-        bytes += trace.length;
+        bytes += Buffer.byteLength(trace);
         await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
         entry.traceBytes = bytes;
         this.traced.push({ id, status: entry.status, bytes });
@@ -177,7 +190,7 @@ export class ExecutionStore implements ExecutionSource {
       }
       await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
       if (keep) await this.prune();
-    });
+    }).finally(() => this.pending.delete(id));
     // the caller hears of a failed write; the executions after it are still written
     this.writing = done.catch(() => undefined);
     return done;
@@ -197,6 +210,7 @@ export class ExecutionStore implements ExecutionSource {
 
   /** Why an execution's trace is not here, when it is not: what the page says in its place. */
   whyUntraced(entry: ExecutionEntry): string {
+    if (this.pending.has(entry.id)) return 'its trace is being written: reload in a moment';
     if (entry.untraced) return `its pipeline logs at ${entry.untraced}: only the executions that ${entry.untraced === 'FATAL' ? 'failed' : 'failed or were backed up'} keep their trace (logLevel in the configuration)`;
     return `its trace was deleted under retention (retention.executionsMb, ${this.options.keepMb ?? DEFAULT_KEEP_MB} MB of traces kept, the oldest successful ones deleted first)`;
   }
@@ -206,8 +220,9 @@ export class ExecutionStore implements ExecutionSource {
     if (!/^[\w-]+$/.test(id)) return new Map();
     const dir = join(this.dir, 'executions', `${id}.claims`);
     const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.endsWith('.json'));
-    const kept = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as KeptClaim));
-    return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
+    // a payload that retention deleted between the listing and the read is no longer kept
+    const kept = await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8').then((text) => JSON.parse(text) as KeptClaim, () => undefined)));
+    return new Map(kept.filter((claim) => claim !== undefined).map((claim) => [claimUrl(claim.ref), claim]));
   }
 
   async get(id: string): Promise<ExecutionResult | undefined> {
@@ -230,13 +245,15 @@ export class ExecutionStore implements ExecutionSource {
     const newest = [...matching].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     if (!filter.q) return newest.slice(0, limit);
     const q = filter.q;
-    // an execution or batch id is found in the entries, without reading any trace
-    const found: ExecutionEntry[] = newest.filter((entry) => entry.id === q || entry.batchId?.includes(q)).slice(0, limit);
-    if (found.length > 0) return found;
+    // an execution id is unique: found in the entries, without reading any trace
+    const byId = newest.find((entry) => entry.id === q);
+    if (byId) return [byId];
+    const found: ExecutionEntry[] = [];
     for (const entry of newest) {
       if (found.length >= limit) break;
-      if (entry.untraced) continue;
-      if ((await readFile(join(this.dir, 'executions', `${entry.id}.json`), 'utf8').catch(() => '')).includes(q)) found.push(entry);
+      if (entry.batchId?.includes(q)) found.push(entry);
+      else if (entry.untraced) continue;
+      else if ((await readFile(join(this.dir, 'executions', `${entry.id}.json`), 'utf8').catch(() => '')).includes(q)) found.push(entry);
       // a record of a batch over the claim-check threshold is only in the payloads kept with it
       else if ([...(await this.claims(entry.id)).values()].some((claim) => JSON.stringify(claim.value ?? '').includes(q))) found.push(entry);
     }

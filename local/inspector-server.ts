@@ -76,9 +76,9 @@ function untracedPage(entry: ExecutionEntry, why = 'its trace is not kept'): str
     ...(entry.batchId ? [['batch', entry.batchId]] : []),
     ...(entry.counts ? [['records', `in ${entry.counts.in} = delivered ${entry.counts.delivered} + quarantined ${entry.counts.quarantined} + dropped ${entry.counts.dropped} + backed up ${entry.counts.backedUp}`]] : []),
   ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sluice · ${escape(entry.pipeline)} · ${entry.status}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sluice · ${escape(entry.pipeline)} · ${escape(entry.status)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#263238} td:first-child{color:#607d8b;padding-right:16px}</style></head><body>
-<h1>${escape(entry.pipeline)} ${entry.status}</h1>
+<h1>${escape(entry.pipeline)} ${escape(entry.status)}</h1>
 <table class="summary">${rows.map(([k, v]) => `<tr><td>${k}</td><td>${escape(String(v))}</td></tr>`).join('')}</table>
 <h2>Graph</h2><p id="untraced">No graph or events: ${escape(why)}.</p>
 <p><a href="/">All executions</a></p></body></html>`;
@@ -87,7 +87,7 @@ function untracedPage(entry: ExecutionEntry, why = 'its trace is not kept'): str
 function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean): string {
   if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return html;
   const where = entry.inputKey ? `at <code>${escape(entry.inputKey)}</code>` : `(ledger row <code>${escape(entry.batchId)}</code>)`;
-  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${entry.status}; its input is kept ${where}. <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
+  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${escape(entry.status)}; its input is kept ${where}. <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
   return html.replace('<h2>Graph</h2>', `${action}\n<h2>Graph</h2>`);
 }
 

@@ -143,3 +143,30 @@ describe('reading while the store writes', () => {
     expect((await store.list({ q: 'w-39999' })).map((e) => e.id)).toStrictEqual([ok.executionArn.split(':').pop()]);
   });
 });
+
+describe('reading while retention deletes', () => {
+  it('a search that meets a payload deleted under it goes on: no error, no half result', async () => {
+    const work = h.stack.config.buckets.work;
+    await h.stack.ctx.s3.send(new PutObjectCommand({ Bucket: work, Key: 'claims/test/small.json', Body: JSON.stringify({ records: [{ id: 'kept-1' }] }) }));
+    const ok = await h.stack.run('kinesis', 's3-events-to-archive', []);
+    const body = { ref: { bucket: work, key: 'claims/test/small.json' }, count: 1, bytes: 30 };
+    // a budget of one execution: every add deletes the one before, payloads and all (a race: with a payload
+    // read that fails on a deleted file, this failed 1 run in 2 here, not always)
+    const store = await ExecutionStore.open(join(dir, 'pruning'), { keepMb: 1e-6 });
+    const adds: Promise<void>[] = [];
+    for (let i = 0; i < 600; i++) {
+      const result = { ...ok, executionArn: `${ok.executionArn}-${i}`, events: [...ok.events, { type: 'StateEntered', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: { body } } }] };
+      adds.push(store.add(result, { readClaim: claimsFrom(h.stack.ctx) }));
+    }
+    let searches = 0;
+    let done = false;
+    const all = Promise.all(adds).then(() => (done = true));
+    while (!done) {
+      await store.list({ q: 'no-such-record' });
+      searches++;
+    }
+    await all;
+    expect(searches).toBeGreaterThan(1);
+    expect(await store.list({ q: 'kept-1' })).toHaveLength(1);
+  });
+});
