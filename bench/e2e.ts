@@ -90,7 +90,6 @@ export async function writeJsonl(file: string, bytes: number): Promise<number> {
   return lines;
 }
 
-/** A JSON Lines object of about `bytes` through the s3 workflow (streamed split, a chunk execution per chunk). */
 /**
  * One JSON Lines object of about `bytes` through the s3 workflow. `progress` hears the object's size, then,
  * every 5 s once the split has ended, how many lines and chunks the object's ledger row has accounted for.

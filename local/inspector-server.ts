@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RedriveOutcome } from '../redrive/redrive.ts';
 import type { ExecutionEntry, ExecutionFilter, ExecutionSource } from './execution-source.ts';
-import { inspectorHtml } from './inspector.ts';
+import { balanceOf, inspectorHtml } from './inspector.ts';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const STATUSES = ['SUCCEEDED', 'BACKED_UP', 'FAILED'];
@@ -74,7 +74,7 @@ function untracedPage(entry: ExecutionEntry, why = 'its trace is not kept'): str
     ['started', entry.startedAt],
     ['duration', `${entry.durationMs} ms`],
     ...(entry.batchId ? [['batch', entry.batchId]] : []),
-    ...(entry.counts ? [['records', `in ${entry.counts.in} = delivered ${entry.counts.delivered} + quarantined ${entry.counts.quarantined} + dropped ${entry.counts.dropped} + backed up ${entry.counts.backedUp}`]] : []),
+    ...(entry.counts ? [['records', balanceOf(entry.counts)]] : []),
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sluice · ${escape(entry.pipeline)} · ${escape(entry.status)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#263238} td:first-child{color:#607d8b;padding-right:16px}</style></head><body>

@@ -1,4 +1,4 @@
-import { ClaimCheck, type Dropped, type Quarantined } from '../contracts/batch.ts';
+import { ClaimCheck, type Counts, type Dropped, type Quarantined } from '../contracts/batch.ts';
 import type { ExecutionPath, Visit } from '../workflows/render-svg.ts';
 import { renderSvg } from '../workflows/render-svg.ts';
 import { workflows } from '../workflows/index.ts';
@@ -116,6 +116,10 @@ function row(event: TraceEvent, started: number, claims: Map<string, KeptClaim>)
   return `<tr class="${event.type}"${state ? ` data-state="${escape(state.name)}"` : ''} data-ms="${event.timestamp - started}"><td>${event.timestamp - started} ms</td><td>${event.type}</td><td>${where}</td><td>${details.join('')}</td></tr>`;
 }
 
+/** A batch's counts as the sum they must make: `in N = delivered … + quarantined … + dropped … + backed up …`. */
+export const balanceOf = (counts: Counts): string =>
+  `in ${counts.in} = delivered ${counts.delivered} + quarantined ${counts.quarantined} + dropped ${counts.dropped} + backed up ${counts.backedUp}`;
+
 /**
  * One execution as a page: the workflow graph with the states it went through, its counts and outputs,
  * and every event of its trace with the state's input and output, like the console's execution view.
@@ -132,7 +136,7 @@ export async function inspectorHtml(result: ExecutionResult, claims: Map<string,
     ['execution', result.executionArn],
     ['started', result.startedAt],
     ['duration', `${result.durationMs} ms`],
-    ...(counts ? [['records', `in ${counts.in} = delivered ${counts.delivered} + quarantined ${counts.quarantined} + dropped ${counts.dropped} + backed up ${counts.backedUp}`]] : []),
+    ...(counts ? [['records', balanceOf(counts)]] : []),
     ...(result.account ? [['batch', result.account.batchId]] : []),
   ];
   const outputs = Object.entries(result.account?.outputs ?? {}).flatMap(([sink, places]) => places.map((place) => `<li><b>${escape(sink)}</b> ${escape(place)}</li>`));
