@@ -100,7 +100,11 @@ const between = (name: string, low: number, high: number) =>
 export const PipeBatching = strict(
   'PipeBatching',
   {},
-  { batchSize: between('BatchSize', 1, 10_000), batchingWindowSeconds: between('MaximumBatchingWindowInSeconds', 0, 300) },
+  {
+    batchSize: between('BatchSize', 1, 10_000),
+    batchingWindowSeconds: between('MaximumBatchingWindowInSeconds', 0, 300),
+    parallelizationFactor: between('ParallelizationFactor', 1, 10),
+  },
 );
 export type PipeBatching = t.TypeOf<typeof PipeBatching>;
 

@@ -8,6 +8,8 @@ export const PIPE_SETTINGS = {
   batchSize: 100,
   maximumBatchingWindowInSeconds: 5,
   maximumRetryAttempts: 10,
+  /** Batches in flight per shard (Pipes: 1–10); records of one partition key stay in order whatever it is. */
+  parallelizationFactor: 1,
   /** One hour: well below the stream's 24 h retention, so a stuck record reaches the DLQ before it expires. */
   maximumRecordAgeInSeconds: 3600,
   startingPosition: 'TRIM_HORIZON',
@@ -20,10 +22,11 @@ export const PIPE_SETTINGS = {
 export const PIPES_TARGET_PAYLOAD_CHARS = 262_144;
 
 /** A Pipe's settings: the defaults' names, with the numbers a pipeline (or a test's Pipe) may set. */
-export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts'> & {
+export type PipeSettings = Omit<typeof PIPE_SETTINGS, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts' | 'parallelizationFactor'> & {
   batchSize: number;
   maximumBatchingWindowInSeconds: number;
   maximumRetryAttempts: number;
+  parallelizationFactor: number;
 };
 
 /** The Pipe settings of a kinesis pipeline, its `pipe` batching over the defaults: the one place they are applied. */
@@ -32,5 +35,6 @@ export function pipeSettings(pipeline: PipelineConfig): PipeSettings {
     ...PIPE_SETTINGS,
     batchSize: pipeline.pipe?.batchSize ?? PIPE_SETTINGS.batchSize,
     maximumBatchingWindowInSeconds: pipeline.pipe?.batchingWindowSeconds ?? PIPE_SETTINGS.maximumBatchingWindowInSeconds,
+    parallelizationFactor: pipeline.pipe?.parallelizationFactor ?? PIPE_SETTINGS.parallelizationFactor,
   };
 }

@@ -62,6 +62,7 @@ describe('configuration', () => {
       'pipelines.s2-telemetry-to-lake.pipe.batchSize: expected BatchSize (an integer from 1 to 10000), got 20000',
     ]);
     expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].pipe = { batchingWindowSeconds: 1.5 }))).toContainEqual(expect.stringContaining('pipe.batchingWindowSeconds'));
+    expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].pipe = { parallelizationFactor: 11 }))).toContainEqual(expect.stringContaining('ParallelizationFactor (an integer from 1 to 10)'));
     expect(broken((c) => (c.pipelines['s1-api-to-newrelic'].pipe = { batchSize: 10 }))).toStrictEqual(['pipelines.s1-api-to-newrelic.pipe: only the kinesis workflow is fed by a Pipe']);
   });
 

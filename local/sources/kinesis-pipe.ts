@@ -52,11 +52,15 @@ export function maxPipesRecordBytes(pipeline: string): number {
   return Math.floor(room / 4) * 3;
 }
 
-/** What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them. */
+/**
+ * What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them.
+ * Each record's partition key is a new UUID, as an API Gateway integration keys by its request id: records spread over the
+ * shards (and a Pipe's lanes) whatever their content.
+ */
 export async function putRecords(stack: LocalStack, pipeline: string, datas: (string | Buffer)[]): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < datas.length; i += 500) {
-    const entries = datas.slice(i, i + 500).map((data, j) => ({ Data: Buffer.from(data), PartitionKey: `pk-${(i + j) % 16}` }));
+    const entries = datas.slice(i, i + 500).map((data) => ({ Data: Buffer.from(data), PartitionKey: crypto.randomUUID() }));
     const result = await stack.servers.kinesis.send(new PutRecordsCommand({ StreamName: streamOf(pipeline), Records: entries }));
     if (result.FailedRecordCount) throw new Error(`${result.FailedRecordCount} records were refused by the local stream`);
     ids.push(...(result.Records ?? []).map((r) => `${r.ShardId}:${r.SequenceNumber}`));

@@ -3,6 +3,7 @@ import type { Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult } from '../engine.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS, type PipeSettings } from '../../contracts/pipe-settings.ts';
 import { acknowledged, fitBatch, shardReaders, toPipesRecord, type ShardReader } from './kinesis-pipe.ts';
+import { ShardProgress, type Unacknowledged } from './shard-progress.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
 
@@ -19,8 +20,8 @@ export interface DeadLetter {
 }
 
 export interface PipeRunnerOptions {
-  /** What the local Pipe applies of a Pipe's settings (the record age and starting position are not emulated). */
-  settings: Pick<PipeSettings, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts'>;
+  /** What the local Pipe applies of a Pipe's settings (the record age and starting position are not emulated); parallelization factor 1 when absent. */
+  settings: Pick<PipeSettings, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts'> & Partial<Pick<PipeSettings, 'parallelizationFactor'>>;
   checkpoints: Checkpoints;
   deadLetter(letter: DeadLetter): Promise<void>;
   onResult?(result: ExecutionResult): void;
@@ -28,20 +29,65 @@ export interface PipeRunnerOptions {
   pollMs?: number;
 }
 
+/** A record read and handed to a lane, with its place in the shard's order. */
+interface Pending {
+  record: _Record;
+  place: Unacknowledged;
+}
+
+/** Wakes whoever waits on it (a lane for new records, the reader for room), or lets them wait at most `ms`. */
+class Signal {
+  private waiters: (() => void)[] = [];
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const waiters = this.waiters;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  }
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** One of a shard's `parallelizationFactor` sequences of batches: the records of its partition keys, in order. */
+interface Lane {
+  pending: Pending[];
+  /** When the oldest pending record arrived in the lane (the batching window's start). */
+  firstSeen: number;
+  wake: Signal;
+}
+
+/** FNV-1a of the partition key: the lane its records take, the same one every time. */
+function laneOf(partitionKey: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < partitionKey.length; i++) hash = Math.imul(hash ^ partitionKey.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * An EventBridge Pipe over a local stream, running until stopped: per shard, batches of `batchSize`
- * or what arrived within the batching window, cut to the 262,144 characters a Step Functions target takes, one execution in flight (parallelization factor 1), the
- * checkpoint moved past a batch only once the workflow took it. A batch the workflow fails is retried
- * in halves (AUTOMATIC_BISECT) with backoff; one that fails `maximumRetryAttempts` times goes to the
- * dead-letter location and reading goes on past it (its input is kept by the workflow's failure path).
+ * An EventBridge Pipe over a local stream, running until stopped. Per shard, records go to one of
+ * `parallelizationFactor` lanes by their partition key (so one key's records stay in order, as on AWS),
+ * and each lane has one execution in flight: batches of `batchSize` or what arrived within the batching
+ * window, cut to the 262,144 characters a Step Functions target takes. The checkpoint moves past a
+ * record only once it and every record before it on the shard were taken. A batch the workflow fails is
+ * retried in halves (AUTOMATIC_BISECT) with backoff, holding up its lane only; one that fails
+ * `maximumRetryAttempts` times goes to the dead-letter location and its lane reads on past it (its input
+ * is kept by the workflow's failure path).
  */
 export class PipeRunner {
   private stopping = false;
   private loops: Promise<void>[] = [];
-  /** Arrival time (ms) of the oldest record read and not yet acknowledged, per shard. */
-  private readonly oldest = new Map<string, number>();
+  private readonly shards: ShardProgress[] = [];
+  private readonly wakes: Signal[] = [];
 
   constructor(
     private readonly stack: LocalStack,
@@ -51,90 +97,128 @@ export class PipeRunner {
 
   async start(): Promise<void> {
     const readers = await shardReaders(this.stack, this.pipeline, this.options.checkpoints);
-    this.loops = readers.map((reader) => this.loop(reader));
+    this.loops = readers.flatMap((reader) => this.shard(reader));
   }
 
-  /** Seconds behind: the age of the oldest record read but not yet acknowledged (0 when caught up). */
+  /** Seconds behind: the age of the oldest record read but not yet taken (0 when caught up). */
   lagSeconds(now = Date.now()): number {
-    const times = [...this.oldest.values()];
+    const times = this.shards.map((shard) => shard.oldest()).filter((time) => time !== undefined);
     return times.length === 0 ? 0 : Math.max(0, (now - Math.min(...times)) / 1000);
   }
 
-  /** Stops reading; the batch in flight finishes (and is checkpointed) unless it outlasts `withinMs`. */
+  /**
+   * Stops reading. The records already read are handed to the workflow without waiting for their window,
+   * so the checkpoint covers all that was read (no lane's taken batch is read again after a restart),
+   * unless that outlasts `withinMs`.
+   */
   async stop(withinMs: number): Promise<'stopped' | 'abandoned'> {
     this.stopping = true;
+    for (const wake of this.wakes) wake.notify();
     const ended = Promise.all(this.loops).then(() => 'stopped' as const);
     return Promise.race([ended, sleep(withinMs).then(() => 'abandoned' as const)]);
   }
 
-  private async loop(reader: ShardReader): Promise<void> {
+  /** The loops of one shard: its reader, and one per lane. */
+  private shard(reader: ShardReader): Promise<void>[] {
+    const { batchSize, parallelizationFactor = 1 } = this.options.settings;
+    const progress = new ShardProgress();
+    this.shards.push(progress);
+    const room = new Signal();
+    const lanes: Lane[] = Array.from({ length: parallelizationFactor }, () => ({ pending: [], firstSeen: 0, wake: new Signal() }));
+    this.wakes.push(room, ...lanes.map((lane) => lane.wake));
+    // read ahead at most two batches per lane: a lane held up by retries does not fill memory
+    const limit = 2 * batchSize * parallelizationFactor;
+    const read = async () => {
+      while (!this.stopping) {
+        if (progress.size >= limit) {
+          await room.wait(this.options.pollMs ?? 200);
+          continue;
+        }
+        const page = await reader.read(Math.min(10_000, batchSize * parallelizationFactor));
+        // a page read as the runner stops is left to the next start: a lane may have ended already
+        if (this.stopping) return;
+        if (page.length === 0) {
+          await sleep(this.options.pollMs ?? 200);
+          continue;
+        }
+        const now = Date.now();
+        for (const record of page) {
+          const lane = lanes[laneOf(record.PartitionKey ?? '', parallelizationFactor)]!;
+          if (lane.pending.length === 0) lane.firstSeen = now;
+          lane.pending.push({ record, place: progress.read(record.SequenceNumber!, record.ApproximateArrivalTimestamp?.getTime() ?? now) });
+        }
+        for (const lane of lanes) if (lane.pending.length > 0) lane.wake.notify();
+      }
+    };
+    const taken = async (records: Pending[]) => {
+      const checkpoint = progress.take(records.map((p) => p.place));
+      room.notify();
+      if (checkpoint) await this.options.checkpoints.set(reader.key, checkpoint);
+    };
+    return [read(), ...lanes.map((lane) => this.lane(reader, lane, taken))];
+  }
+
+  /** Hands a lane's records to the workflow, a batch at a time, until the runner stops and the lane is empty. */
+  private async lane(reader: ShardReader, lane: Lane, taken: (records: Pending[]) => Promise<void>): Promise<void> {
     const { batchSize, maximumBatchingWindowInSeconds } = this.options.settings;
-    const pending: _Record[] = [];
-    let firstSeen = 0;
-    while (!this.stopping) {
-      if (pending.length < batchSize) {
-        const page = await reader.read(batchSize);
-        if (pending.length === 0 && page.length > 0) firstSeen = Date.now();
-        pending.push(...page);
-      }
-      if (pending.length === 0) {
-        this.oldest.delete(reader.shardId);
-        await sleep(this.options.pollMs ?? 200);
+    const stream = streamOf(this.pipeline);
+    for (;;) {
+      if (lane.pending.length === 0) {
+        if (this.stopping) return;
+        await lane.wake.wait(this.options.pollMs ?? 200);
         continue;
       }
-      this.oldest.set(reader.shardId, pending[0]!.ApproximateArrivalTimestamp?.getTime() ?? firstSeen);
-      const windowLeft = firstSeen + maximumBatchingWindowInSeconds * 1000 - Date.now();
-      if (pending.length < batchSize && windowLeft > 0) {
-        await sleep(Math.min(windowLeft, this.options.pollMs ?? 200));
+      const windowLeft = lane.firstSeen + maximumBatchingWindowInSeconds * 1000 - Date.now();
+      if (lane.pending.length < batchSize && windowLeft > 0 && !this.stopping) {
+        await lane.wake.wait(Math.min(windowLeft, this.options.pollMs ?? 200));
         continue;
       }
-      const fits = fitBatch(pending.slice(0, batchSize).map((r) => toPipesRecord(r, reader.shardId, streamOf(this.pipeline))), batchSize);
+      const fits = fitBatch(lane.pending.slice(0, batchSize).map((p) => toPipesRecord(p.record, reader.shardId, stream)), batchSize);
       if (fits === 0) {
         // as on AWS: Pipes cannot invoke the target with it, and after its retries it goes to the DLQ
-        await this.deadLettered(reader, pending.splice(0, 1), 0, `the record's Pipes envelope is over the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Step Functions target takes`);
+        const alone = lane.pending.splice(0, 1);
+        await this.deadLettered(reader, alone, 0, `the record's Pipes envelope is over the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Step Functions target takes`);
+        await taken(alone);
         continue;
       }
-      const batch = pending.splice(0, fits);
-      if (!(await this.deliver(reader, batch, 0))) return;
-      if (pending.length === 0) this.oldest.delete(reader.shardId);
-      firstSeen = Date.now();
+      const batch = lane.pending.splice(0, fits);
+      if (!(await this.deliver(reader, batch, 0, taken))) return;
+      lane.firstSeen = Date.now();
     }
   }
 
-  /** Writes the batch's place to the dead-letter location and reads on past it. */
-  private async deadLettered(reader: ShardReader, records: _Record[], attempts: number, error: string): Promise<void> {
-    const last = records[records.length - 1]!.SequenceNumber!;
+  /** Writes the batch's place to the dead-letter location. */
+  private async deadLettered(reader: ShardReader, records: Pending[], attempts: number, error: string): Promise<void> {
     await this.options.deadLetter({
       pipeline: this.pipeline,
       shardId: reader.shardId,
-      startSequenceNumber: records[0]!.SequenceNumber!,
-      endSequenceNumber: last,
+      startSequenceNumber: records[0]!.record.SequenceNumber!,
+      endSequenceNumber: records[records.length - 1]!.record.SequenceNumber!,
       batchSize: records.length,
       attempts,
       error,
       time: new Date().toISOString(),
     });
-    await this.options.checkpoints.set(reader.key, last);
   }
 
   /** Runs a batch until it is taken or dead-lettered; false when the runner stopped before either. */
-  private async deliver(reader: ShardReader, records: _Record[], attempts: number): Promise<boolean> {
+  private async deliver(reader: ShardReader, records: Pending[], attempts: number, taken: (records: Pending[]) => Promise<void>): Promise<boolean> {
     const stream = streamOf(this.pipeline);
-    const result = await this.stack.run('kinesis', this.pipeline, records.map((r) => toPipesRecord(r, reader.shardId, stream)));
+    const result = await this.stack.run('kinesis', this.pipeline, records.map((p) => toPipesRecord(p.record, reader.shardId, stream)));
     this.options.onResult?.(result);
-    const last = records[records.length - 1]!.SequenceNumber!;
     if (acknowledged(result)) {
-      await this.options.checkpoints.set(reader.key, last);
+      await taken(records);
       return true;
     }
     if (attempts >= this.options.settings.maximumRetryAttempts) {
       await this.deadLettered(reader, records, attempts + 1, `${result.error ?? result.status}: ${result.cause ?? ''}`.trim());
+      await taken(records);
       return true;
     }
     if (this.stopping) return false;
     await sleep(Math.min(200 * 2 ** attempts, 10_000));
-    if (records.length === 1) return this.deliver(reader, records, attempts + 1);
+    if (records.length === 1) return this.deliver(reader, records, attempts + 1, taken);
     const half = Math.ceil(records.length / 2);
-    return (await this.deliver(reader, records.slice(0, half), attempts + 1)) && this.deliver(reader, records.slice(half), attempts + 1);
+    return (await this.deliver(reader, records.slice(0, half), attempts + 1, taken)) && this.deliver(reader, records.slice(half), attempts + 1, taken);
   }
 }

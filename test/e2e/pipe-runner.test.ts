@@ -1,13 +1,16 @@
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, DeleteBucketCommand, ListObjectsV2Command, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileCheckpoints } from '../../local/sources/checkpoints.ts';
+import { FileCheckpoints, MemoryCheckpoints } from '../../local/sources/checkpoints.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { PipeRunner, type DeadLetter } from '../../local/sources/pipe-runner.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
+import { streamOf } from '../../local/servers.ts';
+import type { LocalStack } from '../../local/stack.ts';
 import { openStack, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -126,5 +129,64 @@ describe('the running stack\'s Pipe', () => {
     expect(letters).toMatchObject([{ pipeline: 's4-events-raw', batchSize: 1, attempts: 0, error: expect.stringContaining('262144 characters') }]);
     const ids = (await h.lines('sluice-raw', 'events/')).map((row) => row.event_id as string);
     expect(new Set(ids.filter((id) => id.startsWith('fit-'))).size).toBe(300);
+  });
+
+  it('with a parallelization factor, runs several batches of a shard at once, keeps each partition key in order, and checkpoints only what was taken with all before it', async () => {
+    const results: ExecutionResult[] = [];
+    let inFlight = 0;
+    let most = 0;
+    // the stack as the runner sees it: every execution of a batch holding a 'slow' record takes 400 ms longer
+    const stack: LocalStack = {
+      ...h.stack,
+      run: async (workflow, pipeline, input, onEvent) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          if ((input as { partitionKey: string }[]).some((r) => r.partitionKey === 'slow')) await new Promise((resolve) => setTimeout(resolve, 400));
+          return await h.stack.run(workflow, pipeline, input, onEvent);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const acknowledged = new Set<string>();
+    const memory = new MemoryCheckpoints();
+    const moves: { to: string; taken: Set<string> }[] = [];
+    const checkpoints = { get: memory.get, set: async (key: string, to: string) => (moves.push({ to, taken: new Set(acknowledged) }), memory.set(key, to)) };
+    const runner = new PipeRunner(stack, 's3-events-to-archive', {
+      settings: { batchSize: 10, maximumBatchingWindowInSeconds: 0, maximumRetryAttempts: 1, parallelizationFactor: 4 },
+      checkpoints,
+      deadLetter: async () => {
+        throw new Error('no batch should be dead-lettered');
+      },
+      onResult: (result) => {
+        results.push(result);
+        if (result.status === 'SUCCEEDED') for (const r of result.events[0]!.input as { sequenceNumber: string }[]) acknowledged.add(r.sequenceNumber);
+      },
+      pollMs: 20,
+    });
+    const keys = ['slow', 'a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const put = await h.stack.servers.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: streamOf('s3-events-to-archive'),
+        Records: Array.from({ length: 160 }, (_, i) => ({ Data: Buffer.from(JSON.stringify({ ...businessEvent(i), event_id: `lane-${i}` })), PartitionKey: keys[i % keys.length]! })),
+      }),
+    );
+    const sequences = put.Records!.map((r) => r.SequenceNumber!);
+    await runner.start();
+    await until(() => sequences.every((seq) => acknowledged.has(seq)), '160 records taken');
+    expect(await runner.stop(5_000)).toBe('stopped');
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    // one key's records reach the workflow in the order they were put
+    for (const key of keys) {
+      const seen = results.flatMap((r) => (r.events[0]!.input as { partitionKey: string; sequenceNumber: string }[]).filter((x) => x.partitionKey === key).map((x) => x.sequenceNumber));
+      expect(seen).toStrictEqual(sequences.filter((_, i) => keys[i % keys.length] === key));
+    }
+    // at every move, each record up to the checkpoint had been taken; the last move is past the last record
+    for (const move of moves) for (const seq of sequences.filter((s) => BigInt(s) <= BigInt(move.to))) expect(move.taken.has(seq)).toBe(true);
+    expect(moves.at(-1)!.to).toBe(sequences.at(-1));
+    // the slow key's batches held up the checkpoint, not the other lanes
+    expect(results.findIndex((r) => (r.events[0]!.input as { partitionKey: string }[]).some((x) => x.partitionKey === 'slow'))).toBeLessThan(results.length - 1);
   });
 });

@@ -139,15 +139,15 @@ describe('the CDK app', () => {
   it("deploys a pipeline's own settings: its logLevel (ERROR without execution data) and its Pipe batching, the others untouched", () => {
     const config = structuredClone(defaultConfig);
     config.pipelines['s2-telemetry-to-lake']!.logLevel = 'ERROR';
-    config.pipelines['s2-telemetry-to-lake']!.pipe = { batchSize: 400, batchingWindowSeconds: 1 };
+    config.pipelines['s2-telemetry-to-lake']!.pipe = { batchSize: 400, batchingWindowSeconds: 1, parallelizationFactor: 3 };
     const quiet = synth(config, undefined, false);
     try {
       const logging = Object.fromEntries(quiet.resources('AWS::StepFunctions::StateMachine').map(([, m]) => [m.Properties.StateMachineName, m.Properties.LoggingConfiguration]));
       expect(logging['sluice-s2-telemetry-to-lake']).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
       expect(logging['sluice-s3-events-to-archive']).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
       const batching = Object.fromEntries(quiet.resources('AWS::Pipes::Pipe').map(([, p]) => [p.Properties.Name, p.Properties.SourceParameters.KinesisStreamParameters]));
-      expect(batching['sluice-s2-telemetry-to-lake']).toMatchObject({ BatchSize: 400, MaximumBatchingWindowInSeconds: 1 });
-      expect(batching['sluice-s3-events-to-archive']).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 5 });
+      expect(batching['sluice-s2-telemetry-to-lake']).toMatchObject({ BatchSize: 400, MaximumBatchingWindowInSeconds: 1, ParallelizationFactor: 3 });
+      expect(batching['sluice-s3-events-to-archive']).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 5, ParallelizationFactor: 1 });
     } finally {
       quiet.remove();
     }
@@ -175,13 +175,14 @@ describe('the CDK app', () => {
     for (const { statement } of starts) expect(JSON.stringify(statement.Resource)).not.toContain('*');
   });
 
-  it('connects each Kinesis stream to its workflow through a Pipe: REQUEST_RESPONSE, batch 100, 5 s, bounded, with a DLQ', () => {
+  it("connects each Kinesis stream to its workflow through a Pipe: REQUEST_RESPONSE, its pipeline's batch (100 by default), 5 s, bounded, with a DLQ", () => {
     const pipes = s.resources('AWS::Pipes::Pipe');
     expect(pipes).toHaveLength(3);
     for (const [, pipe] of pipes) {
       const kinesis = pipe.Properties.SourceParameters.KinesisStreamParameters;
       expect(kinesis).toMatchObject({
-        BatchSize: 100,
+        BatchSize: pipe.Properties.Name === 'sluice-s4-events-raw' ? 300 : 100,
+        ParallelizationFactor: 1,
         MaximumBatchingWindowInSeconds: 5,
         MaximumRetryAttempts: PIPE_SETTINGS.maximumRetryAttempts,
         OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
