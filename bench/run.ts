@@ -10,6 +10,8 @@ import { kinesisThroughput, objectThroughput } from './e2e.ts';
 import { peerS0 } from './peer.ts';
 import { profiled } from './profile.ts';
 import { sustainedS4 } from './running-stack.ts';
+import { taskDurations } from './task-durations.ts';
+import { DEFAULT_ASSUMPTIONS, estimatePipeline } from '../cost/estimate.ts';
 
 /**
  * V8 flags of the large-object runs. No heap cap: the old generation grows with what is live. V8 lets it
@@ -32,7 +34,7 @@ const MEMORY_CHUNK_BYTES = 2 ** 20;
  * draws dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20,40 npm run bench.
  */
 const objectSizesMb = (process.env.BENCH_OBJECT_MB ?? '100,500,1024').split(',').map(Number);
-/** BENCH_ONLY=chain|e2e|peer|running|memory: one part of the bench, to compare a change quickly. */
+/** BENCH_ONLY=chain|e2e|peer|running|memory|cost (a comma list): parts of the bench, to compare a change quickly. */
 const part = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').map((part) => part.trim()).includes(name);
 // plain integers: the bench lines are read by scripts as well as people
 const fmt = (n: number) => String(Math.round(n));
@@ -99,6 +101,8 @@ bars.push({ label: 'running stack S4 records/s', value: Math.round(running.susta
 
 if (part('memory')) await memory();
 
+if (part('cost')) await cost();
+
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
 say('bench: chart written to dist/bench/bench.svg');
@@ -125,4 +129,40 @@ async function memory() {
     );
     bars.push({ label: `peak RSS, ${objectMb} MB object`, value: Math.max(run.peakRssMb, run.vmHwmMb), target: 256, unit: 'MB', lowerIsBetter: true });
   }
+}
+
+/**
+ * The task and execution times `sluice cost` assumes (100 ms per task call, 1 s per execution), measured
+ * instead on the embedded stack for the dearest kinesis pipeline (a DynamoDB and a lake sink) at 1 KB records,
+ * with its orchestration and compute per million at level ERROR; and the task time up to which the target holds.
+ */
+async function cost() {
+  const pipeline = 's3-events-to-archive';
+  status('cost: measuring task times …');
+  const measured = await taskDurations(defaultConfig, pipeline, 21, 1024);
+  endStatus();
+  const config = defaultConfig.pipelines[pipeline]!;
+  const tasksPerExecution = Object.values(measured.byState).reduce((a, b) => a + b, 0);
+  const orchestration = (taskMs: number, executionSeconds: number) => {
+    const e = estimatePipeline(pipeline, config, defaultConfig, { ...DEFAULT_ASSUMPTIONS, logLevel: 'ERROR', taskMs, executionSeconds });
+    return e.express + e.lambda;
+  };
+  // an execution takes its tasks' time and the engine's own, which does not grow with the tasks'
+  const overheadSeconds = Math.max(0, measured.executionSeconds - tasksPerExecution / 1000);
+  const states = Object.keys(measured.byState).length;
+  const at = (taskMs: number) => orchestration(taskMs, overheadSeconds + (states * taskMs) / 1000);
+  let low = 0;
+  let high = 1000;
+  while (high - low > 0.5) {
+    const mid = (low + high) / 2;
+    if (at(mid) <= 0.05) low = mid;
+    else high = mid;
+  }
+  say(
+    `bench: cost ${pipeline} (${measured.batches} batches of ${measured.records} x 1 KB, one at a time, local servers) task ms per call ${Object.entries(measured.byState).map(([state, ms]) => `${state.split(' ')[0]!.toLowerCase()}=${ms.toFixed(1)}`).join(' ')} mean=${measured.taskMs.toFixed(1)} execution=${measured.executionSeconds.toFixed(3)}s requests per batch s3=${fmt(measured.requests.s3)} dynamodb=${fmt(measured.requests.dynamodb)} (${measured.requests.localMs.toFixed(1)} ms each locally)`,
+  );
+  say(
+    `bench: cost orchestration+compute per million at ERROR: $${orchestration(measured.taskMs, measured.executionSeconds).toFixed(3)} at these times, $${orchestration(DEFAULT_ASSUMPTIONS.taskMs, DEFAULT_ASSUMPTIONS.executionSeconds).toFixed(3)} at sluice cost's assumed ${DEFAULT_ASSUMPTIONS.taskMs} ms / ${DEFAULT_ASSUMPTIONS.executionSeconds} s; target $0.050 holds up to ${fmt(low)} ms per task call`,
+  );
+  bars.push({ label: 'orchestration+compute $/M (measured task times)', value: Number(orchestration(measured.taskMs, measured.executionSeconds).toFixed(3)), target: 0.05, unit: '$', lowerIsBetter: true });
 }

@@ -1,4 +1,6 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
 import * as t from 'io-ts';
+import { PIPES_TARGET_PAYLOAD_CHARS } from './pipe-settings.ts';
 
 /** One Kinesis record as EventBridge Pipes hands it to a Step Functions target (flat, not under `.kinesis`). */
 export const PipesKinesisRecord = t.intersection([
@@ -29,3 +31,36 @@ export const BatchItemFailures = t.type({
   batchItemFailures: t.array(t.type({ itemIdentifier: t.string })),
 });
 export type BatchItemFailures = t.TypeOf<typeof BatchItemFailures>;
+
+const STREAM_ARN = (stream: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
+
+/** A Kinesis record as EventBridge Pipes hands it to a Step Functions target: flat, base64 data, eventID = shard:sequence. */
+export function toPipesRecord(record: _Record, shardId: string, stream: string): PipesKinesisRecord {
+  return {
+    kinesisSchemaVersion: '1.0',
+    partitionKey: record.PartitionKey!,
+    sequenceNumber: record.SequenceNumber!,
+    data: Buffer.from(record.Data!).toString('base64'),
+    approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${record.SequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/sluice-pipe',
+    awsRegion: 'us-east-1',
+    eventSourceARN: STREAM_ARN(stream),
+  };
+}
+
+/**
+ * Characters of one record's Pipes envelope around its base64 data (and the comma between records): a
+ * partition key of 36 characters (a UUID, as the ingest API keys records), the widest shard id and sequence number.
+ */
+export const pipesEnvelopeChars = (stream: string): number =>
+  JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: crypto.randomUUID(), SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', stream)).length + 1;
+
+/** How many records of `recordBytes` a Pipe hands the workflow at once: `batchSize`, or fewer when their envelopes fill the target's 262,144 characters. */
+export function pipesBatchRecords(stream: string, batchSize: number, recordBytes: number): number {
+  const perRecord = pipesEnvelopeChars(stream) + 4 * Math.ceil(recordBytes / 3);
+  return Math.max(1, Math.min(batchSize, Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2) / perRecord)));
+}

@@ -1,6 +1,7 @@
 import { DEFAULT_LOG_LEVEL, firehoseSettings, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
 import { ERROR_LOG_BYTES, LOG_BYTES } from './log-bytes.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
+import { pipesBatchRecords } from '../contracts/pipes-kinesis.ts';
 
 /**
  * Prices assumed (us-east-1, USD). Express and Lambda figures are from the Step Functions and Lambda
@@ -36,7 +37,7 @@ export interface Assumptions {
   objectRecords: number;
   /** Lake objects a batch writes (one per partition: event type and hour). */
   partitionsPerBatch: number;
-  /** Share of executions that fail (what level ERROR logs). */
+  /** Share of executions that fail or back records up (what level ERROR logs; those run the backup task too). */
   failureRate: number;
   /** Overrides every pipeline's logLevel (to compare ALL with ERROR). */
   logLevel?: LogLevel;
@@ -63,8 +64,8 @@ export interface Estimate {
   total: number;
 }
 
-/** Task invocations of one batch: decode, validate, enrich, deliver, backup (when anything failed), account. */
-const TASKS_PER_BATCH = 6;
+/** Task invocations of every batch: decode, validate, enrich, deliver, account; backup runs too when a record failed or was quarantined. */
+const TASKS_PER_BATCH = 5;
 
 /** The cost of one million records through one pipeline. */
 export function estimatePipeline(name: string, pipeline: PipelineConfig, config: SluiceConfig, a: Assumptions = DEFAULT_ASSUMPTIONS): Estimate {
@@ -73,22 +74,23 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   let invocations: number;
   let source: number;
   if (pipeline.workflow === 'kinesis') {
-    const { batchSize } = pipeSettings(pipeline);
+    // the Pipe's batch, or fewer records when their envelopes fill what a Step Functions target takes
+    const batchSize = pipesBatchRecords(`sluice-${name}`, pipeSettings(pipeline).batchSize, a.recordBytes);
     executions = MILLION / batchSize;
-    invocations = executions * TASKS_PER_BATCH;
+    invocations = executions * (TASKS_PER_BATCH + a.failureRate);
     const pipeRequests = executions * Math.ceil((batchSize * a.recordBytes) / (64 * 1024));
     source = gigabytes * (PRICES.kinesisOnDemandPerGbIn + PRICES.kinesisOnDemandPerGbOut) + (pipeRequests / MILLION) * PRICES.pipesPerMillionRequests;
   } else if (pipeline.workflow === 'firehose') {
     const perInvocation = Math.max(1, Math.floor((firehoseSettings(name, pipeline).sizeMb * 1024 * 1024) / a.recordBytes));
     executions = MILLION / perInvocation;
-    invocations = executions * (TASKS_PER_BATCH + 1);
+    invocations = executions * (TASKS_PER_BATCH + a.failureRate + 1);
     // Firehose bills ingestion in 5 KB steps per record
     const billedGb = (MILLION * Math.ceil(a.recordBytes / 5120) * 5120) / GB;
     source = billedGb * PRICES.firehosePerGbIn;
   } else {
     executions = MILLION / a.objectRecords;
     const chunks = Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes);
-    invocations = executions * (2 + chunks * (TASKS_PER_BATCH - 1));
+    invocations = executions * (2 + chunks * (TASKS_PER_BATCH + a.failureRate));
     source = 0;
   }
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;

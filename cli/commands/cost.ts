@@ -48,7 +48,7 @@ export async function costCommand(argv: string[]): Promise<number> {
   const rows = estimates.map((e) => [e.pipeline, e.workflow, Math.round(e.executions), Math.round(e.lambdaInvocations), usd(e.express), usd(e.lambda), usd(e.logs), usd(e.s3), usd(e.dynamodb), usd(e.source), usd(e.total)]);
   console.log(`Cost of 1,000,000 records of ${a.recordBytes} bytes per pipeline (us-east-1, USD), logs at ${logLevel ?? "each pipeline's logLevel"}:\n`);
   console.log(table(['pipeline', 'workflow', 'executions', 'lambda calls', 'express', 'lambda', 'logs', 's3', 'dynamodb', 'kinesis/firehose', 'total'], rows));
-  console.log(`\nassumes ${a.executionSeconds} s per execution (64 MB), ${a.taskMs} ms per task call (1 GB arm64), ${a.objectRecords} records per S3 object, ${a.partitionsPerBatch} lake objects per batch, ${a.failureRate * 100} % of executions failing;`);
+  console.log(`\nassumes ${a.executionSeconds} s per execution (64 MB), ${a.taskMs} ms per task call (1 GB arm64), ${a.objectRecords} records per S3 object, ${a.partitionsPerBatch} lake objects per batch, ${a.failureRate * 100} % of executions failing or backing records up (those run the backup task too); a Pipes batch cut to what fits 262,144 characters;`);
   console.log('CloudWatch Logs bytes per execution measured on the local engine at level ALL with execution data (cost/log-bytes.ts);');
   console.log(`prices: ${Object.entries(PRICES).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const orchestration = Math.max(...estimates.map((e) => e.express + e.lambda));

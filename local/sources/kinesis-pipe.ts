@@ -1,30 +1,10 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type _Record } from '@aws-sdk/client-kinesis';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
-import type { PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
+import { pipesEnvelopeChars, toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult, TraceEvent } from '../engine.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
-
-const STREAM_ARN = (stream: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
-
-/** A Kinesis record as EventBridge Pipes hands it to a Step Functions target: flat, base64 data, eventID = shard:sequence. */
-export function toPipesRecord(record: _Record, shardId: string, stream: string): PipesKinesisRecord {
-  return {
-    kinesisSchemaVersion: '1.0',
-    partitionKey: record.PartitionKey!,
-    sequenceNumber: record.SequenceNumber!,
-    data: Buffer.from(record.Data!).toString('base64'),
-    approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID: `${shardId}:${record.SequenceNumber}`,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: 'arn:aws:iam::000000000000:role/sluice-pipe',
-    awsRegion: 'us-east-1',
-    eventSourceARN: STREAM_ARN(stream),
-  };
-}
 
 /**
  * How many of `records`, from the first, one batch takes: at most `batchSize`, and their JSON array
@@ -46,11 +26,7 @@ export function fitBatch(records: PipesKinesisRecord[], batchSize: number): numb
  * The largest record a producer may put on a pipeline's stream and still have it reach the workflow:
  * alone in its batch, base64'd in its Pipes envelope, within the target's payload limit.
  */
-export function maxPipesRecordBytes(pipeline: string): number {
-  const widest = toPipesRecord({ Data: new Uint8Array(), PartitionKey: 'pk-00', SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', streamOf(pipeline));
-  const room = PIPES_TARGET_PAYLOAD_CHARS - 2 - JSON.stringify(widest).length;
-  return Math.floor(room / 4) * 3;
-}
+export const maxPipesRecordBytes = (pipeline: string): number => Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2 - (pipesEnvelopeChars(streamOf(pipeline)) - 1)) / 4) * 3;
 
 /**
  * What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them.
