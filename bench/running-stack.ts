@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { ExecutionResult } from '../local/engine.ts';
-import { producedEvent } from '../local/produced-events.ts';
 import { startRunningStack } from '../local/running-stack.ts';
 
 export interface SustainedRun {
@@ -19,9 +21,9 @@ export interface SustainedRun {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /**
- * S4 through the running stack, as a user drives it: events POSTed to the ingest API at `rate`/s for
- * `seconds`, through the Pipe, the raw lake, the object events and the s3 workflow into the processed
- * lake. Sustained rate = records processed / time until the last one was; latency per record = end of
+ * S4 through the running stack, as a user drives it: `sluice produce` in a process of its own POSTs events
+ * to the ingest API at `rate`/s for `seconds` (500 a request), through the Pipe, the raw lake, the object events and the s3 workflow into the processed
+ * lake. Sustained rate = records processed / time from the first event's arrival on the stream until the last was processed; latency per record = end of
  * the s3 execution that processed its raw object - the arrival of the oldest record of the raw batch.
  */
 export async function sustainedS4(config: SluiceConfig, rate: number, seconds: number, progress: (line: string) => void): Promise<SustainedRun> {
@@ -29,48 +31,57 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   const arrivalOfObject = new Map<string, number>();
   const latencies: number[] = [];
   let processed = 0;
+  // from the first event's arrival on the stream (the producer's own start is not the stack's time) to the last one processed
+  let firstArrival = Infinity;
+  let lastProcessed = 0;
   const onExecution = (result: ExecutionResult) => {
     const ended = Date.now();
     if (result.pipeline === 's4-events-raw') {
       const batch = (result.events[0]?.input ?? []) as { approximateArrivalTimestamp: number }[];
       const oldest = Math.min(...batch.map((r) => r.approximateArrivalTimestamp * 1000));
+      firstArrival = Math.min(firstArrival, oldest);
       for (const place of result.account?.outputs['s3-lake'] ?? []) arrivalOfObject.set(place.replace(/^s3:\/\/[^/]+\//, ''), oldest);
     } else if (result.pipeline === 's4-events-processed') {
       const key = (result.events[0]?.input as { detail?: { object?: { key?: string } } } | undefined)?.detail?.object?.key ?? '';
       const arrived = arrivalOfObject.get(decodeURIComponent(key.replace(/\+/g, ' ')));
       const records = result.account?.counts.in ?? 0;
       processed += records;
+      lastProcessed = ended;
       if (arrived !== undefined) for (let i = 0; i < records; i++) latencies.push(ended - arrived);
     }
   };
   const running = await startRunningStack(config, { dataDir, port: 0, onExecution });
-  const target = `${running.endpoints.ingest}/pipelines/s4-events-raw/records`;
   const total = rate * seconds;
-  const started = Date.now();
   let maxLag = 0;
+  const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
-    let sent = 0;
-    while (sent < total) {
-      const due = started + (sent / rate) * 1000;
-      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-      const count = Math.min(500, total - sent);
-      const body = Array.from({ length: count }, (_, i) => JSON.stringify(producedEvent('business', sent + i, false))).join('\n');
-      const response = await fetch(target, { method: 'POST', body });
-      if (response.status !== 202) throw new Error(`the ingest API answered ${response.status}: ${await response.text()}`);
-      sent += count;
-      maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds);
-      progress(`running stack: ${sent} sent, ${processed} processed`);
-    }
+    const producer = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../bin/sluice.mjs', import.meta.url)), 'produce', '--pipeline', 's4-events-raw', '--rate', String(rate), '--duration', String(seconds), '--batch-size', '500', '--url', running.endpoints.ingest!],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let said = '';
+    producer.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const exited = once(producer, 'exit');
+    const ticker = setInterval(() => {
+      lagNow();
+      progress(`running stack: producing, ${processed} processed`);
+    }, 500);
+    const [code] = (await exited) as [number | null];
+    clearInterval(ticker);
+    if (code !== 0) throw new Error(`sluice produce exited ${code}: ${said.trim()}`);
+    const sent = JSON.parse(said.trim().split('\n').pop()!) as { accepted: number };
+    if (sent.accepted !== total) throw new Error(`the ingest API accepted ${sent.accepted} of ${total} events`);
     while (processed < total) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds);
+      lagNow();
       progress(`running stack: ${total} sent, ${processed} processed`);
     }
   } finally {
     await running.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-  const elapsed = (Date.now() - started) / 1000;
+  const elapsed = (lastProcessed - firstArrival) / 1000;
   latencies.sort((a, b) => a - b);
   return {
     offeredPerSecond: rate,

@@ -26,7 +26,7 @@ export interface PipeRunnerOptions {
   checkpoints: Checkpoints;
   deadLetter(letter: DeadLetter): Promise<void>;
   onResult?(result: ExecutionResult): void;
-  /** How long an empty shard waits before it is read again. */
+  /** How long an empty shard waits before it is read again (default 1 s: Pipes, like Lambda, polls an idle shard about once a second; a shard takes at most 5 reads a second). */
   pollMs?: number;
 }
 
@@ -132,14 +132,14 @@ export class PipeRunner {
     const read = async () => {
       while (!this.stopping) {
         if (progress.size >= limit) {
-          await room.wait(this.options.pollMs ?? 200);
+          await room.wait(this.options.pollMs ?? 1000);
           continue;
         }
         const page = await reader.read(Math.min(10_000, batchSize * parallelizationFactor));
         // a page read as the runner stops is left to the next start: a lane may have ended already
         if (this.stopping) return;
         if (page.length === 0) {
-          await sleep(this.options.pollMs ?? 200);
+          await sleep(this.options.pollMs ?? 1000);
           continue;
         }
         const now = Date.now();
@@ -166,12 +166,12 @@ export class PipeRunner {
     for (;;) {
       if (lane.pending.length === 0) {
         if (this.stopping) return;
-        await lane.wake.wait(this.options.pollMs ?? 200);
+        await lane.wake.wait(this.options.pollMs ?? 1000);
         continue;
       }
       const windowLeft = lane.firstSeen + maximumBatchingWindowInSeconds * 1000 - Date.now();
       if (lane.pending.length < batchSize && windowLeft > 0 && !this.stopping) {
-        await lane.wake.wait(Math.min(windowLeft, this.options.pollMs ?? 200));
+        await lane.wake.wait(Math.min(windowLeft, this.options.pollMs ?? 1000));
         continue;
       }
       const fits = fitBatch(lane.pending.slice(0, batchSize).map((p) => toPipesRecord(p.record, reader.shardId, stream)), batchSize);
