@@ -16,6 +16,10 @@ export interface SustainedRun {
   maxLagSeconds: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** The stack's process (engine, tasks, local servers), sampled while it ran. */
+  peakRssMb: number;
+  /** How long the stop took once the last record was processed (in-flight work, traces still being written). */
+  stopMs: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -53,6 +57,8 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   const running = await startRunningStack(config, { dataDir, port: 0, onExecution });
   const total = rate * seconds;
   let maxLag = 0;
+  let peakRss = 0;
+  let stopMs = 0;
   const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
     const producer = spawn(
@@ -65,6 +71,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     const exited = once(producer, 'exit');
     const ticker = setInterval(() => {
       lagNow();
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: producing, ${processed} processed`);
     }, 500);
     const [code] = (await exited) as [number | null];
@@ -75,10 +82,14 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     while (processed < total) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       lagNow();
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: ${total} sent, ${processed} processed`);
     }
   } finally {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const stopping = Date.now();
     await running.stop();
+    stopMs = Date.now() - stopping;
     await rm(dataDir, { recursive: true, force: true });
   }
   const elapsed = (lastProcessed - firstArrival) / 1000;
@@ -91,5 +102,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     maxLagSeconds: maxLag,
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
+    peakRssMb: Math.round(peakRss / 2 ** 20),
+    stopMs,
   };
 }

@@ -54,7 +54,7 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
 
 /**
  * Characters of one record's Pipes envelope around its base64 data (and the comma between records): a
- * partition key of 36 characters (a UUID, as the ingest API keys records), the widest shard id and sequence number.
+ * partition key of 36 characters (a UUID; the ingest API's are shorter), the widest shard id and sequence number.
  */
 export const pipesEnvelopeChars = (stream: string): number =>
   JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: crypto.randomUUID(), SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', stream)).length + 1;

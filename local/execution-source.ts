@@ -17,8 +17,11 @@ export interface ExecutionEntry {
   redrove?: string;
   /** Where a failed execution's whole input was kept (s3://… or ledger://…). */
   inputKey?: string;
-  /** The trace was not kept: the pipeline's logLevel (ERROR, FATAL) keeps only executions that went wrong. */
-  untraced?: LogLevel;
+  /**
+   * The trace was not kept: the pipeline's logLevel (ERROR, FATAL) keeps only executions that went wrong, or
+   * `backlog`: executions ended faster than their traces could be written, and the store let this one go.
+   */
+  untraced?: LogLevel | 'backlog';
   /** Bytes of the trace and the payloads kept with it, when they were kept. */
   traceBytes?: number;
 }

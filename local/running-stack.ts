@@ -191,6 +191,8 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
       if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
       await Promise.race([Promise.all([stack.settle(), sweeping]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      // the traces of what ended are written before the folder is let go (a trace left out is a list line without a page)
+      await Promise.race([store.flush(), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
       await inspector.close();
       await standIns.stop();
       await stack.stop();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { claimsFrom, ExecutionStore } from '../../local/execution-store.ts';
+import { claimsFrom, ExecutionStore, MAX_BACKLOG } from '../../local/execution-store.ts';
 import { startInspector } from '../../local/inspector-server.ts';
 import { openStack, type Harness } from './harness.ts';
 
@@ -168,5 +168,24 @@ describe('reading while retention deletes', () => {
     await all;
     expect(searches).toBeGreaterThan(1);
     expect(await store.list({ q: 'kept-1' })).toHaveLength(1);
+  });
+});
+
+describe('a store that falls behind', () => {
+  it(`lists the executions beyond ${MAX_BACKLOG} waiting without their traces, says why, and writes the others`, async () => {
+    const ok = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
+    const store = await ExecutionStore.open(join(dir, 'backlog'));
+    const many = Array.from({ length: MAX_BACKLOG + 30 }, (_, i) => ({ ...ok, executionArn: `${ok.executionArn}-${i}` }));
+    // added all at once, as executions ending faster than the disk takes their traces
+    const writes = many.map((result) => store.add(result));
+    expect(store.whyUntraced((await store.list({ q: `${ok.executionArn.split(':').pop()}-${MAX_BACKLOG + 5}` }))[0]!)).toContain('faster than their traces could be written');
+    await Promise.all(writes);
+    await store.flush();
+    const entries = await store.list({ limit: 1000 });
+    expect(entries).toHaveLength(MAX_BACKLOG + 30);
+    expect(entries.filter((e) => e.untraced === 'backlog')).toHaveLength(30);
+    const traced = await Promise.all(many.map(async (r) => (await store.get(r.executionArn.split(':').pop()!)) !== undefined));
+    expect(traced.filter(Boolean)).toHaveLength(MAX_BACKLOG);
+    expect(traced.slice(0, MAX_BACKLOG).every(Boolean)).toBe(true);
   });
 });
