@@ -47,31 +47,51 @@ function traceOf({ claimed: _claimed, chunks, ...result }: ExecutionResult): Exe
   return { ...result, ...(chunks ? { chunks: chunks.map(traceOf) } : {}) };
 }
 
+/** A claim check's payload as read: the engine's JSON text of it, or the bytes the work bucket holds. */
+type ReadClaim = { claim: ClaimCheck; json?: string; data?: Uint8Array; error?: string };
+
 /**
- * The payloads an execution's claim checks point at, by s3 URL: those the engine kept in process
- * (`claimed`), else read while the work bucket still holds them (an s3 execution's chunks, a redrive's input).
+ * The payloads an execution's claim checks point at: those the engine kept in process (`claimed`, the
+ * JSON text the task stored), else read while the work bucket still holds them (an s3 execution's chunks,
+ * a redrive's input).
  */
-export async function readClaims(result: ExecutionResult, readClaim: ClaimReader): Promise<Map<string, KeptClaim>> {
+async function readClaimed(result: ExecutionResult, readClaim: ClaimReader): Promise<ReadClaim[]> {
   const claimed = claimedIn(result);
-  const read = (ref: ClaimCheck['ref']) => {
-    const text = claimed.get(idOf(ref));
-    return text === undefined ? readClaim(ref) : Promise.resolve(Buffer.from(text));
-  };
-  const kept = await Promise.all(
-    [...claimChecksIn(result).values()].map(({ ref, count, bytes }) =>
-      read(ref).then(
-        (data): KeptClaim => {
-          try {
-            return { ref, count, bytes, value: parsePayload(Buffer.from(data).toString('utf8')) };
-          } catch (error) {
-            return { ref, count, bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(error as Error).message}` };
-          }
-        },
-        // kept as what the page says instead of the data: the execution itself is still worth keeping
-        (error: Error): KeptClaim => ({ ref, count, bytes, missing: error.message }),
-      ),
-    ),
+  return Promise.all(
+    [...claimChecksIn(result).values()].map((claim): Promise<ReadClaim> => {
+      const json = claimed.get(idOf(claim.ref));
+      if (json !== undefined) return Promise.resolve({ claim, json });
+      // kept as what the page says instead of the data: the execution itself is still worth keeping
+      return readClaim(claim.ref).then(
+        (data) => ({ claim, data }),
+        (error: Error) => ({ claim, error: error.message }),
+      );
+    }),
   );
+}
+
+/** What the page shows of a payload read: its value, or why there is none. */
+function keptOf({ claim: { ref, count, bytes }, json, data, error }: ReadClaim): KeptClaim {
+  if (error !== undefined) return { ref, count, bytes, missing: error };
+  try {
+    return { ref, count, bytes, value: json === undefined ? parsePayload(Buffer.from(data!).toString('utf8')) : (JSON.parse(json) as unknown) };
+  } catch (e) {
+    return { ref, count, bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * A payload read, as the store writes it (a KeptClaim's JSON): the engine's JSON text spliced in as the
+ * value without parsing it and writing it again (the larger part of the store's time, measured).
+ */
+function keptText(read: ReadClaim): string {
+  const { ref, count, bytes } = read.claim;
+  return read.json === undefined ? JSON.stringify(keptOf(read)) : `{"ref":${JSON.stringify(ref)},"count":${count},"bytes":${bytes},"value":${read.json}}`;
+}
+
+/** The payloads an execution's claim checks point at, by s3 URL. */
+export async function readClaims(result: ExecutionResult, readClaim: ClaimReader): Promise<Map<string, KeptClaim>> {
+  const kept = (await readClaimed(result, readClaim)).map(keptOf);
   return new Map(kept.map((claim) => [claimUrl(claim.ref), claim]));
 }
 
@@ -187,16 +207,16 @@ export class ExecutionStore implements ExecutionSource {
     if (keep) this.pending.add(id);
     this.entries.push(entry);
     // read now, while the work bucket still holds them; written with the trace
-    const claims = keep && readClaim ? readClaims(result, readClaim) : Promise.resolve(new Map<string, KeptClaim>());
+    const claims = keep && readClaim ? readClaimed(result, readClaim) : Promise.resolve([]);
     const done = this.writer(async () => {
       if (keep) {
         let bytes = 0;
-        const kept = [...(await claims).values()];
+        const kept = await claims;
         if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
-        for (const claim of kept) {
-          const text = JSON.stringify(claim);
+        for (const read of kept) {
+          const text = keptText(read);
           bytes += Buffer.byteLength(text);
-          await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(claim.ref)).digest('hex').slice(0, 32)}.json`), text);
+          await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), text);
         }
         const trace = JSON.stringify(traceOf(result));
         bytes += Buffer.byteLength(trace);
