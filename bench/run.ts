@@ -164,5 +164,5 @@ async function cost() {
   say(
     `bench: cost orchestration+compute per million at ERROR: $${orchestration(measured.taskMs, measured.executionSeconds).toFixed(3)} at these times, $${orchestration(DEFAULT_ASSUMPTIONS.taskMs, DEFAULT_ASSUMPTIONS.executionSeconds).toFixed(3)} at sluice cost's assumed ${DEFAULT_ASSUMPTIONS.taskMs} ms / ${DEFAULT_ASSUMPTIONS.executionSeconds} s; target $0.050 holds up to ${fmt(low)} ms per task call`,
   );
-  bars.push({ label: 'orchestration+compute $/M (measured task times)', value: Number(orchestration(measured.taskMs, measured.executionSeconds).toFixed(3)), target: 0.05, unit: '$', lowerIsBetter: true });
+  bars.push({ label: 'Express + Lambda per million (measured task times)', value: Number(orchestration(measured.taskMs, measured.executionSeconds).toFixed(3)), target: 0.05, unit: '$/M', lowerIsBetter: true });
 }
