@@ -124,11 +124,20 @@ const WRITERS = 4;
  */
 export const MAX_BACKLOG = 200;
 
+/**
+ * Executions the list keeps: beyond it the oldest tenth goes, with its traces, and `executions.jsonl` is
+ * written again without them. Each line is a few hundred bytes held in memory and read at every start: a
+ * stack that runs for days at a thousand events a second must not grow them without end.
+ */
+export const MAX_LISTED = 100_000;
+
 export interface StoreOptions {
   /** A pipeline's logLevel (default ALL): which of its executions keep their trace. */
   logLevel?: (pipeline: string) => LogLevel;
   /** The traces' budget in MB (default DEFAULT_KEEP_MB). */
   keepMb?: number;
+  /** Executions listed at most (default MAX_LISTED). */
+  maxListed?: number;
 }
 
 /** The store's options from a configuration: each pipeline's logLevel, the retention's budget. */
@@ -162,6 +171,8 @@ export class ExecutionStore implements ExecutionSource {
   private readonly inFlight = new Set<Promise<void>>();
   /** Retention runs one at a time, after the writes that grew the folder. */
   private pruning: Promise<void> = Promise.resolve();
+  /** Lines appended to executions.jsonl, and its rewrites, one after another. */
+  private listing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly dir: string,
@@ -172,7 +183,15 @@ export class ExecutionStore implements ExecutionSource {
     const store = new ExecutionStore(dataDir, options);
     await mkdir(join(dataDir, 'executions'), { recursive: true });
     const text = await readFile(join(dataDir, 'executions.jsonl'), 'utf8').catch(() => '');
-    for (const line of text.split('\n')) if (line.trim()) store.entries.push(JSON.parse(line) as ExecutionEntry);
+    // a line written again after a rewrite (its trace was still being written) replaces the first
+    const byId = new Map<string, ExecutionEntry>();
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const entry = JSON.parse(line) as ExecutionEntry;
+      byId.delete(entry.id);
+      byId.set(entry.id, entry);
+    }
+    store.entries.push(...byId.values());
     const files = await readdir(join(dataDir, 'executions'));
     // what a kill cut off while it was being written
     for (const file of files.filter((name) => name.endsWith('.partial'))) await rm(join(dataDir, 'executions', file), { force: true });
@@ -225,10 +244,10 @@ export class ExecutionStore implements ExecutionSource {
         this.traced.push({ id, status: entry.status, bytes });
         this.tracedBytes += bytes;
       }
-      await appendFile(join(this.dir, 'executions.jsonl'), `${JSON.stringify(entry)}\n`);
+      await this.changeList((file) => appendFile(file, `${JSON.stringify(entry)}\n`));
     }).finally(() => this.pending.delete(id));
     // the caller hears of a failed write (the executions after it are still written), and has retention run after its write
-    return keep ? done.then(() => this.prunes()) : done;
+    return keep || this.entries.length > (this.options.maxListed ?? MAX_LISTED) ? done.then(() => this.prunes()) : done;
   }
 
   /** Runs a write once one of the WRITERS is free. */
@@ -241,6 +260,13 @@ export class ExecutionStore implements ExecutionSource {
     });
     const tracked = done.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
+    return done;
+  }
+
+  /** A change of executions.jsonl, after those before it. */
+  private changeList(change: (file: string) => Promise<void>): Promise<void> {
+    const done = this.listing.then(() => change(join(this.dir, 'executions.jsonl')));
+    this.listing = done.catch(() => undefined);
     return done;
   }
 
@@ -258,14 +284,32 @@ export class ExecutionStore implements ExecutionSource {
 
   /** While the traces exceed the budget: deletes the oldest successful execution's, else the oldest, until one is left. */
   private async prune(): Promise<void> {
+    const listed = this.options.maxListed ?? MAX_LISTED;
+    if (this.entries.length > listed) {
+      // a tenth at once: the list is not written again at every add
+      const gone = new Set(this.entries.splice(0, this.entries.length - Math.floor(listed * 0.9)).map((entry) => entry.id));
+      for (let i = this.traced.length - 1; i >= 0; i--) {
+        if (!gone.has(this.traced[i]!.id)) continue;
+        const [trace] = this.traced.splice(i, 1);
+        this.tracedBytes -= trace!.bytes;
+        await this.remove(trace!.id);
+      }
+      const kept = this.entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+      await this.changeList((file) => writeWhole(file, kept));
+    }
     const budget = (this.options.keepMb ?? DEFAULT_KEEP_MB) * 2 ** 20;
     while (this.tracedBytes > budget && this.traced.length > 1) {
       const succeeded = this.traced.findIndex((t) => t.status === 'SUCCEEDED');
       const [gone] = this.traced.splice(succeeded === -1 ? 0 : succeeded, 1);
       this.tracedBytes -= gone!.bytes;
-      await rm(join(this.dir, 'executions', `${gone!.id}.json`), { force: true });
-      await rm(join(this.dir, 'executions', `${gone!.id}.claims`), { recursive: true, force: true });
+      await this.remove(gone!.id);
     }
+  }
+
+  /** An execution's trace and the payloads kept with it, deleted. */
+  private async remove(id: string): Promise<void> {
+    await rm(join(this.dir, 'executions', `${id}.json`), { force: true });
+    await rm(join(this.dir, 'executions', `${id}.claims`), { recursive: true, force: true });
   }
 
   /** Why an execution's trace is not here, when it is not: what the page says in its place. */

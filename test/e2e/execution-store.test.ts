@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,5 +187,29 @@ describe('a store that falls behind', () => {
     const traced = await Promise.all(many.map(async (r) => (await store.get(r.executionArn.split(':').pop()!)) !== undefined));
     expect(traced.filter(Boolean)).toHaveLength(MAX_BACKLOG);
     expect(traced.slice(0, MAX_BACKLOG).every(Boolean)).toBe(true);
+  });
+});
+
+describe('a store that runs for days', () => {
+  it('lists at most maxListed executions: the oldest go with their traces, and the list file is written again without them', async () => {
+    const ok = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
+    const folder = join(dir, 'listed');
+    const store = await ExecutionStore.open(folder, { maxListed: 10 });
+    const many = Array.from({ length: 25 }, (_, i) => ({ ...ok, executionArn: `${ok.executionArn}-${i}`, startedAt: new Date(Date.parse(ok.startedAt) + i * 1000).toISOString() }));
+    for (const result of many) await store.add(result);
+    await store.flush();
+    const ids = (await store.list()).map((e) => e.id);
+    expect(ids.length).toBeGreaterThanOrEqual(9);
+    expect(ids.length).toBeLessThanOrEqual(10);
+    // the newest are kept, the oldest gone with their traces
+    const idOfResult = (r: (typeof many)[number]) => r.executionArn.split(':').pop()!;
+    expect(ids).toContain(idOfResult(many[24]!));
+    expect(ids).not.toContain(idOfResult(many[0]!));
+    expect(await store.get(idOfResult(many[0]!))).toBeUndefined();
+    expect(await store.get(idOfResult(many[24]!))).toBeDefined();
+    expect(readdirSync(join(folder, 'executions')).filter((f) => f.endsWith('.json'))).toHaveLength(ids.length);
+    // the file holds what the list holds: a restart lists the same
+    expect(readFileSync(join(folder, 'executions.jsonl'), 'utf8').trim().split('\n').length).toBeLessThanOrEqual(11);
+    expect((await (await ExecutionStore.open(folder, { maxListed: 10 })).list()).map((e) => e.id)).toStrictEqual(ids);
   });
 });
