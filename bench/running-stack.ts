@@ -16,8 +16,9 @@ export interface SustainedRun {
   maxLagSeconds: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
-  /** The stack's process (engine, tasks, local servers), sampled while it ran. */
+  /** The stack's process (engine, tasks, local servers), sampled while it ran; and before it started (the bench's earlier parts ran in the same process). */
   peakRssMb: number;
+  rssBeforeMb: number;
   /** How long the stop took once the last record was processed (in-flight work, traces still being written). */
   stopMs: number;
 }
@@ -58,6 +59,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   const total = rate * seconds;
   let maxLag = 0;
   let peakRss = 0;
+  const rssBefore = process.memoryUsage.rss();
   let stopMs = 0;
   const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
@@ -74,8 +76,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: producing, ${processed} processed`);
     }, 500);
-    const [code] = (await exited) as [number | null];
-    clearInterval(ticker);
+    const [code] = (await exited.finally(() => clearInterval(ticker))) as [number | null];
     if (code !== 0) throw new Error(`sluice produce exited ${code}: ${said.trim()}`);
     const sent = JSON.parse(said.trim().split('\n').pop()!) as { accepted: number };
     if (sent.accepted !== total) throw new Error(`the ingest API accepted ${sent.accepted} of ${total} events`);
@@ -103,6 +104,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
     peakRssMb: Math.round(peakRss / 2 ** 20),
+    rssBeforeMb: Math.round(rssBefore / 2 ** 20),
     stopMs,
   };
 }

@@ -66,8 +66,9 @@ export const defaultConfig: SluiceConfig = {
       workflow: 'kinesis',
       description: 'Producer events via Kinesis: validated, partitioned JSONL in the raw bucket',
       validation: eventTypes,
-      // S4's producer is the busy one: its small events (~180 bytes) in batches of 300 (about 200,000 of the 262,144
-      // characters a Pipe hands Step Functions): a third of the executions and raw objects of the default 100
+      // S4's producer is the busy one: its small events (~180 bytes) in batches of 300 (about 241,000 of the 262,144
+      // characters a Pipe hands Step Functions, 803 per record with its envelope; larger events make shorter
+      // batches): a third of the executions and raw objects of the default 100
       pipe: { batchSize: 300 },
       sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }],
     },

@@ -59,8 +59,10 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
 export const pipesEnvelopeChars = (stream: string): number =>
   JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: crypto.randomUUID(), SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', stream)).length + 1;
 
+/** Characters of a record of `recordBytes` in a Pipes batch: its envelope and its data in base64. */
+export const pipesRecordChars = (stream: string, recordBytes: number): number => pipesEnvelopeChars(stream) + 4 * Math.ceil(recordBytes / 3);
+
 /** How many records of `recordBytes` a Pipe hands the workflow at once: `batchSize`, or fewer when their envelopes fill the target's 262,144 characters. */
 export function pipesBatchRecords(stream: string, batchSize: number, recordBytes: number): number {
-  const perRecord = pipesEnvelopeChars(stream) + 4 * Math.ceil(recordBytes / 3);
-  return Math.max(1, Math.min(batchSize, Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2) / perRecord)));
+  return Math.max(1, Math.min(batchSize, Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2) / pipesRecordChars(stream, recordBytes))));
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_LOG_LEVEL, firehoseSettings, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
 import { ERROR_LOG_BYTES, LOG_BYTES } from './log-bytes.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
-import { pipesBatchRecords } from '../contracts/pipes-kinesis.ts';
+import { pipesBatchRecords, pipesRecordChars } from '../contracts/pipes-kinesis.ts';
 
 /**
  * Prices assumed (us-east-1, USD). Express and Lambda figures are from the Step Functions and Lambda
@@ -75,10 +75,12 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   let source: number;
   if (pipeline.workflow === 'kinesis') {
     // the Pipe's batch, or fewer records when their envelopes fill what a Step Functions target takes
-    const batchSize = pipesBatchRecords(`sluice-${name}`, pipeSettings(pipeline).batchSize, a.recordBytes);
+    const stream = `sluice-${name}`;
+    const batchSize = pipesBatchRecords(stream, pipeSettings(pipeline).batchSize, a.recordBytes);
     executions = MILLION / batchSize;
     invocations = executions * (TASKS_PER_BATCH + a.failureRate);
-    const pipeRequests = executions * Math.ceil((batchSize * a.recordBytes) / (64 * 1024));
+    // Pipes bills each 64 KB of the payload it hands the target: the records in their envelopes
+    const pipeRequests = executions * Math.ceil((batchSize * pipesRecordChars(stream, a.recordBytes)) / (64 * 1024));
     source = gigabytes * (PRICES.kinesisOnDemandPerGbIn + PRICES.kinesisOnDemandPerGbOut) + (pipeRequests / MILLION) * PRICES.pipesPerMillionRequests;
   } else if (pipeline.workflow === 'firehose') {
     const perInvocation = Math.max(1, Math.floor((firehoseSettings(name, pipeline).sizeMb * 1024 * 1024) / a.recordBytes));

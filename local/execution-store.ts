@@ -223,31 +223,39 @@ export class ExecutionStore implements ExecutionSource {
     const keep = wanted && this.pending.size < MAX_BACKLOG;
     if (!wanted) entry.untraced = level;
     else if (!keep) entry.untraced = 'backlog';
-    if (keep) this.pending.add(id);
     this.entries.push(entry);
+    const line = (file: string) => appendFile(file, `${JSON.stringify(entry)}\n`);
+    if (!keep) {
+      // a list line alone, not queued behind the traces: nothing of the result is held
+      const listed = this.changeList(line);
+      return this.entries.length > (this.options.maxListed ?? MAX_LISTED) ? listed.then(() => this.prunes()) : listed;
+    }
+    this.pending.add(id);
     // read now, while the work bucket still holds them; written with the trace
-    const claims = keep && readClaim ? readClaimed(result, readClaim) : Promise.resolve([]);
+    const claims = readClaim ? readClaimed(result, readClaim) : Promise.resolve([]);
     const done = this.writer(async () => {
-      if (keep) {
-        let bytes = 0;
-        const kept = await claims;
-        if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
-        for (const read of kept) {
-          const text = keptText(read);
-          bytes += Buffer.byteLength(text);
-          await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), text);
-        }
-        const trace = JSON.stringify(traceOf(result));
-        bytes += Buffer.byteLength(trace);
-        await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
-        entry.traceBytes = bytes;
-        this.traced.push({ id, status: entry.status, bytes });
-        this.tracedBytes += bytes;
-      }
-      await this.changeList((file) => appendFile(file, `${JSON.stringify(entry)}\n`));
+      entry.traceBytes = await this.writeTrace(id, result, await claims);
+      this.traced.push({ id, status: entry.status, bytes: entry.traceBytes });
+      this.tracedBytes += entry.traceBytes;
+      await this.changeList(line);
     }).finally(() => this.pending.delete(id));
     // the caller hears of a failed write (the executions after it are still written), and has retention run after its write
-    return keep || this.entries.length > (this.options.maxListed ?? MAX_LISTED) ? done.then(() => this.prunes()) : done;
+    return done.then(() => this.prunes());
+  }
+
+  /** Writes an execution's trace and the payloads it held; returns their bytes. */
+  private async writeTrace(id: string, result: ExecutionResult, kept: ReadClaim[]): Promise<number> {
+    let bytes = 0;
+    if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
+    for (const read of kept) {
+      const text = keptText(read);
+      bytes += Buffer.byteLength(text);
+      await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), text);
+    }
+    const trace = JSON.stringify(traceOf(result));
+    bytes += Buffer.byteLength(trace);
+    await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
+    return bytes;
   }
 
   /** Runs a write once one of the WRITERS is free. */
@@ -280,6 +288,7 @@ export class ExecutionStore implements ExecutionSource {
   async flush(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     await this.pruning;
+    await this.listing;
   }
 
   /** While the traces exceed the budget: deletes the oldest successful execution's, else the oldest, until one is left. */

@@ -49,6 +49,16 @@ export interface RunningStack {
  * subscriptions, a Pipe per Kinesis stream, a delivery stream per Firehose pipeline, S3 object events),
  * stand-in destinations where no local server exists, and the sweep; all state in `dataDir`.
  */
+/** Waits for `work`, or until `deadline` (ms) if that comes first; leaves no timer behind. */
+async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startRunningStack(config: SluiceConfig, options: RunningStackOptions): Promise<RunningStack> {
   await mkdir(options.dataDir, { recursive: true });
   const unlock = await lockDataDir(options.dataDir);
@@ -190,9 +200,9 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       await Promise.all([...streams.values()].map((stream) => stream.stop(Math.max(0, deadline - Date.now()))));
       const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
       if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
-      await Promise.race([Promise.all([stack.settle(), sweeping]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      await untilDeadline(Promise.all([stack.settle(), sweeping]), deadline);
       // the traces of what ended are written before the folder is let go (a trace left out is a list line without a page)
-      await Promise.race([store.flush(), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      await untilDeadline(store.flush(), deadline);
       await inspector.close();
       await standIns.stop();
       await stack.stop();

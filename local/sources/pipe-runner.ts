@@ -5,6 +5,7 @@ import { PIPES_TARGET_PAYLOAD_CHARS, type PipeSettings } from '../../contracts/p
 import { toPipesRecord } from '../../contracts/pipes-kinesis.ts';
 import { acknowledged, fitBatch, shardReaders, type ShardReader } from './kinesis-pipe.ts';
 import { ShardProgress, type Unacknowledged } from './shard-progress.ts';
+import { Signal } from './signal.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
 
@@ -30,38 +31,16 @@ export interface PipeRunnerOptions {
   pollMs?: number;
 }
 
-/** A record read and handed to a lane, with its place in the shard's order. */
+/** A record read and handed to a lane, with its place in the shard's order and when the lane got it (its batching window's start). */
 interface Pending {
   record: _Record;
   place: Unacknowledged;
-}
-
-/** Wakes whoever waits on it (a lane for new records, the reader for room), or lets them wait at most `ms`. */
-class Signal {
-  private waiters: (() => void)[] = [];
-  wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const waiters = this.waiters;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      waiters.push(done);
-    });
-  }
-  notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
+  read: number;
 }
 
 /** One of a shard's `parallelizationFactor` sequences of batches: the records of its partition keys, in order. */
 interface Lane {
   pending: Pending[];
-  /** When the oldest pending record arrived in the lane (the batching window's start). */
-  firstSeen: number;
   wake: Signal;
 }
 
@@ -86,6 +65,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class PipeRunner {
   private stopping = false;
+  /** When a stop gives up on what is in flight (ms). */
+  private stopBy = Infinity;
   private loops: Promise<void>[] = [];
   private readonly shards: ShardProgress[] = [];
   private readonly wakes: Signal[] = [];
@@ -110,13 +91,22 @@ export class PipeRunner {
   /**
    * Stops reading. The records already read are handed to the workflow without waiting for their window,
    * so the checkpoint covers all that was read (no lane's taken batch is read again after a restart),
-   * unless that outlasts `withinMs`.
+   * unless that outlasts `withinMs` or a batch still fails when the time is up: then the records behind it
+   * stay unacknowledged, and what other lanes took after them is read again after a restart (at least
+   * once, as Pipes delivers; the workflow's ids keep the sinks free of duplicates).
    */
   async stop(withinMs: number): Promise<'stopped' | 'abandoned'> {
     this.stopping = true;
+    this.stopBy = Date.now() + withinMs;
     for (const wake of this.wakes) wake.notify();
+    let timer: NodeJS.Timeout | undefined;
     const ended = Promise.all(this.loops).then(() => 'stopped' as const);
-    return Promise.race([ended, sleep(withinMs).then(() => 'abandoned' as const)]);
+    const late = new Promise<'abandoned'>((resolve) => (timer = setTimeout(() => resolve('abandoned'), withinMs)));
+    try {
+      return await Promise.race([ended, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The loops of one shard: its reader, and one per lane. */
@@ -125,7 +115,7 @@ export class PipeRunner {
     const progress = new ShardProgress();
     this.shards.push(progress);
     const room = new Signal();
-    const lanes: Lane[] = Array.from({ length: parallelizationFactor }, () => ({ pending: [], firstSeen: 0, wake: new Signal() }));
+    const lanes: Lane[] = Array.from({ length: parallelizationFactor }, () => ({ pending: [], wake: new Signal() }));
     this.wakes.push(room, ...lanes.map((lane) => lane.wake));
     // read ahead at most two batches per lane: a lane held up by retries does not fill memory
     const limit = 2 * batchSize * parallelizationFactor;
@@ -139,14 +129,13 @@ export class PipeRunner {
         // a page read as the runner stops is left to the next start: a lane may have ended already
         if (this.stopping) return;
         if (page.length === 0) {
-          await sleep(this.options.pollMs ?? 1000);
+          await room.wait(this.options.pollMs ?? 1000);
           continue;
         }
         const now = Date.now();
         for (const record of page) {
           const lane = lanes[laneOf(record.PartitionKey ?? '', parallelizationFactor)]!;
-          if (lane.pending.length === 0) lane.firstSeen = now;
-          lane.pending.push({ record, place: progress.read(record.SequenceNumber!, record.ApproximateArrivalTimestamp?.getTime() ?? now) });
+          lane.pending.push({ record, place: progress.read(record.SequenceNumber!, record.ApproximateArrivalTimestamp?.getTime() ?? now), read: now });
         }
         for (const lane of lanes) if (lane.pending.length > 0) lane.wake.notify();
       }
@@ -169,7 +158,7 @@ export class PipeRunner {
         await lane.wake.wait(this.options.pollMs ?? 1000);
         continue;
       }
-      const windowLeft = lane.firstSeen + maximumBatchingWindowInSeconds * 1000 - Date.now();
+      const windowLeft = lane.pending[0]!.read + maximumBatchingWindowInSeconds * 1000 - Date.now();
       if (lane.pending.length < batchSize && windowLeft > 0 && !this.stopping) {
         await lane.wake.wait(Math.min(windowLeft, this.options.pollMs ?? 1000));
         continue;
@@ -184,7 +173,6 @@ export class PipeRunner {
       }
       const batch = lane.pending.splice(0, fits);
       if (!(await this.deliver(reader, batch, 0, taken))) return;
-      lane.firstSeen = Date.now();
     }
   }
 
@@ -216,8 +204,10 @@ export class PipeRunner {
       await taken(records);
       return true;
     }
-    if (this.stopping) return false;
-    await sleep(Math.min(200 * 2 ** attempts, 10_000));
+    const backoff = Math.min(200 * 2 ** attempts, 10_000);
+    // a stop lets a failed batch retry while its time lasts: its lane's later records wait behind it
+    if (Date.now() + backoff > this.stopBy) return false;
+    await sleep(backoff);
     if (records.length === 1) return this.deliver(reader, records, attempts + 1, taken);
     const half = Math.ceil(records.length / 2);
     return (await this.deliver(reader, records.slice(0, half), attempts + 1, taken)) && this.deliver(reader, records.slice(half), attempts + 1, taken);

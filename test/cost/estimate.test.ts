@@ -15,8 +15,9 @@ describe('cost estimate', () => {
     // Lambda: 50,010 requests at $0.2/M = 0.010002; 50,010 x 0.1 s x 1 GB = 5,001 GB-s at 0.0000133334 = 0.0666803334
     expect(e.lambda).toBeCloseTo(0.0766823334, 8);
     // Kinesis: 10^6 x 1 KB = 0.95367431640625 GB at 0.08 in + 0.04 out = 0.11444091796875;
-    // Pipes: a batch of 100 KB is ceil(100/64) = 2 requests of 64 KB, 20,000 at $0.4/M = 0.008
-    expect(e.source).toBeCloseTo(0.12244091796875, 8);
+    // Pipes: a batch of 100 records of 1,920 characters (an envelope of 552, 1,368 of base64) is 192,000 characters,
+    // ceil(192,000 / 65,536) = 3 requests of 64 KB, 30,000 at $0.4/M = 0.012
+    expect(e.source).toBeCloseTo(0.12644091796875, 8);
     // S3: a batch of 100 KB stays under the 200,000-byte claim-check threshold; per batch 1 PUT of the kept
     // input, 4 staged PUTs and 4 committing COPYs: 90,000 requests at $0.005 per 1,000 = 0.45
     expect(e.s3).toBeCloseTo(0.45, 8);
@@ -24,7 +25,7 @@ describe('cost estimate', () => {
     expect(e.dynamodb).toBeCloseTo(0.0125, 8);
     // Logs at ERROR: 0.1 % of 10,000 executions x 2,000 bytes = 20,000 bytes = 1.8626e-5 GB at $0.50
     expect(e.logs).toBeCloseTo(9.313225746154785e-6, 12);
-    expect(e.total).toBeCloseTo(0.6820513145944961, 8);
+    expect(e.total).toBeCloseTo(0.6860513145944961, 8);
   });
 
   it("follows a pipeline's configured Pipe batch size", () => {
