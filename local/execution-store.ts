@@ -295,8 +295,10 @@ export class ExecutionStore implements ExecutionSource {
   private async prune(): Promise<void> {
     const listed = this.options.maxListed ?? MAX_LISTED;
     if (this.entries.length > listed) {
-      // a tenth at once: the list is not written again at every add
-      const gone = new Set(this.entries.splice(0, this.entries.length - Math.floor(listed * 0.9)).map((entry) => entry.id));
+      // a tenth at once: the list is not written again at every add; one whose trace is being written stays
+      const cut = this.entries.splice(0, this.entries.length - Math.floor(listed * 0.9));
+      this.entries.unshift(...cut.filter((entry) => this.pending.has(entry.id)));
+      const gone = new Set(cut.filter((entry) => !this.pending.has(entry.id)).map((entry) => entry.id));
       for (let i = this.traced.length - 1; i >= 0; i--) {
         if (!gone.has(this.traced[i]!.id)) continue;
         const [trace] = this.traced.splice(i, 1);

@@ -211,5 +211,12 @@ describe('a store that runs for days', () => {
     // the file holds what the list holds: a restart lists the same
     expect(readFileSync(join(folder, 'executions.jsonl'), 'utf8').trim().split('\n').length).toBeLessThanOrEqual(11);
     expect((await (await ExecutionStore.open(folder, { maxListed: 10 })).list()).map((e) => e.id)).toStrictEqual(ids);
+    // added all at once, some still being written when the list is cut: no trace is left without its line
+    const crowd = await ExecutionStore.open(join(dir, 'listed-at-once'), { maxListed: 10 });
+    await Promise.all(many.map((result) => crowd.add(result)));
+    await crowd.flush();
+    const listed = new Set((await crowd.list()).map((e) => e.id));
+    const traces = readdirSync(join(dir, 'listed-at-once', 'executions')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    expect(traces.filter((id) => !listed.has(id))).toStrictEqual([]);
   });
 });
