@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 /** Where a local Pipe has read each shard up to: the sequence number of the last record acknowledged. */
 export interface Checkpoints {
   get(shardKey: string): string | undefined;
+  /** Records the new place at once, before it returns (lanes that end out of order call it in the order their moves were made; the writes follow). */
   set(shardKey: string, sequenceNumber: string): Promise<void>;
 }
 
