@@ -2,6 +2,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { pipesBatchRecords } from '../contracts/pipes-kinesis.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
+import { pathOf } from '../local/inspector.ts';
 import { startStack } from '../local/stack.ts';
 
 export interface TaskDurations {
@@ -48,7 +49,7 @@ function eventOf(i: number, bytes: number): string {
 export async function taskDurations(config: SluiceConfig, pipeline: string, batches: number, recordBytes: number): Promise<TaskDurations> {
   const size = pipesBatchRecords(`sluice-${pipeline}`, pipeSettings(config.pipelines[pipeline]!).batchSize, recordBytes);
   const stack = await startStack(config, { skipWaits: true });
-  const calls = new Map<string, number[]>();
+  const calls = new Map<string, { ms: number; calls: number }>();
   const executions: number[] = [];
   const s3 = { n: 0, ms: 0 };
   const dynamodb = { n: 0, ms: 0 };
@@ -65,26 +66,24 @@ export async function taskDurations(config: SluiceConfig, pipeline: string, batc
         continue;
       }
       executions.push(result.durationMs);
-      const entered = new Map<string, number>();
-      for (const event of result.events) {
-        if (event.type === 'TaskStateEntered' || (event.type === 'StateEntered' && event.state?.type === 'Task')) entered.set(event.state!.name, event.timestamp);
-        const started = entered.get(event.state?.name ?? '');
-        if (event.type.endsWith('StateExited') && started !== undefined) {
-          calls.set(event.state!.name, [...(calls.get(event.state!.name) ?? []), event.timestamp - started]);
-          entered.delete(event.state!.name);
-        }
+      // the time in each Task state, as the inspector's graph reads it from the trace
+      const tasks = new Set(result.events.filter((event) => event.state?.type === 'Task').map((event) => event.state!.name));
+      for (const [state, visit] of Object.entries(pathOf(result.events).visits)) {
+        if (!tasks.has(state)) continue;
+        const sum = calls.get(state) ?? { ms: 0, calls: 0 };
+        calls.set(state, { ms: sum.ms + visit.durationMs, calls: sum.calls + visit.entered });
       }
     }
   } finally {
     await stack.stop();
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const all = [...calls.values()].flat();
+  const sums = [...calls.values()];
   return {
     batches: executions.length,
     records: size,
-    taskMs: mean(all),
-    byState: Object.fromEntries([...calls].map(([state, ms]) => [state, mean(ms)])),
+    taskMs: sums.reduce((a, b) => a + b.ms, 0) / Math.max(1, sums.reduce((a, b) => a + b.calls, 0)),
+    byState: Object.fromEntries([...calls].map(([state, sum]) => [state, sum.ms / sum.calls])),
     executionSeconds: mean(executions) / 1000,
     requests: { s3: s3.n / executions.length, dynamodb: dynamodb.n / executions.length, localMs: (s3.ms + dynamodb.ms) / Math.max(1, s3.n + dynamodb.n) },
   };

@@ -291,7 +291,11 @@ export class ExecutionStore implements ExecutionSource {
     await this.listing;
   }
 
-  /** While the traces exceed the budget: deletes the oldest successful execution's, else the oldest, until one is left. */
+  /**
+   * Over `maxListed`, the oldest tenth of the list goes (but one still being written), with its traces, and
+   * the list file is written again; then, while the traces exceed the budget, the oldest successful
+   * execution's trace is deleted, else the oldest, until one is left.
+   */
   private async prune(): Promise<void> {
     const listed = this.options.maxListed ?? MAX_LISTED;
     if (this.entries.length > listed) {

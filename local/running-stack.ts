@@ -20,6 +20,7 @@ import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { endsWithin } from './ends-within.ts';
 import { PipeRunner } from './sources/pipe-runner.ts';
 import { localRedriver } from './redriver.ts';
 import { startStack, type LocalStack } from './stack.ts';
@@ -49,16 +50,6 @@ export interface RunningStack {
  * subscriptions, a Pipe per Kinesis stream, a delivery stream per Firehose pipeline, S3 object events),
  * stand-in destinations where no local server exists, and the sweep; all state in `dataDir`.
  */
-/** Waits for `work`, or until `deadline` (ms) if that comes first; leaves no timer behind. */
-async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function startRunningStack(config: SluiceConfig, options: RunningStackOptions): Promise<RunningStack> {
   await mkdir(options.dataDir, { recursive: true });
   const unlock = await lockDataDir(options.dataDir);
@@ -200,9 +191,9 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       await Promise.all([...streams.values()].map((stream) => stream.stop(Math.max(0, deadline - Date.now()))));
       const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
       if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
-      await untilDeadline(Promise.all([stack.settle(), sweeping]), deadline);
+      await endsWithin(Promise.all([stack.settle(), sweeping]), deadline - Date.now());
       // the traces of what ended are written before the folder is let go (a trace left out is a list line without a page)
-      await untilDeadline(store.flush(), deadline);
+      await endsWithin(store.flush(), deadline - Date.now());
       await inspector.close();
       await standIns.stop();
       await stack.stop();

@@ -5,6 +5,7 @@ import { bridge } from '../../tasks/firehose-bridge/index.ts';
 import { putObject } from '../../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from '../engine.ts';
 import { FirehoseBuffer, type BufferedRecord } from './firehose-buffer.ts';
+import { endsWithin } from '../ends-within.ts';
 import type { LocalStack } from '../stack.ts';
 
 /** PutRecord / PutRecordBatch limits of a delivery stream (Firehose quotas). */
@@ -102,7 +103,7 @@ export class FirehoseStream {
   async stop(withinMs: number): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.race([this.flushing, new Promise((resolve) => setTimeout(resolve, withinMs).unref())]);
+    if (this.flushing) await endsWithin(this.flushing, withinMs);
   }
 
   /** Processes everything buffered now, whatever its size or age (tests, the demo). */

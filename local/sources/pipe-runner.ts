@@ -1,8 +1,8 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult } from '../engine.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS, type PipeSettings } from '../../contracts/pipe-settings.ts';
-import { toPipesRecord } from '../../contracts/pipes-kinesis.ts';
+import { toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
+import { endsWithin } from '../ends-within.ts';
 import { acknowledged, fitBatch, shardReaders, type ShardReader } from './kinesis-pipe.ts';
 import { ShardProgress, type Unacknowledged } from './shard-progress.ts';
 import { Signal } from './signal.ts';
@@ -31,9 +31,9 @@ export interface PipeRunnerOptions {
   pollMs?: number;
 }
 
-/** A record read and handed to a lane, with its place in the shard's order and when the lane got it (its batching window's start). */
+/** A record read and handed to a lane: as the workflow gets it, its place in the shard's order, and when the lane got it (its batching window's start). */
 interface Pending {
-  record: _Record;
+  envelope: PipesKinesisRecord;
   place: Unacknowledged;
   read: number;
 }
@@ -99,14 +99,7 @@ export class PipeRunner {
     this.stopping = true;
     this.stopBy = Date.now() + withinMs;
     for (const wake of this.wakes) wake.notify();
-    let timer: NodeJS.Timeout | undefined;
-    const ended = Promise.all(this.loops).then(() => 'stopped' as const);
-    const late = new Promise<'abandoned'>((resolve) => (timer = setTimeout(() => resolve('abandoned'), withinMs)));
-    try {
-      return await Promise.race([ended, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await endsWithin(Promise.all(this.loops), withinMs)) ? 'stopped' : 'abandoned';
   }
 
   /** The loops of one shard: its reader, and one per lane. */
@@ -119,6 +112,7 @@ export class PipeRunner {
     this.wakes.push(room, ...lanes.map((lane) => lane.wake));
     // read ahead at most two batches per lane: a lane held up by retries does not fill memory
     const limit = 2 * batchSize * parallelizationFactor;
+    const stream = streamOf(this.pipeline);
     const read = async () => {
       while (!this.stopping) {
         if (progress.size >= limit) {
@@ -135,7 +129,8 @@ export class PipeRunner {
         const now = Date.now();
         for (const record of page) {
           const lane = lanes[laneOf(record.PartitionKey ?? '', parallelizationFactor)]!;
-          lane.pending.push({ record, place: progress.read(record.SequenceNumber!, record.ApproximateArrivalTimestamp?.getTime() ?? now), read: now });
+          // in its Pipes envelope once: the batch's fit and its execution read the same one
+          lane.pending.push({ envelope: toPipesRecord(record, reader.shardId, stream), place: progress.read(record.SequenceNumber!, record.ApproximateArrivalTimestamp?.getTime() ?? now), read: now });
         }
         for (const lane of lanes) if (lane.pending.length > 0) lane.wake.notify();
       }
@@ -151,7 +146,6 @@ export class PipeRunner {
   /** Hands a lane's records to the workflow, a batch at a time, until the runner stops and the lane is empty. */
   private async lane(reader: ShardReader, lane: Lane, taken: (records: Pending[]) => Promise<void>): Promise<void> {
     const { batchSize, maximumBatchingWindowInSeconds } = this.options.settings;
-    const stream = streamOf(this.pipeline);
     for (;;) {
       if (lane.pending.length === 0) {
         if (this.stopping) return;
@@ -163,7 +157,7 @@ export class PipeRunner {
         await lane.wake.wait(Math.min(windowLeft, this.options.pollMs ?? 1000));
         continue;
       }
-      const fits = fitBatch(lane.pending.slice(0, batchSize).map((p) => toPipesRecord(p.record, reader.shardId, stream)), batchSize);
+      const fits = fitBatch(lane.pending.slice(0, batchSize).map((p) => p.envelope), batchSize);
       if (fits === 0) {
         // as on AWS: Pipes cannot invoke the target with it, and after its retries it goes to the DLQ
         const alone = lane.pending.splice(0, 1);
@@ -181,8 +175,8 @@ export class PipeRunner {
     await this.options.deadLetter({
       pipeline: this.pipeline,
       shardId: reader.shardId,
-      startSequenceNumber: records[0]!.record.SequenceNumber!,
-      endSequenceNumber: records[records.length - 1]!.record.SequenceNumber!,
+      startSequenceNumber: records[0]!.envelope.sequenceNumber,
+      endSequenceNumber: records[records.length - 1]!.envelope.sequenceNumber,
       batchSize: records.length,
       attempts,
       error,
@@ -192,8 +186,7 @@ export class PipeRunner {
 
   /** Runs a batch until it is taken or dead-lettered; false when the runner stopped before either. */
   private async deliver(reader: ShardReader, records: Pending[], attempts: number, taken: (records: Pending[]) => Promise<void>): Promise<boolean> {
-    const stream = streamOf(this.pipeline);
-    const result = await this.stack.run('kinesis', this.pipeline, records.map((p) => toPipesRecord(p.record, reader.shardId, stream)));
+    const result = await this.stack.run('kinesis', this.pipeline, records.map((p) => p.envelope));
     this.options.onResult?.(result);
     if (acknowledged(result)) {
       await taken(records);
