@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClaimCheck } from '../contracts/batch.ts';
 import { DEFAULT_LOG_LEVEL, type LogLevel, type SluiceConfig } from '../contracts/config.ts';
@@ -8,6 +8,7 @@ import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
 import type { ExecutionEntry, ExecutionFilter, ExecutionSource, KeptClaim } from './execution-source.ts';
 import { entryOf } from './execution-entry.ts';
+import { traceBytes } from './trace-bytes.ts';
 import { idOf } from './memory-claims.ts';
 
 /** Reads a claim-checked payload from the work bucket (the stack's S3) while it is still there. */
@@ -40,11 +41,6 @@ function claimedIn(result: ExecutionResult, into = new Map<string, string>()): M
   for (const [id, text] of result.claimed ?? []) into.set(id, text);
   for (const chunk of result.chunks ?? []) claimedIn(chunk, into);
   return into;
-}
-
-/** The result as kept: without what the engine kept in process (written beside it, in `<id>.claims/`). */
-function traceOf({ claimed: _claimed, chunks, ...result }: ExecutionResult): ExecutionResult {
-  return { ...result, ...(chunks ? { chunks: chunks.map(traceOf) } : {}) };
 }
 
 /** A claim check's payload as read: the engine's JSON text of it, or the bytes the work bucket holds. */
@@ -107,9 +103,19 @@ async function sizeOnDisk(dir: string, id: string): Promise<number> {
  * A file written under another name and renamed into place: the inspector reads traces and payloads
  * while the store writes them, and must never see half of one.
  */
-async function writeWhole(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.partial`, text);
-  await rename(`${path}.partial`, path);
+async function writeWhole(path: string, data: string | Buffer[]): Promise<void> {
+  const partial = `${path}.partial`;
+  if (typeof data === 'string') await writeFile(partial, data);
+  else {
+    // one writev: the pieces, repeated ones too, as they are (never joined into one buffer)
+    const file = await open(partial, 'w');
+    try {
+      await file.writev(data);
+    } finally {
+      await file.close();
+    }
+  }
+  await rename(partial, path);
 }
 
 /** How many MB of traces and their payloads a data folder keeps when the configuration says nothing. */
@@ -252,8 +258,8 @@ export class ExecutionStore implements ExecutionSource {
       bytes += Buffer.byteLength(text);
       await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), text);
     }
-    const trace = JSON.stringify(traceOf(result));
-    bytes += Buffer.byteLength(trace);
+    const trace = traceBytes(result);
+    bytes += trace.reduce((sum, piece) => sum + piece.length, 0);
     await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
     return bytes;
   }
