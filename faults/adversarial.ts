@@ -1,7 +1,7 @@
 /**
  * An adversarial mix through the three workflows of the default pipelines, on the embedded stack.
  *
- *   npx tsx faults/adversarial.ts [--inputs 20000] [--seed 1] [--concurrency 3] [--no-probes] [--fan-out-records 300000] [--avoid-known]
+ *   npx tsx faults/adversarial.ts [--inputs 20000] [--seed 1] [--concurrency 3] [--no-probes] [--fan-out-records 300000]
  *
  * Source units come from the property tests' generators (test/properties/arbitraries.ts), packed into
  * Pipes batches (s3-events-to-archive, s4-events-raw), Firehose transformation requests
@@ -11,10 +11,6 @@
  * defect hunted: its error and cause are printed and its input saved under dist/faults/failed-<n>.json.
  * Progress goes to stderr; stdout gets one `faults: adversarial …` line per workflow and a total.
  * Exit 0 when no execution failed (and every batch balanced), else 1.
- *
- * --avoid-known leaves out of S3 objects the lines that decode into more than one outcome (a JSON array,
- * a CloudWatch payload of several events), which fail their whole object today (Sluice.AccountingMismatch:
- * the object's lines are compared with its chunks' records), so that the rest of the s3 path is tested.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -24,9 +20,7 @@ import type { WorkflowName } from '../contracts/batch.ts';
 import { objectCreatedFor } from '../local/s3-events.ts';
 import { startStack } from '../local/stack.ts';
 import type { ExecutionResult } from '../local/engine.ts';
-import { decodeUnits } from '../tasks/decode/index.ts';
 import { countLines } from '../tasks/decode/lines.ts';
-import { lineUnits } from '../tasks/decode/sources.ts';
 import { testConfig } from '../test/properties/arbitraries.ts';
 import { UnitSource } from './batches.ts';
 import { probes, protoKeyProbe } from './probes.ts';
@@ -39,7 +33,6 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '3' },
     'no-probes': { type: 'boolean', default: false },
     'fan-out-records': { type: 'string', default: '300000' },
-    'avoid-known': { type: 'boolean', default: false },
     out: { type: 'string', default: 'dist/faults' },
   },
 });
@@ -70,14 +63,6 @@ const PLAN: { workflow: WorkflowName; pipeline: string; share: number }[] = [
   { workflow: 's3', pipeline: 's4-events-processed', share: 0.25 },
 ];
 
-/** True when each line of `bytes` decodes into exactly one outcome (record, quarantined or dropped). */
-function oneOutcome(bytes: Buffer): boolean {
-  return lineUnits(bytes, 1, { bucket: RAW_BUCKET, key: 'probe' }).every((unit) => {
-    const out = decodeUnits([unit], config.limits);
-    return out.records.length + out.quarantined.length + out.dropped.length === 1;
-  });
-}
-
 function* jobs(source: UnitSource): Generator<Job> {
   const left = PLAN.map((p) => Math.round(p.share * INPUTS));
   let n = 0;
@@ -95,7 +80,7 @@ function* jobs(source: UnitSource): Generator<Job> {
       left[i]! -= b.units;
       yield { workflow, pipeline, input: b.input, units: b.units, label };
     } else {
-      const { body } = source.objectLines(args['avoid-known'] ? oneOutcome : undefined);
+      const { body } = source.objectLines();
       const key = `uploads/adversarial/seed-${SEED}/object-${n}.jsonl`;
       const units = countLines(body);
       left[i]! -= units;

@@ -87,11 +87,8 @@ export class UnitSource {
     return { input, units: count, kinds: used.map((p) => p.kind) };
   }
 
-  /**
-   * An S3 object of 500-3,000 lines (LF or CRLF, blank lines among them): each payload's bytes a line.
-   * `keep` can leave some payloads out (see --avoid-known).
-   */
-  objectLines(keep: (line: Buffer) => boolean = () => true): { body: Buffer; kinds: string[] } {
+  /** An S3 object of 500-3,000 lines (LF or CRLF, blank lines among them): each payload's bytes a line. */
+  objectLines(): { body: Buffer; kinds: string[] } {
     const count = this.int(500, 3_000);
     const crlf = this.chance(0.3);
     const used: Payload[] = [];
@@ -99,7 +96,6 @@ export class UnitSource {
     for (let i = 0; i < count; i++) {
       const p = this.next(used);
       const line = p.bytes ?? Buffer.from(p.base64!);
-      if (!keep(line)) continue;
       used.push(p);
       parts.push(line, Buffer.from(crlf ? '\r\n' : '\n'));
       if (this.chance(0.01)) parts.push(Buffer.from('\n'));

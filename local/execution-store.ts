@@ -199,9 +199,11 @@ export class ExecutionStore implements ExecutionSource {
     }
     store.entries.push(...byId.values());
     const files = await readdir(join(dataDir, 'executions'));
-    // what a kill cut off while it was being written
-    for (const file of files.filter((name) => name.endsWith('.partial'))) await rm(join(dataDir, 'executions', file), { force: true });
     const onDisk = new Set(files);
+    // what a kill cut off while it was being written: a trace's `.partial`, and the payloads of a trace never
+    // finished (they are written first, the trace last: a folder whose trace is there is whole)
+    const cutOff = files.filter((name) => name.endsWith('.partial') || (name.endsWith('.claims') && !onDisk.has(`${name.slice(0, -'.claims'.length)}.json`)));
+    for (const file of cutOff) await rm(join(dataDir, 'executions', file), { recursive: true, force: true });
     for (const entry of store.entries) {
       if (!onDisk.has(`${entry.id}.json`)) continue;
       // an entry written before traceBytes was recorded: its trace's size and its payloads'

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,32 @@ describe('claim-checked payloads, kept with the execution', () => {
     } finally {
       await inspector.close();
     }
+  });
+});
+
+describe('a store killed while it wrote', () => {
+  it('sweeps at open what was cut off: a half-written trace, and the payloads of a trace that was never finished', async () => {
+    const ok = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
+    const work = h.stack.config.buckets.work;
+    await h.stack.ctx.s3.send(new PutObjectCommand({ Bucket: work, Key: 'claims/test/swept.json', Body: JSON.stringify({ records: [{ id: 'kept' }] }) }));
+    const body = { ref: { bucket: work, key: 'claims/test/swept.json' }, count: 1, bytes: 30 };
+    const folder = join(dir, 'killed');
+    const store = await ExecutionStore.open(folder);
+    await store.add({ ...ok, events: [...ok.events, { type: 'StateEntered', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: { body } } }] }, { readClaim: claimsFrom(h.stack.ctx) });
+    await store.flush();
+    const id = ok.executionArn.split(':').pop()!;
+    const executions = join(folder, 'executions');
+    // as a kill leaves them: a trace's .partial, and the payloads of one whose trace was never written
+    writeFileSync(join(executions, 'cut.json.partial'), '{"workflow":');
+    mkdirSync(join(executions, 'unfinished.claims'));
+    writeFileSync(join(executions, 'unfinished.claims', 'a.json'), '{}');
+    writeFileSync(join(executions, 'unfinished.claims', 'b.json.partial'), '{');
+    const reopened = await ExecutionStore.open(folder);
+    await reopened.flush();
+    expect(readdirSync(executions).sort()).toStrictEqual([`${id}.claims`, `${id}.json`]);
+    // a whole trace keeps its payloads
+    expect((await reopened.claims(id)).get(`s3://${work}/claims/test/swept.json`)).toMatchObject({ value: { records: [{ id: 'kept' }] } });
+    expect(existsSync(join(executions, 'unfinished.claims'))).toBe(false);
   });
 });
 
