@@ -110,7 +110,9 @@ async function writeWhole(path: string, data: string | Buffer[]): Promise<void> 
     // one writev: the pieces, repeated ones too, as they are (never joined into one buffer)
     const file = await open(partial, 'w');
     try {
-      await file.writev(data);
+      const { bytesWritten } = await file.writev(data);
+      const bytes = data.reduce((sum, piece) => sum + piece.length, 0);
+      if (bytesWritten !== bytes) throw new Error(`${partial}: ${bytesWritten} of ${bytes} bytes written`);
     } finally {
       await file.close();
     }
