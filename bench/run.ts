@@ -94,7 +94,7 @@ if (part('running')) {
 const running = await sustainedS4(defaultConfig, offered, 30, status);
 endStatus();
 say(
-  `bench: running stack s4 (ingest API -> Pipe -> raw -> object events -> s3 workflow -> processed) offered=${offered}/s for ${running.seconds}s records=${running.records} sustained=${fmt(running.sustainedPerSecond)}/s maxLag=${running.maxLagSeconds.toFixed(1)}s latency p50=${fmt(running.latencyP50Ms)}ms p99=${fmt(running.latencyP99Ms)}ms peakRss=${running.peakRssMb}MB (${running.rssBeforeMb} MB before the stack started) stop=${(running.stopMs / 1000).toFixed(1)}s (sluice produce in a process of its own)`,
+  `bench: running stack s4 (ingest API -> Pipe -> raw -> object events -> s3 workflow -> processed) offered=${offered}/s for ${running.seconds}s records=${running.records} sustained=${fmt(running.sustainedPerSecond)}/s maxLag=${running.maxLagSeconds.toFixed(1)}s latency p50=${fmt(running.latencyP50Ms)}ms p99=${fmt(running.latencyP99Ms)}ms peakRss=${running.peakRssMb}MB (${running.rssBeforeMb} MB before the stack started) stop=${(running.stopMs / 1000).toFixed(1)}s busy main=${running.busy.mainThread.toFixed(2)} servers=${running.busy.serversThread.toFixed(2)} (sluice produce in a process of its own)`,
 );
 bars.push({ label: 'running stack S4 records/s', value: Math.round(running.sustainedPerSecond), target: 5000, unit: '/s' });
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { ExecutionResult } from '../local/engine.ts';
@@ -21,6 +22,8 @@ export interface SustainedRun {
   rssBeforeMb: number;
   /** How long the stop took once the last record was processed (in-flight work, traces still being written). */
   stopMs: number;
+  /** How busy the stack's main and servers' threads were from the producer's start to the last record processed (see ThreadLoad). */
+  busy: { mainThread: number; serversThread: number };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -61,8 +64,12 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   let peakRss = 0;
   const rssBefore = process.memoryUsage.rss();
   let stopMs = 0;
+  const loops = () => ({ main: performance.eventLoopUtilization(), servers: running.stack.servers.threadLoop() });
+  let loopsAtStart = loops();
+  let loopsAtEnd = loopsAtStart;
   const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
+    loopsAtStart = loops();
     const producer = spawn(
       process.execPath,
       [fileURLToPath(new URL('../bin/sluice.mjs', import.meta.url)), 'produce', '--pipeline', 's4-events-raw', '--rate', String(rate), '--duration', String(seconds), '--batch-size', '500', '--url', running.endpoints.ingest!],
@@ -86,6 +93,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: ${total} sent, ${processed} processed`);
     }
+    loopsAtEnd = loops();
   } finally {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const stopping = Date.now();
@@ -106,5 +114,9 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     peakRssMb: Math.round(peakRss / 2 ** 20),
     rssBeforeMb: Math.round(rssBefore / 2 ** 20),
     stopMs,
+    busy: {
+      mainThread: performance.eventLoopUtilization(loopsAtEnd.main, loopsAtStart.main).utilization,
+      serversThread: performance.eventLoopUtilization(loopsAtEnd.servers, loopsAtStart.servers).utilization,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { PipelineFigures } from '../local/live-stats.ts';
+import type { ThreadLoad } from '../local/thread-load.ts';
 import { table } from './table.ts';
 
 const rate = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(n < 10 ? 1 : 0));
@@ -11,22 +12,31 @@ export function liveTable(figures: PipelineFigures[]): string {
   );
 }
 
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+/** How busy the stack's threads were, and what that means when both are near full. */
+export function loadLine(load: ThreadLoad): string {
+  const line = `threads busy over ${load.seconds.toFixed(0)} s: main ${percent(load.mainThread)}, servers ${percent(load.serversThread)}`;
+  return load.mainThread >= 0.9 && load.serversThread >= 0.9 ? `${line}: the CPU is the limit, lag grows while input comes faster` : line;
+}
+
 /**
- * Redraws the table in place on a terminal, once a second; elsewhere (a log file, CI) prints it every
- * `quietSeconds` when something moved, so a log stays readable.
+ * Redraws the table and the threads' load in place on a terminal, once a second; elsewhere (a log file,
+ * CI) prints them every `quietSeconds` when the table moved, so a log stays readable.
  */
-export function startLiveView(figures: () => PipelineFigures[], out: NodeJS.WriteStream = process.stderr, quietSeconds = 10): () => void {
+export function startLiveView(figures: () => PipelineFigures[], load: () => ThreadLoad, out: NodeJS.WriteStream = process.stderr, quietSeconds = 10): () => void {
   let drawn = 0;
   let last = '';
   const draw = () => {
-    const text = liveTable(figures());
+    const figuresTable = liveTable(figures());
+    const text = `${figuresTable}\n${loadLine(load())}`;
     if (out.isTTY) {
       out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${text}\n`);
       drawn = text.split('\n').length;
-    } else if (text !== last) {
+    } else if (figuresTable !== last) {
       out.write(`${new Date().toISOString()}\n${text}\n`);
     }
-    last = text;
+    last = figuresTable;
   };
   const timer = setInterval(draw, out.isTTY ? 1000 : quietSeconds * 1000);
   return () => clearInterval(timer);

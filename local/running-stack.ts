@@ -19,6 +19,7 @@ import { putRecords } from './sources/kinesis-pipe.ts';
 import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
+import { threadLoad, type ThreadLoad } from './thread-load.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { endsWithin } from './ends-within.ts';
 import { PipeRunner } from './sources/pipe-runner.ts';
@@ -40,6 +41,8 @@ export interface RunningStackOptions {
 export interface RunningStack {
   stack: LocalStack;
   stats: LiveStats;
+  /** How busy the stack's threads were over the last 5 s. */
+  load: () => ThreadLoad;
   endpoints: Record<string, string>;
   /** Closes intake, lets what is in flight finish (or leaves it to the ledger after `withinMs`), keeps the rest on disk. */
   stop(withinMs?: number): Promise<void>;
@@ -96,6 +99,8 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     },
   });
   undo.push(() => stack.stop());
+  const load = threadLoad(stack.servers.threadLoop);
+  undo.push(async () => load.stop());
   // before the Pipes write new objects: an object whose event a stop or a kill lost starts now
   const replayed = await replayMissedObjectEvents(stack);
   if (replayed > 0) process.stderr.write(`sluice: ${replayed} object event(s) replayed: objects with no ledger row, whose event a stop or a kill cut off\n`);
@@ -138,7 +143,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       putKinesis: (pipeline, datas) => putRecords(stack, pipeline, datas),
       putFirehose: (pipeline, datas) => streams.get(pipeline)!.put(datas),
       subscription,
-      status: async () => ({ pipelines: await ledgerStatus(stack.ctx, onBadRow), live: stats.snapshot() }),
+      status: async () => ({ pipelines: await ledgerStatus(stack.ctx, onBadRow), live: stats.snapshot(), load: load.load() }),
       alerts: () => outbox.list(),
       accepted: (pipeline, records) => stats.accepted(pipeline, records),
     },
@@ -182,10 +187,12 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   return {
     stack,
     stats,
+    load: load.load,
     endpoints,
     async stop(withinMs = 25_000) {
       const deadline = Date.now() + withinMs;
       clearInterval(sweeper);
+      load.stop();
       await rm(endpointsFile, { force: true });
       await ingest.close();
       await Promise.all([...streams.values()].map((stream) => stream.stop(Math.max(0, deadline - Date.now()))));

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { EventEmitter, once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { ServersThreadMessage, ServersThreadOptions } from './servers-thread.ts';
@@ -27,6 +28,8 @@ export interface Servers {
   objectEvents: EventEmitter;
   /** The V8 heap of the servers' thread (the process's memoryUsage counts only the main thread's heap). */
   threadHeap(): Promise<{ usedBytes: number; totalBytes: number }>;
+  /** The servers' thread's event-loop utilisation so far (how busy it was: see ThreadLoad). */
+  threadLoop(): EventLoopUtilization;
   stop(): Promise<void>;
 }
 
@@ -177,6 +180,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string, strea
     dynamo,
     kinesis,
     objectEvents,
+    threadLoop: () => thread.performance.eventLoopUtilization(),
     async threadHeap() {
       const heap = await thread.getHeapStatistics();
       return { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size };

@@ -35,7 +35,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   });
   console.log(JSON.stringify({ ready: true, dataDir, endpoints: running.endpoints }));
   process.stderr.write(`sluice: ready. Send events: curl -X POST ${running.endpoints.ingest}/pipelines/<pipeline>/records -d '{…}'  ·  status: ${running.endpoints.ingest}/status  ·  Ctrl-C stops\n`);
-  const stopView = values.quiet ? () => {} : startLiveView(() => running.stats.snapshot());
+  const stopView = values.quiet ? () => {} : startLiveView(() => running.stats.snapshot(), running.load);
 
   await new Promise<void>((resolveStop) => {
     let stopping = 0;

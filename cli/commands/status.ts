@@ -3,15 +3,18 @@ import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load-file.ts';
 import { ledgerStatus, type PipelineStatus } from '../../local/ledger-status.ts';
 import type { PipelineFigures } from '../../local/live-stats.ts';
+import type { ThreadLoad } from '../../local/thread-load.ts';
 import { startStack } from '../../local/stack.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
+import { loadLine } from '../live-view.ts';
 import { table } from '../table.ts';
 
 interface Status {
   pipelines: PipelineStatus[];
   live?: PipelineFigures[];
+  load?: ThreadLoad;
 }
 
 /** From the running stack when there is one; else from the data folder's ledger, read with the stack stopped. */
@@ -56,6 +59,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       live.has(p.pipeline) ? `${live.get(p.pipeline)!.lagSeconds.toFixed(1)} s` : '-',
     ]);
     console.log(table(['pipeline', 'in', 'delivered', 'quarantined', 'dropped', 'backedUp', 'balanced', 'batches', 'lag'], rows));
+    if (status.load) console.log(loadLine(status.load));
   }
   return status.pipelines.every((p) => p.balanced) ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ const post = async (url: string, body: string) => {
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
 
-type Status = { pipelines: { pipeline: string; records: Record<string, number>; balanced: boolean; batches: Record<string, number> }[] };
+type Status = { pipelines: { pipeline: string; records: Record<string, number>; balanced: boolean; batches: Record<string, number> }[]; load: { mainThread: number; serversThread: number; seconds: number } };
 const status = async (r: Running) => (await (await fetch(`${r.endpoints.ingest}/status`)).json()) as Status;
 const recordsOf = (s: Status, pipeline: string) => s.pipelines.find((p) => p.pipeline === pipeline)!.records as Record<'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp', number>;
 
@@ -106,6 +106,14 @@ describe('npm start: the local stack, running', () => {
     expect(settled.pipelines.every((p) => p.balanced)).toBe(true);
     expect(recordsOf(settled, 's3-events-to-archive')).toMatchObject({ delivered: 20, quarantined: 1 });
     expect(recordsOf(settled, 's4-events-raw')).toMatchObject({ in: 12, delivered: 12 });
+    // how busy its threads were: both worked, neither more than all the time
+    expect(settled.load.seconds).toBeGreaterThan(0);
+    for (const busy of [settled.load.mainThread, settled.load.serversThread]) {
+      expect(busy).toBeGreaterThan(0);
+      expect(busy).toBeLessThanOrEqual(1);
+    }
+    const statusCommand = spawnSync(process.execPath, ['bin/sluice.mjs', 'status', '--data-dir', dataDir], { encoding: 'utf8' });
+    expect(statusCommand.stdout).toMatch(/^threads busy over \d+ s: main \d+ %, servers \d+ %/m);
 
     // where the seeds put their output
     const s3Client = new S3Client({ endpoint: running.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
