@@ -25,7 +25,10 @@ export interface StackOptions {
   reingest?: Reingest;
   /** Where malformed-data alerts go (rate-limited as on AWS); none: no alerts. */
   alert?: AlertSink;
-  /** Called with each execution an object event started. */
+  /**
+   * Called with each execution an object event started, which is then let go (a stack that runs for days
+   * must not hold every result); without it, results are kept until `settle` returns them.
+   */
   onTriggered?: (result: ExecutionResult) => void;
   /** Times where executions spend their time (the bench's breakdown). */
   breakdown?: Breakdown;
@@ -43,7 +46,7 @@ export interface LocalStack {
   run(workflow: WorkflowName, pipeline: string, input: unknown, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult>;
   /** Starts the s3 workflow of every pipeline whose trigger matches (bucket, key) with `event`; returns how many it started (`settle` waits for them). */
   objectCreated(bucket: string, key: string, event: unknown): number;
-  /** Waits until every execution started by object events (and those they started) has ended; returns those not returned before. */
+  /** Waits until every execution started by object events (and those they started) has ended; returns those not returned before (none with `onTriggered`). */
   settle(): Promise<ExecutionResult[]>;
   stop(): Promise<void>;
 }
@@ -69,7 +72,26 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
-  const triggered: Promise<ExecutionResult>[] = [];
+  // executions object events started and not yet ended; their results, when no onTriggered takes them
+  const inFlight = new Set<Promise<void>>();
+  const unclaimed: ExecutionResult[] = [];
+  const failures: Error[] = [];
+  const track = (run: Promise<ExecutionResult>, what: string) => {
+    const { onTriggered } = options;
+    const ended = onTriggered
+      ? run
+          .then(onTriggered, (error: Error) => {
+            // its ledger row still says STARTED: the sweep starts it again
+            process.stderr.write(`sluice: the s3 execution of ${what} did not end: ${error.message}\n`);
+          })
+          .catch((error: Error) => void process.stderr.write(`sluice: after the s3 execution of ${what}: ${error.message}\n`))
+      : run.then(
+          (result) => void unclaimed.push(result),
+          (error: Error) => void failures.push(error),
+        );
+    const tracked = ended.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
 
   /** Starts the s3 workflow of every pipeline whose trigger matches the object, as EventBridge would. */
   const objectCreated = (bucket: string, key: string, event: unknown): number => {
@@ -77,8 +99,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
       const trigger = pipeline.trigger;
       if (pipeline.workflow !== 's3' || !trigger || trigger.bucket !== bucket || !matches(key, trigger)) continue;
-      const run = engine.run('s3', name, event);
-      triggered.push(run.then((result) => (options.onTriggered?.(result), result)));
+      track(engine.run('s3', name, event), `s3://${bucket}/${key} (pipeline ${name})`);
       started += 1;
     }
     return started;
@@ -101,9 +122,10 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     objectCreated,
     run: (workflow, pipeline, input, onEvent) => engine.run(workflow, pipeline, input, onEvent ? { onEvent } : {}),
     async settle() {
-      const settled: ExecutionResult[] = [];
-      while (triggered.length > 0) settled.push(...(await Promise.all(triggered.splice(0))));
-      return settled;
+      while (inFlight.size > 0) await Promise.all(inFlight);
+      const failed = failures.splice(0);
+      if (failed.length > 0) throw failed.length === 1 ? failed[0] : new AggregateError(failed, `${failed.length} executions started by object events did not end`);
+      return unclaimed.splice(0);
     },
     stop: async () => {
       await servers.stop();
