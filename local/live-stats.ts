@@ -35,7 +35,7 @@ export class LiveStats {
     const f = this.figures.get(pipeline);
     if (!f) return;
     f.accepted += records;
-    this.samples.push({ time: Date.now(), pipeline, in: records, out: 0 });
+    this.sample({ time: Date.now(), pipeline, in: records, out: 0 });
   }
 
   /** An execution ended (a chunk's counts arrive with its object's). */
@@ -50,11 +50,21 @@ export class LiveStats {
     f.quarantined += counts.quarantined;
     f.dropped += counts.dropped;
     f.backedUp += counts.backedUp;
-    this.samples.push({ time: Date.now(), pipeline: result.pipeline, in: 0, out: counts.in });
+    this.sample({ time: Date.now(), pipeline: result.pipeline, in: 0, out: counts.in });
+  }
+
+  /** A sample in, those older than the window out (also when nothing reads the figures: `start --quiet`). */
+  private sample(entry: (typeof this.samples)[number]): void {
+    this.samples.push(entry);
+    this.forget(entry.time);
+  }
+
+  private forget(now: number): void {
+    while (this.samples.length > 0 && this.samples[0]!.time < now - WINDOW_MS) this.samples.shift();
   }
 
   snapshot(now = Date.now()): PipelineFigures[] {
-    while (this.samples.length > 0 && this.samples[0]!.time < now - WINDOW_MS) this.samples.shift();
+    this.forget(now);
     return [...this.figures.values()].map((f) => {
       const recent = this.samples.filter((s) => s.pipeline === f.pipeline);
       const rate = (key: 'in' | 'out') => recent.reduce((sum, s) => sum + s[key], 0) / (WINDOW_MS / 1000);
