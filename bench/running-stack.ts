@@ -65,11 +65,10 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   const rssBefore = process.memoryUsage.rss();
   let stopMs = 0;
   const loops = () => ({ main: performance.eventLoopUtilization(), servers: running.stack.servers.threadLoop() });
-  let loopsAtStart = loops();
+  const loopsAtStart = loops();
   let loopsAtEnd = loopsAtStart;
   const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
-    loopsAtStart = loops();
     const producer = spawn(
       process.execPath,
       [fileURLToPath(new URL('../bin/sluice.mjs', import.meta.url)), 'produce', '--pipeline', 's4-events-raw', '--rate', String(rate), '--duration', String(seconds), '--batch-size', '500', '--url', running.endpoints.ingest!],

@@ -14,10 +14,10 @@ export function liveTable(figures: PipelineFigures[]): string {
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
-/** How busy the stack's threads were, and what that means when both are near full. */
+/** How busy the stack's threads were, and what that means when both are (nearly) always busy. */
 export function loadLine(load: ThreadLoad): string {
   const line = `threads busy over ${load.seconds.toFixed(0)} s: main ${percent(load.mainThread)}, servers ${percent(load.serversThread)}`;
-  return load.mainThread >= 0.9 && load.serversThread >= 0.9 ? `${line}: the CPU is the limit, lag grows while input comes faster` : line;
+  return load.mainThread >= 0.9 && load.serversThread >= 0.9 ? `${line}: both saturated, lag grows while input comes faster and more shards or lanes cannot help` : line;
 }
 
 /**

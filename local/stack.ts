@@ -72,23 +72,28 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
-  // executions object events started and not yet ended; their results, when no onTriggered takes them
+  // executions object events started and not yet ended; their results, in the order they started, when no onTriggered takes them
   const inFlight = new Set<Promise<void>>();
-  const unclaimed: ExecutionResult[] = [];
+  const unclaimed: { result?: ExecutionResult }[] = [];
   const failures: Error[] = [];
   const track = (run: Promise<ExecutionResult>, what: string) => {
     const { onTriggered } = options;
-    const ended = onTriggered
-      ? run
-          .then(onTriggered, (error: Error) => {
-            // its ledger row still says STARTED: the sweep starts it again
-            process.stderr.write(`sluice: the s3 execution of ${what} did not end: ${error.message}\n`);
-          })
-          .catch((error: Error) => void process.stderr.write(`sluice: after the s3 execution of ${what}: ${error.message}\n`))
-      : run.then(
-          (result) => void unclaimed.push(result),
-          (error: Error) => void failures.push(error),
-        );
+    let ended: Promise<void>;
+    if (onTriggered) {
+      ended = run
+        .then(onTriggered, (error: Error) => {
+          // the records are where the ledger row says (a row left STARTED is started again by the sweep); the trace is not kept
+          process.stderr.write(`sluice: the s3 execution of ${what} did not end: ${error.message}\n`);
+        })
+        .catch((error: Error) => void process.stderr.write(`sluice: after the s3 execution of ${what}: ${error.message}\n`));
+    } else {
+      const slot: { result?: ExecutionResult } = {};
+      unclaimed.push(slot);
+      ended = run.then(
+        (result) => void (slot.result = result),
+        (error: Error) => void failures.push(new Error(`the s3 execution of ${what} did not end: ${error.message}`, { cause: error })),
+      );
+    }
     const tracked = ended.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
@@ -125,9 +130,11 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
       while (inFlight.size > 0) await Promise.all(inFlight);
       const failed = failures.splice(0);
       if (failed.length > 0) throw failed.length === 1 ? failed[0] : new AggregateError(failed, `${failed.length} executions started by object events did not end`);
-      return unclaimed.splice(0);
+      return unclaimed.splice(0).flatMap(({ result }) => (result ? [result] : []));
     },
     stop: async () => {
+      // failures no settle() has reported are said, not dropped
+      for (const error of failures.splice(0)) process.stderr.write(`sluice: ${error.message}\n`);
       await servers.stop();
       await unlock();
     },

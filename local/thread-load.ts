@@ -3,8 +3,8 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 /**
  * How busy the stack's two threads were over the last window, from 0 to 1 (event-loop utilisation): the
  * main thread runs the engine, the tasks, the sources and the trace store; the servers' thread s3rver,
- * dynalite and kinesalite. Near 1 on both, the machine's CPU is the limit: input that comes faster than
- * that makes lag grow, and a parallelization factor or more shards cannot help.
+ * dynalite and kinesalite. Near 1 on both, the process is saturated (on a 2-core machine, its CPU is):
+ * input that comes faster makes lag grow, and a parallelization factor or more shards cannot help.
  */
 export interface ThreadLoad {
   mainThread: number;
@@ -18,7 +18,8 @@ export const LOAD_WINDOW_MS = 5_000;
 type Reading = () => EventLoopUtilization;
 type Sample = { main: EventLoopUtilization; servers: EventLoopUtilization; at: number };
 
-const busy = (now: EventLoopUtilization, before: EventLoopUtilization) => performance.eventLoopUtilization(now, before).utilization;
+/** 0 for a window of no time at all (read in the tick it began), not NaN. */
+const busy = (now: EventLoopUtilization, before: EventLoopUtilization) => performance.eventLoopUtilization(now, before).utilization || 0;
 
 /** Reads both threads' event-loop utilisation every `windowMs`; `load()` is the last window's. */
 export function threadLoad(servers: Reading, main: Reading = () => performance.eventLoopUtilization(), windowMs = LOAD_WINDOW_MS): { load: () => ThreadLoad; stop: () => void } {

@@ -2,19 +2,28 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
 import { businessEvent } from '../../local/samples.ts';
 import { openStack } from '../e2e/harness.ts';
 
 const jsonl = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ ...businessEvent(from + i), event_id: `routed-${from + i}` })).join('\n');
 
+/** Objects of `sizes` lines under `prefix`, each started as EventBridge would start it (not waiting for it). */
+async function startObjects(h: Awaited<ReturnType<typeof openStack>>, prefix: string, sizes: number[]): Promise<string[]> {
+  const keys = sizes.map((_, i) => `events/${prefix}/${i}.jsonl`);
+  for (const [i, key] of keys.entries()) await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: jsonl(i * 100, sizes[i]!) }));
+  for (const key of keys) expect(h.stack.objectCreated('sluice-raw', key, objectCreatedFor('sluice-raw', key))).toBe(1);
+  return keys;
+}
+
+const keyOf = (result: ExecutionResult) => (result.events[0]?.input as { detail: { object: { key: string } } }).detail.object.key;
+
 describe('executions started by object events', () => {
   it('are handed to onTriggered and let go: settle waits for those in flight and keeps none (a stack that runs for days held every result)', async () => {
     const handed: ExecutionResult[] = [];
-    const h = await openStack(defaultConfig, { routeObjectEvents: true, onTriggered: (result) => void handed.push(result) });
+    const h = await openStack(defaultConfig, { onTriggered: (result) => void handed.push(result) });
     try {
-      for (let i = 0; i < 3; i++) await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: `events/routed/${i}.jsonl`, Body: jsonl(i * 10, 4) }));
-      // s3rver's events arrive after the PUTs have been answered
-      for (let waited = 0; handed.length < 3 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      await startObjects(h, 'handed', [4, 4, 4]);
       expect(await h.stack.settle()).toStrictEqual([]);
       expect(handed.map((result) => [result.status, result.account?.counts.in])).toStrictEqual([
         ['SUCCEEDED', 4],
@@ -26,16 +35,17 @@ describe('executions started by object events', () => {
     }
   });
 
-  it('are kept for settle when nothing takes them', async () => {
-    const h = await openStack(defaultConfig, { routeObjectEvents: true });
+  it('are kept for settle when nothing takes them, in the order they started, and returned once', async () => {
+    const h = await openStack(defaultConfig);
     try {
-      await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'events/kept/0.jsonl', Body: jsonl(100, 2) }));
-      let results: ExecutionResult[] = [];
-      for (let waited = 0; results.length === 0 && waited < 30_000; waited += 50) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        results = await h.stack.settle();
-      }
-      expect(results.map((result) => [result.status, result.account?.counts.in])).toStrictEqual([['SUCCEEDED', 2]]);
+      // the larger object first: it ends last
+      const keys = await startObjects(h, 'kept', [400, 2, 3]);
+      const results = await h.stack.settle();
+      expect(results.map((result) => [keyOf(result), result.status, result.account?.counts.in])).toStrictEqual([
+        [keys[0], 'SUCCEEDED', 400],
+        [keys[1], 'SUCCEEDED', 2],
+        [keys[2], 'SUCCEEDED', 3],
+      ]);
       expect(await h.stack.settle()).toStrictEqual([]);
     } finally {
       await h.stack.stop();

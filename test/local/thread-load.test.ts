@@ -40,9 +40,10 @@ describe('threadLoad: how busy the stack\'s threads were', () => {
     load.stop();
   });
 
-  it('says the CPU is the limit only when both threads are near full', () => {
+  it('says the threads are saturated only when both are busy 90 % of the time or more', () => {
     expect(loadLine({ mainThread: 0.72, serversThread: 0.64, seconds: 5 })).toBe('threads busy over 5 s: main 72 %, servers 64 %');
-    expect(loadLine({ mainThread: 1, serversThread: 0.95, seconds: 5 })).toBe('threads busy over 5 s: main 100 %, servers 95 %: the CPU is the limit, lag grows while input comes faster');
-    expect(loadLine({ mainThread: 1, serversThread: 0.5, seconds: 5 })).not.toContain('limit');
+    expect(loadLine({ mainThread: 1, serversThread: 0.95, seconds: 5 })).toBe('threads busy over 5 s: main 100 %, servers 95 %: both saturated, lag grows while input comes faster and more shards or lanes cannot help');
+    expect(loadLine({ mainThread: 1, serversThread: 0.5, seconds: 5 })).not.toContain('saturated');
+    expect(loadLine({ mainThread: 0.9, serversThread: 0.9, seconds: 5 })).toContain('saturated');
   });
 });

@@ -11,11 +11,11 @@ const plain = ({ claimed: _claimed, chunks, ...result }: ExecutionResult): Execu
 const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'grapheme', minLength: 4100, maxLength: 5000 }).map((long) => ({ long })));
 const state = fc.record(
   { name: fc.string({ unit: 'binary' }), type: fc.constantFrom('Task', 'Choice', 'Pass', 'Wait'), input: json, output: json },
-  { requiredKeys: ['name', 'type'] },
+  { requiredKeys: [] },
 );
 const event = fc.record(
   { type: fc.constantFrom('StateEntered', 'StateExited', 'ExecutionStarted', 'StateFailed'), timestamp: fc.nat(), state, Error: fc.string(), Cause: fc.string(), index: fc.nat() },
-  { requiredKeys: ['type', 'timestamp'] },
+  { requiredKeys: [] },
 ) as fc.Arbitrary<TraceEvent>;
 const result = (chunks: fc.Arbitrary<ExecutionResult[] | undefined>) =>
   fc.record(
@@ -32,7 +32,8 @@ const result = (chunks: fc.Arbitrary<ExecutionResult[] | undefined>) =>
       claimed: fc.constant(new Map([['bucket/key', '{"kept":true}']])),
       chunks,
     },
-    { requiredKeys: ['workflow', 'pipeline', 'executionArn', 'status', 'events', 'startedAt', 'durationMs'] },
+    // only events is always there: the fields around it may all be missing, where no comma may go
+    { requiredKeys: ['events'] },
   ) as fc.Arbitrary<ExecutionResult>;
 
 /** As the engine hands them on: a state's input is the output of the state before it, the same object. */
