@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { startRunningStack } from '../local/running-stack.ts';
+import type { ThreadLoad } from '../local/thread-load.ts';
 
 export interface SustainedRun {
   offeredPerSecond: number;
@@ -22,8 +22,8 @@ export interface SustainedRun {
   rssBeforeMb: number;
   /** How long the stop took once the last record was processed (in-flight work, traces still being written). */
   stopMs: number;
-  /** How busy the stack's main and servers' threads were from the producer's start to the last record processed (see ThreadLoad). */
-  busy: { mainThread: number; serversThread: number };
+  /** How busy the stack's main and servers' threads were from the producer's start to the last record processed. */
+  busy: ThreadLoad;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -64,9 +64,8 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
   let peakRss = 0;
   const rssBefore = process.memoryUsage.rss();
   let stopMs = 0;
-  const loops = () => ({ main: performance.eventLoopUtilization(), servers: running.stack.servers.threadLoop() });
-  const loopsAtStart = loops();
-  let loopsAtEnd = loopsAtStart;
+  const busyUntilNow = running.loadFrom();
+  let busy: ThreadLoad | undefined;
   const lagNow = () => (maxLag = Math.max(maxLag, running.stats.snapshot().find((f) => f.pipeline === 's4-events-raw')!.lagSeconds));
   try {
     const producer = spawn(
@@ -92,7 +91,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: ${total} sent, ${processed} processed`);
     }
-    loopsAtEnd = loops();
+    busy = busyUntilNow();
   } finally {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const stopping = Date.now();
@@ -113,9 +112,6 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     peakRssMb: Math.round(peakRss / 2 ** 20),
     rssBeforeMb: Math.round(rssBefore / 2 ** 20),
     stopMs,
-    busy: {
-      mainThread: performance.eventLoopUtilization(loopsAtEnd.main, loopsAtStart.main).utilization,
-      serversThread: performance.eventLoopUtilization(loopsAtEnd.servers, loopsAtStart.servers).utilization,
-    },
+    busy: busy!,
   };
 }

@@ -101,23 +101,24 @@ async function sizeOnDisk(dir: string, id: string): Promise<number> {
 
 /**
  * A file written under another name and renamed into place: the inspector reads traces and payloads
- * while the store writes them, and must never see half of one.
+ * while the store writes them, and must never see half of one. Returns its bytes.
  */
-async function writeWhole(path: string, data: string | Buffer[]): Promise<void> {
+async function writeWhole(path: string, data: string | Buffer[]): Promise<number> {
   const partial = `${path}.partial`;
+  const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.reduce((sum, piece) => sum + piece.length, 0);
   if (typeof data === 'string') await writeFile(partial, data);
   else {
     // one writev: the pieces, repeated ones too, as they are (never joined into one buffer)
     const file = await open(partial, 'w');
     try {
       const { bytesWritten } = await file.writev(data);
-      const bytes = data.reduce((sum, piece) => sum + piece.length, 0);
       if (bytesWritten !== bytes) throw new Error(`${partial}: ${bytesWritten} of ${bytes} bytes written`);
     } finally {
       await file.close();
     }
   }
   await rename(partial, path);
+  return bytes;
 }
 
 /** How many MB of traces and their payloads a data folder keeps when the configuration says nothing. */
@@ -258,14 +259,9 @@ export class ExecutionStore implements ExecutionSource {
     let bytes = 0;
     if (kept.length > 0) await mkdir(join(this.dir, 'executions', `${id}.claims`), { recursive: true });
     for (const read of kept) {
-      const text = keptText(read);
-      bytes += Buffer.byteLength(text);
-      await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), text);
+      bytes += await writeWhole(join(this.dir, 'executions', `${id}.claims`, `${createHash('sha256').update(claimUrl(read.claim.ref)).digest('hex').slice(0, 32)}.json`), keptText(read));
     }
-    const trace = traceBytes(result);
-    bytes += trace.reduce((sum, piece) => sum + piece.length, 0);
-    await writeWhole(join(this.dir, 'executions', `${id}.json`), trace);
-    return bytes;
+    return bytes + (await writeWhole(join(this.dir, 'executions', `${id}.json`), traceBytes(result)));
   }
 
   /** Runs a write once one of the WRITERS is free. */
@@ -320,7 +316,7 @@ export class ExecutionStore implements ExecutionSource {
         await this.remove(trace!.id);
       }
       const kept = this.entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
-      await this.changeList((file) => writeWhole(file, kept));
+      await this.changeList(async (file) => void (await writeWhole(file, kept)));
     }
     const budget = (this.options.keepMb ?? DEFAULT_KEEP_MB) * 2 ** 20;
     while (this.tracedBytes > budget && this.traced.length > 1) {

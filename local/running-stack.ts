@@ -43,6 +43,8 @@ export interface RunningStack {
   stats: LiveStats;
   /** How busy the stack's threads were over the last 5 s. */
   load: () => ThreadLoad;
+  /** How busy they were from now until the returned function is called. */
+  loadFrom: () => () => ThreadLoad;
   endpoints: Record<string, string>;
   /** Closes intake, lets what is in flight finish (or leaves it to the ledger after `withinMs`), keeps the rest on disk. */
   stop(withinMs?: number): Promise<void>;
@@ -188,6 +190,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     stack,
     stats,
     load: load.load,
+    loadFrom: load.from,
     endpoints,
     async stop(withinMs = 25_000) {
       const deadline = Date.now() + withinMs;

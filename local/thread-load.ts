@@ -21,8 +21,15 @@ type Sample = { main: EventLoopUtilization; servers: EventLoopUtilization; at: n
 /** 0 for a window of no time at all (read in the tick it began), not NaN. */
 const busy = (now: EventLoopUtilization, before: EventLoopUtilization) => performance.eventLoopUtilization(now, before).utilization || 0;
 
-/** Reads both threads' event-loop utilisation every `windowMs`; `load()` is the last window's. */
-export function threadLoad(servers: Reading, main: Reading = () => performance.eventLoopUtilization(), windowMs = LOAD_WINDOW_MS): { load: () => ThreadLoad; stop: () => void } {
+/**
+ * Reads both threads' event-loop utilisation every `windowMs`; `load()` is the last window's, and
+ * `from()` starts a window of the caller's own (a run of the bench), read when the function it returns is called.
+ */
+export function threadLoad(
+  servers: Reading,
+  main: Reading = () => performance.eventLoopUtilization(),
+  windowMs = LOAD_WINDOW_MS,
+): { load: () => ThreadLoad; from: () => () => ThreadLoad; stop: () => void } {
   const sample = (): Sample => ({ main: main(), servers: servers(), at: Date.now() });
   const between = (now: Sample, before: Sample): ThreadLoad => ({
     mainThread: busy(now.main, before.main),
@@ -37,5 +44,12 @@ export function threadLoad(servers: Reading, main: Reading = () => performance.e
     before = now;
   }, windowMs);
   timer.unref();
-  return { load: () => last ?? between(sample(), before), stop: () => clearInterval(timer) };
+  return {
+    load: () => last ?? between(sample(), before),
+    from: () => {
+      const start = sample();
+      return () => between(sample(), start);
+    },
+    stop: () => clearInterval(timer),
+  };
 }

@@ -37,6 +37,15 @@ describe('threadLoad: how busy the stack\'s threads were', () => {
     servers.spend(4_750, 250);
     vi.advanceTimersByTime(5_000);
     expect(load.load()).toStrictEqual({ mainThread: 1, serversThread: 0.95, seconds: 5 });
+    // a window of the caller's own, across the timer's windows
+    const run = load.from();
+    main.spend(2_000, 2_000);
+    servers.spend(1_000, 3_000);
+    vi.advanceTimersByTime(4_000);
+    main.spend(1_000, 3_000);
+    servers.spend(0, 4_000);
+    vi.advanceTimersByTime(4_000);
+    expect(run()).toStrictEqual({ mainThread: 0.375, serversThread: 0.125, seconds: 8 });
     load.stop();
   });
 
