@@ -90,9 +90,12 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
     const billedGb = (MILLION * Math.ceil(a.recordBytes / 5120) * 5120) / GB;
     source = billedGb * PRICES.firehosePerGbIn;
   } else {
-    executions = MILLION / a.objectRecords;
-    const chunks = Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes);
-    invocations = executions * (2 + chunks * (TASKS_PER_BATCH + a.failureRate));
+    // one chunk: the object's own execution runs the record chain; more: it splits (one invocation) and
+    // each chunk is an execution of its own that runs the chain
+    const objects = MILLION / a.objectRecords;
+    const chunks = chunksOf(config, a);
+    executions = chunks === 1 ? objects : objects * (1 + chunks);
+    invocations = chunks === 1 ? objects * (TASKS_PER_BATCH + a.failureRate) : objects * (1 + chunks * (TASKS_PER_BATCH + a.failureRate));
     source = 0;
   }
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;
@@ -104,36 +107,44 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   return { pipeline: name, workflow: pipeline.workflow, executions, lambdaInvocations: invocations, express, lambda, logs, s3, dynamodb, source, total: express + lambda + logs + s3 + dynamodb + source };
 }
 
+/** The chunks of an object of `objectRecords` records (at least one: an empty object is one run too). */
+const chunksOf = (config: SluiceConfig, a: Assumptions) => Math.max(1, Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes));
+
+/** Executions that run the record chain: every batch; of an object, its one chunk or each of its chunks (a split execution logs little). */
+const chainRuns = (workflow: string, executions: number, config: SluiceConfig, a: Assumptions) =>
+  workflow === 's3' ? (MILLION / a.objectRecords) * chunksOf(config, a) : executions;
+
 /**
  * CloudWatch Logs ingestion at the pipeline's level: at ALL every execution's history, whose states carry
  * the batch's data up to the claim-check threshold (beyond it, a reference); at ERROR, failed executions' events.
- * An S3 object's chunks are executions of their own.
  */
 function logCost(pipeline: PipelineConfig, executions: number, config: SluiceConfig, a: Assumptions): number {
   const level = a.logLevel ?? pipeline.logLevel ?? DEFAULT_LOG_LEVEL;
   const measured = LOG_BYTES[pipeline.workflow];
-  const chunks = pipeline.workflow === 's3' ? Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes) : 1;
-  const runs = executions * chunks;
+  const runs = chainRuns(pipeline.workflow, executions, config, a);
   const dataBytes = Math.min((MILLION * a.recordBytes) / runs, config.limits.claimCheckBytes);
-  const bytes = level === 'ALL' ? runs * (measured.perExecution + measured.perRecordByte * dataBytes) : level === 'OFF' ? 0 : executions * a.failureRate * ERROR_LOG_BYTES;
+  const bytes = level === 'ALL' ? runs * (measured.perExecution + measured.perRecordByte * dataBytes) : level === 'OFF' ? 0 : runs * a.failureRate * ERROR_LOG_BYTES;
   return (bytes / GB) * PRICES.logsPerGbIngested;
 }
 
 /**
- * S3 requests and ledger writes of one batch, counted from what the workflow does: the kept input (a PUT;
+ * S3 requests and ledger writes, counted from what the workflow does. A batch: the kept input (a PUT;
  * its DELETE is free), a staged PUT and a committing COPY per lake object, a PUT and a GET per task
  * boundary when the batch outgrows the claim-check threshold (five boundaries); the STARTED and the final
- * ledger row. An S3 object: a GET of it, a PUT and a GET per chunk, the chunk's lake objects, and per chunk
- * its two rows and the object row's update, plus the object row's start.
+ * ledger row. An S3 object: a GET of it and its STARTED row (its event is kept in the row); of one chunk,
+ * then as a batch; of more, a PUT and a GET per chunk, each chunk a batch (its row, added to the object's
+ * row), and the object row's start and settling.
  */
 function requests(workflow: string, executions: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number; writes: number } {
+  const runs = chainRuns(workflow, executions, config, a);
+  const claimChecks = (MILLION / runs) * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
+  const lake = runs * (2 * a.partitionsPerBatch + claimChecks);
   if (workflow === 's3') {
-    const chunks = Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes);
-    return { puts: executions * chunks * (1 + 2 * a.partitionsPerBatch), gets: executions * (1 + chunks), writes: executions * (1 + 3 * chunks) };
+    const objects = MILLION / a.objectRecords;
+    if (runs === objects) return { puts: lake, gets: objects + runs * claimChecks, writes: objects * 2 };
+    return { puts: lake + runs, gets: objects + runs * (1 + claimChecks), writes: objects * 3 + runs * 2 };
   }
-  const batchRecords = MILLION / executions;
-  const claimChecks = batchRecords * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
-  return { puts: executions * (1 + 2 * a.partitionsPerBatch + claimChecks), gets: executions * claimChecks, writes: executions * 2 };
+  return { puts: runs + lake, gets: runs * claimChecks, writes: runs * 2 };
 }
 
 export function estimate(config: SluiceConfig, a: Assumptions = DEFAULT_ASSUMPTIONS): Estimate[] {

@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AccountResult, type MachineName } from '../contracts/batch.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
-import type { SplitResult } from '../contracts/tasks.ts';
+import { SplitResult } from '../contracts/tasks.ts';
 import { tasks } from '../tasks/index.ts';
 import { load, s3Claims } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
@@ -194,7 +194,8 @@ export class LocalEngine {
     }
     // an object's chunk executions run on after its own; it ends, for its caller, when they have
     const chunks = (await Promise.all(children)) as ExecutionResult[];
-    if (workflow === 's3' && result.status === 'SUCCEEDED') await this.objectOutcome(result, chunks);
+    const split = events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output;
+    if (result.status === 'SUCCEEDED' && SplitResult.is(split)) await this.objectOutcome(result, split, chunks);
     result.durationMs = Date.now() - started;
     return result;
   }
@@ -203,8 +204,7 @@ export class LocalEngine {
    * What an object's run came to, once its chunk executions have ended: its ledger row (which they
    * added up), the places they wrote; FAILED when the object did, with the failing chunk's error.
    */
-  private async objectOutcome(result: ExecutionResult, chunks: ExecutionResult[]): Promise<void> {
-    const split = result.events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output as SplitResult;
+  private async objectOutcome(result: ExecutionResult, split: SplitResult, chunks: ExecutionResult[]): Promise<void> {
     const item = (await this.ctx.ddb.send(new GetCommand({ TableName: this.ctx.config.ledgerTable, Key: { batchId: split.batchId } }))).Item;
     const row = decodeOrThrow(LedgerRow, item, `ledger row of object ${split.batchId}`);
     if (!row.counts) throw new Error(`object ${split.batchId} has no counts in its ledger row after its chunks ended`);

@@ -16,7 +16,8 @@ export const Names = {
   wait: 'Wait before redelivery',
   backup: 'Back up failed and quarantined records',
   account: 'Account for every record',
-  split: 'Split object into chunks',
+  split: 'Read object, split it if over one chunk',
+  oneChunk: 'One chunk or several?',
   decodeChunk: 'Decode chunk',
   accountChunk: 'Account for chunk',
   backupInput: 'Back up whole input',
@@ -31,6 +32,10 @@ export interface ChainOptions {
   decodeParameters: Record<string, Json>;
   decodeComment: string;
   decodeName?: string;
+  /** The decode state's own limit, when it does more than decode (an S3 object's split). */
+  decodeTimeoutSeconds?: number;
+  /** After decode, when not straight on to validate. */
+  afterDecode?: string;
   accountName?: string;
   /** After account. */
   then: Transition;
@@ -49,13 +54,13 @@ export const withExecution: Record<string, Json> = {
  */
 export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, AslState][] {
   const catches: Catcher[] | undefined = o.catchTo ? catchAll(o.catchTo) : undefined;
-  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>): AslState =>
+  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>, timeoutSeconds = TASK_TIMEOUT_SECONDS[name]): AslState =>
     task(
       {
         comment,
         resource: resourceOf(name),
         ...(parameters ? { parameters } : {}),
-        timeoutSeconds: TASK_TIMEOUT_SECONDS[name],
+        timeoutSeconds,
         retry: transientRetry,
         ...(catches ? { catch: catches } : {}),
       },
@@ -64,7 +69,7 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
   const decodeName = o.decodeName ?? Names.decode;
   const accountName = o.accountName ?? Names.account;
   return [
-    [decodeName, call('decode', o.decodeComment, { next: Names.validate }, o.decodeParameters)],
+    [decodeName, call('decode', o.decodeComment, { next: o.afterDecode ?? Names.validate }, o.decodeParameters, o.decodeTimeoutSeconds)],
     [Names.validate, call('validate', 'Check each record against the schema of its event type; quarantine what fails, with every error', { next: Names.enrich })],
     [Names.enrich, call('enrich', 'Add record id, timestamps, partition keys and business rules', { next: Names.deliver })],
     [

@@ -75,8 +75,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     ...(reingested > 0 ? { reingested } : {}),
   }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
-  // point goes through "Back up whole input", which keeps it again)
-  if (!chunk && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
+  // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
+  if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
   // the lake sees the batch only now, as the last thing that can fail: a failure before leaves it nothing
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
   await commitStaged(body.staged ?? [], ctx);

@@ -60,14 +60,20 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
 /**
  * The decode task: a trigger's payload (or one chunk of an S3 object) in, a batch of records out. Before
  * anything else the batch gets its STARTED ledger row and its input a copy a redrive can start from
- * (a chunk's is its object's, kept by the split).
+ * (a chunk's is its object's, kept by the split). An S3 object is split into chunk executions, or, when
+ * it is one chunk, decoded here as a batch whose row is the object's.
  */
 export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
   const request = decodeOrThrow(DecodeInput, input, 'decode input');
   pipelineOf(ctx.config, request.pipeline, request.workflow);
-  if (!('chunk' in request) && request.workflow === 's3') return splitObject(request, ctx);
-  const { batchId, source, units, resolved } = await unitsOf(request, ctx);
+  if (!('chunk' in request) && request.workflow === 's3') {
+    const read = await splitObject(request, ctx);
+    if (!('bytes' in read)) return read;
+    return decoded(request, { batchId: read.batchId, source: read.source, units: lineUnits(read.bytes, 1, read.source) }, ctx);
+  }
+  const units = await unitsOf(request, ctx);
   if (!('chunk' in request)) {
+    const { batchId, source, resolved } = units;
     const now = new Date(ctx.now()).toISOString();
     await writeStartedRow(ctx, {
       batchId,
@@ -82,9 +88,14 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
       ...(await keepInput(ctx, batchId, resolved)),
     });
   }
-  const decoded = decodeUnits(units, ctx.config.limits);
-  const body = { ...emptyBody(), ...decoded };
-  const total = decoded.records.length + decoded.quarantined.length + decoded.dropped.length;
+  return decoded(request, units, ctx);
+}
+
+/** The records of a batch's units, sealed (claim-checked when large) for the next state. */
+async function decoded({ pipeline, workflow }: DecodeInput, { batchId, source, units }: Units, ctx: TaskContext): Promise<Batch> {
+  const records = decodeUnits(units, ctx.config.limits);
+  const body = { ...emptyBody(), ...records };
+  const total = records.records.length + records.quarantined.length + records.dropped.length;
   const retry = { attempt: 0, again: false, delaySeconds: 0, elapsedSeconds: 0, until: 0 };
-  return seal({ pipeline: request.pipeline, workflow: request.workflow, batchId, source, retry }, body, total, ctx);
+  return seal({ pipeline, workflow, batchId, source, retry }, body, total, ctx);
 }

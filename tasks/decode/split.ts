@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { ChunkRef } from '../../contracts/batch.ts';
+import type { ChunkRef, SourceInfo } from '../../contracts/batch.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
 import { s3Object } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -12,12 +12,21 @@ import { putObject } from '../shared/s3-objects.ts';
 import { located } from '../shared/transient.ts';
 import { countLines, countNewlines } from './lines.ts';
 
+/** An object that is one chunk: its bytes, decoded by this execution itself (no chunk object, no second execution). */
+export interface OneChunk {
+  batchId: string;
+  source: SourceInfo;
+  bytes: Buffer;
+}
+
 /**
  * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`
  * in the work bucket. Memory stays at about one chunk, whatever the object's size. The object's STARTED
- * row, written first, holds the trigger event itself: small, and there even when S3 is down.
+ * row, written first, holds the trigger event itself: small, and there even when S3 is down. An object
+ * that turns out to be one chunk (what it holds decides, not the event's size: a `.gz` object grows as
+ * it is read) is not put back: its bytes are returned, for the caller to decode as a batch of its own.
  */
-export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult> {
+export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult | OneChunk> {
   const { batchId, ...source } = s3Object(trigger.input);
   const { bucket, key, versionId } = source;
   const now = new Date(ctx.now()).toISOString();
@@ -48,7 +57,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   // 1,024 PUTs to a local S3 took longer than the split's limit; memory grows by those chunks only
   const puts = new Set<Promise<void>>();
   let failed: { error: unknown } | undefined;
-  const emit = async (bytes: Buffer) => {
+  const put = async (bytes: Buffer) => {
     const ref = { bucket: ctx.config.buckets.work, key: `chunks/${batchId}/${String(chunks.length).padStart(5, '0')}.jsonl` };
     chunks.push({ ref, count: countLines(bytes), bytes: bytes.length, firstLine: nextLine });
     nextLine += countNewlines(bytes);
@@ -61,6 +70,17 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     puts.add(put);
     if (puts.size >= PARALLEL_PUTS) await Promise.race(puts);
     if (failed) throw failed.error;
+  };
+  // the first chunk is held until a second one shows the object is more than one
+  let held: Buffer | undefined;
+  const emit = async (bytes: Buffer) => {
+    if (chunks.length === 0 && held === undefined) {
+      held = bytes;
+      return;
+    }
+    if (held) await put(held);
+    held = undefined;
+    await put(bytes);
   };
 
   let pending: Buffer[] = [];
@@ -82,6 +102,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     pendingBytes = joined.length;
   }
   if (pendingBytes > 0) await emit(Buffer.concat(pending));
+  if (held) return { batchId, source: { ...source, lines: countLines(held) }, bytes: held };
   await Promise.all(puts);
   if (failed) throw failed.error;
 

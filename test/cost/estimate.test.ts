@@ -50,6 +50,26 @@ describe('cost estimate', () => {
     expect(big.s3).toBeCloseTo(((9 * 1_000_000) / 43 / 1000) * 0.005, 8);
   });
 
+  it('prices an S3 object of one chunk as one execution running the chain, a larger one as a split and an execution per chunk', () => {
+    const s4 = defaultConfig.pipelines['s4-events-processed']!;
+    // 100 records of 1 KB: one chunk of 4 MB; 10,000 objects, each one execution of the five tasks (backup in 0.1 %)
+    const one = estimatePipeline('s4', s4, defaultConfig, { ...assumptions, objectRecords: 100 });
+    expect(one.executions).toBe(10_000);
+    expect(one.lambdaInvocations).toBeCloseTo(50_010, 6);
+    // per object 4 staged PUTs and 4 COPYs (the event is kept in the row), a GET of the object: 80,000 x $0.005/1,000 + 10,000 x $0.0004/1,000
+    expect(one.s3).toBeCloseTo(0.4 + 0.004, 8);
+    // its STARTED and final rows
+    expect(one.dynamodb).toBeCloseTo(20_000 * 0.625e-6, 10);
+    // 10,000 records of 1 KB: 10,240,000 bytes, 3 chunks; 100 objects, each a split and 3 chunk executions
+    const many = estimatePipeline('s4', s4, defaultConfig, { ...assumptions, objectRecords: 10_000 });
+    expect(many.executions).toBe(400);
+    expect(many.lambdaInvocations).toBeCloseTo(100 * (1 + 3 * 5.001), 6);
+    // per chunk a PUT of it, 4 staged PUTs and 4 COPYs, 5 claim-check PUTs (3.4 MB is over the threshold) = 14; a GET of the object, per chunk 1 + 5
+    expect(many.s3).toBeCloseTo(((300 * 14) / 1000) * 0.005 + ((100 + 300 * 6) / 1000) * 0.0004, 8);
+    // the object's STARTED row, its start and its settling; per chunk its row and its count added to the object's
+    expect(many.dynamodb).toBeCloseTo((100 * 3 + 300 * 2) * 0.625e-6, 10);
+  });
+
   it('bills Firehose ingestion in 5 KB steps per record', () => {
     const firehose = defaultConfig.pipelines['s1-api-to-newrelic']!;
     const small = estimatePipeline('s1', firehose, defaultConfig, { ...assumptions, recordBytes: 100 });

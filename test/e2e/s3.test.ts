@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessEvent, eventsBatch, eventsJsonl } from '../../local/samples.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
+import { Names } from '../../workflows/record-chain.ts';
 import { configWith, entered, openStack, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -68,6 +69,25 @@ describe('s3 workflow on the embedded engine', () => {
     expect(quarantining).not.toHaveProperty('inputKey');
   });
 
+  it('runs an object of one chunk through the record chain in its own execution: no chunk object, no chunk execution, the row its own', async () => {
+    const lines = [...eventsJsonl(6).split('\n').filter(Boolean), '{"broken": '];
+    await put('uploads/one.jsonl', `${lines.join('\n')}\n`);
+    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/one.jsonl'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.chunks ?? []).toHaveLength(0);
+    expect(entered(result.events)).toStrictEqual([Names.split, Names.oneChunk, Names.validate, Names.enrich, Names.deliver, Names.retry, Names.backup, Names.account]);
+    const { batchId, counts } = result.account!;
+    expect(counts).toMatchObject({ in: 7, delivered: 6, quarantined: 1, dropped: 0, backedUp: 0 });
+    expect(await h.keys('sluice-work', `chunks/${batchId}/`)).toStrictEqual([]);
+    const row = await h.ledger(batchId);
+    expect(row).toMatchObject({ status: 'SUCCEEDED', workflow: 's3', counts, source: { bucket: 'sluice-raw', key: 'uploads/one.jsonl', lines: 7 } });
+    // the event is the row's until the object ends well; no chunk of a run counts into it
+    expect(row).not.toHaveProperty('input');
+    expect(row).not.toHaveProperty('run');
+    const quarantined = (await h.lines('sluice-backup', 'errors/')).filter((q) => q.unit === 'uploads/one.jsonl:7');
+    expect(quarantined.map((q) => q.errorCode)).toStrictEqual(['invalid-json']);
+  });
+
   it('gunzips a .gz object and decodes URL-encoded keys', async () => {
     await put('uploads/with space.jsonl.gz', gzipSync(eventsJsonl(5)));
     const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/with space.jsonl.gz'));
@@ -85,7 +105,7 @@ describe('s3 workflow on the embedded engine', () => {
   it('a missing object fails the execution after backing up the event', async () => {
     const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/nope.jsonl'));
     expect(result.status).toBe('FAILED');
-    expect(entered(result.events)).toStrictEqual(['Split object into chunks', 'Back up whole input', 'Ingest failed']);
+    expect(entered(result.events)).toStrictEqual([Names.split, Names.backupInput, Names.failed]);
     expect(result.error).toBe('NoSuchKey');
     // the cause names the object, not only "The specified key does not exist." (issue 11)
     expect(result.cause).toContain('s3://sluice-raw/uploads/nope.jsonl');

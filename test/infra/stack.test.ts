@@ -5,6 +5,7 @@ import { defaultConfig } from '../../config/default.ts';
 import { PIPE_SETTINGS } from '../../contracts/pipe-settings.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
+import { Names } from '../../workflows/record-chain.ts';
 import { functionArnKey, PLACEHOLDERS } from '../../workflows/resources.ts';
 import { synth, type Synthesized } from './synth.ts';
 
@@ -133,7 +134,7 @@ describe('the CDK app', () => {
       for (const state of states) expect(timeoutOf(task)).toBe(state.TimeoutSeconds);
     }
     // decode also splits whole objects in the s3 workflow: its function takes the longer of the two
-    expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States['Split object into chunks'].TimeoutSeconds);
+    expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States[Names.split].TimeoutSeconds);
   });
 
   it("deploys a pipeline's own settings: its logLevel (ERROR without execution data) and its Pipe batching, the others untouched", () => {

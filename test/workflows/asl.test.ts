@@ -79,15 +79,15 @@ describe('sluice validate rules', () => {
 
   it('rejects a Task without Retry, Assign, a Distributed Map, an unknown placeholder, States.ALL not last', () => {
     const text = mutate('s3', (d) => {
-      delete d.States['Split object into chunks'].Retry;
+      delete d.States['Read object, split it if over one chunk'].Retry;
       d.States['Chunks handed to their executions'].Assign = { x: 1 };
-      d.States['Split object into chunks'].Resource = '${DecodeFunctionArnTypo}';
+      d.States['Read object, split it if over one chunk'].Resource = '${DecodeFunctionArnTypo}';
       d.States['Back up whole input'].Catch.push({ ErrorEquals: ['Sluice.Transient'], Next: 'Ingest failed' });
     });
     const messages = lint(text).map((p) => `${p.state}: ${p.message}`);
-    expect(messages).toContain('Split object into chunks: every Task needs a Retry for transient errors (MaxAttempts above 0)');
+    expect(messages).toContain('Read object, split it if over one chunk: every Task needs a Retry for transient errors (MaxAttempts above 0)');
     expect(messages).toContain('Chunks handed to their executions: Assign (workflow variables) is not supported: pass data in the state');
-    expect(messages.some((m) => m.startsWith('Split object into chunks: unknown placeholder ${DecodeFunctionArnTypo}'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('Read object, split it if over one chunk: unknown placeholder ${DecodeFunctionArnTypo}'))).toBe(true);
     expect(messages).toContain('Back up whole input: Catch: States.ALL must be alone and last');
     const distributed = withMap();
     (distributed.States as any)['Process chunks'].ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' };

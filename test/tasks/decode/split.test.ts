@@ -20,25 +20,33 @@ afterAll(() => h.stop());
 /** The stack's context, its S3 client failing the PUT of one chunk key as S3 can (503 SlowDown), and its chunk starts recorded. */
 function context(failKey?: RegExp) {
   const started: DecodeChunk[] = [];
+  const puts: string[] = [];
   const real = h.stack.ctx.s3;
   const s3 = {
-    send: (command: { input: { Key?: string } }) =>
-      command instanceof PutObjectCommand && failKey?.test(command.input.Key ?? '')
+    send: (command: { input: { Key?: string } }) => {
+      if (!(command instanceof PutObjectCommand)) return real.send(command as GetObjectCommand);
+      puts.push(command.input.Key ?? '');
+      return failKey?.test(command.input.Key ?? '')
         ? Promise.reject(Object.assign(new Error('SlowDown: Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }))
-        : real.send(command as PutObjectCommand),
+        : real.send(command);
+    },
   } as unknown as S3Client;
   const ctx: TaskContext = { ...h.stack.ctx, s3, startChunk: async (chunk) => void started.push(chunk) };
-  return { ctx, started };
+  return { ctx, started, puts };
 }
+
+const put = (key: string, body: string) => h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: body }));
+const triggerOf = (key: string) => ({ pipeline: 's4-events-processed', workflow: 's3' as const, input: objectCreatedFor('sluice-raw', key) });
 
 describe('split', () => {
   const body = eventsJsonl(120);
-  beforeAll(() => h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'uploads/split.jsonl', Body: body })));
-  const trigger = { pipeline: 's4-events-processed', workflow: 's3' as const, input: objectCreatedFor('sluice-raw', 'uploads/split.jsonl') };
+  beforeAll(() => put('uploads/split.jsonl', body));
+  const trigger = triggerOf('uploads/split.jsonl');
 
   it('writes the chunks in order, numbered by line, whatever order their PUTs end in', async () => {
     const { ctx, started } = context();
     const result = await splitObject(trigger, ctx);
+    if (!('chunks' in result)) throw new Error('not split');
     expect(result.chunks).toBeGreaterThan(8);
     expect(started.map((c) => c.index)).toStrictEqual([...Array(result.chunks).keys()]);
     let text = '';
@@ -58,5 +66,34 @@ describe('split', () => {
     const { ctx, started } = context(/\/00003\.jsonl$/);
     await expect(splitObject(trigger, ctx)).rejects.toThrow(/SlowDown/);
     expect(started).toHaveLength(0);
+  });
+
+  it('hands back an object of one chunk as it is: no chunk object, no chunk execution', async () => {
+    const one = eventsJsonl(5);
+    expect(one.length).toBeLessThan(2_000);
+    await put('uploads/one.jsonl', `${one}\n\n`);
+    const { ctx, started, puts } = context();
+    const result = await splitObject(triggerOf('uploads/one.jsonl'), ctx);
+    if (!('bytes' in result)) throw new Error('split, not handed back');
+    expect(result.bytes.toString()).toBe(`${one}\n\n`);
+    expect(result.source).toStrictEqual({ bucket: 'sluice-raw', key: 'uploads/one.jsonl', lines: 5 });
+    expect([puts, started]).toStrictEqual([[], []]);
+  });
+
+  it('puts the first chunk too once a second one follows', async () => {
+    const lines = eventsJsonl(30).split('\n').filter(Boolean);
+    // cut after the first newline past 2,000 bytes: the lines up to it are chunk 0, the one line left chunk 1
+    let first = 0;
+    for (let bytes = 0; bytes < 2_000; first++) bytes += Buffer.byteLength(lines[first]!) + 1;
+    await put('uploads/two.jsonl', `${lines.slice(0, first + 1).join('\n')}\n`);
+    const { ctx, started, puts } = context();
+    const result = await splitObject(triggerOf('uploads/two.jsonl'), ctx);
+    if (!('chunks' in result)) throw new Error('not split');
+    expect([result.chunks, result.lines]).toStrictEqual([2, first + 1]);
+    expect(puts.map((key) => key.slice(-11))).toStrictEqual(['00000.jsonl', '00001.jsonl']);
+    expect(started.map((chunk) => [chunk.index, chunk.chunk.firstLine, chunk.chunk.count])).toStrictEqual([
+      [0, 1, first],
+      [1, first + 1, 1],
+    ]);
   });
 });
