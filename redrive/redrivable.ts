@@ -36,7 +36,8 @@ export interface RedrivableFilter {
  * backed up after delivery kept failing), and STARTED for longer than an Express execution can run (it
  * was killed, timed out, or lost its way with S3 down), read through the status index (one batch by
  * its key). Chunk rows keep no input: their object's row is the one to redrive. A row that does not
- * decode, and a permanent failure left alone, are reported, never silently skipped.
+ * decode, any other row without an input, and a permanent failure left alone, are reported, never
+ * silently skipped.
  */
 export async function redrivable(
   ctx: TaskContext,
@@ -56,7 +57,11 @@ export async function redrivable(
     }
     const row = decoded.right;
     const due = row.status === 'FAILED' || row.status === 'BACKED_UP' || (row.status === 'STARTED' && row.time < staleBefore);
-    if (!due || !hasInput(row) || (filter.pipeline && row.pipeline !== filter.pipeline)) continue;
+    if (!due || (filter.pipeline && row.pipeline !== filter.pipeline)) continue;
+    if (!hasInput(row)) {
+      if (row.source.firstLine === undefined) say(`${row.batchId} is ${row.status} but its row keeps no input to start it again from; left alone`);
+      continue;
+    }
     if (isPermanent(row) && !filter.force) {
       say(`${row.batchId} failed for good (${row.error?.Error}: ${row.error?.Cause?.split('\n')[0] ?? ''}); left alone: --force redrives it`);
       continue;

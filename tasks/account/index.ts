@@ -73,6 +73,9 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     partitions,
     ...(request.execution ? { execution: request.execution } : {}),
     ...(reingested > 0 ? { reingested } : {}),
+    // an object's event is its row's, and what a redrive starts from: set again when the object did not end
+    // well, as another run of it (a duplicate event) that did may have taken it from the row meanwhile
+    ...(batch.workflow === 's3' && !chunk && status !== 'SUCCEEDED' ? { input: original } : {}),
   }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
   // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.

@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
@@ -48,5 +49,15 @@ describe('redrive', () => {
     expect(pending).toMatchObject({ status: 'FAILED', workflow: 'kinesis', error: { Error: 'Sluice.InvalidInput' } });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
     expect(outcome).toMatchObject({ before: 'FAILED', execution: 'FAILED', error: 'Sluice.InvalidInput', after: 'FAILED' });
+  });
+
+  it('says which due row keeps no input to start from, and passes over a chunk row (its object is the one to redrive)', async () => {
+    const time = new Date(h.stack.ctx.now()).toISOString();
+    const row = { pipeline: 's4-events-processed', workflow: 's3', status: 'BACKED_UP', time, startedAt: time, source: { bucket: 'sluice-raw', key: 'events/x.jsonl' } };
+    await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { ...row, batchId: 's3.no-input' } }));
+    await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { ...row, batchId: 's3.no-input.chunk-00001', source: { ...row.source, firstLine: 40, chunk: 1 } } }));
+    const said: string[] = [];
+    expect(await redrivable(h.stack.ctx, { pipeline: 's4-events-processed' }, (problem) => said.push(problem))).toStrictEqual([]);
+    expect(said).toStrictEqual(['s3.no-input is BACKED_UP but its row keeps no input to start it again from; left alone']);
   });
 });

@@ -1,4 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { summary } from '../../cli/commands/run.ts';
@@ -112,6 +113,37 @@ describe('every execution leaves a trace from its first step (issue 6)', () => {
     expect(pending).toMatchObject({ status: 'BACKED_UP', workflow: 's3', input: event });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
     expect(outcome).toMatchObject({ before: 'BACKED_UP', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+  });
+});
+
+describe('two runs of one object at once (a duplicate Object Created event)', () => {
+  it('the one that backs a record up keeps the event in the row, though the other ended well and let it go first', async () => {
+    const key = 'events/twice-at-once.jsonl';
+    const lines = eventsJsonl(6).split('\n');
+    lines[2] = lines[2]!.replace('"payload":{', '"payload":{"huge":123456789012345678901234,');
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
+    const event = objectCreatedFor('sluice-raw', key);
+    // this run's DynamoDB sink cannot take the huge integer: it backs that record up. Just before its account
+    // step writes the row, the other run's SUCCEEDED lands (what that run's account step writes: no input)
+    const pipeline = h.stack.config.pipelines['s4-events-processed']!;
+    const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-processed': { ...pipeline, sinks: [...pipeline.sinks, { type: 'dynamodb' as const, table: 'sluice-events' }] } } };
+    const real = h.stack.ctx.ddb;
+    let overtaken = false;
+    const ddb = {
+      send: async (command: UpdateCommand) => {
+        const values = command.input?.ExpressionAttributeValues ?? {};
+        if (!overtaken && command instanceof UpdateCommand && Object.values(values).includes('BACKED_UP')) {
+          overtaken = true;
+          await real.send(new UpdateCommand({ TableName: h.stack.config.ledgerTable, Key: command.input.Key, UpdateExpression: 'SET #s = :s REMOVE #i', ExpressionAttributeNames: { '#s': 'status', '#i': 'input' }, ExpressionAttributeValues: { ':s': 'SUCCEEDED' } }));
+        }
+        return real.send(command as never);
+      },
+    } as unknown as TaskContext['ddb'];
+    const result = await engineWith({ config, ddb }).run('s3', 's4-events-processed', event);
+    expect(overtaken).toBe(true);
+    expect(result.account).toMatchObject({ status: 'BACKED_UP', counts: { in: 6, backedUp: 1 } });
+    const [pending] = await redrivable(h.stack.ctx, { batchId: result.account!.batchId });
+    expect(pending).toMatchObject({ status: 'BACKED_UP', workflow: 's3', input: event });
   });
 });
 
