@@ -17,6 +17,8 @@ import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
 import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
+import { expireShards } from './sources/stream-retention.ts';
+import { streamOf } from './servers.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { threadLoad, type ThreadLoad } from './thread-load.ts';
@@ -34,6 +36,8 @@ export interface RunningStackOptions {
   maxBodyBytes?: number;
   /** How often the sweep looks for executions that never finished (the scheduled Lambda's rate on AWS). */
   sweepEverySeconds?: number;
+  /** How often the streams' records past their retention are let go (kinesalite deletes them only when read). */
+  expireEverySeconds?: number;
   /** Called with every execution that ended (the bench measures latency with it). */
   onExecution?: (result: ExecutionResult) => void;
 }
@@ -172,6 +176,19 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
   let sweeping = sweepOnce();
   const sweeper = setInterval(() => (sweeping = sweeping.then(sweepOnce)), (options.sweepEverySeconds ?? 60) * 1000);
+  // the streams keep a day, as Kinesis does: what is past it goes (one read per shard when nothing is)
+  const streamNames = Object.entries(configured.pipelines).flatMap(([name, pipeline]) => (pipeline.workflow === 'kinesis' ? [streamOf(name)] : []));
+  const expireOnce = async () => {
+    for (const stream of streamNames) {
+      await expireShards(stack.servers.kinesis, stream).catch((error: Error) => void process.stderr.write(`sluice: ${stream}: records past retention not let go: ${error.message}\n`));
+    }
+  };
+  let expiring = expireOnce();
+  const expirer = setInterval(() => (expiring = expiring.then(expireOnce)), (options.expireEverySeconds ?? 600) * 1000);
+  undo.push(async () => {
+    clearInterval(sweeper);
+    clearInterval(expirer);
+  });
 
   const endpoints = {
     ingest: ingest.url,
@@ -195,13 +212,14 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     async stop(withinMs = 25_000) {
       const deadline = Date.now() + withinMs;
       clearInterval(sweeper);
+      clearInterval(expirer);
       load.stop();
       await rm(endpointsFile, { force: true });
       await ingest.close();
       await Promise.all([...streams.values()].map((stream) => stream.stop(Math.max(0, deadline - Date.now()))));
       const outcomes = await Promise.all([...runners.values()].map((runner) => runner.stop(Math.max(0, deadline - Date.now()))));
       if (outcomes.includes('abandoned')) process.stderr.write('sluice: an execution outlasted the stop; its ledger row says STARTED, and the next start redrives it\n');
-      await endsWithin(Promise.all([stack.settle(), sweeping]), deadline - Date.now());
+      await endsWithin(Promise.all([stack.settle(), sweeping, expiring]), deadline - Date.now());
       // the traces of what ended are written before the folder is let go (a trace left out is a list line without a page)
       await endsWithin(store.flush(), deadline - Date.now());
       await inspector.close();
