@@ -6,8 +6,7 @@ import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/ta
 import { s3Object } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
-import { writeStartedRow } from '../shared/ledger.ts';
-import { beginObject } from '../shared/object-ledger.ts';
+import { beginObject, startObject } from '../shared/object-ledger.ts';
 import { putObject } from '../shared/s3-objects.ts';
 import { located } from '../shared/transient.ts';
 import { countLines, countNewlines } from './lines.ts';
@@ -30,7 +29,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   const { batchId, ...source } = s3Object(trigger.input);
   const { bucket, key, versionId } = source;
   const now = new Date(ctx.now()).toISOString();
-  await writeStartedRow(ctx, {
+  const chunkBytes = await startObject(ctx, {
     batchId,
     pipeline: trigger.pipeline,
     workflow: 's3',
@@ -40,7 +39,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     source,
     input: trigger.input,
     ...(trigger.execution ? { execution: trigger.execution } : {}),
-  }, true);
+  }, ctx.config.limits.chunkBytes);
 
   let body: Readable;
   try {
@@ -85,7 +84,6 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  const { chunkBytes } = ctx.config.limits;
   for await (const piece of body as AsyncIterable<Buffer>) {
     pending.push(piece);
     pendingBytes += piece.length;

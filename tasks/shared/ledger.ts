@@ -42,22 +42,18 @@ export async function writeLedgerRow(ctx: TaskContext, row: Outcome, remove: (ke
 /**
  * The STARTED row of a batch, written by the first step. A retried or redriven start must not undo an
  * outcome already recorded, so the row is written only where none is, or where the last one is itself
- * STARTED or FAILED (a new attempt after a failure). An S3 object starts over every time (`always`):
- * its chunks count into the row of the run that split it.
+ * STARTED or FAILED (a new attempt after a failure). An S3 object starts over every time instead
+ * (object-ledger.ts, startObject): its chunks count into the row of the run that split it.
  */
-export async function writeStartedRow(ctx: TaskContext, row: LedgerRow, always = false): Promise<void> {
+export async function writeStartedRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
   try {
     await ctx.ddb.send(
       new PutCommand({
         TableName: ctx.config.ledgerTable,
         Item: row,
-        ...(always
-          ? {}
-          : {
-              ConditionExpression: 'attribute_not_exists(batchId) OR #status IN (:started, :failed)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':started': 'STARTED', ':failed': 'FAILED' },
-            }),
+        ConditionExpression: 'attribute_not_exists(batchId) OR #status IN (:started, :failed)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':started': 'STARTED', ':failed': 'FAILED' },
       }),
     );
   } catch (error) {

@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, Counts } from '../../contracts/batch.ts';
+import type { LedgerRow } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
 import { LEDGER_RETENTION_DAYS } from './ledger.ts';
 import { located } from './transient.ts';
@@ -32,6 +33,36 @@ async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
     throw located(error, what);
+  }
+}
+
+/** What runs of an object leave in its row: gone when a run starts over, but for the chunk size (startObject). */
+const RUN_FIELDS = ['run', 'chunks', 'lines', 'linesDone', 'counts', 'doneChunks', 'failedChunks', 'partitions', 'error', 'expiresAt', 'inputKey', 'execution', 'reingested', 'shard'] as const;
+
+/**
+ * An object's STARTED row, over whatever an earlier run of it left: a run starts over. One thing stays,
+ * the chunk size the object's first run cut it with, and it is returned: every later run (a duplicate
+ * event, a redrive) cuts the object the same way, so that its batches, and the lake objects they name,
+ * are the earlier runs' and are written again, not beside them, whatever `limits.chunkBytes` says now.
+ */
+export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: number): Promise<number> {
+  const { batchId, ...fields } = row;
+  const names = Object.keys(fields);
+  const removed = RUN_FIELDS.filter((name) => !(name in fields));
+  try {
+    const result = await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.config.ledgerTable,
+        Key: { batchId },
+        UpdateExpression: `SET ${names.map((_, i) => `#s${i} = :s${i}`).join(', ')}, chunkBytes = if_not_exists(chunkBytes, :chunkBytes) REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...removed.map((name, i) => [`#r${i}`, name])]),
+        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:s${i}`, fields[name as keyof typeof fields]])), ':chunkBytes': chunkBytes },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Number(result.Attributes?.chunkBytes ?? chunkBytes);
+  } catch (error) {
+    throw located(error, `writing ledger row ${batchId}`);
   }
 }
 
