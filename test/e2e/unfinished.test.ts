@@ -124,6 +124,32 @@ describe('every execution leaves a trace from its first step (issue 6)', () => {
   });
 });
 
+describe('an object of one chunk that fails in its chain', () => {
+  it('is FAILED with its event kept, leaves nothing in the lake, and its redrive delivers every line once', async () => {
+    const key = 'events/one-chunk-fails.jsonl';
+    const lines = eventsJsonl(8)
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => JSON.stringify({ ...JSON.parse(line), event_id: `one-chunk-fails-${i}` }));
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
+    const event = objectCreatedFor('sluice-raw', key);
+    const lake = async () => (await h.lines('sluice-lake', 'processed/')).filter((r) => String(r.event_id).startsWith('one-chunk-fails-'));
+    // the account step's row is refused, for good: after delivery staged the lake objects, before they were committed
+    const { ddb, state } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    const failed = await engineWith({ ddb }).run('s3', 's4-events-processed', event);
+    expect([failed.status, state.left]).toStrictEqual(['FAILED', 0]);
+    expect(failed.chunks ?? []).toHaveLength(0);
+    expect(await lake()).toStrictEqual([]);
+    const [pending] = await redrivable(h.stack.ctx, { pipeline: 's4-events-processed' });
+    expect(pending).toMatchObject({ status: 'FAILED', workflow: 's3', input: event });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    const rows = await lake();
+    expect(rows).toHaveLength(8);
+    expect(new Set(rows.map((r) => r.record_id)).size).toBe(8);
+  });
+});
+
 describe('two runs of one object at once (a duplicate Object Created event)', () => {
   it('the one that backs a record up keeps the event in the row, though the other ended well and let it go first', async () => {
     const key = 'events/twice-at-once.jsonl';

@@ -68,6 +68,24 @@ describe('split', () => {
     expect(started).toHaveLength(0);
   });
 
+  it('fails when the PUT of the first chunk (held until a second one came) fails, and starts nothing', async () => {
+    const { ctx, started } = context(/\/00000\.jsonl$/);
+    await expect(splitObject(trigger, ctx)).rejects.toThrow(/SlowDown/);
+    expect(started).toHaveLength(0);
+  });
+
+  it('hands back an object that ends exactly at a cut: one chunk, nothing left over', async () => {
+    // lines of 100 bytes with their newline: the cut is after the first newline from byte 2,000 on, the object's last byte
+    const line = (i: number) => `{"n":"${String(i).padStart(4, '0')}","pad":"${'x'.repeat(78)}"}`;
+    const body = `${Array.from({ length: 20 }, (_, i) => line(i)).join('\n')}\n`;
+    expect([line(0).length + 1, body.length]).toStrictEqual([100, 2_000]);
+    await put('uploads/exact.jsonl', body);
+    const { ctx, started, puts } = context();
+    const result = await splitObject(triggerOf('uploads/exact.jsonl'), ctx);
+    if (!('bytes' in result)) throw new Error('split, not handed back');
+    expect([result.bytes.length, result.source.lines, puts, started]).toStrictEqual([2_000, 20, [], []]);
+  });
+
   it('hands back an object of one chunk as it is: no chunk object, no chunk execution', async () => {
     const one = eventsJsonl(5);
     expect(one.length).toBeLessThan(2_000);
