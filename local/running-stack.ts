@@ -176,11 +176,13 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
   let sweeping = sweepOnce();
   const sweeper = setInterval(() => (sweeping = sweeping.then(sweepOnce)), (options.sweepEverySeconds ?? 60) * 1000);
-  // the streams keep a day, as Kinesis does: what is past it goes (one read per shard when nothing is)
+  // the streams keep a day, as Kinesis does: what is past it goes (stream-retention.ts)
   const streamNames = Object.entries(configured.pipelines).flatMap(([name, pipeline]) => (pipeline.workflow === 'kinesis' ? [streamOf(name)] : []));
+  let stopping = false;
   const expireOnce = async () => {
     for (const stream of streamNames) {
-      await expireShards(stack.servers.kinesis, stream).catch((error: Error) => void process.stderr.write(`sluice: ${stream}: records past retention not let go: ${error.message}\n`));
+      if (stopping) return;
+      await expireShards(stack.servers.kinesis, stream, { stopped: () => stopping }).catch((error: Error) => void process.stderr.write(`sluice: ${stream}: records past retention not let go: ${error.message}\n`));
     }
   };
   let expiring = expireOnce();
@@ -188,6 +190,8 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   undo.push(async () => {
     clearInterval(sweeper);
     clearInterval(expirer);
+    stopping = true;
+    await Promise.all([sweeping, expiring]);
   });
 
   const endpoints = {
@@ -213,6 +217,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       const deadline = Date.now() + withinMs;
       clearInterval(sweeper);
       clearInterval(expirer);
+      stopping = true;
       load.stop();
       await rm(endpointsFile, { force: true });
       await ingest.close();

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, Counts } from '../../contracts/batch.ts';
 import type { LedgerRow } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
@@ -39,29 +39,52 @@ async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof
 /** What runs of an object leave in its row: gone when a run starts over, but for the chunk size (startObject). */
 const RUN_FIELDS = ['run', 'chunks', 'lines', 'linesDone', 'counts', 'doneChunks', 'failedChunks', 'partitions', 'error', 'expiresAt', 'inputKey', 'execution', 'reingested', 'shard'] as const;
 
+/** Whether an earlier run of the object put anything in the lake: it ended SUCCEEDED or BACKED_UP, or a chunk of it was accounted. */
+const delivered = (row: Record<string, unknown> | undefined) =>
+  row?.status === 'SUCCEEDED' || row?.status === 'BACKED_UP' || ((row?.doneChunks as Set<string> | undefined)?.size ?? 0) > 0;
+
 /**
- * An object's STARTED row, over whatever an earlier run of it left: a run starts over. One thing stays,
- * the chunk size the object's first run cut it with, and it is returned: every later run (a duplicate
- * event, a redrive) cuts the object the same way, so that its batches, and the lake objects they name,
- * are the earlier runs' and are written again, not beside them, whatever `limits.chunkBytes` says now.
+ * An object's STARTED row, over whatever an earlier run of it left (a run starts over), and the chunk size
+ * to cut the object with. A run that put anything in the lake pins the size it cut with: every later run
+ * (a duplicate event, a redrive) cuts the object the same way, so that its batches, and the lake objects
+ * they name, are written again, not beside them, whatever `limits.chunkBytes` says now. A run that
+ * delivered nothing pins nothing: the object is cut at the size in force (a redrive after lowering a size
+ * that was too large). An object seen for the first time costs one write; one seen before, a read too.
  */
 export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: number): Promise<number> {
-  const { batchId, ...fields } = row;
-  const names = Object.keys(fields);
-  const removed = RUN_FIELDS.filter((name) => !(name in fields));
+  if (await writeObjectRow(ctx, row, chunkBytes, 'attribute_not_exists(batchId)')) return chunkBytes;
+  let earlier: Record<string, unknown> | undefined;
   try {
-    const result = await ctx.ddb.send(
+    earlier = (await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: row.batchId }, ConsistentRead: true }))).Item;
+  } catch (error) {
+    throw located(error, `reading ledger row ${row.batchId}`);
+  }
+  const pinned = delivered(earlier) && typeof earlier?.chunkBytes === 'number' ? earlier.chunkBytes : chunkBytes;
+  await writeObjectRow(ctx, row, pinned);
+  return pinned;
+}
+
+/** Writes the row's fields and its chunk size, drops what runs leave; false when `condition` does not hold. */
+async function writeObjectRow(ctx: TaskContext, row: LedgerRow, chunkBytes: number, condition?: string): Promise<boolean> {
+  const { batchId, ...fields } = row;
+  const values: Record<string, unknown> = { ...fields, chunkBytes };
+  const names = Object.keys(values);
+  const removed = RUN_FIELDS.filter((name) => !(name in values));
+  const removal = removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : '';
+  try {
+    await ctx.ddb.send(
       new UpdateCommand({
         TableName: ctx.config.ledgerTable,
         Key: { batchId },
-        UpdateExpression: `SET ${names.map((_, i) => `#s${i} = :s${i}`).join(', ')}, chunkBytes = if_not_exists(chunkBytes, :chunkBytes) REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}`,
+        UpdateExpression: `SET ${names.map((_, i) => `#s${i} = :s${i}`).join(', ')}${removal}`,
         ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...removed.map((name, i) => [`#r${i}`, name])]),
-        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:s${i}`, fields[name as keyof typeof fields]])), ':chunkBytes': chunkBytes },
-        ReturnValues: 'ALL_NEW',
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
+        ...(condition ? { ConditionExpression: condition } : {}),
       }),
     );
-    return Number(result.Attributes?.chunkBytes ?? chunkBytes);
+    return true;
   } catch (error) {
+    if (condition && (error as Error).name === 'ConditionalCheckFailedException') return false;
     throw located(error, `writing ledger row ${batchId}`);
   }
 }

@@ -52,8 +52,8 @@ describe('records past the stream\'s retention', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     await streamWith('expiring', [{ at: T0, count: 25 }, { at: T0 + 2 * HOUR, count: 5 }]);
     vi.setSystemTime(T0 + 24.5 * HOUR);
-    // the head is expired (one read of one record, none back), then a page up to the retained ones
-    expect(await expireShards(kinesis, 'expiring')).toBe(2);
+    // reads of 1, 10 and 100 records: the 25 expired ones passed, then the retained ones reached
+    expect(await expireShards(kinesis, 'expiring')).toBe(3);
     await settled();
     expect(await held('expiring', T0 + 3 * HOUR)).toStrictEqual(Array.from({ length: 5 }, (_, i) => `${T0 + 2 * HOUR}-${i}`));
   });
@@ -71,8 +71,16 @@ describe('records past the stream\'s retention', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     await streamWith('all-expired', [{ at: T0, count: 4 }]);
     vi.setSystemTime(T0 + 30 * HOUR);
-    expect(await expireShards(kinesis, 'all-expired', 3)).toBe(4);
+    expect(await expireShards(kinesis, 'all-expired', { maxPages: 3 })).toBe(4);
     await settled();
     expect(await held('all-expired', T0 + HOUR)).toStrictEqual([]);
+  });
+
+  it('reads no further once told to stop', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    await streamWith('stopping', [{ at: T0, count: 4 }]);
+    vi.setSystemTime(T0 + 30 * HOUR);
+    let reads = 0;
+    expect(await expireShards(kinesis, 'stopping', { stopped: () => reads++ >= 2 })).toBe(2);
   });
 });

@@ -1,9 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecodeChunk } from '../../../contracts/tasks.ts';
 import { eventsJsonl } from '../../../local/samples.ts';
 import { objectCreatedFor } from '../../../local/s3-events.ts';
 import { splitObject } from '../../../tasks/decode/split.ts';
+import { s3Object } from '../../../tasks/shared/batch-identity.ts';
 import type { TaskContext } from '../../../tasks/shared/context.ts';
 import { configWith, openStack, type Harness } from '../../e2e/harness.ts';
 
@@ -84,6 +86,29 @@ describe('split', () => {
     const result = await splitObject(triggerOf('uploads/exact.jsonl'), ctx);
     if (!('bytes' in result)) throw new Error('split, not handed back');
     expect([result.bytes.length, result.source.lines, puts, started]).toStrictEqual([2_000, 20, [], []]);
+  });
+
+  it('cuts an object seen before as its earlier run did when that run delivered something, else at the size in force', async () => {
+    const { ctx } = context();
+    const key = 'uploads/seen-before.jsonl';
+    await put(key, eventsJsonl(30));
+    const { batchId } = s3Object(objectCreatedFor('sluice-raw', key));
+    const earlier = async (row: Record<string, unknown>) => {
+      await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { batchId, pipeline: 's4-events-processed', workflow: 's3', time: 't', source: {}, chunkBytes: 1_000_000, ...row } }));
+      const result = await splitObject(triggerOf(key), ctx);
+      return 'bytes' in result ? 'one chunk' : `${result.chunks} chunks`;
+    };
+    // the stack's size here is 2,000 bytes: the object is several chunks; at the pinned 1 MB, one
+    expect(await earlier({ status: 'BACKED_UP' })).toBe('one chunk');
+    expect(await earlier({ status: 'SUCCEEDED' })).toBe('one chunk');
+    expect(await earlier({ status: 'STARTED', doneChunks: new Set(['0']) })).toBe('one chunk');
+    // nothing delivered: a FAILED run (S3 down, a split that timed out) or one still STARTED pins nothing
+    expect(await earlier({ status: 'FAILED' })).toMatch(/^\d+ chunks$/);
+    expect(await earlier({ status: 'STARTED' })).toMatch(/^\d+ chunks$/);
+    // what a run leaves goes when the next starts; the size it cut with stays
+    const row = (await h.stack.ctx.ddb.send(new GetCommand({ TableName: h.stack.config.ledgerTable, Key: { batchId } }))).Item!;
+    expect(row).toMatchObject({ status: 'STARTED', chunkBytes: 2_000 });
+    expect(row).not.toHaveProperty('doneChunks');
   });
 
   it('hands back an object of one chunk as it is: no chunk object, no chunk execution', async () => {
