@@ -36,19 +36,20 @@ const firehoseReinvoked: Cell = {
 };
 
 /**
- * S4 processed: an object that FAILED with S3 down (cut into chunks of 1 MB) is redriven by two
- * operators at once, both finding the same FAILED row.
+ * S4 processed: an object that FAILED with S3 down is redriven by two operators at once, both finding the
+ * same FAILED row: cut into chunks of 1 MB (chunk executions of each run), or of one chunk (each run
+ * decodes and delivers it in its own execution).
  */
-const redriveTwice: Cell = {
-  name: 'redrive-twice',
+const redriveTwice = (name: string, chunkBytes: number): Cell => ({
+  name,
   async run(records, progress) {
     const pipeline = 's4-events-processed';
-    const h = await openStack(configWith((config) => void (config.limits = { ...config.limits, chunkBytes: 1_000_000 })));
+    const h = await openStack(configWith((config) => void (config.limits = { ...config.limits, chunkBytes })));
     const { stack } = h;
     const trigger = stack.config.pipelines[pipeline]!.trigger!;
-    const key = `${trigger.prefix ?? ''}${redriveTwice.name}${trigger.suffix ?? ''}`;
+    const key = `${trigger.prefix ?? ''}${name}${trigger.suffix ?? ''}`;
     try {
-      const body = taggedLines(redriveTwice.name, records).join('\n') + '\n';
+      const body = taggedLines(name, records).join('\n') + '\n';
       await stack.servers.s3.send(new PutObjectCommand({ Bucket: trigger.bucket, Key: key, Body: body }));
       const dead = new S3Client({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
       const result = await new LocalEngine({ ...stack.ctx, s3: dead }, { skipWaits: true }).run('s3', pipeline, objectCreatedFor(trigger.bucket, key, body.length));
@@ -56,13 +57,13 @@ const redriveTwice: Cell = {
       progress.phase('run', `S3 down: ${summary([result])}`);
       const [first, second] = await Promise.all([redriveAll(stack), redriveAll(stack)]);
       progress.phase('redrive', `two at once: ${first.text} | ${second.text}`);
-      const figures = await audit(stack, pipeline, redriveTwice.name, records);
+      const figures = await audit(stack, pipeline, name, records);
       progress.phase('audit', [figures.seen, ...figures.notes].join('; '));
       return figures;
     } finally {
       await h.stop();
     }
   },
-};
+});
 
-export const extraCells: Cell[] = [firehoseReinvoked, redriveTwice];
+export const extraCells: Cell[] = [firehoseReinvoked, redriveTwice('redrive-twice', 1_000_000), redriveTwice('redrive-twice-one-chunk', 64_000_000)];
