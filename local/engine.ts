@@ -194,7 +194,8 @@ export class LocalEngine {
     }
     // an object's chunk executions run on after its own; it ends, for its caller, when they have
     const chunks = (await Promise.all(children)) as ExecutionResult[];
-    const split = events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output;
+    // an object's run that split it into chunks (one of one chunk was accounted above, as any batch)
+    const split = workflow === 's3' ? events.find((event) => event.type === 'StateExited' && event.state?.name === Names.split)?.state?.output : undefined;
     if (result.status === 'SUCCEEDED' && SplitResult.is(split)) await this.objectOutcome(result, split, chunks);
     result.durationMs = Date.now() - started;
     return result;
