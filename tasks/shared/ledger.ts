@@ -20,23 +20,23 @@ export async function writeLedgerRow(ctx: TaskContext, row: Outcome, remove: (ke
   const values: Record<string, unknown> = { ...fields };
   if (row.status === 'SUCCEEDED') values.expiresAt = Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400;
   else remove = [...remove, 'expiresAt'];
-  const names = Object.keys(values);
-  const set = names.map((_, i) => `#s${i} = :s${i}`).join(', ');
-  const dropped = remove.filter((name) => !(name in values));
-  const removal = dropped.length > 0 ? ` REMOVE ${dropped.map((_, i) => `#r${i}`).join(', ')}` : '';
   try {
-    await ctx.ddb.send(
-      new UpdateCommand({
-        TableName: ctx.config.ledgerTable,
-        Key: { batchId },
-        UpdateExpression: `SET ${set}${removal}`,
-        ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...dropped.map((name, i) => [`#r${i}`, name])]),
-        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
-      }),
-    );
+    await ctx.ddb.send(new UpdateCommand({ TableName: ctx.config.ledgerTable, Key: { batchId }, ...setAndRemove(values, remove) }));
   } catch (error) {
     throw located(error, `writing ledger row ${batchId}`);
   }
+}
+
+/** An update that sets `values` and removes the attributes named in `remove` that it does not set. */
+export function setAndRemove(values: Record<string, unknown>, remove: readonly string[]) {
+  const names = Object.keys(values);
+  const dropped = remove.filter((name) => !(name in values));
+  const removal = dropped.length > 0 ? ` REMOVE ${dropped.map((_, i) => `#r${i}`).join(', ')}` : '';
+  return {
+    UpdateExpression: `SET ${names.map((_, i) => `#s${i} = :s${i}`).join(', ')}${removal}`,
+    ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...dropped.map((name, i) => [`#r${i}`, name])]),
+    ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, Counts } from '../../contracts/batch.ts';
 import type { LedgerRow } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
-import { LEDGER_RETENTION_DAYS } from './ledger.ts';
+import { LEDGER_RETENTION_DAYS, setAndRemove } from './ledger.ts';
 import { located } from './transient.ts';
 
 /**
@@ -67,18 +67,12 @@ export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: 
 /** Writes the row's fields and its chunk size, drops what runs leave; false when `condition` does not hold. */
 async function writeObjectRow(ctx: TaskContext, row: LedgerRow, chunkBytes: number, condition?: string): Promise<boolean> {
   const { batchId, ...fields } = row;
-  const values: Record<string, unknown> = { ...fields, chunkBytes };
-  const names = Object.keys(values);
-  const removed = RUN_FIELDS.filter((name) => !(name in values));
-  const removal = removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : '';
   try {
     await ctx.ddb.send(
       new UpdateCommand({
         TableName: ctx.config.ledgerTable,
         Key: { batchId },
-        UpdateExpression: `SET ${names.map((_, i) => `#s${i} = :s${i}`).join(', ')}${removal}`,
-        ExpressionAttributeNames: Object.fromEntries([...names.map((name, i) => [`#s${i}`, name]), ...removed.map((name, i) => [`#r${i}`, name])]),
-        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:s${i}`, values[name]])),
+        ...setAndRemove({ ...fields, chunkBytes }, RUN_FIELDS),
         ...(condition ? { ConditionExpression: condition } : {}),
       }),
     );
