@@ -186,7 +186,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     }
   };
   let expiring = expireOnce();
-  const expirer = setInterval(() => (expiring = expiring.then(expireOnce)), (options.expireEverySeconds ?? 600) * 1000);
+  const expirer = setInterval(() => (expiring = expiring.then(expireOnce)), (options.expireEverySeconds ?? 300) * 1000);
   undo.push(async () => {
     clearInterval(sweeper);
     clearInterval(expirer);

@@ -15,7 +15,7 @@ const MAX_LIMIT = 10_000;
  * when `stopped` says so. Returns the reads made.
  */
 export async function expireShards(kinesis: KinesisClient, stream: string, options: { maxPages?: number; stopped?: () => boolean } = {}): Promise<number> {
-  const { maxPages = 100, stopped = () => false } = options;
+  const { maxPages = 20, stopped = () => false } = options;
   let reads = 0;
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
   for (const shard of shards) {
