@@ -71,20 +71,22 @@ const TASKS_PER_BATCH = 5;
 export function estimatePipeline(name: string, pipeline: PipelineConfig, config: SluiceConfig, a: Assumptions = DEFAULT_ASSUMPTIONS): Estimate {
   const gigabytes = (MILLION * a.recordBytes) / GB;
   let executions: number;
+  /** Executions that run the record chain: every batch; of an object, its one chunk or each of its chunks (a split execution logs little). */
+  let runs: number;
   let invocations: number;
   let source: number;
   if (pipeline.workflow === 'kinesis') {
     // the Pipe's batch, or fewer records when their envelopes fill what a Step Functions target takes
     const stream = `sluice-${name}`;
     const batchSize = pipesBatchRecords(stream, pipeSettings(pipeline).batchSize, a.recordBytes);
-    executions = MILLION / batchSize;
+    executions = runs = MILLION / batchSize;
     invocations = executions * (TASKS_PER_BATCH + a.failureRate);
     // Pipes bills each 64 KB of the payload it hands the target: the records in their envelopes
     const pipeRequests = executions * Math.ceil((batchSize * pipesRecordChars(stream, a.recordBytes)) / (64 * 1024));
     source = gigabytes * (PRICES.kinesisOnDemandPerGbIn + PRICES.kinesisOnDemandPerGbOut) + (pipeRequests / MILLION) * PRICES.pipesPerMillionRequests;
   } else if (pipeline.workflow === 'firehose') {
     const perInvocation = Math.max(1, Math.floor((firehoseSettings(name, pipeline).sizeMb * 1024 * 1024) / a.recordBytes));
-    executions = MILLION / perInvocation;
+    executions = runs = MILLION / perInvocation;
     invocations = executions * (TASKS_PER_BATCH + a.failureRate + 1);
     // Firehose bills ingestion in 5 KB steps per record
     const billedGb = (MILLION * Math.ceil(a.recordBytes / 5120) * 5120) / GB;
@@ -93,35 +95,29 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
     // one chunk: the object's own execution runs the record chain; more: it splits (one invocation) and
     // each chunk is an execution of its own that runs the chain
     const objects = MILLION / a.objectRecords;
-    const chunks = chunksOf(config, a);
-    executions = chunks === 1 ? objects : objects * (1 + chunks);
-    invocations = chunks === 1 ? objects * (TASKS_PER_BATCH + a.failureRate) : objects * (1 + chunks * (TASKS_PER_BATCH + a.failureRate));
+    const chunks = Math.max(1, Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes));
+    runs = objects * chunks;
+    const split = chunks === 1 ? 0 : objects;
+    executions = split + runs;
+    invocations = split + runs * (TASKS_PER_BATCH + a.failureRate);
     source = 0;
   }
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;
   const lambda = (invocations / MILLION) * PRICES.lambdaPerMillionRequests + invocations * (a.taskMs / 1000) * LAMBDA_GB * PRICES.lambdaArmPerGbSecond;
-  const logs = logCost(pipeline, executions, config, a);
-  const { puts, gets, writes } = requests(pipeline.workflow, executions, config, a);
+  const logs = logCost(pipeline, runs, config, a);
+  const { puts, gets, writes } = requests(pipeline.workflow, runs, config, a);
   const s3 = (puts / 1000) * PRICES.s3PerThousandPuts + (gets / 1000) * PRICES.s3PerThousandGets;
   const dynamodb = (writes / MILLION) * PRICES.dynamoDbPerMillionWrites;
   return { pipeline: name, workflow: pipeline.workflow, executions, lambdaInvocations: invocations, express, lambda, logs, s3, dynamodb, source, total: express + lambda + logs + s3 + dynamodb + source };
 }
 
-/** The chunks of an object of `objectRecords` records (at least one: an empty object is one run too). */
-const chunksOf = (config: SluiceConfig, a: Assumptions) => Math.max(1, Math.ceil((a.objectRecords * a.recordBytes) / config.limits.chunkBytes));
-
-/** Executions that run the record chain: every batch; of an object, its one chunk or each of its chunks (a split execution logs little). */
-const chainRuns = (workflow: string, executions: number, config: SluiceConfig, a: Assumptions) =>
-  workflow === 's3' ? (MILLION / a.objectRecords) * chunksOf(config, a) : executions;
-
 /**
  * CloudWatch Logs ingestion at the pipeline's level: at ALL every execution's history, whose states carry
  * the batch's data up to the claim-check threshold (beyond it, a reference); at ERROR, failed executions' events.
  */
-function logCost(pipeline: PipelineConfig, executions: number, config: SluiceConfig, a: Assumptions): number {
+function logCost(pipeline: PipelineConfig, runs: number, config: SluiceConfig, a: Assumptions): number {
   const level = a.logLevel ?? pipeline.logLevel ?? DEFAULT_LOG_LEVEL;
   const measured = LOG_BYTES[pipeline.workflow];
-  const runs = chainRuns(pipeline.workflow, executions, config, a);
   const dataBytes = Math.min((MILLION * a.recordBytes) / runs, config.limits.claimCheckBytes);
   const bytes = level === 'ALL' ? runs * (measured.perExecution + measured.perRecordByte * dataBytes) : level === 'OFF' ? 0 : runs * a.failureRate * ERROR_LOG_BYTES;
   return (bytes / GB) * PRICES.logsPerGbIngested;
@@ -135,8 +131,7 @@ function logCost(pipeline: PipelineConfig, executions: number, config: SluiceCon
  * then as a batch; of more, a PUT and a GET per chunk, each chunk a batch (its row, added to the object's
  * row), and the object row's start and settling.
  */
-function requests(workflow: string, executions: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number; writes: number } {
-  const runs = chainRuns(workflow, executions, config, a);
+function requests(workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number; writes: number } {
   const claimChecks = (MILLION / runs) * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
   const lake = runs * (2 * a.partitionsPerBatch + claimChecks);
   if (workflow === 's3') {
