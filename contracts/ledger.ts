@@ -21,6 +21,8 @@ export const LedgerRow = t.intersection([
     /** When the first step wrote the row: how long a STARTED row has been waiting. */
     startedAt: t.string,
     shard: t.string,
+    /** A Kinesis batch cut from a shard with several batches in flight: its sequence numbers (batch-sequences.ts). */
+    sequences: t.string,
     counts: Counts,
     partitions: t.number,
     execution: t.string,

@@ -1,6 +1,8 @@
 import type { Batch } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
+import { packSequences } from '../../contracts/batch-sequences.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
+import { pipeSettings } from '../../contracts/pipe-settings.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
 import { load } from '../shared/claim-check.ts';
 import { emptyBody, seal } from '../shared/body.ts';
@@ -65,7 +67,7 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
  */
 export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
   const request = decodeOrThrow(DecodeInput, input, 'decode input');
-  pipelineOf(ctx.config, request.pipeline, request.workflow);
+  const pipeline = pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') {
     const read = await splitObject(request, ctx);
     if (!('bytes' in read)) return read;
@@ -73,7 +75,7 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
   }
   const units = await unitsOf(request, ctx);
   if (!('chunk' in request)) {
-    const { batchId, source, resolved } = units;
+    const { batchId, source, resolved, sequences } = units;
     const now = new Date(ctx.now()).toISOString();
     await writeStartedRow(ctx, {
       batchId,
@@ -84,6 +86,8 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
       startedAt: now,
       source,
       ...(source.shard ? { shard: source.shard } : {}),
+      // several batches in flight per shard: the batch is not a stretch of it, and its row says which records it has
+      ...(sequences && pipeSettings(pipeline).parallelizationFactor > 1 ? { sequences: packSequences(sequences) } : {}),
       ...(request.execution ? { execution: request.execution } : {}),
       ...(await keepInput(ctx, batchId, resolved)),
     });

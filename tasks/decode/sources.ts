@@ -9,6 +9,8 @@ export interface Units {
   batchId: string;
   source: SourceInfo;
   units: Unit[];
+  /** A Kinesis batch's sequence numbers, in order. */
+  sequences?: string[];
 }
 
 /** An arrival time (epoch ms) that is a time: a source's metadata must not fail its batch (Infinity serialises as null). */
@@ -20,6 +22,7 @@ export function kinesisUnits(input: unknown): Units {
   return {
     batchId,
     source,
+    sequences: records.map((record) => record.sequenceNumber),
     units: records.map((record) => ({
       unit: record.eventID,
       coordinates: `kinesis/${stream}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`,

@@ -64,6 +64,46 @@ describe('exactly once into the lake, whatever the batching (issue 6)', () => {
   });
 });
 
+describe('a redrive with several batches in flight per shard (parallelizationFactor above 1)', () => {
+  it('takes a batch that ended well to hold its own records only, not the other lanes\' records in its stretch', async () => {
+    const shard = 'shardId-000000000017';
+    const records = Array.from({ length: 20 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `lanes-${i}` }), i, shard));
+    // two lanes of one shard, by partition key: the even records and the odd ones, interleaved in the shard
+    const even = records.filter((_, i) => i % 2 === 0);
+    const odd = records.filter((_, i) => i % 2 === 1);
+    const pipeline = h.stack.config.pipelines['s4-events-raw']!;
+    const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-raw': { ...pipeline, pipe: { parallelizationFactor: 2 } } } };
+    // the odd lane's execution is killed after its first step; the even lane's ends well, its stretch (0..18)
+    // spanning the odd records; a Pipe that re-read the shard delivered the first five odd records again
+    const killed = (await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: odd }, { ...h.stack.ctx, config })) as { batchId: string };
+    expect((await engineWith({ config }).run('kinesis', 's4-events-raw', even)).status).toBe('SUCCEEDED');
+    expect((await engineWith({ config }).run('kinesis', 's4-events-raw', odd.slice(0, 5))).status).toBe('SUCCEEDED');
+    const pending = await redrivable(h.stack.ctx, { batchId: killed.batchId, unfinishedAfterSeconds: 0 });
+    const [outcome] = await redrive(localRedriver(h.stack), pending);
+    expect(outcome).toMatchObject({ before: 'STARTED', execution: 'SUCCEEDED (5 of 10 records)', after: 'SUPERSEDED' });
+    const rows = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('lanes-'));
+    expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `lanes-${i}`).sort());
+  });
+
+  it('keeps what a redriven batch held, whatever the Pipe\'s settings are by then: two lanes killed, redriven one after the other', async () => {
+    const records = Array.from({ length: 20 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `lanes-later-${i}` }), i, 'shardId-000000000018'));
+    const pipeline = h.stack.config.pipelines['s4-events-raw']!;
+    const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-raw': { ...pipeline, pipe: { parallelizationFactor: 2 } } } };
+    const killed = [];
+    for (const lane of [1, 0]) {
+      const input = records.filter((_, i) => i % 2 === lane);
+      killed.push(((await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input }, { ...h.stack.ctx, config })) as { batchId: string }).batchId);
+    }
+    // redriven by a stack whose Pipe has one batch in flight per shard: the odd lane's new row must not claim the even records
+    for (const batchId of killed) {
+      const [outcome] = await redrive(localRedriver(h.stack), await redrivable(h.stack.ctx, { batchId, unfinishedAfterSeconds: 0 }));
+      expect(outcome).toMatchObject({ before: 'STARTED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    }
+    const rows = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('lanes-later-'));
+    expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `lanes-later-${i}`).sort());
+  });
+});
+
 describe('every execution leaves a trace from its first step (issue 6)', () => {
   it('an execution that stopped after its first step (killed, timed out) is STARTED with its input kept, and redrive finishes it', async () => {
     const batch = Array.from({ length: 5 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `killed-${i}` }), i, 'shardId-000000000011'));
