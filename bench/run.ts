@@ -64,7 +64,7 @@ for (const [corpus, pipeline] of part('chain') ? ([
 }
 
 const breakdown = new Breakdown();
-const stack = part('e2e') ? await startStack(defaultConfig, { skipWaits: true, breakdown }) : undefined;
+const stack = part('e2e') ? await startStack(defaultConfig, { skipWaits: true, observer: breakdown }) : undefined;
 if (stack) try {
   await mkdir('dist/bench', { recursive: true });
   const { result: kinesis, top: kinesisTop, owners: kinesisOwners } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>

@@ -31,3 +31,13 @@ export const chunkWorkflowName = (scope: IConstruct, pipeline: string) => physic
  */
 export const chunkWorkflowArn = (scope: IConstruct, pipeline: string) =>
   Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: chunkWorkflowName(scope, pipeline), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+/** The delivery stream of a Firehose pipeline. */
+export const deliveryStreamName = (scope: IConstruct, pipeline: string) => physicalName(scope, NAME_LIMITS.deliveryStream, pipeline);
+
+/**
+ * Its ARN, formatted from the name: the functions that put records back on it (account, the sweep) sit
+ * behind its transformation (bridge, state machine, tasks), so a reference to it would close a cycle.
+ */
+export const deliveryStreamArn = (scope: IConstruct, pipeline: string) =>
+  Stack.of(scope).formatArn({ service: 'firehose', resource: 'deliverystream', resourceName: deliveryStreamName(scope, pipeline), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });

@@ -18,7 +18,7 @@ import { Storage } from './constructs/storage.ts';
 import { Sweep } from './constructs/sweep.ts';
 import { TaskFunctions } from './constructs/task-functions.ts';
 import { acceptedFindings, acknowledge, type AcceptedFinding } from './nag-suppressions.ts';
-import { chunkWorkflowArn } from './physical-names.ts';
+import { chunkWorkflowArn, deliveryStreamArn } from './physical-names.ts';
 
 export interface SluiceStackProps extends StackProps {
   config: SluiceConfig;
@@ -48,6 +48,7 @@ export class SluiceStack extends Stack {
     alerts.topic.grantPublish(this.functions.byTask.account);
     let api: IngestApi | undefined;
     const bridges: lambda.Function[] = [];
+    const reingestStreams: string[] = [];
     const ingest = () => (api ??= new IngestApi(this, 'Ingest'));
 
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
@@ -83,6 +84,7 @@ export class SluiceStack extends Stack {
           bufferInterval: Duration.seconds(settings.intervalSeconds),
         });
         ingest().addFirehoseRoute(name, { arn: source.deliveryStream.attrArn, name: source.deliveryStream.ref });
+        if (settings.mode === 'transform') reingestStreams.push(deliveryStreamArn(this, name));
         alerts.watchDeliveryStream(name, source.deliveryStream.ref, settings.mode === 'transform');
         alerts.watchFunction(`${id}Bridge`, source.bridge.function);
         bridges.push(source.bridge.function);
@@ -96,6 +98,10 @@ export class SluiceStack extends Stack {
       stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([name, workflow]) => [name, workflow.stateMachine])),
     });
     alerts.watchFunction('Sweep', sweep.function);
+    // records put back on their delivery stream: answers that do not fit in a response (account), a failed batch redriven (sweep)
+    if (reingestStreams.length > 0) {
+      for (const grantee of [this.functions.byTask.account, sweep.function]) iam.Grant.addToPrincipal({ grantee, actions: ['firehose:PutRecordBatch'], resourceArns: reingestStreams });
+    }
     new CfnOutput(this, 'SluiceResources', {
       description: 'The ledger, buckets and state machines of this deployment (read by sluice redrive --aws and inspect --aws)',
       value: this.toJsonString({

@@ -2,6 +2,7 @@ import type { TaskName } from '../contracts/timing.ts';
 import { TASKS } from '../contracts/timing.ts';
 import { s3Claims } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
+import type { TaskObserver } from './engine.ts';
 
 const PARTS = ['engine', ...TASKS, 'claimChecks', 's3', 'dynamodb'] as const;
 type Part = (typeof PARTS)[number];
@@ -19,7 +20,7 @@ function timedClient<C extends { send: (...args: never[]) => Promise<unknown> }>
  * executions outside any task). Wall time: with executions in flight together, time waiting for the one
  * thread counts where the wait happened.
  */
-export class Breakdown {
+export class Breakdown implements TaskObserver {
   private readonly ms = new Map<Part, number>();
   private executionMs = 0;
   private taskMs = 0;

@@ -7,7 +7,6 @@ import { SplitResult } from '../contracts/tasks.ts';
 import { tasks } from '../tasks/index.ts';
 import { load, s3Claims } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
-import type { Breakdown } from './breakdown.ts';
 import { ExecutionScope } from './execution-scope.ts';
 import { MemoryClaims } from './memory-claims.ts';
 import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
@@ -51,11 +50,17 @@ export interface ExecutionResult {
   claimed?: ReadonlyMap<string, string>;
 }
 
+/** What wraps every task the engine runs: times it, or records the requests it makes. */
+export interface TaskObserver {
+  task<T>(task: TaskName, ctx: TaskContext, run: (ctx: TaskContext) => Promise<T>): Promise<T>;
+  executionRan?(ms: number): void;
+}
+
 export interface EngineOptions {
   /** Skip the waits of Retry backoff and of the redelivery loop (the states still show in the trace). */
   skipWaits?: boolean;
-  /** Times the executions, their tasks, claim checks and requests (the bench's breakdown). */
-  breakdown?: Breakdown;
+  /** Sees each task run with the context it may change, and how long each execution ran: the bench's breakdown, a test's request recorder. */
+  observer?: TaskObserver;
   /** Keep on each result the claim-checked payloads its execution held (`claimed`), for the inspector. */
   keepClaims?: boolean;
 }
@@ -128,8 +133,8 @@ export class LocalEngine {
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
-        const { breakdown } = this.options;
-        return (breakdown ? breakdown.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx)) as Promise<never>;
+        const { observer } = this.options;
+        return (observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx)) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };
@@ -182,7 +187,7 @@ export class LocalEngine {
       };
     }
     await logging;
-    this.options.breakdown?.executionRan(performance.now() - ran);
+    this.options.observer?.executionRan?.(performance.now() - ran);
     // a caught failure of the account step exits it too, with the error as output: that is no account
     const exited = events.find((event) => event.type === 'StateExited' && (event.state?.name === Names.account || event.state?.name === Names.accountChunk));
     const account = exited?.state?.output;

@@ -6,8 +6,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
-import type { Breakdown } from './breakdown.ts';
-import { LocalEngine, type ExecutionResult, type TraceEvent } from './engine.ts';
+import { LocalEngine, type ExecutionResult, type TaskObserver, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startServers, type Servers } from './servers.ts';
@@ -30,8 +29,8 @@ export interface StackOptions {
    * must not hold every result); without it, results are kept until `settle` returns them.
    */
   onTriggered?: (result: ExecutionResult) => void;
-  /** Times where executions spend their time (the bench's breakdown). */
-  breakdown?: Breakdown;
+  /** Sees every task run (the bench's breakdown times them; a test records their requests). */
+  observer?: TaskObserver;
   /** Keep on each result the claim-checked payloads its execution held, for the inspector (see ExecutionResult.claimed). */
   keepClaims?: boolean;
 }
@@ -71,7 +70,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     reingest: options.reingest ?? deliveryStreams.put,
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
-  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.breakdown ? { breakdown: options.breakdown } : {}) });
+  const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.observer ? { observer: options.observer } : {}) });
   // executions object events started and not yet ended; their results, in the order they started, when no onTriggered takes them
   const inFlight = new Set<Promise<void>>();
   const unclaimed: { result?: ExecutionResult }[] = [];

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { EXPRESS_LIMIT_SECONDS } from '../../contracts/timing.ts';
 import type { FirehoseMode, SluiceConfig } from '../../contracts/config.ts';
 import { grantObjects } from '../grants.ts';
-import { NAME_LIMITS, physicalName } from '../physical-names.ts';
+import { deliveryStreamName } from '../physical-names.ts';
 import { TaskFunction } from './task-function.ts';
 
 export interface FirehoseSourceProps {
@@ -115,7 +115,7 @@ export class FirehoseSource extends Construct {
       };
     }
     this.deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamName: physicalName(this, NAME_LIMITS.deliveryStream, props.pipeline),
+      deliveryStreamName: deliveryStreamName(this, props.pipeline),
       deliveryStreamType: 'DirectPut',
       deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
       ...destination,

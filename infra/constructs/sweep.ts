@@ -39,8 +39,10 @@ export class Sweep extends Construct {
       timeoutSeconds: EXPRESS_LIMIT_SECONDS * 2,
     });
     this.function = made.function;
-    props.ledger.table.grant(made.function, 'dynamodb:Scan', 'dynamodb:GetItem');
-    grantObjects(props.storage.backup, made.function, ['s3:GetObject']);
+    // rows by status (the index), the rows of a shard that ended well (superseded.ts), a redriven row read back and rewritten
+    props.ledger.table.grant(made.function, 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // kept inputs: read to start again, let go once a batch is superseded
+    grantObjects(props.storage.backup, made.function, ['s3:GetObject', 's3:DeleteObject']);
     grantObjects(props.storage.work, made.function, ['s3:PutObject']);
     for (const machine of Object.values(props.stateMachines)) machine.grant(made.function, 'states:StartExecution', 'states:StartSyncExecution');
     new events.Rule(this, 'Schedule', {

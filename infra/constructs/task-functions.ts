@@ -70,8 +70,11 @@ export class TaskFunctions extends Construct {
     // the input is kept from the first step (decode), again on failure (backup), let go once the batch ended well (account)
     for (const fn of [decode, backup]) grantObjects(storage.backup, fn, ['s3:PutObject']);
     grantObjects(storage.backup, account, ['s3:DeleteObject']);
-    ledger.table.grant(decode, 'dynamodb:PutItem');
-    for (const fn of [backup, account]) ledger.table.grant(fn, 'dynamodb:UpdateItem');
+    // decode writes a batch's STARTED row; an S3 object's row is updated over an earlier run's, read first when there was one
+    ledger.table.grant(decode, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    ledger.table.grant(backup, 'dynamodb:UpdateItem');
+    // account reads the row back before putting records on a delivery stream again (once per batch)
+    ledger.table.grant(account, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
     for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
   }

@@ -7,7 +7,7 @@ import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
 import { Names } from '../../workflows/record-chain.ts';
 import { functionArnKey, PLACEHOLDERS } from '../../workflows/resources.ts';
-import { synth, type Synthesized } from './synth.ts';
+import { statements, synth, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -15,20 +15,6 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => s.remove());
 
-/** Every IAM statement of the template, with the policy it belongs to. */
-function statements(json: Record<string, any>): { where: string; statement: any }[] {
-  const found: { where: string; statement: any }[] = [];
-  for (const [id, resource] of Object.entries(json.Resources as Record<string, any>)) {
-    const documents =
-      resource.Type === 'AWS::IAM::Policy'
-        ? [resource.Properties.PolicyDocument]
-        : resource.Type === 'AWS::IAM::Role'
-          ? (resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)
-          : [];
-    for (const document of documents) for (const statement of document.Statement) found.push({ where: id, statement });
-  }
-  return found;
-}
 /** What differs between the deployed state machines and what they must be; empty when all is well. */
 function workflowProblems(synthesized: Synthesized): string[] {
   const problems: string[] = [];

@@ -39,3 +39,18 @@ export function synth(config: SluiceConfig = defaultConfig, change?: (stack: Slu
     remove: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
+
+/** Every IAM statement of the template, with the policy it belongs to. */
+export function statements(json: Record<string, any>): { where: string; statement: any }[] {
+  const found: { where: string; statement: any }[] = [];
+  for (const [id, resource] of Object.entries(json.Resources as Record<string, any>)) {
+    const documents =
+      resource.Type === 'AWS::IAM::Policy'
+        ? [resource.Properties.PolicyDocument]
+        : resource.Type === 'AWS::IAM::Role'
+          ? (resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)
+          : [];
+    for (const document of documents) for (const statement of document.Statement) found.push({ where: id, statement });
+  }
+  return found;
+}
