@@ -61,6 +61,10 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const status = statusOf(counts);
   const chunk = batch.source.firstLine !== undefined;
   const partitions = partitionCount(body);
+  // an S3 object is delivered again by nothing: its row, which a redrive starts from, says it ended only once
+  // the lake has it (every run of an object cuts it the same way, startObject, so the commit rewrites, never adds)
+  const object = batch.workflow === 's3' && !chunk;
+  if (object) await commitStaged(body.staged ?? [], ctx);
   await writeLedgerRow(ctx, {
     batchId: batch.batchId,
     pipeline: batch.pipeline,
@@ -75,14 +79,14 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     ...(reingested > 0 ? { reingested } : {}),
     // an object's event is its row's, and what a redrive starts from: set again when the object did not end
     // well, as another run of it (a duplicate event) that did may have taken it from the row meanwhile
-    ...(batch.workflow === 's3' && !chunk && status !== 'SUCCEEDED' ? { input: original } : {}),
+    ...(object && status !== 'SUCCEEDED' ? { input: original } : {}),
   }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
   // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
   // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
   if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
-  // the lake sees the batch only now, as the last thing that can fail: a failure before leaves it nothing
+  // a batch's lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
-  await commitStaged(body.staged ?? [], ctx);
+  if (!object) await commitStaged(body.staged ?? [], ctx);
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
   const { chunk: index, run, lines } = batch.source;
   if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);

@@ -39,9 +39,12 @@ async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof
 /** What runs of an object leave in its row: gone when a run starts over, but for the chunk size (startObject). */
 const RUN_FIELDS = ['run', 'chunks', 'lines', 'linesDone', 'counts', 'doneChunks', 'failedChunks', 'partitions', 'error', 'expiresAt', 'inputKey', 'execution', 'reingested', 'shard'] as const;
 
-/** Whether an earlier run of the object put anything in the lake: it ended SUCCEEDED or BACKED_UP, or a chunk of it was accounted. */
+/**
+ * Whether an earlier run of the object put anything in the lake: it ended SUCCEEDED or BACKED_UP, a chunk
+ * of it was accounted, or a run before it did (`pinned`: a run that failed early since keeps what it found).
+ */
 const delivered = (row: Record<string, unknown> | undefined) =>
-  row?.status === 'SUCCEEDED' || row?.status === 'BACKED_UP' || ((row?.doneChunks as Set<string> | undefined)?.size ?? 0) > 0;
+  row?.pinned === true || row?.status === 'SUCCEEDED' || row?.status === 'BACKED_UP' || ((row?.doneChunks as Set<string> | undefined)?.size ?? 0) > 0;
 
 /**
  * An object's STARTED row, over whatever an earlier run of it left (a run starts over), and the chunk size
@@ -52,27 +55,28 @@ const delivered = (row: Record<string, unknown> | undefined) =>
  * that was too large). An object seen for the first time costs one write; one seen before, a read too.
  */
 export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: number): Promise<number> {
-  if (await writeObjectRow(ctx, row, chunkBytes, 'attribute_not_exists(batchId)')) return chunkBytes;
+  if (await writeObjectRow(ctx, row, chunkBytes, false, 'attribute_not_exists(batchId)')) return chunkBytes;
   let earlier: Record<string, unknown> | undefined;
   try {
     earlier = (await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: row.batchId }, ConsistentRead: true }))).Item;
   } catch (error) {
     throw located(error, `reading ledger row ${row.batchId}`);
   }
-  const pinned = delivered(earlier) && typeof earlier?.chunkBytes === 'number' ? earlier.chunkBytes : chunkBytes;
-  await writeObjectRow(ctx, row, pinned);
-  return pinned;
+  const pinned = delivered(earlier) && typeof earlier?.chunkBytes === 'number';
+  const size = pinned ? (earlier!.chunkBytes as number) : chunkBytes;
+  await writeObjectRow(ctx, row, size, pinned);
+  return size;
 }
 
-/** Writes the row's fields and its chunk size, drops what runs leave; false when `condition` does not hold. */
-async function writeObjectRow(ctx: TaskContext, row: LedgerRow, chunkBytes: number, condition?: string): Promise<boolean> {
+/** Writes the row's fields and its chunk size (pinned or not), drops what runs leave; false when `condition` does not hold. */
+async function writeObjectRow(ctx: TaskContext, row: LedgerRow, chunkBytes: number, pinned: boolean, condition?: string): Promise<boolean> {
   const { batchId, ...fields } = row;
   try {
     await ctx.ddb.send(
       new UpdateCommand({
         TableName: ctx.config.ledgerTable,
         Key: { batchId },
-        ...setAndRemove({ ...fields, chunkBytes }, RUN_FIELDS),
+        ...setAndRemove({ ...fields, chunkBytes, pinned }, RUN_FIELDS),
         ...(condition ? { ConditionExpression: condition } : {}),
       }),
     );

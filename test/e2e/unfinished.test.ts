@@ -10,6 +10,7 @@ import { businessEvent, eventsJsonl, firehoseRequest, pipesRecord } from '../../
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import { tasks } from '../../tasks/index.ts';
+import { s3Object } from '../../tasks/shared/batch-identity.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
 import { openStack, type Harness } from './harness.ts';
@@ -165,7 +166,69 @@ describe('every execution leaves a trace from its first step (issue 6)', () => {
 });
 
 describe('an object of one chunk that fails in its chain', () => {
-  it('is FAILED with its event kept, leaves nothing in the lake, and its redrive delivers every line once', async () => {
+  it('whose servers go away right after its row says it ended (a stop past its deadline, a kill -9) has its lines in the lake', async () => {
+    const key = 'events/killed-in-account.jsonl';
+    const lines = eventsJsonl(6)
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => JSON.stringify({ ...JSON.parse(line), event_id: `killed-in-account-${i}` }));
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
+    const event = objectCreatedFor('sluice-raw', key);
+    // what `sluice start`'s stop does past its deadline (stack.stop(): s3rver and dynalite go, the execution runs
+    // on and every call it makes is refused), or a kill -9: here, right after the account step's row was written
+    let gone = false;
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1'), { name: 'Error', code: 'ECONNREFUSED' }));
+    const realDdb = h.stack.ctx.ddb;
+    const realS3 = h.stack.ctx.s3;
+    const ddb = {
+      send: async (command: object) => {
+        if (gone) return refused();
+        const result = await realDdb.send(command as never);
+        const values = command instanceof UpdateCommand ? Object.values(command.input.ExpressionAttributeValues ?? {}) : [];
+        if (values.includes('SUCCEEDED')) gone = true;
+        return result;
+      },
+    } as unknown as TaskContext['ddb'];
+    const s3 = { send: (command: object) => (gone ? refused() : realS3.send(command as never)) } as unknown as TaskContext['s3'];
+    await engineWith({ ddb, s3 }).run('s3', 's4-events-processed', event);
+    expect(gone).toBe(true);
+    const lake = (await h.lines('sluice-lake', 'processed/')).filter((r) => String(r.event_id).startsWith('killed-in-account-'));
+    // the servers are back (the next start): an object is delivered again by nothing, so its row said SUCCEEDED
+    // (and let its event go) only once the lake had it
+    expect(lake).toHaveLength(6);
+    expect(await h.ledger(s3Object(event).batchId)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('stays pinned after a later run of the object that failed before delivering anything', async () => {
+    const key = 'events/pin-lost.jsonl';
+    const lines = eventsJsonl(20)
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => JSON.stringify({ ...JSON.parse(line), event_id: `pin-lost-${i}` }));
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
+    const event = objectCreatedFor('sluice-raw', key);
+    const lake = async () => (await h.lines('sluice-lake', 'processed/')).filter((r) => String(r.event_id).startsWith('pin-lost-'));
+    // run 1, with chunks of 2 KB: several chunk executions, every line in the lake once
+    const small = { ...h.stack.config, limits: { ...h.stack.config.limits, chunkBytes: 2_000 } };
+    const first = await engineWith({ config: small }).run('s3', 's4-events-processed', event);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.chunks!.length).toBeGreaterThan(1);
+    expect(await lake()).toHaveLength(20);
+    // run 2, a duplicate event of the object (same settings), while S3 cannot be read: it fails in its split, before any chunk
+    const dead = new S3Client({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const second = await engineWith({ config: small, s3: dead }).run('s3', 's4-events-processed', event);
+    expect(second.status).toBe('FAILED');
+    expect(await h.ledger(first.account!.batchId)).toMatchObject({ status: 'FAILED', chunkBytes: 2_000 });
+    // the redrive, with the chunk size now in force (4 MB): the README says it cuts the object as the run that delivered did
+    const [pending] = await redrivable(h.stack.ctx, { batchId: first.account!.batchId });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    const rows = await lake();
+    expect(new Set(rows.map((r) => r.record_id)).size).toBe(20);
+    expect(rows).toHaveLength(20);
+  });
+
+  it('is FAILED with its event kept when its row cannot be written, and its redrive writes the lake objects it committed again, not beside them', async () => {
     const key = 'events/one-chunk-fails.jsonl';
     const lines = eventsJsonl(8)
       .split('\n')
@@ -174,12 +237,13 @@ describe('an object of one chunk that fails in its chain', () => {
     await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
     const event = objectCreatedFor('sluice-raw', key);
     const lake = async () => (await h.lines('sluice-lake', 'processed/')).filter((r) => String(r.event_id).startsWith('one-chunk-fails-'));
-    // the account step's row is refused, for good: after delivery staged the lake objects, before they were committed
+    // the account step's row is refused, for good: an object commits its lake objects first (nothing delivers it
+    // again, so its row says it ended only once the lake has it)
     const { ddb, state } = ledgerRefusingOnce(h.stack.ctx.ddb);
     const failed = await engineWith({ ddb }).run('s3', 's4-events-processed', event);
     expect([failed.status, state.left]).toStrictEqual(['FAILED', 0]);
     expect(failed.chunks ?? []).toHaveLength(0);
-    expect(await lake()).toStrictEqual([]);
+    expect(await lake()).toHaveLength(8);
     const [pending] = await redrivable(h.stack.ctx, { pipeline: 's4-events-processed' });
     expect(pending).toMatchObject({ status: 'FAILED', workflow: 's3', input: event });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
