@@ -29,6 +29,11 @@ function crossCheck(config: SluiceConfig): string[] {
     if (pipeline.firehoseMode === 'transform' && responseSinks !== 1) {
       problems.push(`${at}.sinks: firehoseMode "transform" needs exactly one firehose-response sink`);
     }
+    // the response is the delivery: a record another sink refused would be backed up and answered without its
+    // data, and a redrive of it (whose response goes nowhere) would never hand it to Firehose
+    if (pipeline.firehoseMode === 'transform' && pipeline.sinks.length > responseSinks) {
+      problems.push(`${at}.sinks: firehoseMode "transform" delivers through Firehose only: a second sink (${pipeline.sinks.filter((sink) => sink.type !== 'firehose-response').map((sink) => sink.type).join(', ')}) belongs to a pipeline of its own, or to metadata mode`);
+    }
     if (pipeline.pipe && pipeline.workflow !== 'kinesis') problems.push(`${at}.pipe: only the kinesis workflow is fed by a Pipe`);
     if (pipeline.workflow === 's3' && !pipeline.trigger) problems.push(`${at}.trigger: the s3 workflow needs a trigger`);
     pipeline.sinks.forEach((sink, i) => {

@@ -1,10 +1,7 @@
 /**
- * The sequence numbers of a Kinesis batch that is not a stretch of its shard, as its ledger row keeps them.
- * With one batch in flight per shard (a Pipe's parallelizationFactor of 1), a batch is every record of its
- * shard from its first sequence number to its last, and the row's `source` says it all. With several,
- * each batch holds the records of some partition keys only, and its stretch spans the other batches'
- * records: what it delivered is then its own list. Within a shard the numbers share a long prefix (56
- * digits, of which the last 20 to 30 differ), written once: 100 records take 2 to 3 KB.
+ * The sequence numbers of a Kinesis batch's records, as its claim in the shard index keeps them
+ * (LEDGER_SHARD_INDEX). Within a shard the numbers share a long prefix (56 digits, of which the last 20 to
+ * 30 differ), written once: 100 records take 2 to 3 KB.
  */
 export function packSequences(sequences: readonly string[]): string {
   // every suffix keeps a digit at least: an empty list and a list of one empty suffix read differently
@@ -20,9 +17,9 @@ export function packSequences(sequences: readonly string[]): string {
 }
 
 /**
- * Beside an input kept in the row (up to 200 KB) the list stays under DynamoDB's 400 KB an item: 2,000 to
- * 3,000 records. A larger batch's row says its list was not kept, and holds nothing for a redrive: a
- * record it delivered that a failed batch also holds is delivered again (a duplicate, never a loss).
+ * A claim stays under 64 KB (64 write units): 2,000 to 3,000 records. A larger batch's claim says its list
+ * was not kept, and holds nothing: a record it delivered that a batch cut another way also holds is
+ * delivered again (a duplicate, never a loss).
  */
 export const MAX_PACKED_SEQUENCES_CHARS = 65_536;
 export const SEQUENCES_NOT_KEPT = 'not kept';
@@ -36,3 +33,6 @@ export function unpackSequences(packed: string): string[] {
   const rest = packed.slice(bar + 1);
   return rest === '' ? [] : rest.split(',').map((suffix) => prefix + suffix);
 }
+
+/** A sequence number written to sort as the number does: padded to the 129 digits Kinesis allows (the shard index's sort key). */
+export const sortableSequence = (sequence: string): string => sequence.padStart(129, '0');

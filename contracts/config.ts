@@ -111,6 +111,10 @@ export type PipeBatching = t.TypeOf<typeof PipeBatching>;
 export const S3Trigger = strict('S3Trigger', { bucket: t.string }, { prefix: t.string, suffix: t.string });
 export type S3Trigger = t.TypeOf<typeof S3Trigger>;
 
+/** Whether an object created at `bucket`/`key` starts the trigger's workflow. */
+export const triggers = (trigger: S3Trigger, bucket: string, key: string): boolean =>
+  trigger.bucket === bucket && key.startsWith(trigger.prefix ?? '') && key.endsWith(trigger.suffix ?? '');
+
 export const PipelineConfig = strict(
   'PipelineConfig',
   { workflow: WorkflowName, description: t.string, sinks: t.array(SinkConfig) },

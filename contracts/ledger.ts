@@ -21,8 +21,6 @@ export const LedgerRow = t.intersection([
     /** When the first step wrote the row: how long a STARTED row has been waiting. */
     startedAt: t.string,
     shard: t.string,
-    /** A Kinesis batch cut from a shard with several batches in flight: its sequence numbers (batch-sequences.ts). */
-    sequences: t.string,
     counts: Counts,
     partitions: t.number,
     execution: t.string,
@@ -41,3 +39,17 @@ export type LedgerRow = t.TypeOf<typeof LedgerRow>;
  * not a scan of every batch ever run).
  */
 export const LEDGER_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', sortKey: 'time' } as const;
+
+/**
+ * The ledger's index of what Kinesis batches delivered, by pipeline and shard, and last sequence number.
+ * Once the account step has committed a batch's lake objects, it writes the batch's claim, an item of its
+ * own (`<batchId>#delivered`: the batch's row stays small): the sequence numbers of its records
+ * (batch-sequences.ts). Decode reads the index to drop what a batch cut another way delivered already (a
+ * Pipe that re-read its shard after a restart, Pipes' halves of a batch a redrive delivered), and a
+ * redrive to start only what no batch delivered. A claim names records, not a stretch of the shard: with
+ * several batches in flight per shard, a batch holds some partition keys of its stretch only.
+ */
+export const LEDGER_SHARD_INDEX = { name: 'byShard', partitionKey: 'shardKey', sortKey: 'stretchEnd', attributes: ['stretchStart', 'sequences'] } as const;
+
+/** The key of a batch's claim in the ledger table. */
+export const claimKey = (batchId: string): string => `${batchId}#delivered`;

@@ -22,8 +22,9 @@ export const PRICES = {
   /** S3 Standard PUT, COPY, POST, LIST; GET. */
   s3PerThousandPuts: 0.005,
   s3PerThousandGets: 0.0004,
-  /** DynamoDB on-demand writes (after the November 2024 price cut), a row of up to 1 KB being one unit. */
+  /** DynamoDB on-demand writes and reads (after the November 2024 price cut): a write unit per KB of an item, a read unit per 4 KB (half for an eventually consistent read). */
   dynamoDbPerMillionWrites: 0.625,
+  dynamoDbPerMillionReads: 0.125,
 } as const;
 
 /** What the estimate assumes about the traffic and the run time; each can be given on the command line. */
@@ -105,9 +106,10 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;
   const lambda = (invocations / MILLION) * PRICES.lambdaPerMillionRequests + invocations * (a.taskMs / 1000) * LAMBDA_GB * PRICES.lambdaArmPerGbSecond;
   const logs = logCost(pipeline, runs, config, a);
-  const { puts, gets, writes } = requests(pipeline.workflow, runs, config, a);
+  const { puts, gets } = requests(pipeline.workflow, runs, config, a);
   const s3 = (puts / 1000) * PRICES.s3PerThousandPuts + (gets / 1000) * PRICES.s3PerThousandGets;
-  const dynamodb = (writes / MILLION) * PRICES.dynamoDbPerMillionWrites;
+  const { writes, reads } = ledgerUnits(pipeline.workflow, runs, a);
+  const dynamodb = (writes / MILLION) * PRICES.dynamoDbPerMillionWrites + (reads / MILLION) * PRICES.dynamoDbPerMillionReads;
   return { pipeline: name, workflow: pipeline.workflow, executions, lambdaInvocations: invocations, express, lambda, logs, s3, dynamodb, source, total: express + lambda + logs + s3 + dynamodb + source };
 }
 
@@ -124,22 +126,41 @@ function logCost(pipeline: PipelineConfig, runs: number, config: SluiceConfig, a
 }
 
 /**
- * S3 requests and ledger writes, counted from what the workflow does. A batch: the kept input (a PUT;
- * its DELETE is free), a staged PUT and a committing COPY per lake object, a PUT and a GET per task
- * boundary when the batch outgrows the claim-check threshold (five boundaries); the STARTED and the final
- * ledger row. An S3 object: a GET of it and its STARTED row (its event is kept in the row); of one chunk,
- * then as a batch; of more, a PUT and a GET per chunk, each chunk a batch (its row, added to the object's
- * row), and the object row's start and settling.
+ * S3 requests, counted from what the workflow does. A batch: the kept input (a PUT; its DELETE is free),
+ * a staged PUT and a committing COPY per lake object, a PUT and a GET per task boundary when the batch
+ * outgrows the claim-check threshold (five boundaries). An S3 object: a GET of it (its event is kept in
+ * its row); of one chunk, then as a batch; of more, a PUT and a GET per chunk, each chunk a batch.
  */
-function requests(workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number; writes: number } {
+function requests(workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number } {
   const claimChecks = (MILLION / runs) * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
   const lake = runs * (2 * a.partitionsPerBatch + claimChecks);
   if (workflow === 's3') {
     const objects = MILLION / a.objectRecords;
-    if (runs === objects) return { puts: lake, gets: objects + runs * claimChecks, writes: objects * 2 };
-    return { puts: lake + runs, gets: objects + runs * (1 + claimChecks), writes: objects * 3 + runs * 2 };
+    if (runs === objects) return { puts: lake, gets: objects + runs * claimChecks };
+    return { puts: lake + runs, gets: objects + runs * (1 + claimChecks) };
   }
-  return { puts: runs + lake, gets: runs * claimChecks, writes: runs * 2 };
+  return { puts: runs + lake, gets: runs * claimChecks };
+}
+
+/** What a Kinesis batch's claim in the shard index takes: its keys, and a packed sequence number per record (26 characters for AWS's). */
+const claimBytes = (records: number) => 200 + 26 * records;
+
+/**
+ * Ledger write and read units, rows of up to 1 KB. A row's first write costs a unit in the table and one
+ * in the status index, a write that changes its status one in the table and two in the index (the old
+ * entry out, the new in), one that keeps it one in each. A batch: its STARTED and its final row (5). A
+ * Kinesis batch also reads the shard index once (half a unit) and, once delivered, writes its claim there
+ * (its size, in the table and the index). An S3 object of one chunk: its STARTED and final row (5); of
+ * more, its STARTED row, its chunk count, its settling (7), and per chunk the chunk's row and its count
+ * added to the object's (4).
+ */
+function ledgerUnits(workflow: string, runs: number, a: Assumptions): { writes: number; reads: number } {
+  if (workflow === 's3') {
+    const objects = MILLION / a.objectRecords;
+    return { writes: runs === objects ? objects * 5 : objects * 7 + runs * 4, reads: 0 };
+  }
+  if (workflow === 'kinesis') return { writes: runs * (5 + 2 * Math.ceil(claimBytes(MILLION / runs) / 1024)), reads: runs * 0.5 };
+  return { writes: runs * 5, reads: 0 };
 }
 
 export function estimate(config: SluiceConfig, a: Assumptions = DEFAULT_ASSUMPTIONS): Estimate[] {

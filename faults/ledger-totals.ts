@@ -28,6 +28,8 @@ export async function ledgerTotals(ctx: TaskContext): Promise<LedgerTotals> {
     const page = await ctx.ddb.send(new ScanCommand({ TableName: ctx.config.ledgerTable, ExclusiveStartKey: start }));
     for (const row of page.Items ?? []) {
       const batchId = String(row.batchId);
+      // a Kinesis batch's claim in the shard index is no row of its own
+      if (row.status === undefined && row.shardKey !== undefined) continue;
       if (CHUNK_ROW.test(batchId)) {
         totals.chunkRows++;
         continue;

@@ -123,7 +123,6 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
         },
         onResult: (result) => ended(result),
       });
-      await runner.start();
       runners.set(name, runner);
       undo.push(async () => void (await runner.stop(1000)));
     } else if (pipeline.workflow === 'firehose') {
@@ -140,6 +139,15 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       byStreamName.set(stream.name, stream);
     }
   }
+
+  // an execution a kill cut short is found by its ledger row, as the scheduled sweep finds it on AWS; the
+  // first sweep ends before the Pipes read: a batch it starts again is in the shard index before a Pipe
+  // re-reads its records, cut another way, and drops them as redelivered instead of delivering them twice
+  const redriver = localRedriver(stack, undefined, (result) => ended(result));
+  const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
+  let sweeping = sweepOnce();
+  await sweeping;
+  for (const runner of runners.values()) await runner.start();
 
   const subscription = new CloudWatchSubscription();
   const onBadRow = (problem: string) => process.stderr.write(`sluice: ledger row skipped: ${problem}\n`);
@@ -171,10 +179,6 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   );
   undo.push(() => inspector.close());
 
-  // an execution a kill cut short is found by its ledger row, as the scheduled sweep finds it on AWS
-  const redriver = localRedriver(stack, undefined, (result) => ended(result));
-  const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
-  let sweeping = sweepOnce();
   const sweeper = setInterval(() => (sweeping = sweeping.then(sweepOnce)), (options.sweepEverySeconds ?? 60) * 1000);
   // the streams keep a day, as Kinesis does: what is past it goes (stream-retention.ts)
   const streamNames = Object.entries(configured.pipelines).flatMap(([name, pipeline]) => (pipeline.workflow === 'kinesis' ? [streamOf(name)] : []));

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { ServersThreadMessage, ServersThreadOptions } from './servers-thread.ts';
 import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
-import { LEDGER_STATUS_INDEX } from '../contracts/ledger.ts';
+import { LEDGER_SHARD_INDEX, LEDGER_STATUS_INDEX } from '../contracts/ledger.ts';
 
 /** s3rver and dynalite accept any credentials; the SDK insists on some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -51,27 +51,31 @@ export function bucketsOf(config: SluiceConfig): string[] {
   return [...names];
 }
 
-const { name: INDEX, partitionKey, sortKey } = LEDGER_STATUS_INDEX;
+/** The ledger's indexes, as the CDK app deploys them: by status (all of a row), and by shard (what decode and redrive read). */
+const INDEXES = [
+  { IndexName: LEDGER_STATUS_INDEX.name, keys: LEDGER_STATUS_INDEX, Projection: { ProjectionType: 'ALL' as const } },
+  { IndexName: LEDGER_SHARD_INDEX.name, keys: LEDGER_SHARD_INDEX, Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...LEDGER_SHARD_INDEX.attributes] } },
+];
 
 /**
- * The ledger table, with its status index. A data folder kept from before the index has its table
- * made again with it (dynalite cannot add an index to a table): the rows are copied to a file of the
- * data folder first, then written back.
+ * The ledger table, with its indexes. A data folder kept from before an index has its table made again
+ * with it (dynalite cannot add an index to a table): the rows are copied to a file of the data folder
+ * first, then written back.
  */
 async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string | undefined): Promise<void> {
-  const index = {
-    IndexName: INDEX,
-    KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' as const }, { AttributeName: sortKey, KeyType: 'RANGE' as const }],
-    Projection: { ProjectionType: 'ALL' as const },
-  };
+  const keys = [...new Set(INDEXES.flatMap(({ keys }) => [keys.partitionKey, keys.sortKey]))];
   const create = () =>
     dynamo.send(
       new CreateTableCommand({
         TableName: name,
-        AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }, { AttributeName: partitionKey, AttributeType: 'S' }, { AttributeName: sortKey, AttributeType: 'S' }],
+        AttributeDefinitions: [{ AttributeName: 'batchId', AttributeType: 'S' }, ...keys.map((key) => ({ AttributeName: key, AttributeType: 'S' as const }))],
         KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes: [index],
+        GlobalSecondaryIndexes: INDEXES.map(({ IndexName, keys, Projection }) => ({
+          IndexName,
+          KeySchema: [{ AttributeName: keys.partitionKey, KeyType: 'HASH' as const }, { AttributeName: keys.sortKey, KeyType: 'RANGE' as const }],
+          Projection,
+        })),
       }),
     );
   const describe = () => dynamo.send(new DescribeTableCommand({ TableName: name })).then((r) => r.Table, () => undefined);
@@ -79,7 +83,8 @@ async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string
     while (!done(await describe())) await new Promise((resolve) => setTimeout(resolve, 20));
   };
   const existing = await describe();
-  if (existing?.GlobalSecondaryIndexes?.some((gsi) => gsi.IndexName === INDEX)) return ready((t) => t?.TableStatus === 'ACTIVE');
+  const missing = INDEXES.filter(({ IndexName }) => !existing?.GlobalSecondaryIndexes?.some((gsi) => gsi.IndexName === IndexName)).map(({ IndexName }) => IndexName);
+  if (existing && missing.length === 0) return ready((t) => t?.TableStatus === 'ACTIVE');
   if (existing) {
     const rows: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
@@ -88,7 +93,7 @@ async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string
       rows.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    if (dataDir) await writeFile(join(dataDir, 'dynamodb', `${name}-before-${INDEX}.jsonl`), rows.map((row) => JSON.stringify(row)).join('\n'));
+    if (dataDir) await writeFile(join(dataDir, 'dynamodb', `${name}-before-${missing.join('-')}.jsonl`), rows.map((row) => JSON.stringify(row)).join('\n'));
     await dynamo.send(new DeleteTableCommand({ TableName: name }));
     await ready((t) => t === undefined);
     await create();

@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertSink } from '../contracts/alerts.ts';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { rateLimited } from '../tasks/shared/malformed-alert.ts';
-import type { SluiceConfig } from '../contracts/config.ts';
+import { triggers, type SluiceConfig } from '../contracts/config.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
@@ -49,9 +49,6 @@ export interface LocalStack {
   settle(): Promise<ExecutionResult[]>;
   stop(): Promise<void>;
 }
-
-const matches = (key: string, trigger: { prefix?: string; suffix?: string }) =>
-  key.startsWith(trigger.prefix ?? '') && key.endsWith(trigger.suffix ?? '');
 
 /** The embedded stack: s3rver and dynalite on loopback, the task context, the local engine. */
 export async function startStack(config: SluiceConfig, options: StackOptions = {}): Promise<LocalStack> {
@@ -102,7 +99,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     let started = 0;
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
       const trigger = pipeline.trigger;
-      if (pipeline.workflow !== 's3' || !trigger || trigger.bucket !== bucket || !matches(key, trigger)) continue;
+      if (pipeline.workflow !== 's3' || !trigger || !triggers(trigger, bucket, key)) continue;
       track(engine.run('s3', name, event), `s3://${bucket}/${key} (pipeline ${name})`);
       started += 1;
     }

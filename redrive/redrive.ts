@@ -10,7 +10,7 @@ import { writeLedgerRow } from '../tasks/shared/ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { Redrivable } from './redrivable.ts';
-import { keepSequences, notYetDelivered } from './superseded.ts';
+import { notYetDelivered } from './superseded.ts';
 
 /** Where a redrive reads the ledger and backups (the task context), and how it starts an execution. */
 export interface Redriver {
@@ -63,15 +63,13 @@ async function redriveStretch(redriver: Redriver, batch: Redrivable, records: Pi
   const { ctx } = redriver;
   const left = await notYetDelivered(ctx, batch, records);
   const base = { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status };
-  let execution: { status: string; error?: string } = { status: 'NOT_NEEDED' };
   if (left.length === records.length) {
-    execution = await redriver.start('kinesis', batch.pipeline, records);
-    if (execution.status === 'SUCCEEDED') await keepSequences(ctx, records);
+    const execution = await redriver.start('kinesis', batch.pipeline, records);
     const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
     return { ...base, execution: execution.status, ...(execution.error ? { error: execution.error } : {}), after: String(row.Item?.status ?? 'unknown') };
   }
+  let execution: { status: string; error?: string } = { status: 'NOT_NEEDED' };
   if (left.length > 0) execution = await redriver.start('kinesis', batch.pipeline, left);
-  if (execution.status === 'SUCCEEDED') await keepSequences(ctx, left);
   if (execution.status !== 'NOT_NEEDED' && execution.status !== 'SUCCEEDED') {
     return { ...base, execution: execution.status, ...(execution.error ? { error: execution.error } : {}), after: batch.status };
   }

@@ -47,6 +47,10 @@ describe('configuration', () => {
       'pipelines.s2-telemetry-to-lake.validation.fallback: no schema named "nope"',
     ]);
     expect(broken((c) => delete c.pipelines['s1-api-to-newrelic'].firehoseMode)).toContainEqual(expect.stringContaining('firehoseMode'));
+    // a record the lake refused would be answered Ok without its data, and its redrive would never reach Firehose
+    expect(broken((c) => c.pipelines['s1-api-to-newrelic'].sinks.push({ type: 's3-lake', prefix: 'nr-copy' }))).toStrictEqual([
+      'pipelines.s1-api-to-newrelic.sinks: firehoseMode "transform" delivers through Firehose only: a second sink (s3-lake) belongs to a pipeline of its own, or to metadata mode',
+    ]);
     expect(broken((c) => delete c.pipelines['s4-events-processed'].trigger)).toStrictEqual(['pipelines.s4-events-processed.trigger: the s3 workflow needs a trigger']);
     expect(broken((c) => (c.limits.claimCheckBytes = 300_000))).toContainEqual(expect.stringContaining('262,144'));
     expect(broken((c) => delete c.pipelines['s2-telemetry-to-lake'].sinks[0].columns)).toStrictEqual([

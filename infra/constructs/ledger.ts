@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { LEDGER_STATUS_INDEX } from '../../contracts/ledger.ts';
+import { LEDGER_SHARD_INDEX, LEDGER_STATUS_INDEX } from '../../contracts/ledger.ts';
 
 /** The DynamoDB table the account step writes: one row per batch. */
 export class Ledger extends Construct {
@@ -20,6 +20,13 @@ export class Ledger extends Construct {
           indexName: LEDGER_STATUS_INDEX.name,
           partitionKey: { name: LEDGER_STATUS_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: LEDGER_STATUS_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+        },
+        {
+          indexName: LEDGER_SHARD_INDEX.name,
+          partitionKey: { name: LEDGER_SHARD_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: LEDGER_SHARD_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...LEDGER_SHARD_INDEX.attributes],
         },
       ],
     });

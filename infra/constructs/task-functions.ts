@@ -65,16 +65,19 @@ export class TaskFunctions extends Construct {
     grantObjects(storage.raw, decode, ['s3:GetObject']);
     // deliver stages lake objects in the work bucket; account commits them (CopyObject: read there, write here)
     grantObjects(storage.lake, account, ['s3:PutObject']);
-    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, account, ['s3:PutObject']);
+    // raw objects start the s3 workflow: account looks before it writes one again (commit.ts)
+    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, account, ['s3:PutObject', 's3:GetObject']);
     secrets.openSearchEndpoint.grantRead(deliver);
     // the input is kept from the first step (decode), again on failure (backup), let go once the batch ended well (account)
     for (const fn of [decode, backup]) grantObjects(storage.backup, fn, ['s3:PutObject']);
     grantObjects(storage.backup, account, ['s3:DeleteObject']);
-    // decode writes a batch's STARTED row; an S3 object's row is updated over an earlier run's, read first when there was one
-    ledger.table.grant(decode, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    // decode writes a batch's STARTED row and reads the shard index (what a batch cut another way delivered);
+    // an S3 object's row is updated over an earlier run's, read first when there was one
+    ledger.table.grant(decode, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query');
     ledger.table.grant(backup, 'dynamodb:UpdateItem');
-    // account reads the row back before putting records on a delivery stream again (once per batch)
-    ledger.table.grant(account, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    // account reads the row back before putting records on a delivery stream again (once per batch), and
+    // writes a Kinesis batch's claim in the shard index once its lake objects are committed
+    ledger.table.grant(account, 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem');
     for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
   }

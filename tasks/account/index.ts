@@ -5,6 +5,7 @@ import { AccountingMismatchError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
+import { claimDelivered } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -39,8 +40,11 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let units: string[] | number | undefined = batch.source.lines;
   let response: unknown = null;
   let reingested = 0;
+  let sequences: string[] = [];
   if (batch.workflow === 'kinesis') {
-    units = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch').map((record) => record.eventID);
+    const records = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
+    units = records.map((record) => record.eventID);
+    sequences = records.map((record) => record.sequenceNumber);
     // every record has an outcome (or the check below fails the execution and Pipes retries the batch)
     response = { batchItemFailures: [] } satisfies BatchItemFailures;
   } else if (batch.workflow === 'firehose') {
@@ -87,6 +91,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // a batch's lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
   if (!object) await commitStaged(body.staged ?? [], ctx);
+  // and only then does a Kinesis batch claim its records in the shard index: a batch cut another way drops them
+  if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, sequences);
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
   const { chunk: index, run, lines } = batch.source;
   if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);

@@ -1,9 +1,8 @@
-import type { Batch } from '../../contracts/batch.ts';
+import type { Batch, Dropped } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
-import { packSequences } from '../../contracts/batch-sequences.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
-import { pipeSettings } from '../../contracts/pipe-settings.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
+import { accountedBefore } from '../shared/accounted.ts';
 import { load } from '../shared/claim-check.ts';
 import { emptyBody, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -67,13 +66,14 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
  */
 export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
   const request = decodeOrThrow(DecodeInput, input, 'decode input');
-  const pipeline = pipelineOf(ctx.config, request.pipeline, request.workflow);
+  pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') {
     const read = await splitObject(request, ctx);
     if (!('bytes' in read)) return read;
     return decoded(request, { batchId: read.batchId, source: read.source, units: lineUnits(read.bytes, 1, read.source) }, ctx);
   }
   const units = await unitsOf(request, ctx);
+  let redelivered: Dropped[] = [];
   if (!('chunk' in request)) {
     const { batchId, source, resolved, sequences } = units;
     const now = new Date(ctx.now()).toISOString();
@@ -86,18 +86,33 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
       startedAt: now,
       source,
       ...(source.shard ? { shard: source.shard } : {}),
-      // several batches in flight per shard: the batch is not a stretch of it, and its row says which records it has
-      ...(sequences && pipeSettings(pipeline).parallelizationFactor > 1 ? { sequences: packSequences(sequences) } : {}),
       ...(request.execution ? { execution: request.execution } : {}),
       ...(await keepInput(ctx, batchId, resolved)),
     });
+    if (sequences) ({ units: units.units, redelivered } = withoutRedelivered(units.units, sequences, await accountedBefore(ctx, request.pipeline, batchId, source)));
   }
-  return decoded(request, units, ctx);
+  return decoded(request, units, ctx, redelivered);
+}
+
+/**
+ * A Kinesis batch's records that batches cut another way delivered already (a Pipe that re-read its shard
+ * after a restart, Pipes' halves of a batch a redrive delivered whole) are dropped, `redelivered`: the
+ * lake names its objects after batches, and would hold them twice.
+ */
+function withoutRedelivered(units: Unit[], sequences: string[], accounted: (sequence: string) => boolean): { units: Unit[]; redelivered: Dropped[] } {
+  const kept: Unit[] = [];
+  const redelivered: Dropped[] = [];
+  units.forEach((unit, i) => {
+    if (accounted(sequences[i]!)) redelivered.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'redelivered' });
+    else kept.push(unit);
+  });
+  return { units: kept, redelivered };
 }
 
 /** The records of a batch's units, sealed (claim-checked when large) for the next state. */
-async function decoded({ pipeline, workflow }: DecodeInput, { batchId, source, units }: Units, ctx: TaskContext): Promise<Batch> {
-  const records = decodeUnits(units, ctx.config.limits);
+async function decoded({ pipeline, workflow }: DecodeInput, { batchId, source, units }: Units, ctx: TaskContext, redelivered: Dropped[] = []): Promise<Batch> {
+  const decodedUnits = decodeUnits(units, ctx.config.limits);
+  const records = { ...decodedUnits, dropped: [...redelivered, ...decodedUnits.dropped] };
   const body = { ...emptyBody(), ...records };
   const total = records.records.length + records.quarantined.length + records.dropped.length;
   const retry = { attempt: 0, again: false, delaySeconds: 0, elapsedSeconds: 0, until: 0 };

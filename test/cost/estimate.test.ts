@@ -21,11 +21,14 @@ describe('cost estimate', () => {
     // S3: a batch of 100 KB stays under the 200,000-byte claim-check threshold; per batch 1 PUT of the kept
     // input, 4 staged PUTs and 4 committing COPYs: 90,000 requests at $0.005 per 1,000 = 0.45
     expect(e.s3).toBeCloseTo(0.45, 8);
-    // DynamoDB: a STARTED and a final row per batch, 20,000 writes at $0.625/M = 0.0125
-    expect(e.dynamodb).toBeCloseTo(0.0125, 8);
+    // DynamoDB per batch: a STARTED row (table and status index) and a final one (table, the status index's old
+    // entry out and new in) = 5 units; the claim of 100 records, 2,800 bytes = 3 units in the table and 3 in the
+    // shard index; 110,000 write units at $0.625/M = 0.06875, and a read of the shard index (0.5 unit):
+    // 5,000 read units at $0.125/M = 0.000625
+    expect(e.dynamodb).toBeCloseTo(0.06875 + 0.000625, 8);
     // Logs at ERROR: 0.1 % of 10,000 executions x 2,000 bytes = 20,000 bytes = 1.8626e-5 GB at $0.50
     expect(e.logs).toBeCloseTo(9.313225746154785e-6, 12);
-    expect(e.total).toBeCloseTo(0.6860513145944961, 8);
+    expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.069375, 8);
   });
 
   it("follows a pipeline's configured Pipe batch size", () => {
@@ -58,16 +61,16 @@ describe('cost estimate', () => {
     expect(one.lambdaInvocations).toBeCloseTo(50_010, 6);
     // per object 4 staged PUTs and 4 COPYs (the event is kept in the row), a GET of the object: 80,000 x $0.005/1,000 + 10,000 x $0.0004/1,000
     expect(one.s3).toBeCloseTo(0.4 + 0.004, 8);
-    // its STARTED and final rows
-    expect(one.dynamodb).toBeCloseTo(20_000 * 0.625e-6, 10);
+    // its STARTED and final rows, with the status index
+    expect(one.dynamodb).toBeCloseTo(10_000 * 5 * 0.625e-6, 10);
     // 10,000 records of 1 KB: 10,240,000 bytes, 3 chunks; 100 objects, each a split and 3 chunk executions
     const many = estimatePipeline('s4', s4, defaultConfig, { ...assumptions, objectRecords: 10_000 });
     expect(many.executions).toBe(400);
     expect(many.lambdaInvocations).toBeCloseTo(100 * (1 + 3 * 5.001), 6);
     // per chunk a PUT of it, 4 staged PUTs and 4 COPYs, 5 claim-check PUTs (3.4 MB is over the threshold) = 14; a GET of the object, per chunk 1 + 5
     expect(many.s3).toBeCloseTo(((300 * 14) / 1000) * 0.005 + ((100 + 300 * 6) / 1000) * 0.0004, 8);
-    // the object's STARTED row, its start and its settling; per chunk its row and its count added to the object's
-    expect(many.dynamodb).toBeCloseTo((100 * 3 + 300 * 2) * 0.625e-6, 10);
+    // the object's STARTED row, its chunk count and its settling; per chunk its row and its count added to the object's (with the status index)
+    expect(many.dynamodb).toBeCloseTo((100 * 7 + 300 * 4) * 0.625e-6, 10);
   });
 
   it('bills Firehose ingestion in 5 KB steps per record', () => {

@@ -86,7 +86,7 @@ describe('a redrive with several batches in flight per shard (parallelizationFac
     expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `lanes-${i}`).sort());
   });
 
-  it('keeps what a redriven batch held, whatever the Pipe\'s settings are by then: two lanes killed, redriven one after the other', async () => {
+  it('claims no other lane\'s records when the Pipe has one batch in flight per shard by then: two lanes killed, redriven one after the other', async () => {
     const records = Array.from({ length: 20 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `lanes-later-${i}` }), i, 'shardId-000000000018'));
     const pipeline = h.stack.config.pipelines['s4-events-raw']!;
     const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-raw': { ...pipeline, pipe: { parallelizationFactor: 2 } } } };

@@ -1,0 +1,73 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SourceInfo } from '../../contracts/batch.ts';
+import { packSequences, sortableSequence, unpackSequences } from '../../contracts/batch-sequences.ts';
+import { claimKey, LEDGER_SHARD_INDEX } from '../../contracts/ledger.ts';
+import type { TaskContext } from './context.ts';
+import { LEDGER_RETENTION_DAYS } from './ledger.ts';
+import { located } from './transient.ts';
+
+/** A Kinesis batch's shard in the index: its pipeline's (two pipelines may read one stream, each delivering every record). */
+function shardKeyOf(pipeline: string, source: SourceInfo): string | undefined {
+  return source.stream && source.shard ? `${pipeline}/${source.stream}/${source.shard}` : undefined;
+}
+
+/**
+ * A Kinesis batch whose lake objects are committed claims its records in the shard index: from now on a
+ * batch cut another way over them finds them delivered. Written after the commit, never before it: a
+ * batch that fails on the way claims nothing, and what it did not deliver, the next batch delivers. The
+ * claim expires with the rows of batches that ended well.
+ */
+export async function claimDelivered(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo, sequences: readonly string[]): Promise<void> {
+  const shardKey = shardKeyOf(pipeline, source);
+  if (!shardKey || sequences.length === 0) return;
+  const item = {
+    batchId: claimKey(batchId),
+    shardKey,
+    stretchStart: sortableSequence(sequences[0]!),
+    stretchEnd: sortableSequence(sequences[sequences.length - 1]!),
+    sequences: packSequences(sequences),
+    expiresAt: Math.floor(ctx.now() / 1000) + LEDGER_RETENTION_DAYS * 86_400,
+  };
+  try {
+    await ctx.ddb.send(new PutCommand({ TableName: ctx.config.ledgerTable, Item: item }));
+  } catch (error) {
+    throw located(error, `writing the claim of ${batchId}`);
+  }
+}
+
+/**
+ * Which records of a Kinesis batch other batches of its pipeline and shard delivered: the claims whose
+ * last sequence number is at or after this batch's first. One Query, which finds nothing in the common
+ * case (the batches before this one end before it; with several in flight per shard, the other lanes'
+ * latest).
+ */
+export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo): Promise<(sequence: string) => boolean> {
+  const shardKey = shardKeyOf(pipeline, source);
+  if (!shardKey || !source.firstSequence || !source.lastSequence) return () => false;
+  const last = sortableSequence(source.lastSequence);
+  const delivered = new Set<string>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    let page;
+    try {
+      page = await ctx.ddb.send(
+        new QueryCommand({
+          TableName: ctx.config.ledgerTable,
+          IndexName: LEDGER_SHARD_INDEX.name,
+          KeyConditionExpression: '#key = :key AND #end >= :first',
+          ExpressionAttributeNames: { '#key': LEDGER_SHARD_INDEX.partitionKey, '#end': LEDGER_SHARD_INDEX.sortKey },
+          ExpressionAttributeValues: { ':key': shardKey, ':first': sortableSequence(source.firstSequence) },
+          ExclusiveStartKey: start,
+        }),
+      );
+    } catch (error) {
+      throw located(error, `reading the shard index for ${batchId}`);
+    }
+    for (const claim of page.Items ?? []) {
+      if (claim.batchId === claimKey(batchId) || String(claim.stretchStart) > last) continue;
+      for (const sequence of unpackSequences(String(claim.sequences))) delivered.add(sequence);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return (sequence) => delivered.has(sequence);
+}

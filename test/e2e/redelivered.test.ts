@@ -1,0 +1,167 @@
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEngine, type ExecutionResult } from '../../local/engine.ts';
+import { localRedriver } from '../../local/redriver.ts';
+import { businessEvent, pipesRecord } from '../../local/samples.ts';
+import { streamOf } from '../../local/servers.ts';
+import { FileCheckpoints } from '../../local/sources/checkpoints.ts';
+import { PipeRunner } from '../../local/sources/pipe-runner.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { redrivable } from '../../redrive/redrivable.ts';
+import { redrive } from '../../redrive/redrive.ts';
+import type { TaskContext } from '../../tasks/shared/context.ts';
+import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
+import { openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+const dir = mkdtempSync(join(tmpdir(), 'sluice-redelivered-'));
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(async () => {
+  await h.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
+const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
+const lake = async (bucket: string, prefix: string, tag: string) => (await h.lines(bucket, prefix)).filter((r) => String(r.event_id).startsWith(`${tag}-`));
+
+const until = async (done: () => boolean, what: string, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** pipe-runner.ts's laneOf (FNV-1a of the partition key), to pick keys that take different lanes. */
+const laneOf = (key: string, lanes: number) => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+};
+
+describe('records a batch cut another way delivered already are dropped, redelivered (the shard index)', () => {
+  it('a Pipe that re-reads a shard and cuts it its own way delivers only what is new; the ledger counts the rest dropped', async () => {
+    const records = events('recut', 'shardId-000000000050', 15);
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 10))).status).toBe('SUCCEEDED');
+    const again = await h.stack.run('kinesis', 's4-events-raw', records.slice(5));
+    expect(again.account?.counts).toMatchObject({ in: 10, delivered: 5, dropped: 5, quarantined: 0, backedUp: 0 });
+    expect(await h.ledger(again.account!.batchId)).toMatchObject({ status: 'SUCCEEDED', counts: { in: 10, delivered: 5, dropped: 5 } });
+    const rows = await lake('sluice-raw', 'events/', 'recut');
+    expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `recut-${i}`).sort());
+  });
+
+  it('two pipelines reading one stream each deliver every record, however their Pipes cut it: the index is per pipeline', async () => {
+    const records = events('fan-out', 'shardId-000000000051', 15);
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 10))).account?.counts).toMatchObject({ delivered: 10, dropped: 0 });
+    expect((await h.stack.run('kinesis', 's3-events-to-archive', records.slice(5))).account?.counts).toMatchObject({ delivered: 10, dropped: 0 });
+    expect(await lake('sluice-lake', 'archive/', 'fan-out')).toHaveLength(10);
+  });
+
+  it('a batch that failed claims nothing: a batch cut another way over its records delivers them', async () => {
+    const records = events('failed-first', 'shardId-000000000052', 8);
+    const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    expect((await engineWith({ ddb }).run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(2))).account?.counts).toMatchObject({ delivered: 6, dropped: 0 });
+    expect(await lake('sluice-raw', 'events/', 'failed-first')).toHaveLength(6);
+  });
+
+  it('a FAILED batch redriven at once, then its halves (Pipes\' AUTOMATIC_BISECT): the halves find its records delivered', async () => {
+    const batch = Array.from({ length: 40 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `race-${i}` }), i, 'shardId-000000000040'));
+    const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    const whole = await engineWith({ ddb }).run('kinesis', 's4-events-raw', batch);
+    expect(whole.status).toBe('FAILED');
+    // the row says FAILED at once: the inspector offers Redrive, `sluice redrive` takes it; meanwhile Pipes bisects
+    const pending = await redrivable(h.stack.ctx, { pipeline: 's4-events-raw' });
+    const row = pending.find((p) => p.status === 'FAILED' && p.source.shard === 'shardId-000000000040');
+    expect(row).toBeDefined();
+    const [outcome] = await redrive(localRedriver(h.stack), [row!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    // Pipes' retries of the failed execution, in two halves, land after it
+    const first = await h.stack.run('kinesis', 's4-events-raw', batch.slice(0, 20));
+    const second = await h.stack.run('kinesis', 's4-events-raw', batch.slice(20));
+    expect([first.status, second.status]).toStrictEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const rows = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('race-'));
+    expect(new Set(rows.map((r) => r.record_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+  });
+  });
+
+  it('a kill -9 while one lane\'s batch is in flight and another lane\'s later batch was taken: after the restart, the Pipe\'s re-read writes nothing twice', async () => {
+    const pipeline = 's3-events-to-archive';
+    const file = join(dir, 'lanes.json');
+    const settings = { batchSize: 10, maximumBatchingWindowInSeconds: 0, maximumRetryAttempts: 3, parallelizationFactor: 2 };
+    const slowKey = 'slow';
+    const fastKey = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].find((k) => laneOf(k, 2) !== laneOf(slowKey, 2))!;
+    // the first run: the slow lane's first execution never ends (the process is killed while it runs)
+    const firstRun: LocalStack = {
+      ...h.stack,
+      run: (workflow, p, input, onEvent) =>
+        (input as { partitionKey: string }[]).some((r) => r.partitionKey === slowKey) ? new Promise<never>(() => {}) : h.stack.run(workflow, p, input, onEvent),
+    };
+    const taken: ExecutionResult[] = [];
+    const first = new PipeRunner(firstRun, pipeline, {
+      settings,
+      checkpoints: await FileCheckpoints.open(file),
+      deadLetter: async () => {},
+      onResult: (result) => taken.push(result),
+      pollMs: 20,
+    });
+    // one shard (the harness' default); records alternate fast, slow, fast, slow, … starting with a fast one
+    const records = Array.from({ length: 40 }, (_, i) => ({
+      Data: Buffer.from(JSON.stringify({ ...businessEvent(i), event_id: `lanes-${i}` })),
+      PartitionKey: i % 2 === 0 ? fastKey : slowKey,
+    }));
+    await h.stack.servers.kinesis.send(new PutRecordsCommand({ StreamName: streamOf(pipeline), Records: records }));
+    await first.start();
+    // the fast lane's two batches (20 records) are taken; the slow lane's first batch is still running
+    await until(() => taken.filter((r) => r.status === 'SUCCEEDED').length === 2, 'the fast lane\'s two batches');
+    // kill -9: nothing more happens in this process (the stop gives up at once, as a kill would)
+    expect(await first.stop(0)).toBe('abandoned');
+
+    // the restart: a new Pipe on the same checkpoint file, the workflow healthy
+    const after: ExecutionResult[] = [];
+    const second = new PipeRunner(h.stack, pipeline, {
+      settings,
+      checkpoints: await FileCheckpoints.open(file),
+      deadLetter: async () => {},
+      onResult: (result) => after.push(result),
+      pollMs: 20,
+    });
+    await second.start();
+    const seen = () => [...taken, ...after].filter((r) => r.status === 'SUCCEEDED').flatMap((r) => (r.events[0]!.input as { sequenceNumber: string }[]).map((x) => x.sequenceNumber));
+    await until(() => new Set(seen()).size === 40, 'every record taken');
+    expect(await second.stop(5_000)).toBe('stopped');
+
+    const rows = (await h.lines('sluice-lake', 'archive/')).filter((row) => String(row.event_id).startsWith('lanes-'));
+    expect(new Set(rows.map((row) => row.event_id)).size).toBe(40);
+    // each event once in the lake
+    expect(rows).toHaveLength(40);
+  });
+
+describe('lake objects that start a workflow are written once', () => {
+  it('a batch run again (a Pipe retry, a redrive) does not copy a raw object that is there already: a new version would start the s3 workflow again', async () => {
+    const records = events('raw-once', 'shardId-000000000053', 8);
+    const copies: string[] = [];
+    const s3 = {
+      send: (command: { constructor: { name: string }; input: { Bucket?: string; Key?: string } }) => {
+        if (command.constructor.name === 'CopyObjectCommand') copies.push(`${command.input.Bucket}/${command.input.Key}`);
+        return h.stack.ctx.s3.send(command as never);
+      },
+    } as unknown as TaskContext['s3'];
+    const first = await engineWith({ s3 }).run('kinesis', 's4-events-raw', records);
+    expect(first.status).toBe('SUCCEEDED');
+    const written = copies.filter((copy) => copy.startsWith('sluice-raw/events/'));
+    expect(written.length).toBeGreaterThan(0);
+    copies.length = 0;
+    // the same batch again: the same names, there already
+    expect((await engineWith({ s3 }).run('kinesis', 's4-events-raw', records)).status).toBe('SUCCEEDED');
+    expect(copies.filter((copy) => copy.startsWith('sluice-raw/'))).toStrictEqual([]);
+    expect(await lake('sluice-raw', 'events/', 'raw-once')).toHaveLength(8);
+  });
+});
