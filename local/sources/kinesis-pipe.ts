@@ -1,4 +1,4 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type _Record } from '@aws-sdk/client-kinesis';
+import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
 import { pipesEnvelopeChars, toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
@@ -52,36 +52,56 @@ export interface ShardReader {
   read(limit: number): Promise<_Record[]>;
 }
 
+/**
+ * A shard read from after `after` (a checkpoint) or from TRIM_HORIZON. A shard iterator lives 300 s: a
+ * reader that paused longer (a lane stuck retrying holds it back, or the machine slept) gets
+ * ExpiredIteratorException, and asks for a new iterator after the last record it returned, as the
+ * Kinesis docs and the KCL do. Any other error is the caller's: the reader keeps its place, and the
+ * next read tries again from it.
+ */
+async function shardReader(kinesis: KinesisClient, stream: string, shardId: string, after: string | undefined): Promise<ShardReader> {
+  let last = after;
+  const iteratorFrom = async () =>
+    (
+      await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: shardId,
+          ...(last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
+  let iterator = await iteratorFrom();
+  const page = async (limit: number) => {
+    try {
+      return await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    } catch (error) {
+      if (!(error instanceof ExpiredIteratorException)) throw error;
+      process.stderr.write(`sluice: ${stream}/${shardId}: its shard iterator expired (no read for 5 minutes); reading on ${last ? `after ${last}` : 'from TRIM_HORIZON'} with a new one\n`);
+      iterator = await iteratorFrom();
+      return kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    }
+  };
+  return {
+    shardId,
+    key: `${stream}/${shardId}`,
+    async read(limit: number) {
+      // a closed shard has no next iterator: nothing more to read
+      if (!iterator) return [];
+      const { Records: records = [], NextShardIterator } = await page(limit);
+      iterator = NextShardIterator;
+      if (records.length > 0) last = records[records.length - 1]!.SequenceNumber;
+      return records;
+    },
+  };
+}
+
 /** Readers for every shard of a pipeline's stream, each starting after its checkpoint (or at TRIM_HORIZON). */
 export async function shardReaders(stack: LocalStack, pipeline: string, checkpoints: Checkpoints): Promise<ShardReader[]> {
   const stream = streamOf(pipeline);
   const kinesis = stack.servers.kinesis;
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  return Promise.all(
-    shards.map(async (shard) => {
-      const key = `${stream}/${shard.ShardId}`;
-      const after = checkpoints.get(key);
-      let iterator = (
-        await kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-          }),
-        )
-      ).ShardIterator;
-      return {
-        shardId: shard.ShardId!,
-        key,
-        async read(limit: number) {
-          if (!iterator) return [];
-          const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-          iterator = page.NextShardIterator;
-          return page.Records ?? [];
-        },
-      };
-    }),
-  );
+  return Promise.all(shards.map((shard) => shardReader(kinesis, stream, shard.ShardId!, checkpoints.get(`${stream}/${shard.ShardId}`))));
 }
 
 /** Whether the kinesis workflow took a batch: SUCCEEDED with no batchItemFailures. */

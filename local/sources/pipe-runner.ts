@@ -1,3 +1,4 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpoints } from './checkpoints.ts';
 import type { ExecutionResult } from '../engine.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS, type PipeSettings } from '../../contracts/pipe-settings.ts';
@@ -70,6 +71,8 @@ export class PipeRunner {
   private loops: Promise<void>[] = [];
   private readonly shards: ShardProgress[] = [];
   private readonly wakes: Signal[] = [];
+  /** Wakes what waits only for time to pass (a failed read's backoff) when the runner stops. */
+  private readonly stopped = new Signal();
 
   constructor(
     private readonly stack: LocalStack,
@@ -98,7 +101,7 @@ export class PipeRunner {
   async stop(withinMs: number): Promise<'stopped' | 'abandoned'> {
     this.stopping = true;
     this.stopBy = Date.now() + withinMs;
-    for (const wake of this.wakes) wake.notify();
+    for (const wake of [...this.wakes, this.stopped]) wake.notify();
     return (await endsWithin(Promise.all(this.loops), withinMs)) ? 'stopped' : 'abandoned';
   }
 
@@ -113,13 +116,25 @@ export class PipeRunner {
     // read ahead at most two batches per lane: a lane held up by retries does not fill memory
     const limit = 2 * batchSize * parallelizationFactor;
     const stream = streamOf(this.pipeline);
+    let failedReads = 0;
     const read = async () => {
       while (!this.stopping) {
         if (progress.size >= limit) {
           await room.wait(this.options.pollMs ?? 1000);
           continue;
         }
-        const page = await reader.read(Math.min(10_000, batchSize * parallelizationFactor));
+        let page: _Record[];
+        try {
+          page = await reader.read(Math.min(10_000, batchSize * parallelizationFactor));
+          failedReads = 0;
+        } catch (error) {
+          // a read changes nothing: the reader kept its place, and Pipes polls a shard again after a failed read
+          const backoff = Math.min(200 * 2 ** failedReads++, 10_000);
+          const next = this.stopping ? 'the next start reads on from the checkpoint' : `reading again in ${backoff / 1000} s`;
+          process.stderr.write(`sluice: ${this.pipeline}: reading ${reader.shardId} failed (${(error as Error).name}: ${(error as Error).message}); ${next}\n`);
+          if (!this.stopping) await this.stopped.wait(backoff);
+          continue;
+        }
         // a page read as the runner stops is left to the next start: a lane may have ended already
         if (this.stopping) return;
         if (page.length === 0) {

@@ -1,9 +1,11 @@
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, DeleteBucketCommand, ListObjectsV2Command, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileCheckpoints, MemoryCheckpoints } from '../../local/sources/checkpoints.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
 import { putRecords } from '../../local/sources/kinesis-pipe.ts';
@@ -188,5 +190,126 @@ describe('the running stack\'s Pipe', () => {
     expect(moves.at(-1)!.to).toBe(sequences.at(-1));
     // the slow key's batches held up the checkpoint, not the other lanes
     expect(results.findIndex((r) => (r.events[0]!.input as { partitionKey: string }[]).some((x) => x.partitionKey === 'slow'))).toBeLessThan(results.length - 1);
+  });
+});
+
+/** kinesalite's own key and IV for shard iterators: an iterator made to look handed out `ms` earlier, as a reader holds it after a pause. */
+const { ITERATOR_PWD_KEY: KEY, ITERATOR_PWD_IV: IV } = createRequire(import.meta.url)('kinesalite/db/index.js') as Record<'ITERATOR_PWD_KEY' | 'ITERATOR_PWD_IV', Buffer>;
+function aged(iterator: string, ms: number): string {
+  const bytes = Buffer.from(iterator, 'base64');
+  const decipher = createDecipheriv('aes-256-cbc', KEY, IV);
+  const pieces = Buffer.concat([decipher.update(bytes.subarray(8)), decipher.final()]).toString('utf8').split('/');
+  pieces[0] = `${'0'.repeat(14)}${Number(pieces[0]) - ms}`.slice(-14);
+  const cipher = createCipheriv('aes-256-cbc', KEY, IV);
+  return Buffer.concat([bytes.subarray(0, 8), cipher.update(pieces.join('/'), 'utf8'), cipher.final()]).toString('base64');
+}
+
+/** The stack as the runner sees it: every GetRecords goes through `read`, with the real kinesalite client. */
+function readingThrough(read: (command: GetRecordsCommand, real: KinesisClient) => Promise<unknown>): LocalStack {
+  const real = h.stack.servers.kinesis;
+  const kinesis = { send: (command: unknown) => (command instanceof GetRecordsCommand ? read(command, real) : real.send(command as never)) } as KinesisClient;
+  return { ...h.stack, servers: { ...h.stack.servers, kinesis } };
+}
+
+/** What is written to stderr, and which promise rejections nobody handled, while `work` runs. */
+async function watching(work: (said: string[]) => Promise<void>): Promise<{ said: string[]; unhandled: unknown[] }> {
+  const said: string[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await work(said);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    write.mockRestore();
+  }
+  return { said, unhandled };
+}
+
+const sequencesOf = (results: ExecutionResult[]) => results.flatMap((r) => (r.events[0]!.input as { sequenceNumber: string }[]).map((x) => x.sequenceNumber));
+
+describe('the running stack\'s Pipe when a read fails', () => {
+  const pipeline = 's2-telemetry-to-lake';
+  const shardKey = `${streamOf(pipeline)}/shardId-000000000000`;
+  /** Puts telemetry records; their sequence numbers. */
+  const put = async (from: number, n: number) => (await putRecords(h.stack, pipeline, Array.from({ length: n }, (_, i) => JSON.stringify(telemetry(from + i))))).map((id) => id.split(':')[1]!);
+  /** A runner whose checkpoint is past everything on the stream now: it reads only what the test puts next. */
+  const runnerFromHere = async (stack: LocalStack, results: ExecutionResult[]) => {
+    const checkpoints = new MemoryCheckpoints();
+    const [start] = await put(5000, 1);
+    await checkpoints.set(shardKey, start!);
+    const runner = new PipeRunner(stack, pipeline, {
+      settings: { batchSize: 100, maximumBatchingWindowInSeconds: 0, maximumRetryAttempts: 2 },
+      checkpoints,
+      deadLetter: async () => {
+        throw new Error('no batch should be dead-lettered');
+      },
+      onResult: (result) => results.push(result),
+      pollMs: 20,
+    });
+    return { runner, start: start! };
+  };
+
+  it('reads on after its shard iterator expired (a pause of over 5 minutes): after the last record it returned, or after its checkpoint when it returned none', async () => {
+    let expire = 0;
+    const stack = readingThrough((command, real) => {
+      if (expire === 0) return real.send(command);
+      expire--;
+      return real.send(new GetRecordsCommand({ ...command.input, ShardIterator: aged(command.input.ShardIterator!, 301_000) }));
+    });
+    const results: ExecutionResult[] = [];
+    const { runner, start } = await runnerFromHere(stack, results);
+    let first: string[] = [];
+    let second: string[] = [];
+    const { said, unhandled } = await watching(async () => {
+      first = await put(5100, 5);
+      // the first read of all, before the reader returned a record, carries an iterator handed out 301 s ago
+      expire = 1;
+      await runner.start();
+      await until(() => sequencesOf(results).length === 5, 'the records put before the start');
+      // a pause after it returned records
+      expire = 1;
+      await until(() => expire === 0, 'the read after the pause');
+      second = await put(5200, 5);
+      await until(() => sequencesOf(results).length === 10, 'the records put after the pause');
+      expect(await runner.stop(5_000)).toBe('stopped');
+    });
+    expect(unhandled).toStrictEqual([]);
+    // each once, in order: a new iterator at TRIM_HORIZON would have read the stream's earlier records again, one at LATEST could skip some
+    expect(sequencesOf(results)).toStrictEqual([...first, ...second]);
+    expect(said).toStrictEqual([
+      `sluice: ${shardKey}: its shard iterator expired (no read for 5 minutes); reading on after ${start} with a new one\n`,
+      `sluice: ${shardKey}: its shard iterator expired (no read for 5 minutes); reading on after ${first[4]} with a new one\n`,
+    ]);
+  });
+
+  it('retries any other failed read with backoff and says so; a stop ends it while reads keep failing', async () => {
+    let failing = 0;
+    const stack = readingThrough((command, real) => {
+      if (failing === 0) return real.send(command);
+      failing--;
+      // as the servers' thread answers when it is busy or gone: the connection drops
+      return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    });
+    const results: ExecutionResult[] = [];
+    const { runner } = await runnerFromHere(stack, results);
+    let records: string[] = [];
+    const { said, unhandled } = await watching(async (said) => {
+      failing = 2;
+      await runner.start();
+      records = await put(5300, 5);
+      await until(() => sequencesOf(results).length === 5, 'the records put while reads failed');
+      // reads that never pass: the stop still ends the runner, within its backoff
+      failing = Infinity;
+      await until(() => said.length >= 4, 'two more failed reads');
+      const stopping = Date.now();
+      expect(await runner.stop(5_000)).toBe('stopped');
+      expect(Date.now() - stopping).toBeLessThan(1_000);
+    });
+    expect(unhandled).toStrictEqual([]);
+    expect(sequencesOf(results)).toStrictEqual(records);
+    const failed = (again: string) => `sluice: ${pipeline}: reading shardId-000000000000 failed (Error: socket hang up); ${again}\n`;
+    expect(said.slice(0, 4)).toStrictEqual([failed('reading again in 0.2 s'), failed('reading again in 0.4 s'), failed('reading again in 0.2 s'), failed('reading again in 0.4 s')]);
   });
 });
