@@ -67,8 +67,10 @@ export async function produceCommand(argv: string[]): Promise<number> {
     sent += count;
     const request = fetch(target, { method: 'POST', body })
       .then(async (response) => {
-        if (response.status === 202) accepted += ((await response.json()) as { accepted: number }).accepted;
-        else refused += count;
+        // 207: the stream took only part of the batch, and `accepted` says how much
+        const taken = response.status === 202 || response.status === 207 ? ((await response.json()) as { accepted: number }).accepted : 0;
+        accepted += taken;
+        refused += count - taken;
       })
       .catch(() => void (refused += count))
       .finally(() => inFlight.delete(request));

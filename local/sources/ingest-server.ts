@@ -2,17 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import type { CloudWatchSubscription } from './cloudwatch-subscription.ts';
+import { KINESIS_LIMITS } from '../../contracts/kinesis-limits.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
 import { FIREHOSE_LIMITS } from './firehose-stream.ts';
 import { maxPipesRecordBytes } from './kinesis-pipe.ts';
+import { PartlyPut } from './partly-put.ts';
 import { eventsOf, IngestRefusal, logLinesOf } from './ingest-body.ts';
-
-/** Kinesis takes at most 1 MiB of data per record. */
-const KINESIS_RECORD_BYTES = 1024 * 1024;
 
 export interface IngestTargets {
   config: SluiceConfig;
-  /** Puts on a kinesis pipeline's stream; the eventIDs its Pipe will hand the workflow. */
+  /** Puts on a kinesis pipeline's stream; the eventIDs its Pipe will hand the workflow. Throws PartlyPut when only some were put. */
   putKinesis(pipeline: string, datas: Buffer[]): Promise<string[]>;
   /** Puts on a firehose pipeline's delivery stream; Firehose's RecordIds. */
   putFirehose(pipeline: string, datas: Buffer[]): Promise<string[]>;
@@ -54,8 +53,10 @@ const tooLarge = (datas: Buffer[], limit: number, what: string, why = '') => {
 /**
  * The seeds' API Gateway on the embedded stack: `POST /pipelines/<pipeline>/records` (a JSON event, an
  * array, or NDJSON) puts each event on the pipeline's Kinesis stream or delivery stream and answers 202
- * with the ids; `POST /pipelines/<pipeline>/logs?group=G&stream=S` wraps plain lines as a CloudWatch
- * Logs subscription would; `GET /status`, `GET /alerts`. A bad request gets a 4xx and a JSON reason.
+ * with the ids (207 with the ids of what was put and, by index, the events that were not, when a stream
+ * took only part; 503 when it took none); `POST /pipelines/<pipeline>/logs?group=G&stream=S` wraps plain
+ * lines as a CloudWatch Logs subscription would; `GET /status`, `GET /alerts`. A bad request gets a 4xx
+ * and a JSON reason.
  */
 export async function startIngestServer(targets: IngestTargets, options: { port: number; maxBodyBytes: number }): Promise<IngestServer> {
   const route = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
@@ -83,10 +84,17 @@ export async function startIngestServer(targets: IngestTargets, options: { port:
     if (pipeline.workflow === 'kinesis') {
       // Kinesis takes 1 MiB, but a record over what a Pipe can hand Step Functions would never reach the workflow
       const pipeable = maxPipesRecordBytes(name!);
-      tooLarge(datas, Math.min(KINESIS_RECORD_BYTES, pipeable), 'event', pipeable < KINESIS_RECORD_BYTES ? ` (base64'd in its Pipes envelope it must fit the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Pipe hands to Step Functions)` : '');
-      const ids = await targets.putKinesis(name!, datas);
-      targets.accepted(name!, datas.length);
-      return [202, { accepted: ids.length, ids }];
+      tooLarge(datas, Math.min(KINESIS_LIMITS.recordBytes, pipeable), 'event', pipeable < KINESIS_LIMITS.recordBytes ? ` (base64'd in its Pipes envelope it must fit the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Pipe hands to Step Functions)` : '');
+      try {
+        const ids = await targets.putKinesis(name!, datas);
+        targets.accepted(name!, ids.length);
+        return [202, { accepted: ids.length, ids }];
+      } catch (error) {
+        if (!(error instanceof PartlyPut) || error.ids.length === 0) throw error;
+        // what was put is on the stream for good: the producer must learn which events to send again, and only those
+        targets.accepted(name!, error.ids.length);
+        return [207, { accepted: error.ids.length, ids: error.ids, error: `not all accepted: ${error.message}`, failed: error.failed }];
+      }
     }
     if (pipeline.workflow === 'firehose') {
       tooLarge(datas, FIREHOSE_LIMITS.recordBytes, 'event');

@@ -1,7 +1,9 @@
-import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput, type _Record } from '@aws-sdk/client-kinesis';
+import { KINESIS_LIMITS } from '../../contracts/kinesis-limits.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
 import { pipesEnvelopeChars, toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
+import { PartlyPut, type NotPut } from './partly-put.ts';
 import type { ExecutionResult, TraceEvent } from '../engine.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
@@ -28,19 +30,52 @@ export function fitBatch(records: PipesKinesisRecord[], batchSize: number): numb
  */
 export const maxPipesRecordBytes = (pipeline: string): number => Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2 - (pipesEnvelopeChars(streamOf(pipeline)) - 1)) / 4) * 3;
 
+/** Records cut into PutRecords requests, in order, each within Kinesis' 500 records and 5 MiB. */
+export function putRecordsRequests<Entry extends { Data: Uint8Array; PartitionKey: string }>(entries: Entry[]): Entry[][] {
+  const requests: Entry[][] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entry.Data.length + Buffer.byteLength(entry.PartitionKey);
+    const request = requests.at(-1);
+    if (request && request.length < KINESIS_LIMITS.putRecordsRecords && bytes + size <= KINESIS_LIMITS.putRecordsBytes) {
+      request.push(entry);
+      bytes += size;
+    } else {
+      requests.push([entry]);
+      bytes = size;
+    }
+  }
+  return requests;
+}
+
 /**
- * What a producer does: PutRecords onto the pipeline's local stream, 500 at a time; returns the eventIDs a Pipe will give them.
- * Partition keys `pk-0` to `pk-14` by position: the same shards every run (the tests rely on it), and 15 keys, not 16, so that
- * a generator that cycles through 4 event types does not give each key, and so each shard, a type of its own.
+ * What a producer does: PutRecords onto the pipeline's local stream, a request of 500 records or 5 MiB at a time; returns the eventIDs
+ * a Pipe will give them. When only some were put (a later request failed, or the stream refused records one by one), throws PartlyPut:
+ * what was put stays on the stream. Partition keys `pk-0` to `pk-14` by position: the same shards every run (the tests rely on it),
+ * and 15 keys, not 16, so that a generator that cycles through 4 event types does not give each key, and so each shard, a type of its own.
  */
 export async function putRecords(stack: LocalStack, pipeline: string, datas: (string | Buffer)[]): Promise<string[]> {
+  const entries = datas.map((data, i) => ({ Data: Buffer.from(data), PartitionKey: `pk-${i % 15}` }));
   const ids: string[] = [];
-  for (let i = 0; i < datas.length; i += 500) {
-    const entries = datas.slice(i, i + 500).map((data, j) => ({ Data: Buffer.from(data), PartitionKey: `pk-${(i + j) % 15}` }));
-    const result = await stack.servers.kinesis.send(new PutRecordsCommand({ StreamName: streamOf(pipeline), Records: entries }));
-    if (result.FailedRecordCount) throw new Error(`${result.FailedRecordCount} records were refused by the local stream`);
-    ids.push(...(result.Records ?? []).map((r) => `${r.ShardId}:${r.SequenceNumber}`));
+  const failed: NotPut[] = [];
+  let index = 0;
+  for (const request of putRecordsRequests(entries)) {
+    let result: PutRecordsCommandOutput;
+    try {
+      result = await stack.servers.kinesis.send(new PutRecordsCommand({ StreamName: streamOf(pipeline), Records: request }));
+    } catch (error) {
+      if (ids.length === 0) throw error;
+      // the requests after a failed one are not sent: the stream is likely down, and sent now they would land ahead of its records
+      for (let i = index; i < entries.length; i++) failed.push({ index: i, error: (error as Error).message });
+      throw new PartlyPut(ids, failed);
+    }
+    (result.Records ?? []).forEach((record, j) => {
+      if (record.ErrorCode) failed.push({ index: index + j, error: `${record.ErrorCode}: ${record.ErrorMessage}` });
+      else ids.push(`${record.ShardId}:${record.SequenceNumber}`);
+    });
+    index += request.length;
   }
+  if (failed.length > 0) throw new PartlyPut(ids, failed);
   return ids;
 }
 

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainStream, putRecords } from '../../local/sources/kinesis-pipe.ts';
+import { KINESIS_LIMITS } from '../../contracts/kinesis-limits.ts';
+import { drainStream, putRecords, putRecordsRequests } from '../../local/sources/kinesis-pipe.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
 import { openStack, type Harness } from './harness.ts';
 
@@ -38,5 +39,17 @@ describe('a Pipe over the local Kinesis stream (kinesalite)', () => {
     const again = await drainStream(h.stack, 's3-events-to-archive', 100);
     expect(again.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
     expect(again[0]!.account!.counts).toMatchObject({ in: 2, delivered: 1, quarantined: 1 });
+  });
+});
+
+describe('PutRecords requests', () => {
+  it('take at most 500 records and 5 MiB of data and partition keys', () => {
+    const entry = (bytes: number) => ({ Data: Buffer.alloc(bytes), PartitionKey: 'pk-1' });
+    const sizes = (entries: ReturnType<typeof entry>[]) => putRecordsRequests(entries).map((request) => request.length);
+    expect(sizes(Array.from({ length: 1001 }, () => entry(10)))).toStrictEqual([500, 500, 1]);
+    // five records of exactly a fifth of 5 MiB with their keys fill a request; one byte more starts the next
+    const fifth = KINESIS_LIMITS.putRecordsBytes / 5 - 4;
+    expect(sizes(Array.from({ length: 6 }, () => entry(fifth)))).toStrictEqual([5, 1]);
+    expect(sizes([entry(fifth + 1), ...Array.from({ length: 4 }, () => entry(fifth))])).toStrictEqual([4, 1]);
   });
 });
