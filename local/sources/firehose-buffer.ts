@@ -1,27 +1,29 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { BufferedRecord, FirehoseBatch } from './firehose-batch.ts';
 
-/** A record as a delivery stream holds it until it is processed: what a transformation request carries. */
-export interface BufferedRecord {
-  recordId: string;
-  approximateArrivalTimestamp: number;
-  /** base64 */
-  data: string;
-}
+/** What a line of the buffer file notes of the batch in hand: its cut (the records through one), then what each step did. */
+type BatchNote = Partial<Omit<FirehoseBatch, 'records'>> & { id: string; through?: string };
 
-/** A line of the buffer file: a record, or a mark that the records up to one were processed. */
-type Line = BufferedRecord | { processedThrough: string };
+/** A line of the buffer file: a record, a mark that the records up to one were processed, or a note of the batch in hand. */
+type Line = BufferedRecord | { processedThrough: string } | { batch: BatchNote };
+
+/** What `note` can record of the batch in hand. */
+type Step = 'transformed' | 'undelivered' | 'backedUp';
 
 /**
  * The records a local delivery stream has accepted and not yet processed, kept in an append-only JSON
  * Lines file of the data folder: a record is on disk before PutRecord answers, and is marked processed
  * only once it has been delivered or backed up, so a stop or a kill loses nothing (a restart processes
- * it again: Firehose's own guarantee is at least once). Every write goes through one queue, in order;
- * the file is emptied whenever nothing is left.
+ * it again: Firehose's own guarantee is at least once). The batch being processed is noted there too,
+ * its cut before it is transformed and each step once done, so that a restart goes on with the same
+ * batch where it stopped instead of transforming its records again, cut another way. Every write goes
+ * through one queue, in order; the file is emptied whenever nothing is left.
  */
 export class FirehoseBuffer {
   private records: BufferedRecord[] = [];
   private bytes = 0;
+  private inHand: FirehoseBatch | undefined;
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly file: string | undefined) {}
@@ -46,11 +48,17 @@ export class FirehoseBuffer {
         if (i === lastLine) return;
         throw new Error(`${file}:${i + 1}: not a buffered record (${(error as Error).message})`, { cause: error });
       }
-      if ('processedThrough' in line) buffer.forget(buffer.records.findIndex((r) => r.recordId === line.processedThrough) + 1);
-      else buffer.keep(line);
+      if ('processedThrough' in line) {
+        buffer.forget(buffer.records.findIndex((r) => r.recordId === line.processedThrough) + 1);
+        buffer.inHand = undefined;
+      } else if ('batch' in line) {
+        buffer.resume(line.batch, `${file}:${i + 1}`);
+      } else {
+        buffer.keep(line);
+      }
     });
-    // start the file again with only what is left
-    await writeFile(`${file}.tmp`, buffer.records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    // start the file again with only what is left, and the batch in hand noted in one line
+    await writeFile(`${file}.tmp`, buffer.records.map(lineOf).join('') + (buffer.inHand ? lineOf(wholeNote(buffer.inHand)) : ''));
     await rename(`${file}.tmp`, file);
     return buffer;
   }
@@ -62,7 +70,28 @@ export class FirehoseBuffer {
   /** Appends records; resolves once they are on disk. */
   async add(records: BufferedRecord[]): Promise<void> {
     for (const record of records) this.keep(record);
-    await this.write((file) => appendFile(file, records.map((record) => `${JSON.stringify(record)}\n`).join('')));
+    await this.write((file) => appendFile(file, records.map(lineOf).join('')));
+  }
+
+  /**
+   * The batch in hand (cut earlier and not dropped: after a failure, or read back after a restart), or
+   * a new one of the oldest records, up to about `maxBytes` of data, its cut on disk before it is used.
+   */
+  async next(maxBytes: number): Promise<FirehoseBatch> {
+    if (this.inHand) return this.inHand;
+    const records = this.peek(maxBytes);
+    const batch: FirehoseBatch = { id: crypto.randomUUID(), records, backedUp: [] };
+    await this.write((file) => appendFile(file, lineOf(wholeNote(batch))));
+    return (this.inHand = batch);
+  }
+
+  /** Notes what a step of the batch in hand did (in memory first: the file only saves a restart from doing it again); returns it. */
+  async note<S extends Step>(step: S, value: NonNullable<FirehoseBatch[S]>): Promise<NonNullable<FirehoseBatch[S]>> {
+    const batch = this.inHand;
+    if (!batch) throw new Error(`no batch in hand to note "${step}" of`);
+    batch[step] = value;
+    await this.write((file) => appendFile(file, lineOf({ batch: { id: batch.id, [step]: value } })));
+    return value;
   }
 
   /** The oldest records, up to about `maxBytes` of data (at least one): the next transformation request. */
@@ -78,13 +107,14 @@ export class FirehoseBuffer {
     return out;
   }
 
-  /** Marks the first `count` records processed. */
+  /** Marks the first `count` records processed (the batch in hand, if there is one, with them). */
   async drop(count: number): Promise<void> {
     const last = this.records[count - 1];
     if (!last) return;
     this.forget(count);
+    this.inHand = undefined;
     // when this write's turn comes, every earlier append is done: with nothing left, the file can be emptied
-    await this.write((file) => (this.records.length === 0 ? writeFile(file, '') : appendFile(file, `${JSON.stringify({ processedThrough: last.recordId })}\n`)));
+    await this.write((file) => (this.records.length === 0 ? writeFile(file, '') : appendFile(file, lineOf({ processedThrough: last.recordId }))));
   }
 
   private write(step: (file: string) => Promise<void>): Promise<void> {
@@ -101,6 +131,24 @@ export class FirehoseBuffer {
   private forget(count: number): void {
     for (const record of this.records.splice(0, count)) this.bytes -= dataBytes(record);
   }
+
+  /** A note read back: a cut starts the batch in hand again, a step's note goes into it. */
+  private resume({ through, ...note }: BatchNote, where: string): void {
+    if (through !== undefined) {
+      const count = this.records.findIndex((record) => record.recordId === through) + 1;
+      if (count === 0) throw new Error(`${where}: a batch cut through ${through}, a record not in the buffer`);
+      this.inHand = { records: this.records.slice(0, count), backedUp: [], ...note };
+    } else if (this.inHand?.id === note.id) {
+      Object.assign(this.inHand, note);
+    } else {
+      throw new Error(`${where}: a note of batch ${note.id}, not the batch in hand (${this.inHand?.id ?? 'none'})`);
+    }
+  }
 }
+
+const lineOf = (line: Line) => `${JSON.stringify(line)}\n`;
+
+/** The batch as one note: its cut (the records through its last) and every step done. */
+const wholeNote = ({ records, ...note }: FirehoseBatch): Line => ({ batch: { ...note, through: records.at(-1)!.recordId } });
 
 const dataBytes = (record: BufferedRecord) => Math.floor((record.data.length * 3) / 4);

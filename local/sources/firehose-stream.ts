@@ -4,7 +4,8 @@ import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../../
 import { bridge } from '../../tasks/firehose-bridge/index.ts';
 import { putObject } from '../../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from '../engine.ts';
-import { FirehoseBuffer, type BufferedRecord } from './firehose-buffer.ts';
+import type { BufferedRecord, FailedRecord } from './firehose-batch.ts';
+import { FirehoseBuffer } from './firehose-buffer.ts';
 import { endsWithin } from '../ends-within.ts';
 import type { LocalStack } from '../stack.ts';
 
@@ -16,21 +17,15 @@ const INVOCATION_RETRIES = 3;
 
 const FLUSH_RETRY_MS = 5_000;
 
-/** A record Firehose could not process or deliver, as it writes such records to S3 (contract section 6). */
-export interface FailedRecord {
-  attemptsMade: number;
-  arrivalTimestamp: number;
-  errorCode: string;
-  errorMessage: string;
-  attemptEndingTimestamp: number;
-  rawData: string;
-  lambdaArn?: string;
-}
-
 /** Where Ok records go after the transformation: an HTTP endpoint, or the S3 destination. */
 export interface Destination {
-  /** Delivers; returns the records it gave up on, already in Firehose's failure shape. */
-  deliver(records: BufferedRecord[]): Promise<FailedRecord[]>;
+  /**
+   * Delivers a batch's Ok records; returns those it gave up on, already in Firehose's failure shape. A
+   * delivery that throws is tried again for the same batch: the same records, the same `id` (the
+   * requestId an endpoint can deduplicate by, the S3 object's name), the same `since` (when the
+   * batch's delivery began: its retry duration runs from there).
+   */
+  deliver(records: BufferedRecord[], batch: { id: string; since: number }): Promise<FailedRecord[]>;
   /** `http-endpoint-failed`, `s3-failed`: the error output type of records it gave up on. */
   failedType: string;
 }
@@ -98,7 +93,8 @@ export class FirehoseStream {
 
   /**
    * Stops buffering by time; waits for the request in flight, for `withinMs` at most: what is not
-   * processed by then stays in the buffer file and is processed again after a restart (at least once).
+   * processed by then stays in the buffer file, and a restart goes on with it from the last step the
+   * file notes as done (at least once).
    */
   async stop(withinMs: number): Promise<void> {
     clearInterval(this.timer);
@@ -121,7 +117,7 @@ export class FirehoseStream {
     this.flushing = this.flushOnce()
       .catch((error: Error) => {
         this.retryAt = Date.now() + FLUSH_RETRY_MS;
-        process.stderr.write(`sluice: ${this.name}: ${error.message} (the records stay buffered; again in ${FLUSH_RETRY_MS / 1000} s)\n`);
+        process.stderr.write(`sluice: ${this.name}: ${error.message} (the batch stays buffered; what failed is tried again in ${FLUSH_RETRY_MS / 1000} s)\n`);
       })
       .finally(() => {
         this.flushing = undefined;
@@ -129,13 +125,23 @@ export class FirehoseStream {
       });
   }
 
+  /**
+   * One batch through its steps, each noted once done: after a failure (or a restart) the same batch
+   * comes back and goes on from the step that failed, as Firehose retries a delivery or a backup and
+   * never the transformation before it (which would run the workflow again: the lake, the ledger).
+   */
   private async flushOnce(): Promise<void> {
-    const records = this.buffer.peek(this.options.settings.sizeMb * 1024 * 1024);
-    const { ok, failed } = await this.transform(records);
-    const undelivered = ok.length > 0 ? await this.options.destination.deliver(ok) : [];
-    await this.backUp('processing-failed', failed);
-    await this.backUp(this.options.destination.failedType, undelivered);
-    await this.buffer.drop(records.length);
+    const batch = await this.buffer.next(this.options.settings.sizeMb * 1024 * 1024);
+    const transformed = batch.transformed ?? (await this.buffer.note('transformed', { ...(await this.transform(batch.records)), at: Date.now() }));
+    const undelivered =
+      batch.undelivered ??
+      (await this.buffer.note('undelivered', transformed.ok.length > 0 ? await this.options.destination.deliver(transformed.ok, { id: batch.id, since: transformed.at }) : []));
+    for (const [type, failed] of [['processing-failed', transformed.failed], [this.options.destination.failedType, undelivered]] as const) {
+      if (failed.length === 0 || batch.backedUp.includes(type)) continue;
+      await this.backUp(type, failed, { id: batch.id, at: transformed.at });
+      await this.buffer.note('backedUp', [...batch.backedUp, type]);
+    }
+    await this.buffer.drop(batch.records.length);
   }
 
   /**
@@ -176,11 +182,12 @@ export class FirehoseStream {
     return { ok, failed };
   }
 
-  /** Failed records to the backup bucket, under `processing-failed/<pipeline>/<error-output-type>/yyyy/MM/dd/HH/`, gzip'd JSON Lines. */
-  private async backUp(type: string, failed: FailedRecord[]): Promise<void> {
-    if (failed.length === 0) return;
-    const now = Date.now();
-    const key = `processing-failed/${this.options.pipeline}/${type}/${hourPath(now)}/${this.name}-1-${new Date(now).toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID()}.gz`;
+  /**
+   * Failed records to the backup bucket, under `processing-failed/<pipeline>/<error-output-type>/yyyy/MM/dd/HH/`, gzip'd
+   * JSON Lines; named by the batch, so a put tried again after a restart writes the same object.
+   */
+  private async backUp(type: string, failed: FailedRecord[], batch: { id: string; at: number }): Promise<void> {
+    const key = `processing-failed/${this.options.pipeline}/${type}/${hourPath(batch.at)}/${this.name}-1-${new Date(batch.at).toISOString().replace(/[:.]/g, '-')}-${batch.id}.gz`;
     const body = gzipSync(failed.map((record) => JSON.stringify(record)).join('\n') + '\n');
     await putObject(this.stack.ctx, { Bucket: this.stack.config.buckets.backup, Key: key, Body: body });
   }

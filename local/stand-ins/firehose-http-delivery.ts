@@ -6,6 +6,9 @@ export interface HttpDeliveryOptions {
   records: Buffer[];
   /** How long Firehose keeps trying (0-7,200 s; 300 by default): 0 is one attempt. */
   retryDurationSeconds: number;
+  /** A delivery of records tried before (the stream's retry of a batch): its requestId, and when it began, where the retry duration runs from. */
+  requestId?: string;
+  startedAt?: number;
   sourceArn?: string;
   commonAttributes?: Record<string, string>;
   gzip?: boolean;
@@ -35,8 +38,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 export async function deliverToHttpEndpoint(options: HttpDeliveryOptions): Promise<{ delivered: number; failed: HttpDeliveryFailure[] }> {
   const sleep = options.sleep ?? wait;
   const now = options.now ?? Date.now;
-  const requestId = crypto.randomUUID();
-  const until = now() + options.retryDurationSeconds * 1000;
+  const requestId = options.requestId ?? crypto.randomUUID();
+  const until = (options.startedAt ?? now()) + options.retryDurationSeconds * 1000;
   const json = JSON.stringify({ requestId, timestamp: now(), records: options.records.map((record) => ({ data: record.toString('base64') })) });
   const headers: Record<string, string> = {
     'content-type': 'application/json',

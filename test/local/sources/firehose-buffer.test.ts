@@ -42,6 +42,38 @@ describe('a delivery stream buffer on disk', () => {
     await expect(FirehoseBuffer.open(damaged)).rejects.toThrow(`${damaged}:1: not a buffered record`);
   });
 
+  it('the batch in hand is read back after a restart as it was cut, with the steps it had done; later records wait for the next', async () => {
+    const file = join(dir, 'batch.jsonl');
+    const buffer = await FirehoseBuffer.open(file);
+    await buffer.add([record(1), record(2)]);
+    const batch = await buffer.next(Infinity);
+    await buffer.add([record(3)]);
+    // a failure after the transformation: the same batch is the next one still
+    const transformed = { at: 5000, ok: [{ ...record(1), data: 'T2s=' }], failed: [] };
+    await buffer.note('transformed', transformed);
+    expect(await buffer.next(Infinity)).toBe(batch);
+    // a kill: what the file says is what a restart goes on with, read back and written again in one line
+    for (let restart = 0; restart < 2; restart++) {
+      const reopened = await FirehoseBuffer.open(file);
+      expect(await reopened.next(Infinity)).toStrictEqual({ id: batch.id, records: [record(1), record(2)], transformed, backedUp: [] });
+      expect(reopened.size.records).toBe(3);
+    }
+    const reopened = await FirehoseBuffer.open(file);
+    await reopened.next(Infinity);
+    await reopened.note('undelivered', []);
+    await reopened.drop(2);
+    const next = await (await FirehoseBuffer.open(file)).next(Infinity);
+    expect(next.records).toStrictEqual([record(3)]);
+    expect(next.id).not.toBe(batch.id);
+    expect(next.transformed).toBeUndefined();
+  });
+
+  it('a note of a batch that is not the one in hand is damage, named by its line', async () => {
+    const file = join(dir, 'stray.jsonl');
+    writeFileSync(file, `${JSON.stringify(record(1))}\n${JSON.stringify({ batch: { id: 'b1', undelivered: [] } })}\n`);
+    await expect(FirehoseBuffer.open(file)).rejects.toThrow(`${file}:2: a note of batch b1, not the batch in hand (none)`);
+  });
+
   it('appends queued while records are being processed are neither lost nor doubled', async () => {
     const file = join(dir, 'race.jsonl');
     const buffer = await FirehoseBuffer.open(file);

@@ -65,6 +65,19 @@ describe('Firehose HTTP endpoint delivery', () => {
     await server.stop();
   });
 
+  it('a delivery of a batch tried before keeps its requestId, and its retry duration runs from the first try', async () => {
+    const server = await scripted([[500, true]]);
+    let clock = 1_000_000;
+    // the first try began 300 s ago: the retry duration is spent, one attempt is left
+    const result = await deliverToHttpEndpoint({
+      url: server.url, accessKey: 'k', retryDurationSeconds: 300, requestId: 'batch-1', startedAt: clock - 300_000, records: [Buffer.from('x')],
+      now: () => clock, sleep: async (ms) => void (clock += ms),
+    });
+    expect(server.seen).toStrictEqual(['batch-1|batch-1']);
+    expect(result.failed).toMatchObject([{ errorCode: 'HttpEndpoint.ResponseErrorCode', attempts: 1 }]);
+    await server.stop();
+  });
+
   it('a 200 that does not echo the requestId is no delivery: retried for the retry duration, then failed', async () => {
     const server = await scripted([[200, false]]);
     let clock = 0;

@@ -1,0 +1,232 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firehoseSettings } from '../../../contracts/config.ts';
+import type { ExecutionResult } from '../../../local/engine.ts';
+import { ledgerStatus } from '../../../local/ledger-status.ts';
+import type { LocalStack } from '../../../local/stack.ts';
+import { CloudWatchSubscription } from '../../../local/sources/cloudwatch-subscription.ts';
+import { httpEndpointDestination, s3Destination } from '../../../local/sources/firehose-destinations.ts';
+import { FirehoseStream, type Destination } from '../../../local/sources/firehose-stream.ts';
+import { NewRelicStandIn } from '../../../local/stand-ins/new-relic.ts';
+import type { OpenSearchDouble } from '../../doubles/opensearch.ts';
+import { openStackWithOpenSearch, type Harness } from '../../e2e/harness.ts';
+
+const S0 = 's0-logs-to-opensearch';
+const S1 = 's1-api-to-newrelic';
+
+let os: OpenSearchDouble;
+let h: Harness;
+let stop: () => Promise<void>;
+const dir = mkdtempSync(join(tmpdir(), 'sluice-firehose-stream-'));
+beforeAll(async () => {
+  ({ os, h, stop } = await openStackWithOpenSearch());
+});
+afterAll(async () => {
+  await stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (done: () => boolean, what: string, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** A stream flushing as soon as it holds anything, every workflow run it starts kept. */
+async function openStream(pipeline: string, destination: Destination, options: { stack?: LocalStack; bufferFile?: string } = {}) {
+  const results: ExecutionResult[] = [];
+  const settings = { ...firehoseSettings(pipeline, h.stack.config.pipelines[pipeline]!), sizeMb: 1, intervalSeconds: 0 };
+  const stream = await FirehoseStream.open(options.stack ?? h.stack, { pipeline, settings, destination, bufferFile: options.bufferFile, onResult: (r) => results.push(r) });
+  return { stream, results };
+}
+
+/** The records the ledger counts in, over every batch of a pipeline that ended. */
+const ledgerIn = async (pipeline: string) => (await ledgerStatus(h.stack.ctx, (problem) => expect.fail(problem))).find((p) => p.pipeline === pipeline)!.records.in;
+
+/** The `@message` of every row of S0's lake that is one of `messages`. */
+async function lakeMessages(messages: string[]): Promise<string[]> {
+  const rows = await h.lines('sluice-lake', 'logs/');
+  return rows.map((row) => row['@message'] as string).filter((m) => messages.includes(m)).sort();
+}
+
+/** The S0 metadata destination, refusing its first put as S3 would with a 503, every call seen. */
+function refusingOnce(real: Destination, refusals = 1) {
+  const calls: { id: string; since: number; records: string[] }[] = [];
+  const destination: Destination = {
+    failedType: real.failedType,
+    async deliver(records, batch) {
+      calls.push({ ...batch, records: records.map((r) => r.recordId) });
+      if (calls.length <= refusals) throw new Error('S3 refused the metadata object (503 SlowDown)');
+      return real.deliver(records, batch);
+    },
+  };
+  return { destination, calls };
+}
+
+/** The stack with its S3 client refusing the first put under `prefix` (a 503 SlowDown); the workflow's own S3 calls go through. */
+function refusingFirstPut(prefix: string) {
+  const refused: string[] = [];
+  const send = (command: { input?: { Key?: string } }) => {
+    const key = String(command.input?.Key ?? '');
+    if (key.startsWith(prefix) && refused.length === 0) {
+      refused.push(key);
+      return Promise.reject(Object.assign(new Error('SlowDown'), { name: 'SlowDown' }));
+    }
+    return h.stack.ctx.s3.send(command as never);
+  };
+  const stack: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, s3: { send } as unknown as LocalStack['ctx']['s3'] } };
+  return { stack, refused };
+}
+
+const backups = async (prefix: string) => {
+  const records: Record<string, any>[] = [];
+  for (const key of await h.keys('sluice-backup', prefix)) records.push(...(await h.text('sluice-backup', key)).split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+  return records;
+};
+
+describe('a delivery stream whose steps after the transformation fail: only what failed is tried again, for the same batch', () => {
+  it('S0: a metadata put that fails is put again for the batch it was; the records that came meanwhile are the next batch; each log event once in the lake and the ledger', async () => {
+    const ledgerBefore = await ledgerIn(S0);
+    const { destination, calls } = refusingOnce(s3Destination(h.stack, S0));
+    const { stream, results } = await openStream(S0, destination);
+    const subscription = new CloudWatchSubscription();
+    await stream.put(subscription.wrap('/app/retry', 'web-1', ['one', 'two', 'three']).records);
+    await until(() => calls.length === 1, 'the first delivery attempt');
+    // the producer goes on while the stream waits before it tries again
+    await stream.put(subscription.wrap('/app/retry', 'web-1', ['four', 'five']).records);
+    await until(() => stream.buffered.records === 0, 'the buffer processed');
+    await stream.stop(5_000);
+
+    // the workflow ran once per batch: no second run over the first records, cut anew with the new ones
+    expect(results.map((r) => [r.status, r.account?.counts.in])).toStrictEqual([['SUCCEEDED', 3], ['SUCCEEDED', 2]]);
+    expect(calls.map((c) => c.records.length)).toStrictEqual([1, 1, 1]);
+    expect(calls[1]).toStrictEqual(calls[0]);
+    expect(calls[2]!.id).not.toBe(calls[0]!.id);
+    expect(os.count('cwl')).toBe(5);
+    expect(await lakeMessages(['one', 'two', 'three', 'four', 'five'])).toStrictEqual(['five', 'four', 'one', 'three', 'two']);
+    expect((await ledgerIn(S0)) - ledgerBefore).toBe(5);
+    // one metadata object per batch, named by it
+    const metadata = await h.keys('sluice-backup', `firehose-metadata/${S0}/`);
+    expect(metadata).toHaveLength(2);
+    expect(metadata.filter((key) => key.endsWith(`-${calls[0]!.id}.gz`))).toHaveLength(1);
+  });
+
+  it('S1: a processing-failed backup put that fails after New Relic took the Ok record is put again alone: the record reaches New Relic once', async () => {
+    const newRelic = new NewRelicStandIn();
+    await newRelic.start();
+    const ledgerBefore = await ledgerIn(S1);
+    const { stack, refused } = refusingFirstPut(`processing-failed/${S1}/processing-failed/`);
+    const { stream, results } = await openStream(S1, httpEndpointDestination(newRelic.firehoseUrl, 300), { stack });
+    // one record New Relic takes, one the transformation answers ProcessingFailed
+    await stream.put([Buffer.from('{"message":"signed in once","level":"info"}'), Buffer.from('{"level":"warn"}')]);
+    await until(() => refused.length === 1 && stream.buffered.records === 0, 'the buffer processed');
+    await stream.stop(5_000);
+    await newRelic.stop();
+
+    expect(newRelic.logs.filter((log) => log.message === 'signed in once')).toHaveLength(1);
+    expect(results.map((r) => r.account?.counts.in)).toStrictEqual([2]);
+    expect((await ledgerIn(S1)) - ledgerBefore).toBe(2);
+    // the backup that was refused, written once, under the name it was refused under
+    const failed = await backups(`processing-failed/${S1}/processing-failed/`);
+    expect(failed.map((f) => Buffer.from(f.rawData, 'base64').toString())).toStrictEqual(['{"level":"warn"}']);
+    expect(await h.keys('sluice-backup', `processing-failed/${S1}/processing-failed/`)).toStrictEqual(refused);
+  });
+
+  it('S1: a delivery whose answer was lost is tried again with the same requestId and records; one given up on is backed up, its backup put tried again alone', async () => {
+    // an endpoint that takes the first request, then refuses every one (500)
+    const seen: { requestId: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = gunzipSync(Buffer.concat(chunks)).toString();
+        const requestId = String(req.headers['x-amz-firehose-request-id']);
+        seen.push({ requestId, body: JSON.stringify((JSON.parse(body) as { records: unknown }).records) });
+        res.writeHead(seen.length === 1 ? 200 : 500).end(JSON.stringify({ requestId, timestamp: Date.now() }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { stack, refused } = refusingFirstPut(`processing-failed/${S1}/http-endpoint-failed/`);
+    // no retry duration: one attempt per delivery; the first delivery's answer is lost on its way back
+    const real = httpEndpointDestination(url, 0);
+    let lost = false;
+    const destination: Destination = {
+      failedType: real.failedType,
+      async deliver(records, batch) {
+        const undelivered = await real.deliver(records, batch);
+        if (lost) return undelivered;
+        lost = true;
+        throw new Error('the answer was lost on its way back');
+      },
+    };
+    const ledgerBefore = await ledgerIn(S1);
+    const { stream, results } = await openStream(S1, destination, { stack });
+    await stream.put([Buffer.from('{"message":"asked twice","level":"info"}')]);
+    await until(() => refused.length === 1 && stream.buffered.records === 0, 'the buffer processed');
+    await stream.stop(5_000);
+    await new Promise((resolve) => server.close(resolve));
+
+    // the same request twice, as Firehose retries it: an endpoint can tell it is the same
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toStrictEqual(seen[0]);
+    expect(results).toHaveLength(1);
+    expect((await ledgerIn(S1)) - ledgerBefore).toBe(1);
+    // the second try failed and the retry duration was spent: backed up once, with no third request
+    const failed = await backups(`processing-failed/${S1}/http-endpoint-failed/`);
+    expect(failed.map((f) => [JSON.parse(Buffer.from(f.rawData, 'base64').toString()).message, f.errorCode])).toStrictEqual([['asked twice', 'HttpEndpoint.ResponseErrorCode']]);
+  });
+
+  it('a restart goes on with the batch the buffer file notes as transformed: the workflow does not run again', async () => {
+    const bufferFile = join(dir, `${S0}.jsonl`);
+    const ledgerBefore = await ledgerIn(S0);
+    const { destination: refusing, calls: before } = refusingOnce(s3Destination(h.stack, S0), Infinity);
+    const first = await openStream(S0, refusing, { bufferFile });
+    await first.stream.put(new CloudWatchSubscription().wrap('/app/restart', 'web-1', ['six', 'seven']).records);
+    await until(() => before.length === 1, 'the first delivery attempt');
+    // what a kill after the transformation leaves in the file: the batch, transformed, not delivered
+    await first.stream.stop(5_000);
+    expect(first.results).toHaveLength(1);
+
+    const { destination, calls: after } = refusingOnce(s3Destination(h.stack, S0), 0);
+    const second = await openStream(S0, destination, { bufferFile });
+    await second.stream.flushAll();
+    await second.stream.stop(5_000);
+
+    expect(second.results).toHaveLength(0);
+    expect(after).toStrictEqual(before);
+    expect(await lakeMessages(['six', 'seven'])).toStrictEqual(['seven', 'six']);
+    expect((await ledgerIn(S0)) - ledgerBefore).toBe(2);
+    expect(await h.keys('sluice-backup', `firehose-metadata/${S0}/`)).toContainEqual(expect.stringMatching(new RegExp(`-${after[0]!.id}\\.gz$`)));
+    expect(readFileSync(bufferFile, 'utf8')).toBe('');
+  });
+
+  it("a kill before the transformation's answer was noted: the restart transforms the same cut again, the same batch to the workflow, counted once", async () => {
+    const bufferFile = join(dir, `${S0}-torn.jsonl`);
+    const ledgerBefore = await ledgerIn(S0);
+    const subscription = new CloudWatchSubscription();
+    const { destination: refusing, calls } = refusingOnce(s3Destination(h.stack, S0), Infinity);
+    const first = await openStream(S0, refusing, { bufferFile });
+    await first.stream.put(subscription.wrap('/app/torn', 'web-1', ['eight', 'nine']).records);
+    await until(() => calls.length === 1, 'the first delivery attempt');
+    await first.stream.stop(5_000);
+    // the workflow ran, its answer never reached the file; records came after the cut
+    writeFileSync(bufferFile, readFileSync(bufferFile, 'utf8').split('\n').filter((line) => !line.includes('"transformed"')).join('\n'));
+    await first.stream.put(subscription.wrap('/app/torn', 'web-1', ['ten']).records);
+
+    const second = await openStream(S0, s3Destination(h.stack, S0), { bufferFile });
+    await second.stream.flushAll();
+    await second.stream.stop(5_000);
+
+    expect(second.results.map((r) => [r.account?.batchId, r.account?.counts.in])).toStrictEqual([[first.results[0]!.account!.batchId, 2], [expect.any(String), 1]]);
+    expect(await lakeMessages(['eight', 'nine', 'ten'])).toStrictEqual(['eight', 'nine', 'ten']);
+    expect((await ledgerIn(S0)) - ledgerBefore).toBe(3);
+  });
+});
