@@ -39,8 +39,8 @@ export class Sweep extends Construct {
       timeoutSeconds: EXPRESS_LIMIT_SECONDS * 2,
     });
     this.function = made.function;
-    // rows by status (the index), the rows of a shard that ended well (superseded.ts), a redriven row read back and rewritten
-    props.ledger.table.grant(made.function, 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // rows by status and claims by shard (the indexes), a redriven row read back and rewritten
+    props.ledger.table.grant(made.function, 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // kept inputs: read to start again, let go once a batch is superseded
     grantObjects(props.storage.backup, made.function, ['s3:GetObject', 's3:DeleteObject']);
     grantObjects(props.storage.work, made.function, ['s3:PutObject']);

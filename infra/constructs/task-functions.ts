@@ -62,7 +62,8 @@ export class TaskFunctions extends Construct {
     const { decode, validate, enrich, deliver, backup, account } = this.byTask;
     for (const fn of [decode, validate, enrich, deliver, account]) grantObjects(storage.work, fn, ['s3:GetObject', 's3:PutObject']);
     grantObjects(storage.work, backup, ['s3:GetObject']);
-    grantObjects(storage.raw, decode, ['s3:GetObject']);
+    // the raw bucket is versioned: an object's event names its version, and decode reads that one
+    grantObjects(storage.raw, decode, ['s3:GetObject', 's3:GetObjectVersion']);
     // deliver stages lake objects in the work bucket; account commits them (CopyObject: read there, write here)
     grantObjects(storage.lake, account, ['s3:PutObject']);
     // raw objects start the s3 workflow: account looks before it writes one again (commit.ts)

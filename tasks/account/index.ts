@@ -5,7 +5,7 @@ import { AccountingMismatchError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { claimDelivered } from '../shared/accounted.ts';
+import { claimDelivered, REDELIVERED } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -40,11 +40,14 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let units: string[] | number | undefined = batch.source.lines;
   let response: unknown = null;
   let reingested = 0;
-  let sequences: string[] = [];
+  let claimed: string[] = [];
   if (batch.workflow === 'kinesis') {
     const records = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
     units = records.map((record) => record.eventID);
-    sequences = records.map((record) => record.sequenceNumber);
+    // what the batch claims: not what it backed up (its row, BACKED_UP, is where that is due), nor what it
+    // dropped because another batch claimed it (a claim is the batch's own, or a wrong one would spread)
+    const notOwn = new Set([...body.backedUp.map((b) => b.unit), ...body.dropped.filter((d) => d.reason === REDELIVERED).map((d) => d.unit)]);
+    claimed = records.filter((record) => !notOwn.has(record.eventID)).map((record) => record.sequenceNumber);
     // every record has an outcome (or the check below fails the execution and Pipes retries the batch)
     response = { batchItemFailures: [] } satisfies BatchItemFailures;
   } else if (batch.workflow === 'firehose') {
@@ -92,7 +95,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
   if (!object) await commitStaged(body.staged ?? [], ctx);
   // and only then does a Kinesis batch claim its records in the shard index: a batch cut another way drops them
-  if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, sequences);
+  if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, claimed);
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
   const { chunk: index, run, lines } = batch.source;
   if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);

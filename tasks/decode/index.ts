@@ -2,7 +2,7 @@ import type { Batch, Dropped } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
-import { accountedBefore } from '../shared/accounted.ts';
+import { accountedBefore, REDELIVERED } from '../shared/accounted.ts';
 import { load } from '../shared/claim-check.ts';
 import { emptyBody, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -103,7 +103,7 @@ function withoutRedelivered(units: Unit[], sequences: string[], accounted: (sequ
   const kept: Unit[] = [];
   const redelivered: Dropped[] = [];
   units.forEach((unit, i) => {
-    if (accounted(sequences[i]!)) redelivered.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: 'redelivered' });
+    if (accounted(sequences[i]!)) redelivered.push({ id: recordId(unit.coordinates), unit: unit.unit, reason: REDELIVERED });
     else kept.push(unit);
   });
   return { units: kept, redelivered };

@@ -6,6 +6,9 @@ import type { TaskContext } from './context.ts';
 import { LEDGER_RETENTION_DAYS } from './ledger.ts';
 import { located } from './transient.ts';
 
+/** The reason decode drops a record another batch claimed. */
+export const REDELIVERED = 'redelivered';
+
 /** A Kinesis batch's shard in the index: its pipeline's (two pipelines may read one stream, each delivering every record). */
 function shardKeyOf(pipeline: string, source: SourceInfo): string | undefined {
   return source.stream && source.shard ? `${pipeline}/${source.stream}/${source.shard}` : undefined;
@@ -35,11 +38,16 @@ export async function claimDelivered(ctx: TaskContext, pipeline: string, batchId
   }
 }
 
+/** Claims read a page at a time; a page of claims that all start after the batch ends ends the read. */
+const PAGE = 100;
+
 /**
  * Which records of a Kinesis batch other batches of its pipeline and shard delivered: the claims whose
- * last sequence number is at or after this batch's first. One Query, which finds nothing in the common
- * case (the batches before this one end before it; with several in flight per shard, the other lanes'
- * latest).
+ * last sequence number is at or after this batch's first, in that order. One Query, which finds nothing
+ * in the common case (the batches before this one end before it; with several in flight per shard, the
+ * other lanes' latest). A batch far behind the shard's head (a redrive the next day) would find every
+ * claim since: the read stops after a page of claims that all start after this batch ends. A claim
+ * spanning it that comes later still is missed: its records are delivered again, a duplicate, never a loss.
  */
 export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo): Promise<(sequence: string) => boolean> {
   const shardKey = shardKeyOf(pipeline, source);
@@ -47,6 +55,7 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
   const last = sortableSequence(source.lastSequence);
   const delivered = new Set<string>();
   let start: Record<string, unknown> | undefined;
+  let after = 0;
   do {
     let page;
     try {
@@ -58,16 +67,22 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
           ExpressionAttributeNames: { '#key': LEDGER_SHARD_INDEX.partitionKey, '#end': LEDGER_SHARD_INDEX.sortKey },
           ExpressionAttributeValues: { ':key': shardKey, ':first': sortableSequence(source.firstSequence) },
           ExclusiveStartKey: start,
+          Limit: PAGE,
         }),
       );
     } catch (error) {
       throw located(error, `reading the shard index for ${batchId}`);
     }
     for (const claim of page.Items ?? []) {
-      if (claim.batchId === claimKey(batchId) || String(claim.stretchStart) > last) continue;
+      if (String(claim.stretchStart) > last) {
+        after++;
+        continue;
+      }
+      after = 0;
+      if (claim.batchId === claimKey(batchId)) continue;
       for (const sequence of unpackSequences(String(claim.sequences))) delivered.add(sequence);
     }
     start = page.LastEvaluatedKey;
-  } while (start);
+  } while (start && after < PAGE);
   return (sequence) => delivered.has(sequence);
 }

@@ -13,8 +13,9 @@ type Input = Record<string, any>;
 /** The IAM actions an SDK v3 command needs, by command class (S3, and DynamoDB through lib-dynamodb); an unknown one fails the test that sees it. */
 const ACTIONS: Record<string, (input: Input) => { action: string; resource: string }[]> = {
   PutObjectCommand: (i) => [{ action: 's3:PutObject', resource: i.Bucket }],
-  GetObjectCommand: (i) => [{ action: 's3:GetObject', resource: i.Bucket }],
-  HeadObjectCommand: (i) => [{ action: 's3:GetObject', resource: i.Bucket }],
+  // a read of one version of an object is another action (the raw bucket is versioned: its events name the version)
+  GetObjectCommand: (i) => [{ action: i.VersionId ? 's3:GetObjectVersion' : 's3:GetObject', resource: i.Bucket }],
+  HeadObjectCommand: (i) => [{ action: i.VersionId ? 's3:GetObjectVersion' : 's3:GetObject', resource: i.Bucket }],
   DeleteObjectCommand: (i) => [{ action: 's3:DeleteObject', resource: i.Bucket }],
   ListObjectsV2Command: (i) => [{ action: 's3:ListBucket', resource: i.Bucket }],
   CopyObjectCommand: (i) => [

@@ -75,3 +75,12 @@ export async function openStackWithOpenSearch(change: (config: SluiceConfig) => 
   );
   return { os, h, stop: async () => (await h.stop(), await os.stop()) };
 }
+
+/** Polls until `done` holds, every 50 ms; fails naming what it waited for after `ms`. */
+export async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

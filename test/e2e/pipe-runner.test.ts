@@ -13,7 +13,7 @@ import { PipeRunner, type DeadLetter } from '../../local/sources/pipe-runner.ts'
 import { businessEvent, telemetry } from '../../local/samples.ts';
 import { streamOf } from '../../local/servers.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { openStack, type Harness } from './harness.ts';
+import { openStack, until, type Harness } from './harness.ts';
 
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-pipe-'));
@@ -25,13 +25,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const until = async (done: () => boolean, what: string, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 describe('the running stack\'s Pipe', () => {
   it('batches by size or window, keeps its checkpoint on disk, and a new runner on it does not read again', async () => {

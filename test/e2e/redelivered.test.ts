@@ -1,4 +1,5 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
-import { openStack, type Harness } from './harness.ts';
+import { openStack, until, type Harness } from './harness.ts';
 
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-redelivered-'));
@@ -30,13 +31,6 @@ const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stac
 const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
 const lake = async (bucket: string, prefix: string, tag: string) => (await h.lines(bucket, prefix)).filter((r) => String(r.event_id).startsWith(`${tag}-`));
 
-const until = async (done: () => boolean, what: string, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 /** pipe-runner.ts's laneOf (FNV-1a of the partition key), to pick keys that take different lanes. */
 const laneOf = (key: string, lanes: number) => {
@@ -71,6 +65,26 @@ describe('records a batch cut another way delivered already are dropped, redeliv
     expect(await lake('sluice-raw', 'events/', 'failed-first')).toHaveLength(6);
   });
 
+  it('a batch claims only what it delivered: a BACKED_UP batch\'s records, re-read by another batch and then redriven, all reach DynamoDB', async () => {
+    const records = events('backed-up', 'shardId-000000000054', 15);
+    // the sink table throttles every write: after the retry duration the records back up (the lake took them)
+    const throttled = {
+      send: (command: { constructor: { name: string }; input: { RequestItems?: object; TableName?: string } }) => {
+        const table = command.constructor.name === 'BatchWriteCommand' ? Object.keys(command.input.RequestItems ?? {})[0] : command.input.TableName;
+        if (table === 'sluice-events') return Promise.reject(Object.assign(new Error('injected throttle'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+        return h.stack.ctx.ddb.send(command as never);
+      },
+    } as unknown as TaskContext['ddb'];
+    const first = await engineWith({ ddb: throttled }).run('kinesis', 's3-events-to-archive', records.slice(0, 10));
+    expect(first.account).toMatchObject({ status: 'BACKED_UP', counts: { backedUp: 10 } });
+    // a Pipe re-reads 5..14, cut its own way, the sink healthy again; then the operator redrives the first batch
+    expect((await h.stack.run('kinesis', 's3-events-to-archive', records.slice(5))).account?.counts).toMatchObject({ in: 10, delivered: 10, dropped: 0 });
+    const [outcome] = await redrive(localRedriver(h.stack), await redrivable(h.stack.ctx, { batchId: first.account!.batchId }));
+    expect(outcome).toMatchObject({ before: 'BACKED_UP', after: 'SUCCEEDED' });
+    const items = (await h.stack.ctx.ddb.send(new ScanCommand({ TableName: 'sluice-events' }))).Items ?? [];
+    expect(new Set(items.map((item) => String(item.event_id)).filter((id) => id.startsWith('backed-up-'))).size).toBe(15);
+  });
+
   it('a FAILED batch redriven at once, then its halves (Pipes\' AUTOMATIC_BISECT): the halves find its records delivered', async () => {
     const batch = Array.from({ length: 40 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `race-${i}` }), i, 'shardId-000000000040'));
     const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
@@ -89,7 +103,6 @@ describe('records a batch cut another way delivered already are dropped, redeliv
     const rows = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('race-'));
     expect(new Set(rows.map((r) => r.record_id)).size).toBe(40);
     expect(rows).toHaveLength(40);
-  });
   });
 
   it('a kill -9 while one lane\'s batch is in flight and another lane\'s later batch was taken: after the restart, the Pipe\'s re-read writes nothing twice', async () => {
@@ -143,6 +156,7 @@ describe('records a batch cut another way delivered already are dropped, redeliv
     // each event once in the lake
     expect(rows).toHaveLength(40);
   });
+});
 
 describe('lake objects that start a workflow are written once', () => {
   it('a batch run again (a Pipe retry, a redrive) does not copy a raw object that is there already: a new version would start the s3 workflow again', async () => {

@@ -14,7 +14,7 @@ import { httpEndpointDestination, s3Destination } from '../../../local/sources/f
 import { FirehoseStream, type Destination } from '../../../local/sources/firehose-stream.ts';
 import { NewRelicStandIn } from '../../../local/stand-ins/new-relic.ts';
 import type { OpenSearchDouble } from '../../doubles/opensearch.ts';
-import { openStackWithOpenSearch, type Harness } from '../../e2e/harness.ts';
+import { openStackWithOpenSearch, until, type Harness } from '../../e2e/harness.ts';
 
 const S0 = 's0-logs-to-opensearch';
 const S1 = 's1-api-to-newrelic';
@@ -31,13 +31,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const until = async (done: () => boolean, what: string, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 /** A stream flushing as soon as it holds anything, every workflow run it starts kept. */
 async function openStream(pipeline: string, destination: Destination, options: { stack?: LocalStack; bufferFile?: string } = {}) {
