@@ -39,7 +39,7 @@ export async function startCommand(argv: string[]): Promise<number> {
 
   await new Promise<void>((resolveStop) => {
     let stopping = 0;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: string) => {
       // the same stop sent twice at once (a signal to the process group and to us) is one stop
       if (stopping && Date.now() - stopping < 2000) return;
       if (stopping) {
@@ -57,6 +57,15 @@ export async function startCommand(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // a failure nothing in the stack answers for would end the process where it stands (Node's default):
+    // it is said, and the stack stops as on SIGTERM, so that what is in flight ends in the ledger; exit 1
+    const failed = (error: unknown) => {
+      process.stderr.write(`sluice: unexpected failure, stopping: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+      stop('failure');
+    };
+    process.on('unhandledRejection', failed);
+    process.on('uncaughtException', failed);
   });
   process.stderr.write('sluice: stopped\n');
   const code = process.exitCode === 1 ? 1 : 0;
