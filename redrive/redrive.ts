@@ -32,7 +32,15 @@ export interface RedriveOutcome {
 /** The input a batch's execution started from: kept in its row, or in the backup bucket. */
 export async function inputOf(ctx: TaskContext, batch: Redrivable): Promise<unknown> {
   if ('input' in batch && batch.input !== undefined) return batch.input;
-  const bytes = await getBytes(ctx, ctx.config.buckets.backup, (batch as { inputKey: string }).inputKey);
+  const key = (batch as { inputKey: string }).inputKey;
+  let bytes: Uint8Array;
+  try {
+    bytes = await getBytes(ctx, ctx.config.buckets.backup, key);
+  } catch (error) {
+    if ((error as Error).name !== 'NoSuchKey') throw error;
+    // the backup bucket's objects expire (retention.backupDays): a batch left unredriven longer loses its input
+    throw new Error(`its kept input, s3://${ctx.config.buckets.backup}/${key}, is gone (the backup bucket's expiry, retention.backupDays, passed before it was redriven?)`, { cause: error });
+  }
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
 }
 
@@ -85,31 +93,39 @@ async function redriveStretch(redriver: Redriver, batch: Redrivable, records: Pi
  * execution's account step rewrites the batch's ledger row, which is read back to report where it stands.
  */
 export async function redrive(redriver: Redriver, batches: Redrivable[]): Promise<RedriveOutcome[]> {
-  const { ctx } = redriver;
   const outcomes: RedriveOutcome[] = [];
   for (const batch of batches) {
-    const input = await inputOf(ctx, batch);
-    if (putsBack(ctx, batch)) {
-      outcomes.push(await putBack(ctx, batch, input));
-      continue;
-    }
-    // (an input that is no Pipes batch goes through the workflow again, to fail as it did, with its reason)
-    if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP' && PipesKinesisBatch.is(input)) {
-      outcomes.push(await redriveStretch(redriver, batch, input));
-      continue;
-    }
-    // a large Firehose request goes by claim check again, as the bridge would send it
-    const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
-    const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
-    const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
-    outcomes.push({
-      batchId: batch.batchId,
-      pipeline: batch.pipeline,
-      before: batch.status,
-      execution: execution.status,
-      ...(execution.error ? { error: execution.error } : {}),
-      after: String(row.Item?.status ?? 'unknown'),
-    });
+    // one batch that cannot be started again (its input gone, S3 refusing) is reported, and the others go on
+    outcomes.push(
+      await redriveOne(redriver, batch).catch((error: Error) => ({
+        batchId: batch.batchId,
+        pipeline: batch.pipeline,
+        before: batch.status,
+        execution: 'NOT_STARTED',
+        error: error.message,
+        after: batch.status,
+      })),
+    );
   }
   return outcomes;
+}
+
+async function redriveOne(redriver: Redriver, batch: Redrivable): Promise<RedriveOutcome> {
+  const { ctx } = redriver;
+  const input = await inputOf(ctx, batch);
+  if (putsBack(ctx, batch)) return putBack(ctx, batch, input);
+  // (an input that is no Pipes batch goes through the workflow again, to fail as it did, with its reason)
+  if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP' && PipesKinesisBatch.is(input)) return redriveStretch(redriver, batch, input);
+  // a large Firehose request goes by claim check again, as the bridge would send it
+  const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
+  const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
+  const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
+  return {
+    batchId: batch.batchId,
+    pipeline: batch.pipeline,
+    before: batch.status,
+    execution: execution.status,
+    ...(execution.error ? { error: execution.error } : {}),
+    after: String(row.Item?.status ?? 'unknown'),
+  };
 }

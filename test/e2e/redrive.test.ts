@@ -1,9 +1,11 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
-import { s0Request } from '../../local/samples.ts';
+import { businessEvent, pipesRecord, s0Request } from '../../local/samples.ts';
+import { tasks } from '../../tasks/index.ts';
 import type { OpenSearchDouble } from '../doubles/opensearch.ts';
 import { openStackWithOpenSearch, type Harness } from './harness.ts';
 
@@ -59,5 +61,22 @@ describe('redrive', () => {
     const said: string[] = [];
     expect(await redrivable(h.stack.ctx, { pipeline: 's4-events-processed' }, (problem) => said.push(problem))).toStrictEqual([]);
     expect(said).toStrictEqual(['s3.no-input is BACKED_UP but its row keeps no input to start it again from; left alone']);
+  });
+
+  it('reports a batch whose kept input expired, and goes on with the others', async () => {
+    const [gone, kept] = await Promise.all(
+      ['inputs-gone', 'inputs-kept'].map(async (tag, i) => {
+        const records = Array.from({ length: 3 }, (_, n) => pipesRecord(JSON.stringify({ ...businessEvent(n), event_id: `${tag}-${n}` }), n, `shardId-00000000006${i}`));
+        return ((await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: records }, h.stack.ctx)) as { batchId: string }).batchId;
+      }),
+    );
+    // the backup bucket's expiry took the first one's input
+    await h.stack.ctx.s3.send(new DeleteObjectCommand({ Bucket: h.stack.config.buckets.backup, Key: `inputs/${gone}.json` }));
+    const due = [...(await redrivable(h.stack.ctx, { batchId: gone!, unfinishedAfterSeconds: 0 })), ...(await redrivable(h.stack.ctx, { batchId: kept!, unfinishedAfterSeconds: 0 }))];
+    const outcomes = await redrive(localRedriver(h.stack), due);
+    expect(outcomes).toMatchObject([
+      { batchId: gone, execution: 'NOT_STARTED', after: 'STARTED', error: expect.stringContaining(`its kept input, s3://sluice-backup/inputs/${gone}.json, is gone`) },
+      { batchId: kept, execution: 'SUCCEEDED', after: 'SUCCEEDED' },
+    ]);
   });
 });
