@@ -96,7 +96,7 @@ export class PipeRunner {
    * so the checkpoint covers all that was read (no lane's taken batch is read again after a restart),
    * unless that outlasts `withinMs` or a batch still fails when the time is up: then the records behind it
    * stay unacknowledged, and what other lanes took after them is read again after a restart (at least
-   * once, as Pipes delivers; the workflow's ids keep the sinks free of duplicates).
+   * once, as Pipes delivers; decode drops what the batches taken before claimed, as redelivered).
    */
   async stop(withinMs: number): Promise<'stopped' | 'abandoned'> {
     this.stopping = true;
