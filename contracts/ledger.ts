@@ -30,6 +30,8 @@ export const LedgerRow = t.intersection([
     expiresAt: t.number,
     /** Records put back on the Firehose delivery stream because their answer did not fit in the response. */
     reingested: t.number,
+    /** Of the records dropped, those another batch had delivered (a Pipe's re-read, cut another way). */
+    redelivered: t.number,
   }),
 ]);
 export type LedgerRow = t.TypeOf<typeof LedgerRow>;

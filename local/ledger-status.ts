@@ -5,7 +5,8 @@ import { LedgerRow } from '../contracts/ledger.ts';
 import { scanLedger } from '../redrive/scan-ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 
-type Sums = Pick<Counts, 'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp'>;
+/** The ledger's sums; `redelivered` is the part of `dropped` that another batch had delivered (a re-read). */
+type Sums = Pick<Counts, 'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp'> & { redelivered: number };
 
 export interface PipelineStatus {
   pipeline: string;
@@ -20,7 +21,7 @@ export interface PipelineStatus {
 export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string) => void): Promise<PipelineStatus[]> {
   const byPipeline = new Map<string, PipelineStatus>();
   for (const pipeline of Object.keys(ctx.config.pipelines)) {
-    byPipeline.set(pipeline, { pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0 }, balanced: true, batches: {} });
+    byPipeline.set(pipeline, { pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, redelivered: 0 }, balanced: true, batches: {} });
   }
   const rows = scanLedger(ctx, { expression: 'attribute_exists(#status)', names: { '#status': 'status' }, values: {} });
   for await (const item of rows) {
@@ -37,6 +38,7 @@ export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string)
     status.batches[row.status] = (status.batches[row.status] ?? 0) + 1;
     if (!row.counts || row.status === 'STARTED') continue;
     for (const key of ['in', 'delivered', 'quarantined', 'dropped', 'backedUp'] as const) status.records[key] += row.counts[key];
+    status.records.redelivered += row.redelivered ?? 0;
   }
   for (const status of byPipeline.values()) {
     const { in: total, delivered, quarantined, dropped, backedUp } = status.records;

@@ -52,7 +52,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       p.records.in,
       p.records.delivered,
       p.records.quarantined,
-      p.records.dropped,
+      p.records.redelivered > 0 ? `${p.records.dropped} (${p.records.redelivered} redelivered)` : p.records.dropped,
       p.records.backedUp,
       p.balanced ? 'yes' : 'NO',
       Object.entries(p.batches).map(([s, n]) => `${s} ${n}`).join(', ') || '-',

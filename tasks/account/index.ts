@@ -41,6 +41,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let response: unknown = null;
   let reingested = 0;
   let claimed: string[] = [];
+  const redelivered = body.dropped.filter((d) => d.reason === REDELIVERED).length;
   if (batch.workflow === 'kinesis') {
     const records = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
     units = records.map((record) => record.eventID);
@@ -84,10 +85,11 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     partitions,
     ...(request.execution ? { execution: request.execution } : {}),
     ...(reingested > 0 ? { reingested } : {}),
+    ...(redelivered > 0 ? { redelivered } : {}),
     // an object's event is its row's, and what a redrive starts from: set again when the object did not end
     // well, as another run of it (a duplicate event) that did may have taken it from the row meanwhile
     ...(object && status !== 'SUCCEEDED' ? { input: original } : {}),
-  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error'] : ['error']);
+  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error', 'redelivered'] : ['error', 'redelivered']);
   // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
   // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
   if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine, type ExecutionResult } from '../../local/engine.ts';
+import { ledgerStatus } from '../../local/ledger-status.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import { streamOf } from '../../local/servers.ts';
@@ -45,7 +46,11 @@ describe('records a batch cut another way delivered already are dropped, redeliv
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 10))).status).toBe('SUCCEEDED');
     const again = await h.stack.run('kinesis', 's4-events-raw', records.slice(5));
     expect(again.account?.counts).toMatchObject({ in: 10, delivered: 5, dropped: 5, quarantined: 0, backedUp: 0 });
-    expect(await h.ledger(again.account!.batchId)).toMatchObject({ status: 'SUCCEEDED', counts: { in: 10, delivered: 5, dropped: 5 } });
+    expect(await h.ledger(again.account!.batchId)).toMatchObject({ status: 'SUCCEEDED', counts: { in: 10, delivered: 5, dropped: 5 }, redelivered: 5 });
+    // `sluice status` says which part of what was dropped was redelivered
+    const [raw] = (await ledgerStatus(h.stack.ctx, () => {})).filter((p) => p.pipeline === 's4-events-raw');
+    expect(raw!.records.redelivered).toBeGreaterThanOrEqual(5);
+    expect(raw!.records.dropped).toBeGreaterThanOrEqual(raw!.records.redelivered);
     const rows = await lake('sluice-raw', 'events/', 'recut');
     expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `recut-${i}`).sort());
   });
