@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { batchRows } from '../redrive/batch-rows.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 
 export interface LedgerTotals {
@@ -23,30 +23,23 @@ const CHUNK_ROW = /\.chunk-\d{5}$/;
  */
 export async function ledgerTotals(ctx: TaskContext): Promise<LedgerTotals> {
   const totals: LedgerTotals = { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, rows: 0, chunkRows: 0, unfinished: [] };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.ddb.send(new ScanCommand({ TableName: ctx.config.ledgerTable, ExclusiveStartKey: start }));
-    for (const row of page.Items ?? []) {
-      const batchId = String(row.batchId);
-      // a Kinesis batch's claim in the shard index is no row of its own
-      if (row.status === undefined && row.shardKey !== undefined) continue;
-      if (CHUNK_ROW.test(batchId)) {
-        totals.chunkRows++;
-        continue;
-      }
-      if (row.status !== 'SUCCEEDED' && row.status !== 'BACKED_UP') {
-        totals.unfinished.push(`${batchId}=${String(row.status)}`);
-        continue;
-      }
-      const counts = (row.counts ?? {}) as Partial<Record<'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp', number>>;
-      totals.rows++;
-      totals.in += counts.in ?? 0;
-      totals.delivered += counts.delivered ?? 0;
-      totals.quarantined += counts.quarantined ?? 0;
-      totals.dropped += counts.dropped ?? 0;
-      totals.backedUp += counts.backedUp ?? 0;
+  for await (const row of batchRows(ctx)) {
+    const batchId = String(row.batchId);
+    if (CHUNK_ROW.test(batchId)) {
+      totals.chunkRows++;
+      continue;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+    if (row.status !== 'SUCCEEDED' && row.status !== 'BACKED_UP') {
+      totals.unfinished.push(`${batchId}=${String(row.status)}`);
+      continue;
+    }
+    const counts = (row.counts ?? {}) as Partial<Record<'in' | 'delivered' | 'quarantined' | 'dropped' | 'backedUp', number>>;
+    totals.rows++;
+    totals.in += counts.in ?? 0;
+    totals.delivered += counts.delivered ?? 0;
+    totals.quarantined += counts.quarantined ?? 0;
+    totals.dropped += counts.dropped ?? 0;
+    totals.backedUp += counts.backedUp ?? 0;
+  }
   return totals;
 }

@@ -2,7 +2,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Counts } from '../contracts/batch.ts';
 import { report } from '../contracts/decode.ts';
 import { LedgerRow } from '../contracts/ledger.ts';
-import { scanLedger } from '../redrive/scan-ledger.ts';
+import { batchRows } from '../redrive/batch-rows.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 
 /** The ledger's sums; `redelivered` is the part of `dropped` that another batch had delivered (a re-read). */
@@ -23,7 +23,7 @@ export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string)
   for (const pipeline of Object.keys(ctx.config.pipelines)) {
     byPipeline.set(pipeline, { pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, redelivered: 0 }, balanced: true, batches: {} });
   }
-  const rows = scanLedger(ctx, { expression: 'attribute_exists(#status)', names: { '#status': 'status' }, values: {} });
+  const rows = batchRows(ctx);
   for await (const item of rows) {
     const decoded = LedgerRow.decode(item);
     if (isLeft(decoded)) {

@@ -95,24 +95,21 @@ async function redriveStretch(redriver: Redriver, batch: Redrivable, records: Pi
 export async function redrive(redriver: Redriver, batches: Redrivable[]): Promise<RedriveOutcome[]> {
   const outcomes: RedriveOutcome[] = [];
   for (const batch of batches) {
-    // one batch that cannot be started again (its input gone, S3 refusing) is reported, and the others go on
-    outcomes.push(
-      await redriveOne(redriver, batch).catch((error: Error) => ({
-        batchId: batch.batchId,
-        pipeline: batch.pipeline,
-        before: batch.status,
-        execution: 'NOT_STARTED',
-        error: error.message,
-        after: batch.status,
-      })),
-    );
+    let input: unknown;
+    try {
+      input = await inputOf(redriver.ctx, batch);
+    } catch (error) {
+      // a batch whose input cannot be read (gone with the backup bucket's expiry, S3 refusing) is not started: it is reported, and the others go on
+      outcomes.push({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error: (error as Error).message, after: batch.status });
+      continue;
+    }
+    outcomes.push(await redriveOne(redriver, batch, input));
   }
   return outcomes;
 }
 
-async function redriveOne(redriver: Redriver, batch: Redrivable): Promise<RedriveOutcome> {
+async function redriveOne(redriver: Redriver, batch: Redrivable, input: unknown): Promise<RedriveOutcome> {
   const { ctx } = redriver;
-  const input = await inputOf(ctx, batch);
   if (putsBack(ctx, batch)) return putBack(ctx, batch, input);
   // (an input that is no Pipes batch goes through the workflow again, to fail as it did, with its reason)
   if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP' && PipesKinesisBatch.is(input)) return redriveStretch(redriver, batch, input);

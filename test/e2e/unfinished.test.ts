@@ -72,13 +72,11 @@ describe('a redrive with several batches in flight per shard (parallelizationFac
     // two lanes of one shard, by partition key: the even records and the odd ones, interleaved in the shard
     const even = records.filter((_, i) => i % 2 === 0);
     const odd = records.filter((_, i) => i % 2 === 1);
-    const pipeline = h.stack.config.pipelines['s4-events-raw']!;
-    const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-raw': { ...pipeline, pipe: { parallelizationFactor: 2 } } } };
     // the odd lane's execution is killed after its first step; the even lane's ends well, its stretch (0..18)
     // spanning the odd records; a Pipe that re-read the shard delivered the first five odd records again
-    const killed = (await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: odd }, { ...h.stack.ctx, config })) as { batchId: string };
-    expect((await engineWith({ config }).run('kinesis', 's4-events-raw', even)).status).toBe('SUCCEEDED');
-    expect((await engineWith({ config }).run('kinesis', 's4-events-raw', odd.slice(0, 5))).status).toBe('SUCCEEDED');
+    const killed = (await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: odd }, h.stack.ctx)) as { batchId: string };
+    expect((await h.stack.run('kinesis', 's4-events-raw', even)).status).toBe('SUCCEEDED');
+    expect((await h.stack.run('kinesis', 's4-events-raw', odd.slice(0, 5))).status).toBe('SUCCEEDED');
     const pending = await redrivable(h.stack.ctx, { batchId: killed.batchId, unfinishedAfterSeconds: 0 });
     const [outcome] = await redrive(localRedriver(h.stack), pending);
     expect(outcome).toMatchObject({ before: 'STARTED', execution: 'SUCCEEDED (5 of 10 records)', after: 'SUPERSEDED' });
@@ -86,16 +84,14 @@ describe('a redrive with several batches in flight per shard (parallelizationFac
     expect(rows.map((r) => r.event_id).sort()).toStrictEqual(records.map((_, i) => `lanes-${i}`).sort());
   });
 
-  it('claims no other lane\'s records when the Pipe has one batch in flight per shard by then: two lanes killed, redriven one after the other', async () => {
+  it('a redriven lane\'s batch claims no other lane\'s records: two lanes killed, redriven one after the other', async () => {
     const records = Array.from({ length: 20 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `lanes-later-${i}` }), i, 'shardId-000000000018'));
-    const pipeline = h.stack.config.pipelines['s4-events-raw']!;
-    const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-raw': { ...pipeline, pipe: { parallelizationFactor: 2 } } } };
     const killed = [];
     for (const lane of [1, 0]) {
       const input = records.filter((_, i) => i % 2 === lane);
-      killed.push(((await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input }, { ...h.stack.ctx, config })) as { batchId: string }).batchId);
+      killed.push(((await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input }, h.stack.ctx)) as { batchId: string }).batchId);
     }
-    // redriven by a stack whose Pipe has one batch in flight per shard: the odd lane's new row must not claim the even records
+    // the odd lane's batch, redriven first, must not claim the even records between its own
     for (const batchId of killed) {
       const [outcome] = await redrive(localRedriver(h.stack), await redrivable(h.stack.ctx, { batchId, unfinishedAfterSeconds: 0 }));
       expect(outcome).toMatchObject({ before: 'STARTED', execution: 'SUCCEEDED', after: 'SUCCEEDED' });
