@@ -31,7 +31,7 @@ const MEMORY_CHUNK_BYTES = 2 ** 20;
 /**
  * npm run bench: in-process chain against its floor per corpus, then end-to-end runs through the engine
  * with S3 lake writes, then objects of 100 MB, 500 MB and 1 GB with their peak memory. Prints one line per figure and
- * draws dist/bench/bench.svg. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20,40 npm run bench.
+ * draws dist/bench/bench.svg, and a flame graph of each end-to-end run beside its CPU profile. Sizes can be lowered for a quick look: BENCH_OBJECT_MB=20,40 npm run bench.
  */
 const objectSizesMb = (process.env.BENCH_OBJECT_MB ?? '100,500,1024').split(',').map(Number);
 /** BENCH_ONLY=chain|e2e|peer|running|memory|cost (a comma list): parts of the bench, to compare a change quickly. */
@@ -67,21 +67,23 @@ const breakdown = new Breakdown();
 const stack = part('e2e') ? await startStack(defaultConfig, { skipWaits: true, observer: breakdown }) : undefined;
 if (stack) try {
   await mkdir('dist/bench', { recursive: true });
-  const { result: kinesis, top: kinesisTop, owners: kinesisOwners } = await profiled('dist/bench/e2e-kinesis.cpuprofile', () =>
+  const { result: kinesis, ...kinesisProfile } = await profiled('dist/bench/e2e-kinesis', 'sluice bench: e2e kinesis (main thread: engine, tasks, SDK clients)', () =>
     kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`)),
   );
   endStatus();
   say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
   say(`bench: breakdown e2e kinesis ${breakdown.take()}`);
-  say(`bench: profile e2e kinesis by owner (the innermost frame of the engine, s3rver, dynalite, the SDK or a task) ${kinesisOwners.map((o) => `${o.owner}=${(o.share * 100).toFixed(1)}%`).join(' ')}`);
+  sayProfile('e2e-kinesis', kinesisProfile);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
-  say(`bench: profile e2e kinesis (self time; dist/bench/e2e-kinesis.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${kinesisTop.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
 
   status('e2e s3: writing a 25 MB object …');
-  const s3 = await objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (line) => status(`e2e s3: ${line}`));
+  const { result: s3, ...s3Profile } = await profiled('dist/bench/e2e-s3', 'sluice bench: e2e s3, a 25 MB object (main thread: engine, tasks, SDK clients)', () =>
+    objectThroughput(stack, 's4-events-processed', 25 * 2 ** 20, (line) => status(`e2e s3: ${line}`)),
+  );
   endStatus();
   say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s cpu=${s3.cpuSeconds.toFixed(1)}s`);
   say(`bench: breakdown e2e s3 ${breakdown.take()}`);
+  sayProfile('e2e-s3', s3Profile);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
@@ -106,6 +108,13 @@ if (part('cost')) await cost();
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
 say('bench: chart written to dist/bench/bench.svg');
+
+/** The profile of an end-to-end run: each owner's share, the functions with the most self time, and where its files are. */
+function sayProfile(name: string, { owners, top }: { owners: { owner: string; share: number }[]; top: { place: string; share: number }[] }) {
+  const run = name.replace('-', ' ');
+  say(`bench: profile ${run} by owner (the innermost frame of the engine, s3rver, dynalite, the SDK or a task) ${owners.map((o) => `${o.owner}=${(o.share * 100).toFixed(1)}%`).join(' ')}`);
+  say(`bench: profile ${run} (self time; flame graph dist/bench/${name}.flame.svg; dist/bench/${name}.cpuprofile opens as a flame chart in Chrome DevTools or speedscope) ${top.map((t) => `${t.place} ${(t.share * 100).toFixed(1)}%`).join(' · ')}`);
+}
 
 /** Seed S0's handler written by hand against sluice's firehose workflow, on the same corpus and stand-in. */
 async function peer() {
