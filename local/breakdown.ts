@@ -64,7 +64,11 @@ export class Breakdown implements TaskObserver {
       ...ctx,
       s3: timedClient(ctx.s3, timed('s3')),
       ddb: timedClient(ctx.ddb, timed('dynamodb')),
-      claims: { put: (ref, text) => claimTime(() => claims.put(ref, text)), get: (ref) => claimTime(() => claims.get(ref)) },
+      claims: {
+        put: (ref, text, value) => claimTime(() => claims.put(ref, text, value)),
+        get: (ref) => claimTime(() => claims.get(ref)),
+        ...(claims.kept ? { kept: claims.kept.bind(claims) } : {}),
+      },
     };
     const started = performance.now();
     try {

@@ -96,7 +96,8 @@ export class LocalEngine {
     ctx: TaskContext,
     private readonly options: EngineOptions = {},
   ) {
-    this.claims = new MemoryClaims(ctx.claims ?? s3Claims(ctx), this.scope.claims);
+    // SLUICE_CHECK_CLAIMS=1 (the tests set it): every value handed on in process is checked to be JSON as it is, and frozen
+    this.claims = new MemoryClaims(ctx.claims ?? s3Claims(ctx), this.scope.claims, { keepTexts: options.keepClaims ?? false, check: process.env.SLUICE_CHECK_CLAIMS === '1' });
     this.ctx = {
       ...ctx,
       claims: this.claims,

@@ -1,4 +1,5 @@
 import type { ClaimCheck } from '../contracts/batch.ts';
+import { isDeepStrictEqual } from 'node:util';
 import type { ClaimStore } from '../contracts/claim-store.ts';
 
 export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
@@ -10,37 +11,50 @@ export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
  * needs after a crash is its kept input in the backup bucket, never a claim check. A payload put outside
  * any execution (the Firehose bridge, a redrive) and a reference to something not held here (a request
  * written to the bucket by hand) go to `base`, the work bucket.
+ *
+ * It keeps the value itself, which the next task takes as it is instead of parsing the text back (a
+ * chunk's body of 10 MB took as long to parse as to serialise). That is the same as AWS only while
+ * the values tasks hand on are JSON as they are, and no task changes the value it was handed: with
+ * `check` (the tests' setting, SLUICE_CHECK_CLAIMS=1), each put is compared with its text parsed back
+ * and frozen, so that a value JSON would change, or a task that changes its input, fails there.
  */
 export class MemoryClaims implements ClaimStore {
-  /** Payload text by reference, and how many running executions hold it (two deliveries of one batch share a key). */
-  private readonly kept = new Map<string, { text: string; holders: number }>();
+  /** Payloads by reference (the text only when asked for), and how many running executions hold each (two deliveries of one batch share a key). */
+  private readonly held = new Map<string, { value: unknown; text?: string; holders: number }>();
 
   constructor(
     private readonly base: ClaimStore,
     /** The references the running execution holds; undefined outside any execution. */
-    private readonly held: () => Set<string> | undefined,
+    private readonly running: () => Set<string> | undefined,
+    private readonly options: { keepTexts?: boolean; check?: boolean } = {},
   ) {}
 
-  async put(ref: ClaimCheck['ref'], text: string): Promise<void> {
-    const held = this.held();
-    if (!held) return this.base.put(ref, text);
+  async put(ref: ClaimCheck['ref'], text: string, value: unknown): Promise<void> {
+    const held = this.running();
+    if (!held) return this.base.put(ref, text, value);
+    if (this.options.check) checkJson(ref, text, value);
     const id = idOf(ref);
-    const entry = this.kept.get(id);
+    const entry = this.held.get(id);
     const holders = (entry?.holders ?? 0) + (held.has(id) ? 0 : 1);
     held.add(id);
-    this.kept.set(id, { text, holders });
+    this.held.set(id, { value, holders, ...(this.options.keepTexts ? { text } : {}) });
   }
 
   async get(ref: ClaimCheck['ref']): Promise<string> {
-    return this.kept.get(idOf(ref))?.text ?? this.base.get(ref);
+    const entry = this.held.get(idOf(ref));
+    return entry ? (entry.text ?? JSON.stringify(entry.value)) : this.base.get(ref);
+  }
+
+  kept(ref: ClaimCheck['ref']): unknown {
+    return this.held.get(idOf(ref))?.value;
   }
 
   /** The payloads of these references, by `bucket/key` (what an execution held, kept for the inspector). */
   texts(held: Set<string>): Map<string, string> {
     const texts = new Map<string, string>();
     for (const id of held) {
-      const text = this.kept.get(id)?.text;
-      if (text !== undefined) texts.set(id, text);
+      const entry = this.held.get(id);
+      if (entry) texts.set(id, entry.text ?? JSON.stringify(entry.value));
     }
     return texts;
   }
@@ -48,16 +62,30 @@ export class MemoryClaims implements ClaimStore {
   /** An execution has ended: what only it held goes. */
   release(held: Set<string>): void {
     for (const id of held) {
-      const entry = this.kept.get(id);
+      const entry = this.held.get(id);
       if (!entry) continue;
       if (entry.holders > 1) entry.holders--;
-      else this.kept.delete(id);
+      else this.held.delete(id);
     }
     held.clear();
   }
 
   /** Payloads held now (none once every execution has ended). */
   get size(): number {
-    return this.kept.size;
+    return this.held.size;
   }
+}
+
+/** Fails unless `value` is what parsing `text` gives (no undefined field, NaN, Date...), and freezes it, all through. */
+function checkJson(ref: ClaimCheck['ref'], text: string, value: unknown): void {
+  if (!isDeepStrictEqual(JSON.parse(text), value)) {
+    throw new Error(`claim check ${idOf(ref)}: the value handed on is not what its JSON reads back as (a field undefined, a NaN, a Date?): AWS would hand the next task something else`);
+  }
+  deepFreeze(value);
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 }

@@ -14,10 +14,13 @@ export const s3Claims = (ctx: TaskContext): ClaimStore => ({
 
 const claimsOf = (ctx: TaskContext): ClaimStore => ctx.claims ?? s3Claims(ctx);
 
-/** The value itself, or what its claim check points at. */
+/** The value itself, or what its claim check points at (as it was stored, when the store kept it in process). */
 export async function load<T>(payload: T | ClaimCheck, ctx: TaskContext): Promise<T> {
   if (!isClaimCheck(payload)) return payload;
-  return JSON.parse(await claimsOf(ctx).get(payload.ref)) as T;
+  const claims = claimsOf(ctx);
+  const kept = claims.kept?.(payload.ref);
+  if (kept !== undefined) return kept as T;
+  return JSON.parse(await claims.get(payload.ref)) as T;
 }
 
 /**
@@ -29,6 +32,6 @@ export async function store<T>(value: T, count: number, scope: string, ctx: Task
   const bytes = Buffer.byteLength(text);
   if (bytes <= ctx.config.limits.claimCheckBytes) return value;
   const ref = { bucket: ctx.config.buckets.work, key: `claims/${scope}/${digest(text, 24)}.json` };
-  await claimsOf(ctx).put(ref, text);
+  await claimsOf(ctx).put(ref, text, value);
   return { ref, count, bytes };
 }

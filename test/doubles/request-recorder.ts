@@ -68,8 +68,14 @@ export class RequestRecorder implements TaskObserver {
       ...(claims
         ? {
             claims: {
-              put: (ref, text) => (add({ action: 's3:PutObject', resource: ref.bucket }), claims.put(ref, text)),
+              put: (ref, text, value) => (add({ action: 's3:PutObject', resource: ref.bucket }), claims.put(ref, text, value)),
               get: (ref) => (add({ action: 's3:GetObject', resource: ref.bucket }), claims.get(ref)),
+              // a value the engine kept in process is a GetObject on AWS all the same
+              kept: (ref) => {
+                const value = claims.kept?.(ref);
+                if (value !== undefined) add({ action: 's3:GetObject', resource: ref.bucket });
+                return value;
+              },
             },
           }
         : {}),

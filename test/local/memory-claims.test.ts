@@ -23,7 +23,7 @@ describe('MemoryClaims', () => {
     const { objects, store } = bucket();
     const held = new Set<string>();
     const claims = new MemoryClaims(store, () => held);
-    await claims.put(ref('claims/b1/x.json'), '{"a":1}');
+    await claims.put(ref('claims/b1/x.json'), '{"a":1}', { a: 1 });
     expect(objects.size).toBe(0);
     expect(await claims.get(ref('claims/b1/x.json'))).toBe('{"a":1}');
     claims.release(held);
@@ -34,7 +34,7 @@ describe('MemoryClaims', () => {
   it('writes to the bucket outside any execution, and reads from it what it does not hold', async () => {
     const { objects, store } = bucket();
     const claims = new MemoryClaims(store, () => undefined);
-    await claims.put(ref('claims/firehose.inv/y.json'), '{"records":[]}');
+    await claims.put(ref('claims/firehose.inv/y.json'), '{"records":[]}', { records: [] });
     expect(objects.get('claims/firehose.inv/y.json')).toBe('{"records":[]}');
     expect(await claims.get(ref('claims/firehose.inv/y.json'))).toBe('{"records":[]}');
   });
@@ -45,13 +45,44 @@ describe('MemoryClaims', () => {
     const second = new Set<string>();
     let running = first;
     const claims = new MemoryClaims(store, () => running);
-    await claims.put(ref('claims/b2/z.json'), '"same"');
+    await claims.put(ref('claims/b2/z.json'), '"same"', 'same');
     running = second;
-    await claims.put(ref('claims/b2/z.json'), '"same"');
-    await claims.put(ref('claims/b2/z.json'), '"same"'); // a retried step of the same execution holds it once
+    await claims.put(ref('claims/b2/z.json'), '"same"', 'same');
+    await claims.put(ref('claims/b2/z.json'), '"same"', 'same'); // a retried step of the same execution holds it once
     claims.release(first);
     expect(await claims.get(ref('claims/b2/z.json'))).toBe('"same"');
     claims.release(second);
     expect(claims.size).toBe(0);
+  });
+
+  it('hands the next task the value itself, not parsed back; outside an execution, nothing is kept', async () => {
+    const { store } = bucket();
+    const held = new Set<string>();
+    let running: Set<string> | undefined = held;
+    const claims = new MemoryClaims(store, () => running);
+    const body = { records: [{ id: 'r1', data: { n: 1 } }] };
+    await claims.put(ref('claims/b3/v.json'), JSON.stringify(body), body);
+    expect(claims.kept(ref('claims/b3/v.json'))).toBe(body);
+    // without the text kept (the inspector asks for it), it is written from the value when asked for
+    expect(await claims.get(ref('claims/b3/v.json'))).toBe(JSON.stringify(body));
+    running = undefined;
+    await claims.put(ref('claims/bridge/w.json'), '[1]', [1]);
+    expect(claims.kept(ref('claims/bridge/w.json'))).toBeUndefined();
+    claims.release(held);
+    expect(claims.kept(ref('claims/b3/v.json'))).toBeUndefined();
+  });
+
+  it('with check: refuses a value its JSON would change, and freezes what it keeps, all through', async () => {
+    const { store } = bucket();
+    const claims = new MemoryClaims(store, () => new Set(), { check: true });
+    for (const value of [{ a: 1, b: undefined }, { n: Number.NaN }, { at: new Date(0) }, [1, , 3]]) {
+      await expect(claims.put(ref('claims/b4/x.json'), JSON.stringify(value), value)).rejects.toThrow('claim check sluice-work/claims/b4/x.json: the value handed on is not what its JSON reads back as');
+    }
+    const body = { records: [{ id: 'r1', data: { n: 1 } }] };
+    await claims.put(ref('claims/b4/y.json'), JSON.stringify(body), body);
+    expect(() => {
+      body.records[0]!.data.n = 2;
+    }).toThrow(TypeError);
+    expect(() => body.records.push({ id: 'r2', data: { n: 3 } })).toThrow(TypeError);
   });
 });
