@@ -10,6 +10,8 @@ export const ErrorName = {
   InvalidInput: 'Sluice.InvalidInput',
   /** in != delivered + quarantined + dropped + backedUp. Never retried. */
   AccountingMismatch: 'Sluice.AccountingMismatch',
+  /** Another Kinesis batch delivered some of this batch's records after its decode read the shard index. Not retried: its source's retry drops them. */
+  Overtaken: 'Sluice.Overtaken',
 } as const;
 
 /** The ASL's own error names (States Language, "Errors"). */
@@ -43,5 +45,10 @@ export class TransientError extends SluiceError {
 
 export class AccountingMismatchError extends SluiceError {
   override readonly name = ErrorName.AccountingMismatch;
+  readonly retryable = false;
+}
+
+export class OvertakenError extends SluiceError {
+  override readonly name = ErrorName.Overtaken;
   readonly retryable = false;
 }

@@ -77,8 +77,9 @@ export class TaskFunctions extends Construct {
     ledger.table.grant(decode, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query');
     ledger.table.grant(backup, 'dynamodb:UpdateItem');
     // account reads the row back before putting records on a delivery stream again (once per batch), and
-    // writes a Kinesis batch's claim in the shard index once its lake objects are committed
-    ledger.table.grant(account, 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // writes a Kinesis batch's claim in the shard index once its lake objects are committed, under the shard's
+    // commit lock (put, then deleted), having read the index again
+    ledger.table.grant(account, 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query');
     for (const table of props.sinkTables.byName.values()) table.grant(deliver, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // record metrics go out as EMF log lines: no cloudwatch:PutMetricData needed
   }

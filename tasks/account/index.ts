@@ -1,11 +1,11 @@
 import type { AccountResult, AccountStatus, Counts } from '../../contracts/batch.ts';
 import { firehoseSettings } from '../../contracts/config.ts';
 import { decodeOrThrow } from '../../contracts/decode.ts';
-import { AccountingMismatchError } from '../../contracts/errors.ts';
+import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { claimDelivered, REDELIVERED } from '../shared/accounted.ts';
+import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -14,6 +14,7 @@ import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
 import { malformedAlert } from '../shared/malformed-alert.ts';
 import { addChunk } from '../shared/object-ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
+import { withShardLock } from '../shared/shard-lock.ts';
 import { imbalances, partitionCount } from './check.ts';
 import { commitStaged } from './commit.ts';
 import { firehoseResponse, withReingested } from './firehose-response.ts';
@@ -73,31 +74,47 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // the lake has it (every run of an object cuts it the same way, startObject, so the commit rewrites, never adds)
   const object = batch.workflow === 's3' && !chunk;
   if (object) await commitStaged(body.staged ?? [], ctx);
-  await writeLedgerRow(ctx, {
-    batchId: batch.batchId,
-    pipeline: batch.pipeline,
-    workflow: batch.workflow,
-    status,
-    time: new Date(ctx.now()).toISOString(),
-    source: batch.source,
-    ...(batch.source.shard ? { shard: batch.source.shard } : {}),
-    counts,
-    partitions,
-    ...(request.execution ? { execution: request.execution } : {}),
-    ...(reingested > 0 ? { reingested } : {}),
-    ...(redelivered > 0 ? { redelivered } : {}),
-    // an object's event is its row's, and what a redrive starts from: set again when the object did not end
-    // well, as another run of it (a duplicate event) that did may have taken it from the row meanwhile
-    ...(object && status !== 'SUCCEEDED' ? { input: original } : {}),
-  }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error', 'redelivered'] : ['error', 'redelivered']);
-  // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
-  // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
-  if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
-  // a batch's lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
-  // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
-  if (!object) await commitStaged(body.staged ?? [], ctx);
-  // and only then does a Kinesis batch claim its records in the shard index: a batch cut another way drops them
-  if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, claimed);
+  const settle = async () => {
+    await writeLedgerRow(ctx, {
+      batchId: batch.batchId,
+      pipeline: batch.pipeline,
+      workflow: batch.workflow,
+      status,
+      time: new Date(ctx.now()).toISOString(),
+      source: batch.source,
+      ...(batch.source.shard ? { shard: batch.source.shard } : {}),
+      counts,
+      partitions,
+      ...(request.execution ? { execution: request.execution } : {}),
+      ...(reingested > 0 ? { reingested } : {}),
+      ...(redelivered > 0 ? { redelivered } : {}),
+      // an object's event is its row's, and what a redrive starts from: set again when the object did not end
+      // well, as another run of it (a duplicate event) that did may have taken it from the row meanwhile
+      ...(object && status !== 'SUCCEEDED' ? { input: original } : {}),
+    }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error', 'redelivered'] : ['error', 'redelivered']);
+    // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
+    // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
+    if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
+    // a batch's lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
+    // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
+    if (!object) await commitStaged(body.staged ?? [], ctx);
+    // and only then does a Kinesis batch claim its records in the shard index: a batch cut another way drops them
+    if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, claimed);
+  };
+  // two Kinesis batches over the same records in flight at once both read the shard index before either
+  // claimed: one after the other, each looks again, commits and claims; the second finds what the first
+  // claimed, and fails before its lake objects are seen (its source's retry drops those records, redelivered)
+  const shardKey = batch.workflow === 'kinesis' ? shardKeyOf(batch.pipeline, batch.source) : undefined;
+  if (shardKey) {
+    await withShardLock(ctx, shardKey, batch.batchId, async () => {
+      const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source);
+      const taken = claimed.filter(accounted).length;
+      if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
+      await settle();
+    });
+  } else {
+    await settle();
+  }
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
   const { chunk: index, run, lines } = batch.source;
   if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);

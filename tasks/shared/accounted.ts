@@ -10,7 +10,7 @@ import { located } from './transient.ts';
 export const REDELIVERED = 'redelivered';
 
 /** A Kinesis batch's shard in the index: its pipeline's (two pipelines may read one stream, each delivering every record). */
-function shardKeyOf(pipeline: string, source: SourceInfo): string | undefined {
+export function shardKeyOf(pipeline: string, source: SourceInfo): string | undefined {
   return source.stream && source.shard ? `${pipeline}/${source.stream}/${source.shard}` : undefined;
 }
 

@@ -1,0 +1,80 @@
+import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEngine } from '../../local/engine.ts';
+import { businessEvent, pipesRecord } from '../../local/samples.ts';
+import type { TaskContext } from '../../tasks/shared/context.ts';
+import { openStack, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openStack();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
+const lake = async (tag: string) => (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith(`${tag}-`));
+
+/** The stack's S3 client, but a batch's first staged lake object waits for `meanwhile` (its decode is done by then). */
+function stagingAfter(meanwhile: () => Promise<unknown>): TaskContext['s3'] {
+  let waited: Promise<unknown> | undefined;
+  return new Proxy(h.stack.ctx.s3, {
+    get: (target, key, receiver) =>
+      key === 'send'
+        ? async (command: object) => {
+            if (command instanceof PutObjectCommand && String(command.input.Key).startsWith('staged/')) await (waited ??= meanwhile());
+            return target.send(command as never);
+          }
+        : Reflect.get(target, key, receiver),
+  });
+}
+
+describe('two Kinesis batches over the same records in flight at once', () => {
+  it('a batch decoded before another over its records claimed them (Pipes\' half beside a redrive of the whole, two lanes after a restart): each record once in the lake', async () => {
+    const records = events('overlap', 'shardId-000000000060', 40);
+    // Pipes' first half decodes (no claim yet), then, before it stages its lake objects, the whole batch (a redrive) runs to its end
+    let whole: Awaited<ReturnType<typeof h.stack.run>> | undefined;
+    const engine = new LocalEngine({ ...h.stack.ctx, s3: stagingAfter(async () => (whole = await h.stack.run('kinesis', 's4-events-raw', records))) }, { skipWaits: true });
+    const half = await engine.run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(whole?.status).toBe('SUCCEEDED');
+    const rows = await lake('overlap');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+    // the half did not deliver what the whole claimed meanwhile: it failed, and Pipes' retry of it drops its records as redelivered
+    expect(half.status).toBe('FAILED');
+    expect(half.error).toBe('Sluice.Overtaken');
+    const retried = await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(retried.account?.counts).toMatchObject({ in: 20, delivered: 0, dropped: 20 });
+    expect(await lake('overlap')).toHaveLength(40);
+  });
+});
+
+describe('a commit that failed halfway', () => {
+  // not covered yet (README, Delivery guarantees): the halves write again what the first commit copied (47 lake
+  // rows for 40 records); `fails` turns red once it holds
+  it.fails('Pipes\' halves of a batch whose commit copied some of its lake objects, then failed: each record once in the lake', async () => {
+    const records = events('half-commit', 'shardId-000000000061', 40);
+    let copies = 0;
+    const s3 = new Proxy(h.stack.ctx.s3, {
+      get: (target, key, receiver) =>
+        key === 'send'
+          ? async (command: object) => {
+              // the first lake object is copied, every other copy refused for good (a 403)
+              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+              return target.send(command as never);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const whole = await new LocalEngine({ ...h.stack.ctx, s3 }, { skipWaits: true }).run('kinesis', 's4-events-raw', records);
+    expect(whole.status).toBe('FAILED');
+    const committed = await lake('half-commit');
+    expect(committed.length).toBeGreaterThan(0);
+    expect(committed.length).toBeLessThan(40);
+    // Pipes retries the failed batch in halves, S3 healthy again
+    for (const half of [records.slice(0, 20), records.slice(20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
+    const rows = await lake('half-commit');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+  });
+});
