@@ -25,6 +25,8 @@ export class FirehoseBuffer {
   private bytes = 0;
   private inHand: FirehoseBatch | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** A write failed: the file may not be what is in hand until it is written again. */
+  private torn = false;
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -58,8 +60,7 @@ export class FirehoseBuffer {
       }
     });
     // start the file again with only what is left, and the batch in hand noted in one line
-    await writeFile(`${file}.tmp`, buffer.records.map(lineOf).join('') + (buffer.inHand ? lineOf(wholeNote(buffer.inHand)) : ''));
-    await rename(`${file}.tmp`, file);
+    await buffer.rewrite(file);
     return buffer;
   }
 
@@ -67,10 +68,16 @@ export class FirehoseBuffer {
     return { records: this.records.length, bytes: this.bytes, oldest: this.records[0]?.approximateArrivalTimestamp };
   }
 
-  /** Appends records; resolves once they are on disk. */
+  /** Appends records; resolves once they are on disk, and only then are they in the buffer (a put refused leaves nothing). */
   async add(records: BufferedRecord[]): Promise<void> {
-    for (const record of records) this.keep(record);
-    await this.write((file) => appendFile(file, records.map(lineOf).join('')));
+    if (!this.file) {
+      for (const record of records) this.keep(record);
+      return;
+    }
+    await this.write(async (file) => {
+      await appendFile(file, records.map(lineOf).join(''));
+      for (const record of records) this.keep(record);
+    });
   }
 
   /**
@@ -117,10 +124,32 @@ export class FirehoseBuffer {
     await this.write((file) => (this.records.length === 0 ? writeFile(file, '') : appendFile(file, lineOf({ processedThrough: last.recordId }))));
   }
 
+  /**
+   * Runs a write after those before it. A write that fails fails its caller, not the ones after it: the
+   * next write first writes the file again from what is in hand (the failed one may have left half a line,
+   * which a restart could not read past).
+   */
   private write(step: (file: string) => Promise<void>): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    return (this.writing = this.writing.then(() => step(file)));
+    const done = this.writing.then(async () => {
+      if (this.torn) await this.rewrite(file);
+      try {
+        await step(file);
+      } catch (error) {
+        this.torn = true;
+        throw error;
+      }
+    });
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The file written again, whole: the records left, and the batch in hand noted in one line. */
+  private async rewrite(file: string): Promise<void> {
+    await writeFile(`${file}.tmp`, this.records.map(lineOf).join('') + (this.inHand ? lineOf(wholeNote(this.inHand)) : ''));
+    await rename(`${file}.tmp`, file);
+    this.torn = false;
   }
 
   private keep(record: BufferedRecord): void {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,27 @@ describe('a delivery stream buffer on disk', () => {
     await buffer.add([record(1)]);
     await Promise.all([buffer.drop(1), buffer.add([record(2)]), buffer.add([record(3)])]);
     expect((await FirehoseBuffer.open(file)).peek(Infinity).map((r) => r.recordId)).toStrictEqual(['r2', 'r3']);
+  });
+
+  it('a write that fails refuses its put and nothing else: the records are not kept, later writes go on once the disk does, half a line left behind is written over', async () => {
+    const file = join(dir, 'failing.jsonl');
+    const buffer = await FirehoseBuffer.open(file);
+    await buffer.add([record(1), record(2)]);
+    // the disk refuses: the file is a directory for a while
+    rmSync(file);
+    mkdirSync(file);
+    await expect(buffer.add([record(3)])).rejects.toThrow(/EISDIR/);
+    await expect(buffer.next(Infinity)).rejects.toThrow(/EISDIR/);
+    // the refused put is not in the buffer: its producer puts it again, and it must not be delivered twice
+    expect(buffer.peek(Infinity).map((r) => r.recordId)).toStrictEqual(['r1', 'r2']);
+    // the disk is back, with half a line where the failed append stopped
+    rmSync(file, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(record(1))}\n{"recordId":"r3","appro`);
+    await buffer.add([record(4)]);
+    const batch = await buffer.next(Infinity);
+    expect(batch.records.map((r) => r.recordId)).toStrictEqual(['r1', 'r2', 'r4']);
+    const reopened = await FirehoseBuffer.open(file);
+    expect(reopened.peek(Infinity).map((r) => r.recordId)).toStrictEqual(['r1', 'r2', 'r4']);
+    expect((await reopened.next(Infinity)).id).toBe(batch.id);
   });
 });
