@@ -148,9 +148,10 @@ const memory = new WeakMap<LocalStack, Checkpoints>();
 
 /**
  * One pass of a Pipe over what is on the stream now: reads each shard in order, hands batches of
- * `batchSize` to the kinesis workflow and waits for the reply (REQUEST_RESPONSE). A batch is
- * acknowledged (the checkpoint moves past it) only when the workflow took it; otherwise reading stops
- * there, to start again from it next time. The running stack's Pipe (pipe-runner.ts) retries instead.
+ * `batchSize`, cut to what a Step Functions target takes (fitBatch), to the kinesis workflow and waits for
+ * the reply (REQUEST_RESPONSE). A batch is acknowledged (the checkpoint moves past it) only when the
+ * workflow took it; otherwise reading stops there, to start again from it next time. The running
+ * stack's Pipe (pipe-runner.ts) retries instead.
  */
 export async function drainStream(stack: LocalStack, pipeline: string, batchSize = 100, onEvent?: (event: TraceEvent) => void): Promise<ExecutionResult[]> {
   let checkpoints = memory.get(stack);
@@ -158,13 +159,20 @@ export async function drainStream(stack: LocalStack, pipeline: string, batchSize
   const stream = streamOf(pipeline);
   const results: ExecutionResult[] = [];
   for (const reader of await shardReaders(stack, pipeline, checkpoints)) {
-    for (;;) {
+    let taken = true;
+    while (taken) {
       const records = await reader.read(batchSize);
       if (records.length === 0) break;
-      const result = await stack.run('kinesis', pipeline, records.map((r) => toPipesRecord(r, reader.shardId, stream)), onEvent);
-      results.push(result);
-      if (!acknowledged(result)) break;
-      await checkpoints.set(reader.key, records[records.length - 1]!.SequenceNumber!);
+      const all = records.map((r) => toPipesRecord(r, reader.shardId, stream));
+      for (let at = 0; taken && at < all.length; ) {
+        const batch = all.slice(at, at + fitBatch(all.slice(at), batchSize));
+        if (batch.length === 0) throw new Error(`${reader.key}: record ${all[at]!.sequenceNumber} in its Pipes envelope is over the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Step Functions target takes`);
+        const result = await stack.run('kinesis', pipeline, batch, onEvent);
+        results.push(result);
+        taken = acknowledged(result);
+        if (taken) await checkpoints.set(reader.key, batch.at(-1)!.sequenceNumber);
+        at += batch.length;
+      }
     }
   }
   return results;

@@ -28,6 +28,19 @@ describe('a Pipe over the local Kinesis stream (kinesalite)', () => {
     expect((await drainStream(h.stack, 's2-telemetry-to-lake', 100)).map((r) => r.account!.counts.in)).toStrictEqual([1]);
   });
 
+  it('cuts a batch to the 262,144 characters a Step Functions target takes, as a Pipe does, whatever the batch size', async () => {
+    // records of about 1 KB: 1,200 of them read at once are cut into batches of about 190
+    await putRecords(h.stack, 's3-events-to-archive', Array.from({ length: 1200 }, (_, i) => JSON.stringify({ ...businessEvent(i), note: 'x'.repeat(900) })));
+    const results = await drainStream(h.stack, 's3-events-to-archive', 10_000);
+    expect(results.length).toBeGreaterThan(5);
+    for (const result of results) {
+      expect(result.status).toBe('SUCCEEDED');
+      expect(JSON.stringify(result.events[0]!.input).length).toBeLessThanOrEqual(262_144);
+    }
+    expect(results.reduce((sum, r) => sum + r.account!.counts.in, 0)).toBe(1200);
+    expect(await drainStream(h.stack, 's3-events-to-archive', 10_000)).toStrictEqual([]);
+  });
+
   it('keeps its place at a batch whose execution failed, so the next run starts from it', async () => {
     // the backup bucket is gone: the quarantined record cannot be kept, so the execution fails
     await h.stack.servers.s3.send(new DeleteBucketCommand({ Bucket: 'sluice-backup' }));
