@@ -14,7 +14,7 @@ import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
 import { malformedAlert } from '../shared/malformed-alert.ts';
 import { addChunk } from '../shared/object-ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
-import { withShardLock } from '../shared/shard-lock.ts';
+import { withShardLock } from './shard-lock.ts';
 import { imbalances, partitionCount } from './check.ts';
 import { commitStaged } from './commit.ts';
 import { firehoseResponse, withReingested } from './firehose-response.ts';
@@ -106,12 +106,13 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // claimed, and fails before its lake objects are seen (its source's retry drops those records, redelivered)
   const shardKey = batch.workflow === 'kinesis' ? shardKeyOf(batch.pipeline, batch.source) : undefined;
   if (shardKey) {
-    await withShardLock(ctx, shardKey, batch.batchId, async () => {
+    const commit = { batchId: batch.batchId, pipeline: batch.pipeline, source: batch.source, staged: body.staged ?? [], sequences: claimed };
+    const check = async () => {
       const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source);
       const taken = claimed.filter(accounted).length;
       if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
-      await settle();
-    });
+    };
+    await withShardLock(ctx, shardKey, commit, check, settle);
   } else {
     await settle();
   }

@@ -51,9 +51,7 @@ describe('two Kinesis batches over the same records in flight at once', () => {
 });
 
 describe('a commit that failed halfway', () => {
-  // not covered yet (README, Delivery guarantees): the halves write again what the first commit copied (47 lake
-  // rows for 40 records); `fails` turns red once it holds
-  it.fails('Pipes\' halves of a batch whose commit copied some of its lake objects, then failed: each record once in the lake', async () => {
+  it('Pipes\' halves of a batch whose commit copied some of its lake objects, then failed: the first half to take the lock finishes that commit, and each record is once in the lake', async () => {
     const records = events('half-commit', 'shardId-000000000061', 40);
     let copies = 0;
     const s3 = new Proxy(h.stack.ctx.s3, {
@@ -71,9 +69,39 @@ describe('a commit that failed halfway', () => {
     const committed = await lake('half-commit');
     expect(committed.length).toBeGreaterThan(0);
     expect(committed.length).toBeLessThan(40);
-    // Pipes retries the failed batch in halves, S3 healthy again
-    for (const half of [records.slice(0, 20), records.slice(20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
+    // Pipes retries the failed batch in halves, S3 healthy again: the first finishes the whole batch's commit
+    // under the lock, and finds its own records claimed (Sluice.Overtaken); their retries drop them
+    const halves = [records.slice(0, 20), records.slice(20)];
+    const first = await h.stack.run('kinesis', 's4-events-raw', halves[0]!);
+    expect(first.error).toBe('Sluice.Overtaken');
+    for (const half of halves) expect((await h.stack.run('kinesis', 's4-events-raw', half)).account?.counts).toMatchObject({ in: 20, delivered: 0, dropped: 20 });
     const rows = await lake('half-commit');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+  });
+
+  it('a batch that takes the lock and cannot finish the commit left in it (S3 still refusing) hands it back for the next', async () => {
+    const records = events('hand-back', 'shardId-000000000062', 40);
+    let refuse = true;
+    let copies = 0;
+    const s3 = new Proxy(h.stack.ctx.s3, {
+      get: (target, key, receiver) =>
+        key === 'send'
+          ? async (command: object) => {
+              if (command instanceof CopyObjectCommand && copies++ > 0 && refuse) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+              return target.send(command as never);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const refusing = new LocalEngine({ ...h.stack.ctx, s3 }, { skipWaits: true });
+    expect((await refusing.run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
+    // the first half, S3 still refusing, cannot finish the whole batch's commit: it fails, and leaves it in the lock
+    expect((await refusing.run('kinesis', 's4-events-raw', records.slice(0, 20))).status).toBe('FAILED');
+    refuse = false;
+    // the second half, S3 healthy, finishes it: every record once in the lake
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(20))).error).toBe('Sluice.Overtaken');
+    for (const half of [records.slice(0, 20), records.slice(20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).account?.counts).toMatchObject({ in: 20, dropped: 20 });
+    const rows = await lake('hand-back');
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
     expect(rows).toHaveLength(40);
   });

@@ -1,0 +1,145 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SourceInfo, Staged } from '../../contracts/batch.ts';
+import { packSequences, unpackSequences } from '../../contracts/batch-sequences.ts';
+import { TransientError } from '../../contracts/errors.ts';
+import { TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
+import { accountedBefore, claimDelivered } from '../shared/accounted.ts';
+import type { TaskContext } from '../shared/context.ts';
+import { located } from '../shared/transient.ts';
+import { commitStaged } from './commit.ts';
+
+/** A holder outlives no account step (its Lambda times out with its state): past this, a lock left by a killed one is taken over. */
+const LEASE_MS = (TASK_TIMEOUT_SECONDS.account + 5) * 1000;
+/** How often, and how many times, a batch tries for a held lock before its account step fails retryably (about 8 s). */
+const WAIT_MS = 80;
+const TRIES = 100;
+
+/** What a batch commits under its shard's lock: its lake objects, then its claim. */
+export interface Commit {
+  batchId: string;
+  pipeline: string;
+  source: SourceInfo;
+  staged: Staged[];
+  /** The sequence numbers it claims. */
+  sequences: string[];
+}
+
+/** The commit as the lock's item keeps it. */
+type KeptCommit = Omit<Commit, 'sequences'> & { sequences: string };
+
+/**
+ * Commits a Kinesis batch while it alone holds its shard's commit lock: an item of the ledger table
+ * (`<shardKey>#commit`, with no status and no shard key, so neither index holds it), put only where none
+ * is held, or where its lease has passed. Two batches over the same records in flight at once (a redrive
+ * beside Pipes' halves, lanes re-read after a restart) `check` the shard index, commit and claim one after
+ * the other: the second finds the first's claim.
+ *
+ * The item keeps what its holder commits until it is done. A holder that failed on the way (a copy S3
+ * refused, a kill) leaves it there, and the next batch to take the lock finishes it (copies the rest, writes
+ * the claim), so that none of a commit that began is written again by a batch cut another way (Pipes'
+ * halves of it). A failure in `check` (nothing committed yet) lets the lock go with nothing left.
+ */
+export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: () => Promise<void>, settle: () => Promise<void>): Promise<void> {
+  const key = `${shardKey}#commit`;
+  const left = await take(ctx, key, commit);
+  if (left && left.batchId !== commit.batchId) {
+    try {
+      await finish(ctx, left);
+    } catch (error) {
+      // still unfinished: it stays in the item, for the next holder
+      await letGo(ctx, key, commit.batchId, 'abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+      throw error;
+    }
+  }
+  try {
+    await check();
+  } catch (error) {
+    await letGo(ctx, key, commit.batchId, 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+    throw error;
+  }
+  try {
+    await settle();
+  } catch (error) {
+    // the next holder finishes what this one began; a lock not let go is taken over once its lease passes
+    await letGo(ctx, key, commit.batchId, 'abandon').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+    throw error;
+  }
+  await letGo(ctx, key, commit.batchId, 'release');
+}
+
+/** Takes the lock, its item noting this commit; returns the commit a holder before left unfinished. */
+async function take(ctx: TaskContext, key: string, commit: Commit): Promise<KeptCommit | undefined> {
+  const kept: KeptCommit = { ...commit, sequences: packSequences(commit.sequences) };
+  for (let tried = 1; ; tried++) {
+    // the wall clock, not ctx.now(): the local engine moves an execution's clock past the waits it skips, and a
+    // lease read on a clock ahead of its holder's would be taken over while held
+    const now = Date.now();
+    try {
+      const old = await ctx.ddb.send(
+        new PutCommand({
+          TableName: ctx.config.ledgerTable,
+          Item: { batchId: key, holder: commit.batchId, leaseUntil: now + LEASE_MS, expiresAt: Math.floor((now + LEASE_MS) / 1000) + 86_400, commit: kept },
+          // the same batch may take it again: an account step retried after it died holding it
+          ConditionExpression: 'attribute_not_exists(batchId) OR leaseUntil < :now OR holder = :me',
+          ExpressionAttributeValues: { ':now': now, ':me': commit.batchId },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return old.Attributes?.commit as KeptCommit | undefined;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw located(error, `taking the commit lock of ${key} for ${commit.batchId}`);
+      if (tried === TRIES) throw new TransientError(`the commit lock of ${key} stayed held by another batch for ${(TRIES * WAIT_MS) / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, WAIT_MS * (0.5 + Math.random())));
+    }
+  }
+}
+
+/**
+ * Finishes the commit a holder left: its lake objects copied (those there already are left as they are, or
+ * copied again under the same name), then its claim. Not when another batch has claimed some of its records
+ * since (the holder failed before its own check): it committed nothing then, and its source's retry drops
+ * those records. Not when its staged objects are gone (the work bucket keeps them a day): its source's
+ * retry delivers its records again, a duplicate of what it had copied, never a loss.
+ */
+async function finish(ctx: TaskContext, left: KeptCommit): Promise<void> {
+  const sequences = unpackSequences(left.sequences);
+  const accounted = await accountedBefore(ctx, left.pipeline, left.batchId, left.source);
+  if (sequences.some(accounted)) return;
+  try {
+    await commitStaged(left.staged, ctx);
+  } catch (error) {
+    if ((error as Error).name !== 'NoSuchKey') throw error;
+    console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone', batchId: left.batchId, cause: (error as Error).message }));
+    return;
+  }
+  await claimDelivered(ctx, left.pipeline, left.batchId, left.source, sequences);
+}
+
+/**
+ * Lets the lock go: `release` with nothing left in it; `abandon` keeping a commit for the next holder to
+ * finish (this holder's, or `keep`, one left before it that it could not finish).
+ */
+async function letGo(ctx: TaskContext, key: string, batchId: string, how: 'release' | 'abandon', keep?: KeptCommit): Promise<void> {
+  const condition = { ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': batchId } };
+  try {
+    if (how === 'release') await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: key }, ...condition }));
+    else {
+      await ctx.ddb.send(
+        new UpdateCommand({
+          TableName: ctx.config.ledgerTable,
+          Key: { batchId: key },
+          UpdateExpression: keep ? 'SET leaseUntil = :gone, #commit = :keep' : 'SET leaseUntil = :gone',
+          ...condition,
+          ...(keep ? { ExpressionAttributeNames: { '#commit': 'commit' } } : {}),
+          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':gone': 0, ...(keep ? { ':keep': keep } : {}) },
+        }),
+      );
+    }
+  } catch (error) {
+    throw located(error, `letting go of the commit lock ${key} held by ${batchId}`);
+  }
+}
+
+function logNotLetGo(key: string, batchId: string, error: Error): void {
+  console.error(JSON.stringify({ message: 'commit lock not let go after a failure', lock: key, batchId, error: error.name, cause: error.message }));
+}
