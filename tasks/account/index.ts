@@ -74,7 +74,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // the lake has it (every run of an object cuts it the same way, startObject, so the commit rewrites, never adds)
   const object = batch.workflow === 's3' && !chunk;
   if (object) await commitStaged(body.staged ?? [], ctx);
-  const settle = async () => {
+  const row = async () => {
     await writeLedgerRow(ctx, {
       batchId: batch.batchId,
       pipeline: batch.pipeline,
@@ -95,18 +95,29 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
     // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
     if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
-    // a batch's lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
-    // that a retry cut differently (a Pipes bisection) would write again (a failed commit rewrites the row FAILED)
+  };
+  const settle = async () => {
+    if (batch.workflow === 'kinesis') {
+      // under its shard's lock: the claim (a batch cut another way drops these records), the lake objects, then
+      // the row. A commit that stops halfway is finished by the lock's next holder (shard-lock.ts); a kill before
+      // the row leaves it STARTED, and the sweep runs the batch again under the same names, where a row that
+      // said SUCCEEDED would count records the Pipe's re-read delivers too
+      await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, claimed);
+      await commitStaged(body.staged ?? [], ctx);
+      await row();
+      return;
+    }
+    await row();
+    // the lake objects are seen only now, as the last thing that can fail: a failure before leaves nothing
+    // that a retry cut differently would write again (the failure tail rewrites the row FAILED)
     if (!object) await commitStaged(body.staged ?? [], ctx);
-    // and only then does a Kinesis batch claim its records in the shard index: a batch cut another way drops them
-    if (batch.workflow === 'kinesis') await claimDelivered(ctx, batch.pipeline, batch.batchId, batch.source, claimed);
   };
   // two Kinesis batches over the same records in flight at once both read the shard index before either
   // claimed: one after the other, each looks again, commits and claims; the second finds what the first
   // claimed, and fails before its lake objects are seen (its source's retry drops those records, redelivered)
   const shardKey = batch.workflow === 'kinesis' ? shardKeyOf(batch.pipeline, batch.source) : undefined;
   if (shardKey) {
-    const commit = { batchId: batch.batchId, pipeline: batch.pipeline, source: batch.source, staged: body.staged ?? [], sequences: claimed };
+    const commit = { batchId: batch.batchId, staged: body.staged ?? [] };
     const check = async () => {
       const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source);
       const taken = claimed.filter(accounted).length;

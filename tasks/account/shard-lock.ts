@@ -1,9 +1,8 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SourceInfo, Staged } from '../../contracts/batch.ts';
-import { packSequences, unpackSequences } from '../../contracts/batch-sequences.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Staged } from '../../contracts/batch.ts';
+import { claimKey } from '../../contracts/ledger.ts';
 import { TransientError } from '../../contracts/errors.ts';
 import { TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
-import { accountedBefore, claimDelivered } from '../shared/accounted.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { located } from '../shared/transient.ts';
 import { commitStaged } from './commit.ts';
@@ -14,18 +13,11 @@ const LEASE_MS = (TASK_TIMEOUT_SECONDS.account + 5) * 1000;
 const WAIT_MS = 80;
 const TRIES = 100;
 
-/** What a batch commits under its shard's lock: its lake objects, then its claim. */
+/** What a batch commits under its shard's lock: its staged lake objects (its claim is written first). */
 export interface Commit {
   batchId: string;
-  pipeline: string;
-  source: SourceInfo;
   staged: Staged[];
-  /** The sequence numbers it claims. */
-  sequences: string[];
 }
-
-/** The commit as the lock's item keeps it. */
-type KeptCommit = Omit<Commit, 'sequences'> & { sequences: string };
 
 /**
  * Commits a Kinesis batch while it alone holds its shard's commit lock: an item of the ledger table
@@ -34,10 +26,11 @@ type KeptCommit = Omit<Commit, 'sequences'> & { sequences: string };
  * beside Pipes' halves, lanes re-read after a restart) `check` the shard index, commit and claim one after
  * the other: the second finds the first's claim.
  *
- * The item keeps what its holder commits until it is done. A holder that failed on the way (a copy S3
- * refused, a kill) leaves it there, and the next batch to take the lock finishes it (copies the rest, writes
- * the claim), so that none of a commit that began is written again by a batch cut another way (Pipes'
- * halves of it). A failure in `check` (nothing committed yet) lets the lock go with nothing left.
+ * The item keeps the objects its holder commits until it is done. A holder that failed on the way (a copy S3
+ * refused, a kill) leaves them there, and the next batch to take the lock finishes the commit (copies the
+ * rest), so that the records of a commit that began are neither written again by a batch cut another way
+ * (Pipes' halves of it: the holder's claim, written before its first copy, drops them) nor missing from the
+ * lake. A failure in `check` (nothing committed yet) lets the lock go with nothing left.
  */
 export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: () => Promise<void>, settle: () => Promise<void>): Promise<void> {
   const key = `${shardKey}#commit`;
@@ -68,8 +61,7 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
 }
 
 /** Takes the lock, its item noting this commit; returns the commit a holder before left unfinished. */
-async function take(ctx: TaskContext, key: string, commit: Commit): Promise<KeptCommit | undefined> {
-  const kept: KeptCommit = { ...commit, sequences: packSequences(commit.sequences) };
+async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Commit | undefined> {
   for (let tried = 1; ; tried++) {
     // the wall clock, not ctx.now(): the local engine moves an execution's clock past the waits it skips, and a
     // lease read on a clock ahead of its holder's would be taken over while held
@@ -78,14 +70,14 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Kept
       const old = await ctx.ddb.send(
         new PutCommand({
           TableName: ctx.config.ledgerTable,
-          Item: { batchId: key, holder: commit.batchId, leaseUntil: now + LEASE_MS, expiresAt: Math.floor((now + LEASE_MS) / 1000) + 86_400, commit: kept },
+          Item: { batchId: key, holder: commit.batchId, leaseUntil: now + LEASE_MS, expiresAt: Math.floor((now + LEASE_MS) / 1000) + 86_400, commit },
           // the same batch may take it again: an account step retried after it died holding it
           ConditionExpression: 'attribute_not_exists(batchId) OR leaseUntil < :now OR holder = :me',
           ExpressionAttributeValues: { ':now': now, ':me': commit.batchId },
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return old.Attributes?.commit as KeptCommit | undefined;
+      return old.Attributes?.commit as Commit | undefined;
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw located(error, `taking the commit lock of ${key} for ${commit.batchId}`);
       if (tried === TRIES) throw new TransientError(`the commit lock of ${key} stayed held by another batch for ${(TRIES * WAIT_MS) / 1000} s`);
@@ -95,31 +87,36 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Kept
 }
 
 /**
- * Finishes the commit a holder left: its lake objects copied (those there already are left as they are, or
- * copied again under the same name), then its claim. Not when another batch has claimed some of its records
- * since (the holder failed before its own check): it committed nothing then, and its source's retry drops
- * those records. Not when its staged objects are gone (the work bucket keeps them a day): its source's
- * retry delivers its records again, a duplicate of what it had copied, never a loss.
+ * Finishes the commit a holder left: when it had claimed its records (which it does before it copies
+ * anything), its lake objects are copied (those there already are left as they are, or copied again under
+ * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim then
+ * stands for records not all in the lake, which is said, and left for a redrive of its FAILED row.
  */
-async function finish(ctx: TaskContext, left: KeptCommit): Promise<void> {
-  const sequences = unpackSequences(left.sequences);
-  const accounted = await accountedBefore(ctx, left.pipeline, left.batchId, left.source);
-  if (sequences.some(accounted)) return;
+async function finish(ctx: TaskContext, left: Commit): Promise<void> {
+  if (!(await claimed(ctx, left.batchId))) return;
   try {
     await commitStaged(left.staged, ctx);
   } catch (error) {
     if ((error as Error).name !== 'NoSuchKey') throw error;
     console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone', batchId: left.batchId, cause: (error as Error).message }));
-    return;
   }
-  await claimDelivered(ctx, left.pipeline, left.batchId, left.source, sequences);
+}
+
+/** Whether a batch's claim was written (read from the table, consistently: the index may lag). */
+async function claimed(ctx: TaskContext, batchId: string): Promise<boolean> {
+  try {
+    const found = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(batchId) }, ConsistentRead: true, ProjectionExpression: 'batchId' }));
+    return found.Item !== undefined;
+  } catch (error) {
+    throw located(error, `reading the claim of ${batchId}`);
+  }
 }
 
 /**
  * Lets the lock go: `release` with nothing left in it; `abandon` keeping a commit for the next holder to
  * finish (this holder's, or `keep`, one left before it that it could not finish).
  */
-async function letGo(ctx: TaskContext, key: string, batchId: string, how: 'release' | 'abandon', keep?: KeptCommit): Promise<void> {
+async function letGo(ctx: TaskContext, key: string, batchId: string, how: 'release' | 'abandon', keep?: Commit): Promise<void> {
   const condition = { ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': batchId } };
   try {
     if (how === 'release') await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: key }, ...condition }));

@@ -15,10 +15,11 @@ export function shardKeyOf(pipeline: string, source: SourceInfo): string | undef
 }
 
 /**
- * A Kinesis batch whose lake objects are committed claims its records in the shard index: from now on a
- * batch cut another way over them finds them delivered. Written after the commit, never before it: a
- * batch that fails on the way claims nothing, and what it did not deliver, the next batch delivers. The
- * claim expires with the rows of batches that ended well.
+ * A Kinesis batch claims the records it delivered in the shard index, under its shard's commit lock, just
+ * before its lake objects are committed: from now on a batch cut another way over them finds them
+ * delivered. A batch that fails before claims nothing, and what it did not deliver, the next batch
+ * delivers; one whose commit stops after its claim has it finished by the lock's next holder. The claim
+ * expires with the rows of batches that ended well.
  */
 export async function claimDelivered(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo, sequences: readonly string[]): Promise<void> {
   const shardKey = shardKeyOf(pipeline, source);

@@ -1,5 +1,5 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,12 +62,29 @@ describe('records a batch cut another way delivered already are dropped, redeliv
     expect(await lake('sluice-lake', 'archive/', 'fan-out')).toHaveLength(10);
   });
 
-  it('a batch that failed claims nothing: a batch cut another way over its records delivers them', async () => {
+  it('a batch that failed before its claim claims nothing: a batch cut another way over its records delivers them', async () => {
     const records = events('failed-first', 'shardId-000000000052', 8);
-    const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    // the claim refused for good (its lake objects, committed after it, are never seen)
+    const ddb = new Proxy(h.stack.ctx.ddb, {
+      get: (target, key, receiver) =>
+        key === 'send'
+          ? (command: object) =>
+              command instanceof PutCommand && String(command.input.Item?.batchId).endsWith('#delivered')
+                ? Promise.reject(Object.assign(new Error('injected: the claim refused'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))
+                : target.send(command as never)
+          : Reflect.get(target, key, receiver),
+    });
     expect((await engineWith({ ddb }).run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(2))).account?.counts).toMatchObject({ delivered: 6, dropped: 0 });
     expect(await lake('sluice-raw', 'events/', 'failed-first')).toHaveLength(6);
+  });
+
+  it('a batch that failed after its claim and commit (its row refused): a batch cut another way drops its records, each once in the lake', async () => {
+    const records = events('failed-late', 'shardId-000000000055', 8);
+    const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    expect((await engineWith({ ddb }).run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(2))).account?.counts).toMatchObject({ delivered: 0, dropped: 6 });
+    expect(await lake('sluice-raw', 'events/', 'failed-late')).toHaveLength(8);
   });
 
   it('a batch claims only what it delivered: a BACKED_UP batch\'s records, re-read by another batch and then redriven, all reach DynamoDB', async () => {

@@ -43,12 +43,15 @@ describe('exactly once into the lake, whatever the batching (issue 6)', () => {
     const lake = async () => (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('half-'));
     expect(await lake()).toHaveLength(40);
     expect(new Set((await lake()).map((r) => r.record_id)).size).toBe(40);
-    // the whole batch's row still says FAILED: a redrive finds its records delivered by the halves, and writes nothing again
+    // the halves delivered none of them: the whole batch had claimed and committed its records before its row failed
+    expect([first.account?.counts, second.account?.counts]).toMatchObject([{ delivered: 0, dropped: 20 }, { delivered: 0, dropped: 20 }]);
+    // its row still says FAILED: a redrive runs it again (its own claim does not stop it), under the same names
     const [pending] = await redrivable(h.stack.ctx, { batchId: summary(whole).batchId! });
     expect(pending).toMatchObject({ status: 'FAILED' });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
-    expect(outcome).toMatchObject({ before: 'FAILED', execution: 'NOT_NEEDED', after: 'SUPERSEDED' });
+    expect(outcome).toMatchObject({ before: 'FAILED', after: 'SUCCEEDED' });
     expect(await lake()).toHaveLength(40);
+    expect(new Set((await lake()).map((r) => r.record_id)).size).toBe(40);
   });
 
   it('a batch killed mid-way whose records a re-reading Pipe cut differently is redriven only for what is left', async () => {
