@@ -1,4 +1,8 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStack, type Harness } from '../e2e/harness.ts';
 
@@ -24,5 +28,31 @@ describe('the local S3 keeps S3\'s word', () => {
     }
     expect(reads.length).toBeGreaterThan(0);
     for (const read of reads) expect(bodies).toContain(read);
+  });
+
+  it('a kill (SIGKILL) while copying leaves every object whole with its metadata readable (an empty metadata.json made every ListObjects of the bucket fail, and so the next start)', { timeout: 60_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sluice-s3rver-kill-'));
+    try {
+      for (const bucket of ['src', 'dest']) mkdirSync(join(root, bucket));
+      for (let kill = 0; kill < 6; kill++) {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/local/s3rver-kill.child.ts', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 100 + kill * 37));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      const size = statSync(join(root, 'src', 'big.jsonl._S3rver_object')).size;
+      const files = readdirSync(join(root, 'dest'));
+      expect(files.some((f) => f.endsWith('._S3rver_object'))).toBe(true);
+      for (const file of files.filter((f) => !f.endsWith('.tmp'))) {
+        const path = join(root, 'dest', file);
+        if (file.endsWith('._S3rver_object')) expect(statSync(path).size, file).toBe(size);
+        if (file.endsWith('._S3rver_metadata.json')) expect(() => JSON.parse(readFileSync(path, 'utf8')), file).not.toThrow();
+        if (file.endsWith('._S3rver_object.md5')) expect(readFileSync(path, 'utf8'), file).toMatch(/^[0-9a-f]{32}$/);
+      }
+      expect(existsSync(root)).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
