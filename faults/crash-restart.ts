@@ -227,7 +227,7 @@ for (;;) {
   const raw = status.pipelines.find((p) => p.pipeline === 's4-events-raw')!.records;
   const processed = status.pipelines.find((p) => p.pipeline === 's4-events-processed')!.records;
   const idle = started === 0 && lag === 0;
-  if (idle && processed.in >= raw.delivered) break;
+  if (idle && processed.in! >= raw.delivered!) break;
   if (Date.now() > drainUntil) {
     say(`drain: gave up after ${args['drain-minutes']} min: STARTED ${started}, lag ${lag}, raw delivered ${raw.delivered}, processed in ${processed.in}`);
     break;
