@@ -73,21 +73,26 @@ async function rawLakeIds(running: Running): Promise<string[]> {
 }
 
 describe('sluice start killed at a point of the account step, then started again', () => {
-  // KNOWN FAILING (it.fails): the account step commits the lake objects, then claims the records (tasks/account/index.ts);
-  // a kill in between leaves them in the lake unclaimed, and the re-read, cut another way, writes them again
-  it.fails('a kill after a batch committed its lake objects and before it claimed its records: the re-read does not write them twice', { timeout: 120_000 }, async () => {
-    const dataDir = join(dir, 'claim');
-    const first = await start(dataDir, { SLUICE_KILL_AT: 'claim:s4-events-raw' });
+  // the account step claims a Kinesis batch's records, then copies its lake objects in, under its shard's lock
+  // (tasks/account/shard-lock.ts): killed before its claim, the batch left nothing, and the re-read delivers;
+  // killed after it, the re-read drops the records, and the batch that takes the lock next (once the dead
+  // holder's lease has passed) finishes the copies
+  it.each([
+    ['before a batch claimed its records', 'claim:s4-events-raw'],
+    ['after a batch claimed its records, before its first lake object is copied in', 'copy:sluice-raw'],
+  ])('a kill %s: the re-read, cut another way, leaves each record once in the lake', { timeout: 150_000 }, async (_when, killAt) => {
+    const dataDir = join(dir, killAt.replace(/\W/g, '-'));
+    const first = await start(dataDir, { SLUICE_KILL_AT: killAt });
     let killed = false;
     void first.exited.then(() => (killed = true));
     const { accepted: before, unanswered } = await produceUntil(first, () => killed);
     expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
-    expect(first.stderr()).toContain('kill-at: SIGKILL before claim');
+    expect(first.stderr()).toContain(`kill-at: SIGKILL before ${killAt.replace(':', ' ')}`);
 
     const second = await start(dataDir);
     try {
       // every accepted event through the raw stage (the Pipe re-reads from its checkpoint, cut its own way)
-      const end = Date.now() + 60_000;
+      const end = Date.now() + 90_000;
       let ids = await rawLakeIds(second);
       while (new Set(ids).size < before && Date.now() < end) {
         await sleep(1000);
@@ -97,11 +102,12 @@ describe('sluice start killed at a point of the account step, then started again
       ids = await rawLakeIds(second);
       const records = await raw(second);
       console.log(JSON.stringify({ before, unanswered, lakeRows: ids.length, unique: new Set(ids).size, records }));
-      // each record once in the lake (the request the kill cut short may have put its events), and the ledger says what the lake holds
+      // each record once in the lake (the request the kill cut short may have put its events); the ledger counts
+      // no more than the lake holds (the killed batch's row stays STARTED until the sweep runs it again)
       expect(ids.length - new Set(ids).size).toBe(0);
       expect(new Set(ids).size).toBeGreaterThanOrEqual(before);
       expect(new Set(ids).size).toBeLessThanOrEqual(before + unanswered);
-      expect(records.delivered).toBe(ids.length);
+      expect(records.delivered).toBeLessThanOrEqual(ids.length);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
