@@ -80,7 +80,7 @@ describe('sluice start killed at a point of the account step, then started again
   it.each([
     ['before a batch claimed its records', 'claim:s4-events-raw'],
     ['after a batch claimed its records, before its first lake object is copied in', 'copy:sluice-raw'],
-  ])('a kill %s: the re-read, cut another way, leaves each record once in the lake', { timeout: 150_000 }, async (_when, killAt) => {
+  ])('a kill %s: the re-read, cut another way, leaves each record once in the lake', { timeout: 240_000 }, async (_when, killAt) => {
     const dataDir = join(dir, killAt.replace(/\W/g, '-'));
     const first = await start(dataDir, { SLUICE_KILL_AT: killAt });
     let killed = false;
@@ -92,7 +92,8 @@ describe('sluice start killed at a point of the account step, then started again
     const second = await start(dataDir);
     try {
       // every accepted event through the raw stage (the Pipe re-reads from its checkpoint, cut its own way)
-      const end = Date.now() + 90_000;
+      // (the dead holder's lock is taken over once its lease, 20 s, has passed)
+      const end = Date.now() + 180_000;
       let ids = await rawLakeIds(second);
       while (new Set(ids).size < before && Date.now() < end) {
         await sleep(1000);
