@@ -30,7 +30,8 @@ export interface Commit {
  * refused, a kill) leaves them there, and the next batch to take the lock finishes the commit (copies the
  * rest), so that the records of a commit that began are neither written again by a batch cut another way
  * (Pipes' halves of it: the holder's claim, written before its first copy, drops them) nor missing from the
- * lake. A failure in `check` (nothing committed yet) lets the lock go with nothing left.
+ * lake. A failure in `check` lets the lock go with nothing left, unless the item held this batch's own commit
+ * from an earlier attempt (which may have claimed): that one is left for the next holder.
  */
 export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: () => Promise<void>, settle: () => Promise<void>): Promise<void> {
   const key = `${shardKey}#commit`;
@@ -47,7 +48,10 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
   try {
     await check();
   } catch (error) {
-    await letGo(ctx, key, commit.batchId, 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+    // nothing of this attempt is committed yet; but an earlier attempt of this batch (a Step Functions retry, a
+    // Pipes retry of the whole) may have left its claim and half its copies in the item: that stays for the next
+    const resumed = left?.batchId === commit.batchId;
+    await letGo(ctx, key, commit.batchId, resumed ? 'abandon' : 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
     throw error;
   }
   try {
