@@ -38,7 +38,7 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
   const left = await take(ctx, key, commit);
   if (left && left.batchId !== commit.batchId) {
     try {
-      await finish(ctx, left);
+      await finish(ctx, key, commit, left);
     } catch (error) {
       // still unfinished: it stays in the item, for the next holder
       await letGo(ctx, key, commit.batchId, 'abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
@@ -96,13 +96,35 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Comm
  * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim then
  * stands for records not all in the lake, which is said, and left for a redrive of its FAILED row.
  */
-async function finish(ctx: TaskContext, left: Commit): Promise<void> {
+async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit): Promise<void> {
   if (!(await claimed(ctx, left.batchId))) return;
+  // taking the lock wrote this holder's commit over the one left: while it is finished, the item names it again,
+  // so that a holder that dies here (a Lambda timeout, a kill) leaves it to the next, not forgotten
+  await note(ctx, key, mine.batchId, left);
   try {
     await commitStaged(left.staged, ctx);
   } catch (error) {
     if ((error as Error).name !== 'NoSuchKey') throw error;
     console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone', batchId: left.batchId, cause: (error as Error).message }));
+  }
+  await note(ctx, key, mine.batchId, mine);
+}
+
+/** Sets the commit the lock's item names, while this holder holds it. */
+async function note(ctx: TaskContext, key: string, holder: string, commit: Commit): Promise<void> {
+  try {
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.config.ledgerTable,
+        Key: { batchId: key },
+        UpdateExpression: 'SET #commit = :commit',
+        ConditionExpression: 'holder = :me',
+        ExpressionAttributeNames: { '#commit': 'commit' },
+        ExpressionAttributeValues: { ':me': holder, ':commit': commit },
+      }),
+    );
+  } catch (error) {
+    throw located(error, `noting ${commit.batchId}'s commit in the commit lock ${key} held by ${holder}`);
   }
 }
 

@@ -84,4 +84,49 @@ describe('a claim whose commit nobody is left to finish', () => {
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
     expect(rows).toHaveLength(40);
   });
+
+  it('a batch killed while it finishes the commit another left in the lock (the lock item then names only its own): no record may be lost, even after Pipes\' halves and a redrive', async () => {
+    const shard = 'shardId-000000000071';
+    const records = events('killed-finisher', shard, 40);
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
+    // the whole batch: its claim written, its first lake object copied, the others refused for good (its Catch: FAILED)
+    let copies = 0;
+    const s3 = new Proxy(h.stack.ctx.s3, {
+      get: (target, key, receiver) =>
+        key === 'send'
+          ? async (command: object) => {
+              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+              return target.send(command as never);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const whole = await engineWith({ s3 }).run('kinesis', 's4-events-raw', records);
+    expect(whole.status).toBe('FAILED');
+    const copied = (await lake('killed-finisher')).length;
+    expect(copied).toBeLessThan(40);
+    // Pipes' first half takes the lock and starts finishing the whole batch's commit; at its first copy its process dies
+    // (a Lambda timeout, a kill -9): from then on every request it makes is refused, its lock's lease runs on
+    let gone = false;
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1'), { name: 'Error', code: 'ECONNREFUSED' }));
+    const realS3 = h.stack.ctx.s3;
+    const realDdb = h.stack.ctx.ddb;
+    const dyingS3 = {
+      send: (command: object) => {
+        if (command instanceof CopyObjectCommand) gone = true;
+        return gone ? refused() : realS3.send(command as never);
+      },
+    } as unknown as TaskContext['s3'];
+    const dyingDdb = { send: (command: object) => (gone ? refused() : realDdb.send(command as never)) } as unknown as TaskContext['ddb'];
+    await engineWith({ s3: dyingS3, ddb: dyingDdb }).run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(gone).toBe(true);
+    await leasePassed(shard);
+    // Pipes goes on: the halves again, then the operator's redrive of what failed
+    for (const half of [records.slice(20), records.slice(0, 20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
+    const pending = await redrivable(h.stack.ctx, { batchId: summary(whole).batchId! });
+    expect(pending).toHaveLength(1);
+    await redrive(localRedriver(h.stack), pending);
+    const rows = await lake('killed-finisher');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+  });
 });
