@@ -93,8 +93,8 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Comm
 /**
  * Finishes the commit a holder left: when it had claimed its records (which it does before it copies
  * anything), its lake objects are copied (those there already are left as they are, or copied again under
- * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim then
- * stands for records not all in the lake, which is said, and left for a redrive of its FAILED row.
+ * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim, which
+ * stands for records not all in the lake, is then withdrawn, so that a batch over them delivers them again.
  */
 async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit): Promise<void> {
   if (!(await claimed(ctx, left.batchId))) return;
@@ -105,7 +105,14 @@ async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit)
     await commitStaged(left.staged, ctx);
   } catch (error) {
     if ((error as Error).name !== 'NoSuchKey') throw error;
-    console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone', batchId: left.batchId, cause: (error as Error).message }));
+    // its claim would make every batch over its records (Pipes' halves, a re-read, its own redrive by stretch)
+    // drop records that are not in the lake: it goes, and they are delivered again (some twice), never lost
+    console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone; its claim is withdrawn', batchId: left.batchId, cause: (error as Error).message }));
+    try {
+      await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(left.batchId) } }));
+    } catch (deleteError) {
+      throw located(deleteError, `withdrawing the claim of ${left.batchId}`);
+    }
   }
   await note(ctx, key, mine.batchId, mine);
 }

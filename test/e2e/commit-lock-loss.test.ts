@@ -1,4 +1,4 @@
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, ListObjectsCommand } from '@aws-sdk/client-s3';
 import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summary } from '../../cli/commands/run.ts';
@@ -128,5 +128,33 @@ describe('a claim whose commit nobody is left to finish', () => {
     const rows = await lake('killed-finisher');
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
     expect(rows).toHaveLength(40);
+  });
+  it('a commit left in the lock whose staged objects are gone (the work bucket keeps them a day) when the next holder comes: its records may be written again, never lost (README)', async () => {
+    const shard = 'shardId-000000000072';
+    const records = events('staged-gone', shard, 40);
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
+    let copies = 0;
+    const s3 = new Proxy(h.stack.ctx.s3, {
+      get: (target, key, receiver) =>
+        key === 'send'
+          ? async (command: object) => {
+              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+              return target.send(command as never);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const whole = await engineWith({ s3 }).run('kinesis', 's4-events-raw', records);
+    expect(whole.status).toBe('FAILED');
+    expect((await lake('staged-gone')).length).toBeLessThan(40);
+    // a day passes: the work bucket's expiry takes the batch's staged objects
+    const work = h.stack.config.buckets.work;
+    const staged = ((await h.stack.ctx.s3.send(new ListObjectsCommand({ Bucket: work, Prefix: 'staged/' }))).Contents ?? []).filter((o) => o.Key!.includes(shard));
+    expect(staged.length).toBeGreaterThan(0);
+    for (const object of staged) await h.stack.ctx.s3.send(new DeleteObjectCommand({ Bucket: work, Key: object.Key! }));
+    for (const half of [records.slice(0, 20), records.slice(20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
+    const pending = await redrivable(h.stack.ctx, { batchId: summary(whole).batchId! });
+    expect(pending).toHaveLength(1);
+    await redrive(localRedriver(h.stack), pending);
+    expect(new Set((await lake('staged-gone')).map((r) => r.event_id)).size).toBe(40);
   });
 });
