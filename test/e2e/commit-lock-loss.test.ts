@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summary } from '../../cli/commands/run.ts';
 import { LocalEngine } from '../../local/engine.ts';
 import { localRedriver } from '../../local/redriver.ts';
-import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
-import { openStack, type Harness } from './harness.ts';
+import { copiesRefusedAfter } from '../doubles/copies-refused.ts';
+import { openStack, taggedEvents, type Harness } from './harness.ts';
 
 /**
  * A Kinesis batch claims its records before it copies its lake objects; only the shard's commit lock item
@@ -22,8 +22,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
-const lake = async (tag: string) => (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith(`${tag}-`));
+const lake = (tag: string) => h.tagged('sluice-raw', 'events/', tag);
 const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
 const refusedCopy = () => Object.assign(new Error('injected: SlowDown'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
 
@@ -38,7 +37,7 @@ async function leasePassed(shard: string): Promise<void> {
 describe('a claim whose commit nobody is left to finish', () => {
   it('a retried account step (Step Functions Retry) whose index read fails lets the lock go with its own half-done commit in it: no record may be lost, even after Pipes\' halves and a redrive', async () => {
     const shard = 'shardId-000000000070';
-    const records = events('retry-release', shard, 40);
+    const records = taggedEvents('retry-release', shard, 40);
     // an earlier batch (a re-read after a restart) delivered the first 5 records: the whole batch drops them, and a redrive of it goes by stretch
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
     // the whole batch: its first lake object is copied, the others are refused (503, retryable); the account step's retry
@@ -87,19 +86,11 @@ describe('a claim whose commit nobody is left to finish', () => {
 
   it('a batch killed while it finishes the commit another left in the lock (the lock item then names only its own): no record may be lost, even after Pipes\' halves and a redrive', async () => {
     const shard = 'shardId-000000000071';
-    const records = events('killed-finisher', shard, 40);
+    const records = taggedEvents('killed-finisher', shard, 40);
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
     // the whole batch: its claim written, its first lake object copied, the others refused for good (its Catch: FAILED)
-    let copies = 0;
-    const s3 = new Proxy(h.stack.ctx.s3, {
-      get: (target, key, receiver) =>
-        key === 'send'
-          ? async (command: object) => {
-              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-              return target.send(command as never);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    // the first lake object is copied, every other copy refused for good (a 403)
+    const s3 = copiesRefusedAfter(h.stack.ctx.s3);
     const whole = await engineWith({ s3 }).run('kinesis', 's4-events-raw', records);
     expect(whole.status).toBe('FAILED');
     const copied = (await lake('killed-finisher')).length;
@@ -131,18 +122,10 @@ describe('a claim whose commit nobody is left to finish', () => {
   });
   it('a commit left in the lock whose staged objects are gone (the work bucket keeps them a day) when the next holder comes: its records may be written again, never lost (README)', async () => {
     const shard = 'shardId-000000000072';
-    const records = events('staged-gone', shard, 40);
+    const records = taggedEvents('staged-gone', shard, 40);
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
-    let copies = 0;
-    const s3 = new Proxy(h.stack.ctx.s3, {
-      get: (target, key, receiver) =>
-        key === 'send'
-          ? async (command: object) => {
-              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-              return target.send(command as never);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    // the first lake object is copied, every other copy refused for good (a 403)
+    const s3 = copiesRefusedAfter(h.stack.ctx.s3);
     const whole = await engineWith({ s3 }).run('kinesis', 's4-events-raw', records);
     expect(whole.status).toBe('FAILED');
     expect((await lake('staged-gone')).length).toBeLessThan(40);

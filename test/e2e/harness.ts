@@ -3,6 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../../config/default.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import { startStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
 
 /** The default configuration with some parts replaced, e.g. smaller limits or an OpenSearch endpoint. */
@@ -11,6 +12,10 @@ export function configWith(change: (config: SluiceConfig) => void): SluiceConfig
   change(config);
   return config;
 }
+
+/** `n` S4 business events as a Pipes batch of one shard, their `event_id`s `<tag>-<i>`, to find them in a lake. */
+export const taggedEvents = (tag: string, shard: string, n: number) =>
+  Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
 
 export async function openStack(config: SluiceConfig = defaultConfig, options: StackOptions = {}) {
   const stack: LocalStack = await startStack(config, { skipWaits: true, ...options });
@@ -31,6 +36,10 @@ export async function openStack(config: SluiceConfig = defaultConfig, options: S
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = Buffer.from(await object.Body!.transformToByteArray());
       return key.endsWith('.gz') ? gunzipSync(bytes).toString() : bytes.toString();
+    },
+    /** The rows of a lake's JSON Lines objects whose `event_id` is one of taggedEvents' `tag`. */
+    async tagged(bucket: string, prefix: string, tag: string): Promise<Record<string, any>[]> {
+      return (await this.lines(bucket, prefix)).filter((row) => String(row.event_id).startsWith(`${tag}-`));
     },
     async lines(bucket: string, prefix = ''): Promise<Record<string, any>[]> {
       const all: Record<string, any>[] = [];

@@ -1,9 +1,9 @@
-import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../local/engine.ts';
-import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
-import { openStack, type Harness } from './harness.ts';
+import { copiesRefusedAfter } from '../doubles/copies-refused.ts';
+import { openStack, taggedEvents, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,8 +13,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
-const lake = async (tag: string) => (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith(`${tag}-`));
+const lake = (tag: string) => h.tagged('sluice-raw', 'events/', tag);
 
 /** The stack's S3 client, but a batch's first staged lake object waits for `meanwhile` (its decode is done by then). */
 function stagingAfter(meanwhile: () => Promise<unknown>): TaskContext['s3'] {
@@ -32,7 +31,7 @@ function stagingAfter(meanwhile: () => Promise<unknown>): TaskContext['s3'] {
 
 describe('two Kinesis batches over the same records in flight at once', () => {
   it('a batch decoded before another over its records claimed them (Pipes\' half beside a redrive of the whole, two lanes after a restart): each record once in the lake', async () => {
-    const records = events('overlap', 'shardId-000000000060', 40);
+    const records = taggedEvents('overlap', 'shardId-000000000060', 40);
     // Pipes' first half decodes (no claim yet), then, before it stages its lake objects, the whole batch (a redrive) runs to its end
     let whole: Awaited<ReturnType<typeof h.stack.run>> | undefined;
     const engine = new LocalEngine({ ...h.stack.ctx, s3: stagingAfter(async () => (whole = await h.stack.run('kinesis', 's4-events-raw', records))) }, { skipWaits: true });
@@ -52,18 +51,9 @@ describe('two Kinesis batches over the same records in flight at once', () => {
 
 describe('a commit that failed halfway', () => {
   it('Pipes\' halves of a batch whose commit copied some of its lake objects, then failed: the halves find its claim, the first to take the lock finishes its commit, and each record is once in the lake', async () => {
-    const records = events('half-commit', 'shardId-000000000061', 40);
-    let copies = 0;
-    const s3 = new Proxy(h.stack.ctx.s3, {
-      get: (target, key, receiver) =>
-        key === 'send'
-          ? async (command: object) => {
-              // the first lake object is copied, every other copy refused for good (a 403)
-              if (command instanceof CopyObjectCommand && copies++ > 0) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-              return target.send(command as never);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    const records = taggedEvents('half-commit', 'shardId-000000000061', 40);
+    // the first lake object is copied, every other copy refused for good (a 403)
+    const s3 = copiesRefusedAfter(h.stack.ctx.s3);
     const whole = await new LocalEngine({ ...h.stack.ctx, s3 }, { skipWaits: true }).run('kinesis', 's4-events-raw', records);
     expect(whole.status).toBe('FAILED');
     const committed = await lake('half-commit');
@@ -78,18 +68,10 @@ describe('a commit that failed halfway', () => {
   });
 
   it('a batch that takes the lock and cannot finish the commit left in it (S3 still refusing) hands it back for the next', async () => {
-    const records = events('hand-back', 'shardId-000000000062', 40);
+    const records = taggedEvents('hand-back', 'shardId-000000000062', 40);
     let refuse = true;
-    let copies = 0;
-    const s3 = new Proxy(h.stack.ctx.s3, {
-      get: (target, key, receiver) =>
-        key === 'send'
-          ? async (command: object) => {
-              if (command instanceof CopyObjectCommand && copies++ > 0 && refuse) throw Object.assign(new Error('injected: copy refused'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-              return target.send(command as never);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    // the first lake object is copied, every later copy refused for good (a 403) while `refuse` holds
+    const s3 = copiesRefusedAfter(h.stack.ctx.s3, 1, () => refuse);
     const refusing = new LocalEngine({ ...h.stack.ctx, s3 }, { skipWaits: true });
     expect((await refusing.run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
     // the first half, S3 still refusing, cannot finish the whole batch's commit: it fails, and leaves it in the lock

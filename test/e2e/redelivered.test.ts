@@ -16,7 +16,7 @@ import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
-import { openStack, until, type Harness } from './harness.ts';
+import { openStack, taggedEvents, until, type Harness } from './harness.ts';
 
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-redelivered-'));
@@ -29,8 +29,7 @@ afterAll(async () => {
 });
 
 const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
-const events = (tag: string, shard: string, n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` }), i, shard));
-const lake = async (bucket: string, prefix: string, tag: string) => (await h.lines(bucket, prefix)).filter((r) => String(r.event_id).startsWith(`${tag}-`));
+const lake = (bucket: string, prefix: string, tag: string) => h.tagged(bucket, prefix, tag);
 
 
 /** pipe-runner.ts's laneOf (FNV-1a of the partition key), to pick keys that take different lanes. */
@@ -42,7 +41,7 @@ const laneOf = (key: string, lanes: number) => {
 
 describe('records a batch cut another way delivered already are dropped, redelivered (the shard index)', () => {
   it('a Pipe that re-reads a shard and cuts it its own way delivers only what is new; the ledger counts the rest dropped', async () => {
-    const records = events('recut', 'shardId-000000000050', 15);
+    const records = taggedEvents('recut', 'shardId-000000000050', 15);
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 10))).status).toBe('SUCCEEDED');
     const again = await h.stack.run('kinesis', 's4-events-raw', records.slice(5));
     expect(again.account?.counts).toMatchObject({ in: 10, delivered: 5, dropped: 5, quarantined: 0, backedUp: 0 });
@@ -56,14 +55,14 @@ describe('records a batch cut another way delivered already are dropped, redeliv
   });
 
   it('two pipelines reading one stream each deliver every record, however their Pipes cut it: the index is per pipeline', async () => {
-    const records = events('fan-out', 'shardId-000000000051', 15);
+    const records = taggedEvents('fan-out', 'shardId-000000000051', 15);
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 10))).account?.counts).toMatchObject({ delivered: 10, dropped: 0 });
     expect((await h.stack.run('kinesis', 's3-events-to-archive', records.slice(5))).account?.counts).toMatchObject({ delivered: 10, dropped: 0 });
     expect(await lake('sluice-lake', 'archive/', 'fan-out')).toHaveLength(10);
   });
 
   it('a batch that failed before its claim claims nothing: a batch cut another way over its records delivers them', async () => {
-    const records = events('failed-first', 'shardId-000000000052', 8);
+    const records = taggedEvents('failed-first', 'shardId-000000000052', 8);
     // the claim refused for good (its lake objects, committed after it, are never seen)
     const ddb = new Proxy(h.stack.ctx.ddb, {
       get: (target, key, receiver) =>
@@ -80,7 +79,7 @@ describe('records a batch cut another way delivered already are dropped, redeliv
   });
 
   it('a batch that failed after its claim and commit (its row refused): a batch cut another way drops its records, each once in the lake', async () => {
-    const records = events('failed-late', 'shardId-000000000055', 8);
+    const records = taggedEvents('failed-late', 'shardId-000000000055', 8);
     const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
     expect((await engineWith({ ddb }).run('kinesis', 's4-events-raw', records)).status).toBe('FAILED');
     expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(2))).account?.counts).toMatchObject({ delivered: 0, dropped: 6 });
@@ -88,7 +87,7 @@ describe('records a batch cut another way delivered already are dropped, redeliv
   });
 
   it('a batch claims only what it delivered: a BACKED_UP batch\'s records, re-read by another batch and then redriven, all reach DynamoDB', async () => {
-    const records = events('backed-up', 'shardId-000000000054', 15);
+    const records = taggedEvents('backed-up', 'shardId-000000000054', 15);
     // the sink table throttles every write: after the retry duration the records back up (the lake took them)
     const throttled = {
       send: (command: { constructor: { name: string }; input: { RequestItems?: object; TableName?: string } }) => {
@@ -182,7 +181,7 @@ describe('records a batch cut another way delivered already are dropped, redeliv
 
 describe('lake objects that start a workflow are written once', () => {
   it('a batch run again (a Pipe retry, a redrive) does not copy a raw object that is there already: a new version would start the s3 workflow again', async () => {
-    const records = events('raw-once', 'shardId-000000000053', 8);
+    const records = taggedEvents('raw-once', 'shardId-000000000053', 8);
     const copies: string[] = [];
     const s3 = {
       send: (command: { constructor: { name: string }; input: { Bucket?: string; Key?: string } }) => {
