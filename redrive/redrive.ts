@@ -3,6 +3,7 @@ import type { AccountStatus, WorkflowName } from '../contracts/batch.ts';
 import { decodeOrThrow } from '../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
+import { hasClaim } from '../tasks/shared/accounted.ts';
 import { nameOf } from '../tasks/shared/batch-identity.ts';
 import { store } from '../tasks/shared/claim-check.ts';
 import { dropInput } from '../tasks/shared/inputs.ts';
@@ -65,13 +66,17 @@ async function putBack(ctx: TaskContext, batch: Redrivable, input: unknown): Pro
 
 /**
  * A failed or unfinished Kinesis batch: only its records that no batch delivered since are started again
- * (a batch of their own); when none are left, or once they are delivered, the batch is SUPERSEDED.
+ * (a batch of their own); when none are left, or once they are delivered, the batch is SUPERSEDED. One that
+ * claimed records itself runs again whole.
  */
 async function redriveStretch(redriver: Redriver, batch: Redrivable, records: PipesKinesisBatch): Promise<RedriveOutcome> {
   const { ctx } = redriver;
   const left = await notYetDelivered(ctx, batch, records);
   const base = { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status };
-  if (left.length === records.length) {
+  // a batch that claimed its records and stopped before its row (a kill) runs again whole, under its own name:
+  // its decode drops what other batches claimed and keeps what it claimed itself, which its row then counts
+  // (started apart, those would be dropped as another batch's, and counted by no row)
+  if (left.length === records.length || (await hasClaim(ctx, batch.batchId))) {
     const execution = await redriver.start('kinesis', batch.pipeline, records);
     const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
     return { ...base, execution: execution.status, ...(execution.error ? { error: execution.error } : {}), after: String(row.Item?.status ?? 'unknown') };

@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Staged } from '../../contracts/batch.ts';
 import { claimKey } from '../../contracts/ledger.ts';
 import { TransientError } from '../../contracts/errors.ts';
 import { TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
+import { hasClaim } from '../shared/accounted.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { located } from '../shared/transient.ts';
 import { commitStaged } from './commit.ts';
@@ -97,7 +98,7 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Comm
  * stands for records not all in the lake, is then withdrawn, so that a batch over them delivers them again.
  */
 async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit): Promise<void> {
-  if (!(await claimed(ctx, left.batchId))) return;
+  if (!(await hasClaim(ctx, left.batchId))) return;
   // taking the lock wrote this holder's commit over the one left: while it is finished, the item names it again,
   // so that a holder that dies here (a Lambda timeout, a kill) leaves it to the next, not forgotten
   await note(ctx, key, mine.batchId, left);
@@ -132,16 +133,6 @@ async function note(ctx: TaskContext, key: string, holder: string, commit: Commi
     );
   } catch (error) {
     throw located(error, `noting ${commit.batchId}'s commit in the commit lock ${key} held by ${holder}`);
-  }
-}
-
-/** Whether a batch's claim was written (read from the table, consistently: the index may lag). */
-async function claimed(ctx: TaskContext, batchId: string): Promise<boolean> {
-  try {
-    const found = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(batchId) }, ConsistentRead: true, ProjectionExpression: 'batchId' }));
-    return found.Item !== undefined;
-  } catch (error) {
-    throw located(error, `reading the claim of ${batchId}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceInfo } from '../../contracts/batch.ts';
 import { packSequences, sortableSequence, unpackSequences } from '../../contracts/batch-sequences.ts';
 import { claimKey, LEDGER_SHARD_INDEX } from '../../contracts/ledger.ts';
@@ -86,4 +86,14 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
     start = page.LastEvaluatedKey;
   } while (start && after < PAGE);
   return (sequence) => delivered.has(sequence);
+}
+
+/** Whether a batch's claim was written (read from the table, consistently: the index may lag). */
+export async function hasClaim(ctx: TaskContext, batchId: string): Promise<boolean> {
+  try {
+    const found = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(batchId) }, ConsistentRead: true, ProjectionExpression: 'batchId' }));
+    return found.Item !== undefined;
+  } catch (error) {
+    throw located(error, `reading the claim of ${batchId}`);
+  }
 }

@@ -54,6 +54,24 @@ describe('exactly once into the lake, whatever the batching (issue 6)', () => {
     expect(new Set((await lake()).map((r) => r.record_id)).size).toBe(40);
   });
 
+  it('a batch that claimed records and stopped before its row, with records other batches claimed, is redriven whole under its own name: every lake row counted by one row', async () => {
+    const batch = Array.from({ length: 30 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `own-${i}` }), i, 'shardId-000000000019'));
+    const before = await h.stack.run('kinesis', 's4-events-raw', batch.slice(0, 10));
+    expect(before.status).toBe('SUCCEEDED');
+    // the re-read batch of 30 drops those 10 as redelivered, claims and commits the other 20; its row is refused (as a kill before it)
+    const { ddb } = ledgerRefusingOnce(h.stack.ctx.ddb);
+    const whole = await engineWith({ ddb }).run('kinesis', 's4-events-raw', batch);
+    expect(whole.status).toBe('FAILED');
+    const [pending] = await redrivable(h.stack.ctx, { batchId: summary(whole).batchId! });
+    const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(outcome).toMatchObject({ before: 'FAILED', after: 'SUCCEEDED' });
+    const row = await h.ledger(summary(whole).batchId!);
+    expect(row?.counts).toMatchObject({ in: 30, delivered: 20, dropped: 10 });
+    const lake = (await h.lines('sluice-raw', 'events/')).filter((r) => String(r.event_id).startsWith('own-'));
+    expect(lake).toHaveLength(30);
+    expect(before.account!.counts.delivered + row!.counts.delivered).toBe(30);
+  });
+
   it('a batch killed mid-way whose records a re-reading Pipe cut differently is redriven only for what is left', async () => {
     const batch = Array.from({ length: 30 }, (_, i) => pipesRecord(JSON.stringify({ ...businessEvent(i), event_id: `recut-${i}` }), i, 'shardId-000000000016'));
     const decoded = (await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: batch }, h.stack.ctx)) as { batchId: string };
