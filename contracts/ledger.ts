@@ -44,8 +44,8 @@ export const LEDGER_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', s
 
 /**
  * The ledger's index of what Kinesis batches delivered, by pipeline and shard, and last sequence number.
- * Once the account step has committed a batch's lake objects, it writes the batch's claim, an item of its
- * own (`<batchId>#delivered`: the batch's row stays small): the sequence numbers of its records
+ * Just before it commits a batch's lake objects (under its shard's commit lock), the account step writes
+ * the batch's claim, an item of its own (`<batchId>#delivered`: the batch's row stays small): the sequence numbers of its records
  * (batch-sequences.ts). Decode reads the index to drop what a batch cut another way delivered already (a
  * Pipe that re-read its shard after a restart, Pipes' halves of a batch a redrive delivered), and a
  * redrive to start only what no batch delivered. A claim names records, not a stretch of the shard: with

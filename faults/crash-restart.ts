@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../config/default.ts';
+import { seeded } from './batches.ts';
 import { kindOf, producedEvent } from '../local/produced-events.ts';
 import { streamOf } from '../local/servers.ts';
 
@@ -38,17 +39,6 @@ const ROUNDS = Number(args.rounds);
 const RATE = Number(args.rate);
 const MALFORMED = Number(args.malformed);
 
-/** A small seeded PRNG (mulberry32). */
-function seeded(start: number): () => number {
-  let seed = start >>> 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 // two streams from --seed: the rounds' schedule (how long to produce, when to kill, how) repeats with the
 // seed whatever the machine's speed; which events are malformed depends on how many were sent before
 const schedule = seeded(Number(args.seed));

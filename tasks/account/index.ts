@@ -113,7 +113,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
     if (!object) await commitStaged(body.staged ?? [], ctx);
   };
   // two Kinesis batches over the same records in flight at once both read the shard index before either
-  // claimed: one after the other, each looks again, commits and claims; the second finds what the first
+  // claimed: one after the other, each looks again, claims and commits; the second finds what the first
   // claimed, and fails before its lake objects are seen (its source's retry drops those records, redelivered)
   const shardKey = batch.workflow === 'kinesis' ? shardKeyOf(batch.pipeline, batch.source) : undefined;
   if (shardKey) {
