@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
+import { atomicIndexWrites } from './dynalite-atomic-writes.ts';
 import { atomicPuts } from './s3rver-atomic-puts.ts';
 
 /** What the stack asks the servers' thread for. */
@@ -31,6 +32,7 @@ try {
   atomicPuts((s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store);
   s3rver.on('event', (notification: unknown) => port.postMessage({ notification } satisfies ServersThreadMessage));
   const s3Port = ((await s3rver.run()) as AddressInfo).port;
+  atomicIndexWrites();
   const dynamoServer: Server = dynalite({ createTableMs: 0, ...(options.dynamoPath ? { path: options.dynamoPath } : {}) });
   const dynamoPort = await listen(dynamoServer);
   const kinesisServer: Server = kinesalite({ createStreamMs: 0, shardLimit: options.shardLimit, ...(options.kinesisPath ? { path: options.kinesisPath } : {}) });
