@@ -48,7 +48,9 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
   }
   try {
     await check();
+    await stillHeld(ctx, key, commit.batchId);
   } catch (error) {
+    if (error instanceof LockLost) throw error;
     // nothing of this attempt is committed yet; but an earlier attempt of this batch (a Step Functions retry, a
     // Pipes retry of the whole) may have left its claim and half its copies in the item: that stays for the next
     const resumed = left?.batchId === commit.batchId;
@@ -116,6 +118,36 @@ async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit)
     }
   }
   await note(ctx, key, mine.batchId, mine);
+}
+
+/** A holder whose lease passed before it claimed, and whose lock another batch took: it leaves the lock to that one. */
+class LockLost extends TransientError {}
+
+/**
+ * Renews the lease just before the claim, if this batch still holds the lock. A holder that took longer
+ * than its lease to get here (on AWS its Lambda would have timed out; the local engine fails a timed-out
+ * step but cannot stop its handler) may have had the lock taken over, and another batch may have checked
+ * and claimed the same records since its own check: claiming and copying now would write them twice.
+ * Renewed, it has a whole lease for the claim, which the next holder finishes from if it dies after it.
+ */
+async function stillHeld(ctx: TaskContext, key: string, holder: string): Promise<void> {
+  const now = Date.now();
+  try {
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.config.ledgerTable,
+        Key: { batchId: key },
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'holder = :me',
+        ExpressionAttributeValues: { ':me': holder, ':until': now + LEASE_MS },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') {
+      throw new LockLost(`${holder} lost the commit lock of ${key} before its claim (its lease passed and another batch took it): nothing of it is committed`);
+    }
+    throw located(error, `renewing the commit lock of ${key} for ${holder}`);
+  }
 }
 
 /** Sets the commit the lock's item names, while this holder holds it. */

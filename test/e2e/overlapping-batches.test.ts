@@ -1,4 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../local/engine.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
@@ -29,7 +30,49 @@ function stagingAfter(meanwhile: () => Promise<unknown>): TaskContext['s3'] {
   });
 }
 
+/**
+ * The stack's DynamoDB client, but once a batch has taken its shard's commit lock, its check of the shard index
+ * (the first read after) waits for `meanwhile`, and the lock's lease passes meanwhile (as 20 s of a stalled handler would).
+ */
+function leasePassesDuringCheck(meanwhile: () => Promise<unknown>): TaskContext['ddb'] {
+  let lock: string | undefined;
+  let waited: Promise<unknown> | undefined;
+  return new Proxy(h.stack.ctx.ddb, {
+    get: (target, key, receiver) =>
+      key === 'send'
+        ? async (command: object) => {
+            const result = await target.send(command as never);
+            if (command instanceof PutCommand && String(command.input.Item?.batchId).endsWith('#commit')) lock = String(command.input.Item!.batchId);
+            else if (lock && command instanceof QueryCommand) {
+              await (waited ??= (async () => {
+                await target.send(new UpdateCommand({ TableName: h.stack.config.ledgerTable, Key: { batchId: lock }, UpdateExpression: 'SET leaseUntil = :gone', ExpressionAttributeValues: { ':gone': 0 } }));
+                await meanwhile();
+              })());
+            }
+            return result;
+          }
+        : Reflect.get(target, key, receiver),
+  });
+}
+
 describe('two Kinesis batches over the same records in flight at once', () => {
+  it('a holder whose lease passed while it checked (a handler the local engine cannot stop), overtaken by a batch that took the lock, checked and claimed: it commits nothing, and each record is once in the lake', async () => {
+    const records = taggedEvents('lease-passed', 'shardId-000000000063', 40);
+    // Pipes' first half takes the lock and reads the shard index (nothing claimed yet); before it goes on, its lease
+    // passes, and the whole batch (a redrive) takes the lock over, finds nothing claimed, claims and commits
+    let whole: Awaited<ReturnType<typeof h.stack.run>> | undefined;
+    const engine = new LocalEngine({ ...h.stack.ctx, ddb: leasePassesDuringCheck(async () => (whole = await h.stack.run('kinesis', 's4-events-raw', records))) }, { skipWaits: true });
+    const half = await engine.run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(whole?.status).toBe('SUCCEEDED');
+    const rows = await lake('lease-passed');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+    // the half's renewal before its claim failed (another held the lock since); its retry found the whole's claim
+    expect(half.status).toBe('FAILED');
+    expect(half.error).toBe('Sluice.Overtaken');
+  });
+
+
   it('a batch decoded before another over its records claimed them (Pipes\' half beside a redrive of the whole, two lanes after a restart): each record once in the lake', async () => {
     const records = taggedEvents('overlap', 'shardId-000000000060', 40);
     // Pipes' first half decodes (no claim yet), then, before it stages its lake objects, the whole batch (a redrive) runs to its end
