@@ -28,7 +28,7 @@ describe('cost estimate', () => {
     expect(e.dynamodb).toBeCloseTo(0.0875 + 0.00125, 8);
     // Logs at ERROR: 0.1 % of 10,000 executions x 2,000 bytes = 20,000 bytes = 1.8626e-5 GB at $0.50
     expect(e.logs).toBeCloseTo(9.313225746154785e-6, 12);
-    expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.0825, 8);
+    expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.08875, 8);
   });
 
   it("follows a pipeline's configured Pipe batch size", () => {
