@@ -146,11 +146,18 @@ function requests(workflow: string, runs: number, config: SluiceConfig, a: Assum
 const claimBytes = (records: number) => 200 + 26 * records;
 
 /**
+ * A shard's commit lock item: its keys and lease, the holder's staged lake objects (about 250 bytes each),
+ * and the claims it remembers for 10 s (about 240 bytes each: a batch id and two sequence numbers),
+ * 10 of them at a batch a second on the shard.
+ */
+const lockBytes = (a: Assumptions) => 200 + 250 * a.partitionsPerBatch + 240 * 10;
+
+/**
  * Ledger write and read units, rows of up to 1 KB. A row's first write costs a unit in the table and one
  * in the status index, a write that changes its status one in the table and two in the index (the old
  * entry out, the new in), one that keeps it one in each. A batch: its STARTED and its final row (5). A
  * Kinesis batch also reads the shard index at decode and again at account (half a unit each), takes, renews
- * and lets go of its shard's commit lock (an item in the table only: 3), and, once delivered, writes its claim there
+ * and lets go of its shard's commit lock (an item in the table only, a write of its size each: 3 x 4), and, once delivered, writes its claim there
  * (its size, in the table and the index). An S3 object of one chunk: its STARTED and final row (5); of
  * more, its STARTED row, its chunk count, its settling (7), and per chunk the chunk's row and its count
  * added to the object's (4).
@@ -160,7 +167,7 @@ function ledgerUnits(workflow: string, runs: number, a: Assumptions): { writes: 
     const objects = MILLION / a.objectRecords;
     return { writes: runs === objects ? objects * 5 : objects * 7 + runs * 4, reads: 0 };
   }
-  if (workflow === 'kinesis') return { writes: runs * (8 + 2 * Math.ceil(claimBytes(MILLION / runs) / 1024)), reads: runs * 1 };
+  if (workflow === 'kinesis') return { writes: runs * (5 + 3 * Math.ceil(lockBytes(a) / 1024) + 2 * Math.ceil(claimBytes(MILLION / runs) / 1024)), reads: runs * 1 };
   return { writes: runs * 5, reads: 0 };
 }
 

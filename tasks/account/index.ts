@@ -5,7 +5,7 @@ import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf } from '../shared/accounted.ts';
+import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, type RecentClaim } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -117,9 +117,9 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // claimed, and fails before its lake objects are seen (its source's retry drops those records, redelivered)
   const shardKey = batch.workflow === 'kinesis' ? shardKeyOf(batch.pipeline, batch.source) : undefined;
   if (shardKey) {
-    const commit = { batchId: batch.batchId, staged: body.staged ?? [] };
-    const check = async () => {
-      const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source);
+    const commit = { batchId: batch.batchId, staged: body.staged ?? [], ...(claimed.length > 0 ? { claim: { start: claimed[0]!, end: claimed[claimed.length - 1]! } } : {}) };
+    const check = async (recent: readonly RecentClaim[]) => {
+      const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source, recent);
       const taken = claimed.filter(accounted).length;
       if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
     };

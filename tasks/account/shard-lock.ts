@@ -1,9 +1,9 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Staged } from '../../contracts/batch.ts';
 import { claimKey } from '../../contracts/ledger.ts';
 import { TransientError } from '../../contracts/errors.ts';
 import { TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
-import { hasClaim } from '../shared/accounted.ts';
+import { hasClaim, type RecentClaim } from '../shared/accounted.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { located } from '../shared/transient.ts';
 import { commitStaged } from './commit.ts';
@@ -13,16 +13,23 @@ const LEASE_MS = (TASK_TIMEOUT_SECONDS.account + 5) * 1000;
 /** How often, and how many times, a batch tries for a held lock before its account step fails retryably (about 8 s). */
 const WAIT_MS = 80;
 const TRIES = 100;
+/**
+ * How long, and how many of, the claims written under a lock it remembers: a global secondary index shows
+ * a write within about a second (DynamoDB's developer guide: "usually within a fraction of a second").
+ */
+const RECENT_MS = 10_000;
+const RECENT_MAX = 32;
 
-/** What a batch commits under its shard's lock: its staged lake objects (its claim is written first). */
+/** What a batch commits under its shard's lock: its staged lake objects, and the stretch of its claim (written first), if it claims. */
 export interface Commit {
   batchId: string;
   staged: Staged[];
+  claim?: { start: string; end: string };
 }
 
 /**
  * Commits a Kinesis batch while it alone holds its shard's commit lock: an item of the ledger table
- * (`<shardKey>#commit`, with no status and no shard key, so neither index holds it), put only where none
+ * (`<shardKey>#commit`, with no status and no shard key, so neither index holds it), taken only where none
  * is held, or where its lease has passed. Two batches over the same records in flight at once (a redrive
  * beside Pipes' halves, lanes re-read after a restart) `check` the shard index, commit and claim one after
  * the other: the second finds the first's claim.
@@ -33,58 +40,68 @@ export interface Commit {
  * (Pipes' halves of it: the holder's claim, written before its first copy, drops them) nor missing from the
  * lake. A failure in `check` lets the lock go with nothing left, unless the item held this batch's own commit
  * from an earlier attempt (which may have claimed): that one is left for the next holder.
+ *
+ * The item outlives its holders (until a day after the last lease) and remembers the claims written under
+ * it lately, which `check` is handed: on AWS the shard index may not show them yet.
  */
-export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: () => Promise<void>, settle: () => Promise<void>): Promise<void> {
+export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: (recent: readonly RecentClaim[]) => Promise<void>, settle: () => Promise<void>): Promise<void> {
   const key = `${shardKey}#commit`;
-  const left = await take(ctx, key, commit);
+  const { left, recent } = await take(ctx, key, commit);
+  const letGo = (how: 'release' | 'abandon', keep?: Commit) => letGoOf(ctx, key, commit, recent, how, keep);
   if (left && left.batchId !== commit.batchId) {
     try {
       await finish(ctx, key, commit, left);
     } catch (error) {
       // still unfinished: it stays in the item, for the next holder
-      await letGo(ctx, key, commit.batchId, 'abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+      await letGo('abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
       throw error;
     }
   }
   try {
-    await check();
+    await check(recent);
     await stillHeld(ctx, key, commit.batchId);
   } catch (error) {
     if (error instanceof LockLost) throw error;
     // nothing of this attempt is committed yet; but an earlier attempt of this batch (a Step Functions retry, a
     // Pipes retry of the whole) may have left its claim and half its copies in the item: that stays for the next
     const resumed = left?.batchId === commit.batchId;
-    await letGo(ctx, key, commit.batchId, resumed ? 'abandon' : 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+    await letGo(resumed ? 'abandon' : 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
     throw error;
   }
   try {
     await settle();
   } catch (error) {
     // the next holder finishes what this one began; a lock not let go is taken over once its lease passes
-    await letGo(ctx, key, commit.batchId, 'abandon').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+    await letGo('abandon').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
     throw error;
   }
-  await letGo(ctx, key, commit.batchId, 'release');
+  await letGo('release');
 }
 
-/** Takes the lock, its item noting this commit; returns the commit a holder before left unfinished. */
-async function take(ctx: TaskContext, key: string, commit: Commit): Promise<Commit | undefined> {
+/**
+ * Takes the lock, its item noting this commit; returns the commit a holder before left unfinished, and
+ * the claims written under the lock lately (which the item keeps across holders).
+ */
+async function take(ctx: TaskContext, key: string, commit: Commit): Promise<{ left?: Commit; recent: RecentClaim[] }> {
   for (let tried = 1; ; tried++) {
     // the wall clock, not ctx.now(): the local engine moves an execution's clock past the waits it skips, and a
     // lease read on a clock ahead of its holder's would be taken over while held
     const now = Date.now();
     try {
       const old = await ctx.ddb.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: ctx.config.ledgerTable,
-          Item: { batchId: key, holder: commit.batchId, leaseUntil: now + LEASE_MS, expiresAt: Math.floor((now + LEASE_MS) / 1000) + 86_400, commit },
+          Key: { batchId: key },
+          UpdateExpression: 'SET holder = :me, leaseUntil = :until, expiresAt = :expires, #commit = :commit',
           // the same batch may take it again: an account step retried after it died holding it
           ConditionExpression: 'attribute_not_exists(batchId) OR leaseUntil < :now OR holder = :me',
-          ExpressionAttributeValues: { ':now': now, ':me': commit.batchId },
+          ExpressionAttributeNames: { '#commit': 'commit' },
+          ExpressionAttributeValues: { ':now': now, ':me': commit.batchId, ':until': now + LEASE_MS, ':expires': Math.floor((now + LEASE_MS) / 1000) + 86_400, ':commit': commit },
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return old.Attributes?.commit as Commit | undefined;
+      const left = old.Attributes?.commit as Commit | undefined;
+      return { ...(left ? { left } : {}), recent: (old.Attributes?.recent as RecentClaim[] | undefined) ?? [] };
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw located(error, `taking the commit lock of ${key} for ${commit.batchId}`);
       if (tried === TRIES) throw new TransientError(`the commit lock of ${key} stayed held by another batch for ${(TRIES * WAIT_MS) / 1000} s`);
@@ -169,27 +186,27 @@ async function note(ctx: TaskContext, key: string, holder: string, commit: Commi
 }
 
 /**
- * Lets the lock go: `release` with nothing left in it; `abandon` keeping a commit for the next holder to
- * finish (this holder's, or `keep`, one left before it that it could not finish).
+ * Lets the lock go: `release` with no commit left in it; `abandon` keeping one for the next holder to
+ * finish (this holder's, or `keep`, one left before it that it could not finish). Either way the item
+ * remembers this holder's claim among the recent ones (read from the table by whoever checks, it stands
+ * for nothing if it was not written).
  */
-async function letGo(ctx: TaskContext, key: string, batchId: string, how: 'release' | 'abandon', keep?: Commit): Promise<void> {
-  const condition = { ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': batchId } };
+async function letGoOf(ctx: TaskContext, key: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon', keep?: Commit): Promise<void> {
+  const now = Date.now();
+  const remembered = [...recent.filter((claim) => claim.at > now - RECENT_MS && claim.batchId !== commit.batchId), ...(commit.claim ? [{ batchId: commit.batchId, ...commit.claim, at: now }] : [])].slice(-RECENT_MAX);
   try {
-    if (how === 'release') await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: key }, ...condition }));
-    else {
-      await ctx.ddb.send(
-        new UpdateCommand({
-          TableName: ctx.config.ledgerTable,
-          Key: { batchId: key },
-          UpdateExpression: keep ? 'SET leaseUntil = :gone, #commit = :keep' : 'SET leaseUntil = :gone',
-          ...condition,
-          ...(keep ? { ExpressionAttributeNames: { '#commit': 'commit' } } : {}),
-          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':gone': 0, ...(keep ? { ':keep': keep } : {}) },
-        }),
-      );
-    }
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.config.ledgerTable,
+        Key: { batchId: key },
+        UpdateExpression: how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep' : 'SET leaseUntil = :gone, recent = :recent',
+        ConditionExpression: 'holder = :me',
+        ...(how === 'release' || keep ? { ExpressionAttributeNames: { '#commit': 'commit' } } : {}),
+        ExpressionAttributeValues: { ':me': commit.batchId, ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) },
+      }),
+    );
   } catch (error) {
-    throw located(error, `letting go of the commit lock ${key} held by ${batchId}`);
+    throw located(error, `letting go of the commit lock ${key} held by ${commit.batchId}`);
   }
 }
 

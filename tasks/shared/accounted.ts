@@ -39,6 +39,20 @@ export async function claimDelivered(ctx: TaskContext, pipeline: string, batchId
   }
 }
 
+/**
+ * A claim its shard's commit lock remembers for a while after it was written (tasks/account/shard-lock.ts):
+ * on AWS the shard index is a global secondary index, which a claim reaches a moment after its write, so a
+ * batch that takes the lock right after another let it go would not find that one's claim there.
+ */
+export interface RecentClaim {
+  batchId: string;
+  /** The first and last sequence numbers it claims. */
+  start: string;
+  end: string;
+  /** When it was written (ms). */
+  at: number;
+}
+
 /** Claims read a page at a time; a page of claims that all start after the batch ends ends the read. */
 const PAGE = 100;
 
@@ -49,12 +63,27 @@ const PAGE = 100;
  * other lanes' latest). A batch far behind the shard's head (a redrive the next day) would find every
  * claim since: the read stops after a page of claims that all start after this batch ends. A claim
  * spanning it that comes later still is missed: its records are delivered again, a duplicate, never a loss.
+ * `recent`, the claims the shard's lock remembers (the account step's check, under the lock), are read
+ * from the table besides, where they span this batch: the index may not show them yet.
  */
-export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo): Promise<(sequence: string) => boolean> {
+export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo, recent: readonly RecentClaim[] = []): Promise<(sequence: string) => boolean> {
   const shardKey = shardKeyOf(pipeline, source);
   if (!shardKey || !source.firstSequence || !source.lastSequence) return () => false;
+  const first = sortableSequence(source.firstSequence);
   const last = sortableSequence(source.lastSequence);
   const delivered = new Set<string>();
+  // the claims the index may not show yet that span this batch: read from the table, consistently
+  const spanning = recent.filter((claim) => claim.batchId !== batchId && sortableSequence(claim.start) <= last && sortableSequence(claim.end) >= first);
+  for (const claim of spanning) {
+    let found;
+    try {
+      found = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(claim.batchId) }, ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'sequences' } }));
+    } catch (error) {
+      throw located(error, `reading the claim of ${claim.batchId} for ${batchId}`);
+    }
+    // a claim withdrawn since (its commit could not be finished) claims nothing
+    if (found.Item) for (const sequence of unpackSequences(String(found.Item.sequences))) delivered.add(sequence);
+  }
   let start: Record<string, unknown> | undefined;
   let after = 0;
   do {
@@ -66,7 +95,7 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
           IndexName: LEDGER_SHARD_INDEX.name,
           KeyConditionExpression: '#key = :key AND #end >= :first',
           ExpressionAttributeNames: { '#key': LEDGER_SHARD_INDEX.partitionKey, '#end': LEDGER_SHARD_INDEX.sortKey },
-          ExpressionAttributeValues: { ':key': shardKey, ':first': sortableSequence(source.firstSequence) },
+          ExpressionAttributeValues: { ':key': shardKey, ':first': first },
           ExclusiveStartKey: start,
           Limit: PAGE,
         }),

@@ -22,13 +22,14 @@ describe('cost estimate', () => {
     // input, 4 staged PUTs and 4 committing COPYs: 90,000 requests at $0.005 per 1,000 = 0.45
     expect(e.s3).toBeCloseTo(0.45, 8);
     // DynamoDB per batch: a STARTED row (table and status index) and a final one (table, the status index's old
-    // entry out and new in) = 5 units; the shard's commit lock taken, renewed and let go = 3; the claim of 100
-    // records, 2,800 bytes = 3 units in the table and 3 in the shard index; 140,000 write units at $0.625/M = 0.0875,
+    // entry out and new in) = 5 units; the shard's commit lock taken, renewed and let go, a write of its 3,600
+    // bytes each (4 staged objects, 10 recent claims) = 3 x 4; the claim of 100 records, 2,800 bytes = 3 units
+    // in the table and 3 in the shard index; 230,000 write units at $0.625/M = 0.14375,
     // and two reads of the shard index (0.5 unit each): 10,000 read units at $0.125/M = 0.00125
-    expect(e.dynamodb).toBeCloseTo(0.0875 + 0.00125, 8);
+    expect(e.dynamodb).toBeCloseTo(0.14375 + 0.00125, 8);
     // Logs at ERROR: 0.1 % of 10,000 executions x 2,000 bytes = 20,000 bytes = 1.8626e-5 GB at $0.50
     expect(e.logs).toBeCloseTo(9.313225746154785e-6, 12);
-    expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.08875, 8);
+    expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.145, 8);
   });
 
   it("follows a pipeline's configured Pipe batch size", () => {
