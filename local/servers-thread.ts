@@ -5,6 +5,7 @@ import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import { atomicIndexWrites } from './dynalite-atomic-writes.ts';
 import { atomicPuts } from './s3rver-atomic-puts.ts';
+import { conditionalWrites } from './s3rver-conditional-writes.ts';
 
 /** What the stack asks the servers' thread for. */
 export interface ServersThreadOptions {
@@ -30,6 +31,7 @@ const listen = (server: Server) =>
 try {
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: options.s3Directory, configureBuckets: options.buckets.map((name) => ({ name })) });
   atomicPuts((s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store);
+  conditionalWrites(s3rver as unknown as Parameters<typeof conditionalWrites>[0]);
   s3rver.on('event', (notification: unknown) => port.postMessage({ notification } satisfies ServersThreadMessage));
   const s3Port = ((await s3rver.run()) as AddressInfo).port;
   atomicIndexWrites();

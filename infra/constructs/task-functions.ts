@@ -66,8 +66,8 @@ export class TaskFunctions extends Construct {
     grantObjects(storage.raw, decode, ['s3:GetObject', 's3:GetObjectVersion']);
     // deliver stages lake objects in the work bucket; account commits them (CopyObject: read there, write here)
     grantObjects(storage.lake, account, ['s3:PutObject']);
-    // raw objects start the s3 workflow: account looks before it writes one again (commit.ts)
-    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, account, ['s3:PutObject', 's3:GetObject']);
+    // raw objects start the s3 workflow: account copies one in only where none is (If-None-Match, which S3 allows with s3:PutObject; commit.ts)
+    if (this.sinksWriteRaw(props.config)) grantObjects(storage.raw, account, ['s3:PutObject']);
     secrets.openSearchEndpoint.grantRead(deliver);
     // the input is kept from the first step (decode), again on failure (backup), let go once the batch ended well (account)
     for (const fn of [decode, backup]) grantObjects(storage.backup, fn, ['s3:PutObject']);

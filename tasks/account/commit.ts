@@ -1,4 +1,4 @@
-import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, type CopyObjectCommandInput } from '@aws-sdk/client-s3';
 import { triggers } from '../../contracts/config.ts';
 import type { Staged } from '../../contracts/batch.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -7,14 +7,22 @@ import { located } from '../shared/transient.ts';
 /** How many objects are copied at once. */
 const PARALLEL_COPIES = 8;
 
-/** Whether an object is there already (HEAD: 404 is no, anything else is an answer or an error). */
-async function present(ctx: TaskContext, bucket: string, key: string): Promise<boolean> {
-  try {
-    await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-    throw located(error, `looking for s3://${bucket}/${key}`);
+const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+/** How many times a conditional copy that met another write of its key (409 ConditionalRequestConflict) is tried. */
+const CONFLICT_TRIES = 5;
+
+/** Copies an object in only where its key holds none (S3's conditional write). */
+async function copyUnlessThere(ctx: TaskContext, copy: CopyObjectCommandInput): Promise<void> {
+  for (let tried = 1; ; tried++) {
+    try {
+      await ctx.s3.send(new CopyObjectCommand({ ...copy, IfNoneMatch: '*' }));
+      return;
+    } catch (error) {
+      if (statusOf(error) === 412) return;
+      if (statusOf(error) !== 409 || tried === CONFLICT_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * tried));
+    }
   }
 }
 
@@ -22,9 +30,10 @@ async function present(ctx: TaskContext, bucket: string, key: string): Promise<b
  * Makes a batch's staged lake objects visible: each is copied from the work bucket to its place in the
  * lake (same name for the same batch, so a retried commit rewrites, never adds). The account step's last
  * act, once every record is accounted for: a failure before it leaves nothing in the lake. Where the lake
- * starts a workflow (seed S4's raw objects start the s3 one), an object there already is left as it is:
- * in a versioned bucket, writing it again makes a new version, whose event would put the same lines
- * through that workflow again, under new record ids.
+ * starts a workflow (seed S4's raw objects start the s3 one), an object there already is left as it is,
+ * by a conditional copy (`If-None-Match: *`, which two commits at once cannot both pass, as a look first
+ * then a copy could): in a versioned bucket, writing it again makes a new version, whose event would put
+ * the same lines through that workflow again, under new record ids.
  */
 export async function commitStaged(staged: Staged[], ctx: TaskContext): Promise<void> {
   const work = ctx.config.buckets.work;
@@ -32,9 +41,10 @@ export async function commitStaged(staged: Staged[], ctx: TaskContext): Promise<
   for (let i = 0; i < staged.length; i += PARALLEL_COPIES) {
     await Promise.all(
       staged.slice(i, i + PARALLEL_COPIES).map(async (object) => {
-        if (startsWorkflow(object) && (await present(ctx, object.bucket, object.key))) return;
+        const copy = { Bucket: object.bucket, Key: object.key, CopySource: encodeURI(`${work}/${object.from}`) };
         try {
-          await ctx.s3.send(new CopyObjectCommand({ Bucket: object.bucket, Key: object.key, CopySource: encodeURI(`${work}/${object.from}`) }));
+          if (startsWorkflow(object)) await copyUnlessThere(ctx, copy);
+          else await ctx.s3.send(new CopyObjectCommand(copy));
         } catch (error) {
           throw located(error, `committing s3://${object.bucket}/${object.key}`);
         }

@@ -1,4 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../local/engine.ts';
 import { localRedriver } from '../../local/redriver.ts';
@@ -122,6 +123,12 @@ describe('what each Lambda does on AWS, its role allows', () => {
     const readsBefore = reads();
     expect((await h.stack.run('kinesis', 's4-events-raw', records('perm-failed', 'shardId-000000000043').slice(0, 3))).status).toBe('SUCCEEDED');
     expect(reads()).toBeGreaterThan(readsBefore);
+    // the same on another pipeline, but the left commit's staged objects are gone (the work bucket's expiry): its claim is withdrawn
+    expect((await failing(ledgerRefusingOnce(h.stack.ctx.ddb).ddb).run('kinesis', 's3-events-to-archive', records('perm-withdrawn', 'shardId-000000000046'))).status).toBe('FAILED');
+    const locks = (await h.stack.ctx.ddb.send(new ScanCommand({ TableName: config.ledgerTable }))).Items ?? [];
+    const left = locks.find((item) => String(item.batchId).startsWith('s3-events-to-archive/') && String(item.batchId).endsWith('shardId-000000000046#commit'));
+    for (const staged of (left?.commit as { staged: { from: string }[] }).staged) await h.stack.ctx.s3.send(new DeleteObjectCommand({ Bucket: config.buckets.work, Key: staged.from }));
+    expect((await h.stack.run('kinesis', 's3-events-to-archive', records('perm-withdrawn', 'shardId-000000000046').slice(0, 3))).status).toBe('SUCCEEDED');
     // answers that do not fit in Firehose's 6 MB response: put back on the delivery stream the request names
     const big = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ message: `m${i} ${'z'.repeat(2000)}`, level: 'info', service: 'big' }));
     const overflow = { ...firehoseRequest(big, 'perm-6mb'), deliveryStreamArn: `arn:aws:firehose:us-east-1:000000000000:deliverystream/${STREAM}` };
