@@ -148,17 +148,8 @@ class LockLost extends TransientError {}
  * Renewed, it has a whole lease for the claim, which the next holder finishes from if it dies after it.
  */
 async function stillHeld(ctx: TaskContext, key: string, holder: string): Promise<void> {
-  const now = Date.now();
   try {
-    await ctx.ddb.send(
-      new UpdateCommand({
-        TableName: ctx.config.ledgerTable,
-        Key: { batchId: key },
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: 'holder = :me',
-        ExpressionAttributeValues: { ':me': holder, ':until': now + LEASE_MS },
-      }),
-    );
+    await asHolder(ctx, key, holder, 'SET leaseUntil = :until', { ':until': Date.now() + LEASE_MS });
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') {
       throw new LockLost(`${holder} lost the commit lock of ${key} before its claim (its lease passed and another batch took it): nothing of it is committed`);
@@ -170,19 +161,24 @@ async function stillHeld(ctx: TaskContext, key: string, holder: string): Promise
 /** Sets the commit the lock's item names, while this holder holds it. */
 async function note(ctx: TaskContext, key: string, holder: string, commit: Commit): Promise<void> {
   try {
-    await ctx.ddb.send(
-      new UpdateCommand({
-        TableName: ctx.config.ledgerTable,
-        Key: { batchId: key },
-        UpdateExpression: 'SET #commit = :commit',
-        ConditionExpression: 'holder = :me',
-        ExpressionAttributeNames: { '#commit': 'commit' },
-        ExpressionAttributeValues: { ':me': holder, ':commit': commit },
-      }),
-    );
+    await asHolder(ctx, key, holder, 'SET #commit = :commit', { ':commit': commit }, { '#commit': 'commit' });
   } catch (error) {
     throw located(error, `noting ${commit.batchId}'s commit in the commit lock ${key} held by ${holder}`);
   }
+}
+
+/** An update of the lock's item on condition `holder` holds it (else ConditionalCheckFailedException). */
+async function asHolder(ctx: TaskContext, key: string, holder: string, update: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<void> {
+  await ctx.ddb.send(
+    new UpdateCommand({
+      TableName: ctx.config.ledgerTable,
+      Key: { batchId: key },
+      UpdateExpression: update,
+      ConditionExpression: 'holder = :me',
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: { ':me': holder, ...values },
+    }),
+  );
 }
 
 /**
@@ -194,17 +190,9 @@ async function note(ctx: TaskContext, key: string, holder: string, commit: Commi
 async function letGoOf(ctx: TaskContext, key: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon', keep?: Commit): Promise<void> {
   const now = Date.now();
   const remembered = [...recent.filter((claim) => claim.at > now - RECENT_MS && claim.batchId !== commit.batchId), ...(commit.claim ? [{ batchId: commit.batchId, ...commit.claim, at: now }] : [])].slice(-RECENT_MAX);
+  const update = how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep' : 'SET leaseUntil = :gone, recent = :recent';
   try {
-    await ctx.ddb.send(
-      new UpdateCommand({
-        TableName: ctx.config.ledgerTable,
-        Key: { batchId: key },
-        UpdateExpression: how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep' : 'SET leaseUntil = :gone, recent = :recent',
-        ConditionExpression: 'holder = :me',
-        ...(how === 'release' || keep ? { ExpressionAttributeNames: { '#commit': 'commit' } } : {}),
-        ExpressionAttributeValues: { ':me': commit.batchId, ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) },
-      }),
-    );
+    await asHolder(ctx, key, commit.batchId, update, { ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) }, how === 'release' || keep ? { '#commit': 'commit' } : undefined);
   } catch (error) {
     throw located(error, `letting go of the commit lock ${key} held by ${commit.batchId}`);
   }
