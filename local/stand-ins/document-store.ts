@@ -1,4 +1,5 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
+import { readJsonLines } from './read-json-lines.ts';
 
 type Operation = { op: 'put'; index: string; id: string; doc: Record<string, unknown> } | { op: 'delete'; index: string; id: string };
 
@@ -11,8 +12,7 @@ export class DocumentStore {
 
   async load(): Promise<void> {
     if (!this.file) return;
-    const text = await readFile(this.file, 'utf8').catch(() => '');
-    for (const line of text.split('\n')) if (line) this.apply(JSON.parse(line) as Operation);
+    for (const operation of await readJsonLines<Operation>(this.file)) this.apply(operation);
   }
 
   index(name: string): Map<string, Record<string, unknown>> {

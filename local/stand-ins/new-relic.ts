@@ -1,7 +1,8 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { bodyOf, HttpStandIn, type Answer } from './http-stand-in.ts';
+import { readJsonLines } from './read-json-lines.ts';
 
 /** New Relic's Log API refuses payloads over 1 MB (compressed). */
 const MAX_PAYLOAD_BYTES = 1_000_000;
@@ -45,10 +46,7 @@ export class NewRelicStandIn {
   }
 
   async start(port = 0): Promise<{ url: string }> {
-    if (this.file) {
-      const text = await readFile(this.file, 'utf8').catch(() => '');
-      for (const line of text.split('\n')) if (line) this.logs.push(JSON.parse(line) as Log);
-    }
+    if (this.file) this.logs.push(...(await readJsonLines<Log>(this.file)));
     return this.http.start(port);
   }
 
