@@ -12,7 +12,6 @@
  * Last line: `crash-restart: rounds=N accepted=… in=… lakeRows=… duplicates=… missing=…`; exit 1 on a loss or a duplicate.
  */
 import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +22,7 @@ import { defaultConfig } from '../config/default.ts';
 import { seeded } from './batches.ts';
 import { kindOf, producedEvent } from '../local/produced-events.ts';
 import { streamOf } from '../local/servers.ts';
+import { startSluice, type SluiceProcess } from './sluice-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,30 +65,10 @@ const say = (line: string) => {
 };
 say(`crash-restart: seed=${args.seed} rounds=${ROUNDS} rate=${RATE}/s malformed=${MALFORMED}% in ${work}`);
 
-interface Running {
-  child: ChildProcess;
-  endpoints: Record<string, string>;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-}
+type Running = SluiceProcess;
 
 let starts = 0;
-async function start(): Promise<Running> {
-  const n = ++starts;
-  const child = spawn(process.execPath, ['bin/sluice.mjs', 'start', '--data-dir', dataDir, '--port', '0', '--config', configFile, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk.toString().replace(/^/gm, `[stack ${n} err] `)));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let out = '';
-  const ready = await new Promise<{ endpoints: Record<string, string> }>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      log.write(chunk.toString().replace(/^/gm, `[stack ${n} out] `));
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith('{') && l.includes('"ready"'));
-      if (line && out.includes('\n')) resolve(JSON.parse(line));
-    });
-    void exited.then((e) => reject(new Error(`sluice start exited ${e.code ?? e.signal} before ready (see ${join(work, 'stack.log')})`)));
-  });
-  return { child, endpoints: ready.endpoints, exited };
-}
+const start = (): Promise<Running> => startSluice({ dataDir, configFile, log, logFile: join(work, 'stack.log'), n: ++starts });
 
 /** What the ingest API answered, per pipeline. */
 const accepted = new Map<Fed, Set<string>>(FED.map((f) => [f.pipeline, new Set()]));
