@@ -64,6 +64,11 @@ export class FirehoseBuffer {
     return buffer;
   }
 
+  /** The batch cut and not yet dropped: read back from the file after a restart, or kept after a failure. */
+  get batchInHand(): FirehoseBatch | undefined {
+    return this.inHand;
+  }
+
   get size(): { records: number; bytes: number; oldest: number | undefined } {
     return { records: this.records.length, bytes: this.bytes, oldest: this.records[0]?.approximateArrivalTimestamp };
   }

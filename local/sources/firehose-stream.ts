@@ -62,6 +62,15 @@ export class FirehoseStream {
 
   static async open(stack: LocalStack, options: FirehoseStreamOptions): Promise<FirehoseStream> {
     const stream = new FirehoseStream(stack, await FirehoseBuffer.open(options.bufferFile), options);
+    // a stop or a kill after the destination took the batch and before that was noted: the batch is delivered
+    // again with the same id, and an HTTP endpoint may then hold it twice (at least once, as Firehose delivers);
+    // said, so that a duplicate at the destination can be told from a loss of sluice's promise
+    const resumed = stream.buffer.batchInHand;
+    if (resumed?.transformed && !resumed.undelivered && resumed.transformed.ok.length > 0) {
+      process.stderr.write(
+        `sluice: ${stream.name}: batch ${resumed.id} was being delivered when the stack stopped; its ${resumed.transformed.ok.length} records are delivered again with the same id (the HTTP endpoint's requestId, the S3 object's name): a destination that took them already may hold them twice\n`,
+      );
+    }
     stream.timer = setInterval(() => stream.tick(), 250);
     return stream;
   }

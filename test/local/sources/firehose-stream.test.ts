@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firehoseSettings } from '../../../contracts/config.ts';
 import type { ExecutionResult } from '../../../local/engine.ts';
 import { ledgerStatus } from '../../../local/ledger-status.ts';
@@ -221,5 +221,41 @@ describe('a delivery stream whose steps after the transformation fail: only what
     expect(second.results.map((r) => [r.account?.batchId, r.account?.counts.in])).toStrictEqual([[first.results[0]!.account!.batchId, 2], [expect.any(String), 1]]);
     expect(await lakeMessages(['eight', 'nine', 'ten'])).toStrictEqual(['eight', 'nine', 'ten']);
     expect((await ledgerIn(S0)) - ledgerBefore).toBe(3);
+  });
+
+  it('S1: a kill after New Relic took the batch and before that was noted: the restart delivers it again under the same requestId, and says so', async () => {
+    const bufferFile = join(dir, `${S1}-taken.jsonl`);
+    const newRelic = new NewRelicStandIn();
+    await newRelic.start();
+    const real = httpEndpointDestination(newRelic.firehoseUrl, 300);
+    // New Relic answers 200, the stack dies before the buffer file notes it
+    const killed: Destination = {
+      failedType: real.failedType,
+      async deliver(records, batch) {
+        await real.deliver(records, batch);
+        throw new Error('killed before the delivery was noted');
+      },
+    };
+    const first = await openStream(S1, killed, { bufferFile });
+    await first.stream.put([Buffer.from('{"message":"taken before the kill","level":"info"}')]);
+    await until(() => newRelic.logs.length === 1, 'New Relic took the batch');
+    await first.stream.stop(5_000);
+    const batchId = (JSON.parse(readFileSync(bufferFile, 'utf8').split('\n').find((line) => line.includes('"through"'))!) as { batch: { id: string } }).batch.id;
+
+    const said: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      const second = await openStream(S1, real, { bufferFile });
+      await second.stream.flushAll();
+      await second.stream.stop(5_000);
+      expect(second.results).toHaveLength(0);
+    } finally {
+      write.mockRestore();
+      await newRelic.stop();
+    }
+
+    // Firehose's at least once: the endpoint holds the record twice, and the restart said which batch it sent again
+    expect(newRelic.logs.filter((log) => log.message === 'taken before the kill')).toHaveLength(2);
+    expect(said.join('')).toContain(`sluice: sluice-${S1}: batch ${batchId} was being delivered when the stack stopped; its 1 records are delivered again with the same id`);
   });
 });
