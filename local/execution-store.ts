@@ -7,6 +7,7 @@ import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
 import type { ExecutionEntry, ExecutionFilter, ExecutionSource, KeptClaim } from './execution-source.ts';
+import { readJsonLines } from './read-json-lines.ts';
 import { entryOf } from './execution-entry.ts';
 import { traceBytes } from './trace-bytes.ts';
 import { idOf } from './memory-claims.ts';
@@ -191,12 +192,9 @@ export class ExecutionStore implements ExecutionSource {
   static async open(dataDir: string, options: StoreOptions = {}): Promise<ExecutionStore> {
     const store = new ExecutionStore(dataDir, options);
     await mkdir(join(dataDir, 'executions'), { recursive: true });
-    const text = await readFile(join(dataDir, 'executions.jsonl'), 'utf8').catch(() => '');
     // a line written again after a rewrite (its trace was still being written) replaces the first
     const byId = new Map<string, ExecutionEntry>();
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      const entry = JSON.parse(line) as ExecutionEntry;
+    for (const entry of await readJsonLines<ExecutionEntry>(join(dataDir, 'executions.jsonl'))) {
       byId.delete(entry.id);
       byId.set(entry.id, entry);
     }

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { readJsonLines } from './read-json-lines.ts';
+import { readJsonLines } from '../read-json-lines.ts';
 
 type Operation = { op: 'put'; index: string; id: string; doc: Record<string, unknown> } | { op: 'delete'; index: string; id: string };
 

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { bodyOf, HttpStandIn, type Answer } from './http-stand-in.ts';
-import { readJsonLines } from './read-json-lines.ts';
+import { readJsonLines } from '../read-json-lines.ts';
 
 /** New Relic's Log API refuses payloads over 1 MB (compressed). */
 const MAX_PAYLOAD_BYTES = 1_000_000;

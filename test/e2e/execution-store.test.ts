@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,10 @@ describe('a store killed while it wrote', () => {
     mkdirSync(join(executions, 'unfinished.claims'));
     writeFileSync(join(executions, 'unfinished.claims', 'a.json'), '{}');
     writeFileSync(join(executions, 'unfinished.claims', 'b.json.partial'), '{');
+    // and the list's last line, torn (it failed every later start)
+    appendFileSync(join(folder, 'executions.jsonl'), '{"id":"torn","pipel');
     const reopened = await ExecutionStore.open(folder);
+    expect(readFileSync(join(folder, 'executions.jsonl'), 'utf8')).not.toContain('torn');
     await reopened.flush();
     expect(readdirSync(executions).sort()).toStrictEqual([`${id}.claims`, `${id}.json`]);
     // a whole trace keeps its payloads

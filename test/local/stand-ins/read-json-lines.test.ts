@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deliverToHttpEndpoint } from '../../../local/stand-ins/firehose-http-delivery.ts';
 import { NewRelicStandIn } from '../../../local/stand-ins/new-relic.ts';
 import { OpenSearchStandIn } from '../../../local/stand-ins/opensearch.ts';
-import { readJsonLines } from '../../../local/stand-ins/read-json-lines.ts';
+import { readJsonLines } from '../../../local/read-json-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-json-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
