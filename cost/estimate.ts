@@ -148,7 +148,7 @@ const claimBytes = (records: number) => 200 + 26 * records;
 /**
  * A shard's commit lock item: its keys and lease, the holder's staged lake objects (about 250 bytes each),
  * and the claims it remembers for 10 s (about 240 bytes each: a batch id and two sequence numbers),
- * 10 of them at a batch a second on the shard.
+ * 10 of them at a batch a second on the shard (a busier shard keeps up to 32: about 8 KB, twice the units).
  */
 const lockBytes = (a: Assumptions) => 200 + 250 * a.partitionsPerBatch + 240 * 10;
 

@@ -1,4 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { Staged } from '../../contracts/batch.ts';
 import { claimKey } from '../../contracts/ledger.ts';
 import { TransientError } from '../../contracts/errors.ts';
@@ -46,11 +47,14 @@ export interface Commit {
  */
 export async function withShardLock(ctx: TaskContext, shardKey: string, commit: Commit, check: (recent: readonly RecentClaim[]) => Promise<void>, settle: () => Promise<void>): Promise<void> {
   const key = `${shardKey}#commit`;
-  const { left, recent } = await take(ctx, key, commit);
-  const letGo = (how: 'release' | 'abandon', keep?: Commit) => letGoOf(ctx, key, commit, recent, how, keep);
+  // this attempt's name in the item: a Step Functions retry of the step, or Pipes' retry of the batch, is another
+  // attempt of the same batch, and a stalled one must not take the lock it holds for its own
+  const attempt = randomUUID();
+  const { left, recent } = await take(ctx, key, commit, attempt);
+  const letGo = (how: 'release' | 'abandon', keep?: Commit) => letGoOf(ctx, key, attempt, commit, recent, how, keep);
   if (left && left.batchId !== commit.batchId) {
     try {
-      await finish(ctx, key, commit, left);
+      await finish(ctx, key, attempt, commit, left);
     } catch (error) {
       // still unfinished: it stays in the item, for the next holder
       await letGo('abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
@@ -59,7 +63,7 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
   }
   try {
     await check(recent);
-    await stillHeld(ctx, key, commit.batchId);
+    await stillHeld(ctx, key, attempt, commit.batchId);
   } catch (error) {
     if (error instanceof LockLost) throw error;
     // nothing of this attempt is committed yet; but an earlier attempt of this batch (a Step Functions retry, a
@@ -75,14 +79,16 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
     await letGo('abandon').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
     throw error;
   }
-  await letGo('release');
+  // the commit is whole: a lock not let go (its lease passed while this holder went on, or DynamoDB refused) is
+  // taken over once its lease passes, and failing the step now would only run the batch again
+  await letGo('release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
 }
 
 /**
  * Takes the lock, its item noting this commit; returns the commit a holder before left unfinished, and
  * the claims written under the lock lately (which the item keeps across holders).
  */
-async function take(ctx: TaskContext, key: string, commit: Commit): Promise<{ left?: Commit; recent: RecentClaim[] }> {
+async function take(ctx: TaskContext, key: string, commit: Commit, attempt: string): Promise<{ left?: Commit; recent: RecentClaim[] }> {
   for (let tried = 1; ; tried++) {
     // the wall clock, not ctx.now(): the local engine moves an execution's clock past the waits it skips, and a
     // lease read on a clock ahead of its holder's would be taken over while held
@@ -92,11 +98,12 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<{ le
         new UpdateCommand({
           TableName: ctx.config.ledgerTable,
           Key: { batchId: key },
-          UpdateExpression: 'SET holder = :me, leaseUntil = :until, expiresAt = :expires, #commit = :commit',
-          // the same batch may take it again: an account step retried after it died holding it
+          UpdateExpression: 'SET holder = :me, attempt = :attempt, leaseUntil = :until, expiresAt = :expires, #commit = :commit',
+          // the same batch may take it again: an account step retried after it died holding it (the attempt it
+          // replaces, if still alive, then fails its renewal)
           ConditionExpression: 'attribute_not_exists(batchId) OR leaseUntil < :now OR holder = :me',
           ExpressionAttributeNames: { '#commit': 'commit' },
-          ExpressionAttributeValues: { ':now': now, ':me': commit.batchId, ':until': now + LEASE_MS, ':expires': Math.floor((now + LEASE_MS) / 1000) + 86_400, ':commit': commit },
+          ExpressionAttributeValues: { ':now': now, ':me': commit.batchId, ':attempt': attempt, ':until': now + LEASE_MS, ':expires': Math.floor((now + LEASE_MS) / 1000) + 86_400, ':commit': commit },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -116,11 +123,11 @@ async function take(ctx: TaskContext, key: string, commit: Commit): Promise<{ le
  * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim, which
  * stands for records not all in the lake, is then withdrawn, so that a batch over them delivers them again.
  */
-async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit): Promise<void> {
+async function finish(ctx: TaskContext, key: string, attempt: string, mine: Commit, left: Commit): Promise<void> {
   if (!(await hasClaim(ctx, left.batchId))) return;
   // taking the lock wrote this holder's commit over the one left: while it is finished, the item names it again,
   // so that a holder that dies here (a Lambda timeout, a kill) leaves it to the next, not forgotten
-  await note(ctx, key, mine.batchId, left);
+  await note(ctx, key, attempt, mine.batchId, left);
   try {
     await commitStaged(left.staged, ctx);
   } catch (error) {
@@ -134,10 +141,10 @@ async function finish(ctx: TaskContext, key: string, mine: Commit, left: Commit)
       throw located(deleteError, `withdrawing the claim of ${left.batchId}`);
     }
   }
-  await note(ctx, key, mine.batchId, mine);
+  await note(ctx, key, attempt, mine.batchId, mine);
 }
 
-/** A holder whose lease passed before it claimed, and whose lock another batch took: it leaves the lock to that one. */
+/** A holder whose lease passed before it claimed, and whose lock another batch (or attempt) took: it leaves the lock to that one. */
 class LockLost extends TransientError {}
 
 /**
@@ -147,9 +154,9 @@ class LockLost extends TransientError {}
  * and claimed the same records since its own check: claiming and copying now would write them twice.
  * Renewed, it has a whole lease for the claim, which the next holder finishes from if it dies after it.
  */
-async function stillHeld(ctx: TaskContext, key: string, holder: string): Promise<void> {
+async function stillHeld(ctx: TaskContext, key: string, attempt: string, holder: string): Promise<void> {
   try {
-    await asHolder(ctx, key, holder, 'SET leaseUntil = :until', { ':until': Date.now() + LEASE_MS });
+    await asHolder(ctx, key, attempt, 'SET leaseUntil = :until', { ':until': Date.now() + LEASE_MS });
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') {
       throw new LockLost(`${holder} lost the commit lock of ${key} before its claim (its lease passed and another batch took it): nothing of it is committed`);
@@ -159,24 +166,27 @@ async function stillHeld(ctx: TaskContext, key: string, holder: string): Promise
 }
 
 /** Sets the commit the lock's item names, while this holder holds it. */
-async function note(ctx: TaskContext, key: string, holder: string, commit: Commit): Promise<void> {
+async function note(ctx: TaskContext, key: string, attempt: string, holder: string, commit: Commit): Promise<void> {
   try {
-    await asHolder(ctx, key, holder, 'SET #commit = :commit', { ':commit': commit }, { '#commit': 'commit' });
+    await asHolder(ctx, key, attempt, 'SET #commit = :commit', { ':commit': commit }, { '#commit': 'commit' });
   } catch (error) {
     throw located(error, `noting ${commit.batchId}'s commit in the commit lock ${key} held by ${holder}`);
   }
 }
 
-/** An update of the lock's item on condition `holder` holds it (else ConditionalCheckFailedException). */
-async function asHolder(ctx: TaskContext, key: string, holder: string, update: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<void> {
+/**
+ * An update of the lock's item on condition this attempt holds it (else ConditionalCheckFailedException): not
+ * the batch, whose name outlives its attempts (a stalled one, its lease passed, and a retry of the same batch).
+ */
+async function asHolder(ctx: TaskContext, key: string, attempt: string, update: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<void> {
   await ctx.ddb.send(
     new UpdateCommand({
       TableName: ctx.config.ledgerTable,
       Key: { batchId: key },
       UpdateExpression: update,
-      ConditionExpression: 'holder = :me',
+      ConditionExpression: 'attempt = :attempt',
       ...(names ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: { ':me': holder, ...values },
+      ExpressionAttributeValues: { ':attempt': attempt, ...values },
     }),
   );
 }
@@ -187,17 +197,18 @@ async function asHolder(ctx: TaskContext, key: string, holder: string, update: s
  * remembers this holder's claim among the recent ones (read from the table by whoever checks, it stands
  * for nothing if it was not written).
  */
-async function letGoOf(ctx: TaskContext, key: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon', keep?: Commit): Promise<void> {
+async function letGoOf(ctx: TaskContext, key: string, attempt: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon', keep?: Commit): Promise<void> {
   const now = Date.now();
   const remembered = [...recent.filter((claim) => claim.at > now - RECENT_MS && claim.batchId !== commit.batchId), ...(commit.claim ? [{ batchId: commit.batchId, ...commit.claim, at: now }] : [])].slice(-RECENT_MAX);
-  const update = how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep' : 'SET leaseUntil = :gone, recent = :recent';
+  // no holder left named: the next take, of any batch, passes on the lease; no attempt can act as the holder any more
+  const update = how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit, holder, attempt' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep REMOVE holder, attempt' : 'SET leaseUntil = :gone, recent = :recent REMOVE holder, attempt';
   try {
-    await asHolder(ctx, key, commit.batchId, update, { ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) }, how === 'release' || keep ? { '#commit': 'commit' } : undefined);
+    await asHolder(ctx, key, attempt, update, { ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) }, how === 'release' || keep ? { '#commit': 'commit' } : undefined);
   } catch (error) {
     throw located(error, `letting go of the commit lock ${key} held by ${commit.batchId}`);
   }
 }
 
 function logNotLetGo(key: string, batchId: string, error: Error): void {
-  console.error(JSON.stringify({ message: 'commit lock not let go after a failure', lock: key, batchId, error: error.name, cause: error.message }));
+  console.error(JSON.stringify({ message: 'commit lock not let go: it is taken over once its lease passes', lock: key, batchId, error: error.name, cause: error.message }));
 }
