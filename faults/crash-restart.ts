@@ -19,31 +19,21 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../config/default.ts';
-import { seeded } from './batches.ts';
 import { kindOf, producedEvent } from '../local/produced-events.ts';
 import { streamOf } from '../local/servers.ts';
-import { startSluice, type SluiceProcess } from './sluice-process.ts';
+import { CRASH_OPTIONS, crashRandom, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '6' },
+    ...CRASH_OPTIONS,
     rate: { type: 'string', default: '400' },
-    seed: { type: 'string', default: String(Date.now() % 100_000) },
-    malformed: { type: 'string', default: '5' },
-    keep: { type: 'boolean', default: false },
-    'data-dir': { type: 'string' },
     'drain-minutes': { type: 'string', default: '9' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const RATE = Number(args.rate);
 const MALFORMED = Number(args.malformed);
-
-// two streams from --seed: the rounds' schedule (how long to produce, when to kill, how) repeats with the
-// seed whatever the machine's speed; which events are malformed depends on how many were sent before
-const schedule = seeded(Number(args.seed));
-const random = seeded(Number(args.seed) ^ 0x5bd1e995);
-const between = (a: number, b: number) => a + schedule() * (b - a);
+const { schedule, random, between } = crashRandom(Number(args.seed));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The kinesis pipelines fed, with their share of the rate, and where their lake rows are. */
@@ -164,19 +154,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     afterMs: Math.min(killAfter, produceMs),
     kill: async () => {
       if (killAfter > produceMs) await sleep(killAfter - produceMs);
-      if (graceful) {
-        running.child.kill('SIGTERM');
-        const wait = between(0, 2500);
-        await Promise.race([sleep(wait), running.exited]);
-        if (running.child.exitCode === null && running.child.signalCode === null) {
-          running.child.kill('SIGKILL');
-          how = `SIGTERM, SIGKILL ${wait.toFixed(0)} ms later`;
-        } else how = `SIGTERM, exited before the SIGKILL (${wait.toFixed(0)} ms)`;
-      } else {
-        running.child.kill('SIGKILL');
-        how = 'SIGKILL';
-      }
-      await running.exited;
+      how = await stopAbruptly(running, graceful, () => between(0, 2500));
     },
   });
   const line = `round ${round}: produce ${(produceMs / 1000).toFixed(1)} s, ${how} at ${(killAfter / 1000).toFixed(1)} s; accepted ${totalAccepted() - before} (total ${totalAccepted()}), uncertain total ${[...uncertain.values()].reduce((a, b) => a + b, 0)}`;

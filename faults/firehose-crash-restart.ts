@@ -31,30 +31,21 @@ import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../config/default.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { recordId } from '../tasks/shared/ids.ts';
-import { seeded } from './batches.ts';
 import { listKeys, readLines } from './list-keys.ts';
-import { startSluice, type SluiceProcess } from './sluice-process.ts';
+import { CRASH_OPTIONS, crashRandom, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '6' },
+    ...CRASH_OPTIONS,
     rate: { type: 'string', default: '300' },
-    seed: { type: 'string', default: String(Date.now() % 100_000) },
-    malformed: { type: 'string', default: '5' },
     interval: { type: 'string', default: '1' },
-    keep: { type: 'boolean', default: false },
-    'data-dir': { type: 'string' },
     'drain-minutes': { type: 'string', default: '6' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const RATE = Number(args.rate);
 const MALFORMED = Number(args.malformed);
-
-// as crash-restart.ts: the schedule has a stream of its own, so --seed repeats it whatever the machine's speed
-const schedule = seeded(Number(args.seed));
-const random = seeded(Number(args.seed) ^ 0x5bd1e995);
-const between = (a: number, b: number) => a + schedule() * (b - a);
+const { schedule, random, between } = crashRandom(Number(args.seed));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const S0 = 's0-logs-to-opensearch';
@@ -192,19 +183,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   let how = '';
   await produceFor(running, Math.min(killAfter, produceMs), async () => {
     if (killAfter > produceMs) await sleep(killAfter - produceMs);
-    if (graceful) {
-      running.child.kill('SIGTERM');
-      const wait = between(0, 2500);
-      await Promise.race([sleep(wait), running.exited]);
-      if (running.child.exitCode === null && running.child.signalCode === null) {
-        running.child.kill('SIGKILL');
-        how = `SIGTERM, SIGKILL ${wait.toFixed(0)} ms later`;
-      } else how = `SIGTERM, exited before the SIGKILL (${wait.toFixed(0)} ms)`;
-    } else {
-      running.child.kill('SIGKILL');
-      how = 'SIGKILL';
-    }
-    await running.exited;
+    how = await stopAbruptly(running, graceful, () => between(0, 2500));
   });
   const [s0, s1] = [inHand(S0), inHand(S1)];
   if (s1.step === 'transformed') for (const id of s1.recordIds) redelivered.add(id);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
+import { seeded } from './batches.ts';
 
 /** A `sluice start` child process, once it said it is ready. */
 export interface SluiceProcess {
@@ -29,4 +30,42 @@ export async function startSluice(options: { dataDir: string; configFile: string
     void exited.then((e) => reject(new Error(`sluice start exited ${e.code ?? e.signal} before ready (see ${logFile})`)));
   });
   return { child, endpoints: ready.endpoints, exited };
+}
+
+/**
+ * Stops a `sluice start` at a moment a crash fuzz chose: SIGKILL, or (`graceful`) SIGTERM and then SIGKILL
+ * `wait()` ms later unless it exited by then; resolves once it exited, saying which it was.
+ */
+export async function stopAbruptly(running: SluiceProcess, graceful: boolean, wait: () => number): Promise<string> {
+  let how = 'SIGKILL';
+  if (graceful) {
+    running.child.kill('SIGTERM');
+    const ms = wait();
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), running.exited]);
+    if (running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGKILL');
+      how = `SIGTERM, SIGKILL ${ms.toFixed(0)} ms later`;
+    } else how = `SIGTERM, exited before the SIGKILL (${ms.toFixed(0)} ms)`;
+  } else running.child.kill('SIGKILL');
+  await running.exited;
+  return how;
+}
+
+/** The options both crash fuzzes take (faults/crash-restart.ts, faults/firehose-crash-restart.ts), each adding its own. */
+export const CRASH_OPTIONS = {
+  rounds: { type: 'string', default: '6' },
+  seed: { type: 'string', default: String(Date.now() % 100_000) },
+  malformed: { type: 'string', default: '5' },
+  keep: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+} as const;
+
+/**
+ * Two random streams from a fuzz's --seed: the rounds' schedule (how long to produce, when to kill, how)
+ * repeats with the seed whatever the machine's speed; `random` decides which events are malformed, which
+ * depends on how many were sent before.
+ */
+export function crashRandom(seed: number): { schedule: () => number; random: () => number; between: (a: number, b: number) => number } {
+  const schedule = seeded(seed);
+  return { schedule, random: seeded(seed ^ 0x5bd1e995), between: (a, b) => a + schedule() * (b - a) };
 }
