@@ -2,12 +2,10 @@ import { CopyObjectCommand, type CopyObjectCommandInput } from '@aws-sdk/client-
 import { triggers } from '../../contracts/config.ts';
 import type { Staged } from '../../contracts/batch.ts';
 import type { TaskContext } from '../shared/context.ts';
-import { located } from '../shared/transient.ts';
+import { located, statusOf } from '../shared/transient.ts';
 
 /** How many objects are copied at once. */
 const PARALLEL_COPIES = 8;
-
-const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /** How many times a conditional copy that met another write of its key (409 ConditionalRequestConflict) is tried. */
 const CONFLICT_TRIES = 5;
