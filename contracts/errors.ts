@@ -10,7 +10,11 @@ export const ErrorName = {
   InvalidInput: 'Sluice.InvalidInput',
   /** in != delivered + quarantined + dropped + backedUp. Never retried. */
   AccountingMismatch: 'Sluice.AccountingMismatch',
-  /** Another Kinesis batch delivered some of this batch's records after its decode read the shard index. Not retried: its source's retry drops them. */
+  /**
+   * The shard's claims changed after this Kinesis batch's decode read them: another batch delivered some of its
+   * records (its source's retry drops them), or a claim that some of its drops stood on was withdrawn (the retry
+   * delivers them). Not retried in the ASL: its source's retry decodes again.
+   */
   Overtaken: 'Sluice.Overtaken',
 } as const;
 

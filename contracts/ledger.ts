@@ -53,5 +53,10 @@ export const LEDGER_STATUS_INDEX = { name: 'byStatus', partitionKey: 'status', s
  */
 export const LEDGER_SHARD_INDEX = { name: 'byShard', partitionKey: 'shardKey', sortKey: 'stretchEnd', attributes: ['stretchStart', 'sequences'] } as const;
 
+const CLAIM = '#delivered';
+
 /** The key of a batch's claim in the ledger table. */
-export const claimKey = (batchId: string): string => `${batchId}#delivered`;
+export const claimKey = (batchId: string): string => `${batchId}${CLAIM}`;
+
+/** The batch whose claim a key of the ledger table is. */
+export const batchOfClaim = (key: string): string => key.slice(0, -CLAIM.length);

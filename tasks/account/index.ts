@@ -5,7 +5,7 @@ import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, type RecentClaim } from '../shared/accounted.ts';
+import { accountedBefore, claimDelivered, hasClaim, REDELIVERED, shardKeyOf, type RecentClaim } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -21,6 +21,24 @@ import { firehoseResponse, withReingested } from './firehose-response.ts';
 import { reingestOverflow } from './reingest-overflow.ts';
 
 const statusOf = (counts: Counts): AccountStatus => (counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED');
+
+/**
+ * How many records a batch dropped as redelivered no claim holds now, from the claim each one's decode found
+ * (`by`, undefined where none holds it now). Decode read the shard index before the lock: a claim found there
+ * may have been withdrawn since (a commit the next holder could not finish, tasks/account/shard-lock.ts), and
+ * on AWS the index shows a deleted claim a moment longer; each one the drops stand on is read from the table,
+ * consistently. Committing such drops would leave records in no lake, counted as delivered by another batch.
+ */
+async function unclaimedDrops(ctx: TaskContext, by: (string | undefined)[]): Promise<number> {
+  const leaning = new Map<string, number>();
+  let unclaimed = 0;
+  for (const claim of by) {
+    if (claim === undefined) unclaimed++;
+    else leaning.set(claim, (leaning.get(claim) ?? 0) + 1);
+  }
+  for (const [claim, records] of leaning) if (!(await hasClaim(ctx, claim))) unclaimed += records;
+  return unclaimed;
+}
 
 /** A chunk's batch id is its object's with `.chunk-NNNNN`. */
 const objectOf = (batchId: string) => batchId.replace(/\.chunk-\d+$/, '');
@@ -42,14 +60,18 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let response: unknown = null;
   let reingested = 0;
   let claimed: string[] = [];
+  // the records it dropped as redelivered: they stand on other batches' claims, which the check confirms
+  let leaned: string[] = [];
   const redelivered = body.dropped.filter((d) => d.reason === REDELIVERED).length;
   if (batch.workflow === 'kinesis') {
     const records = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
     units = records.map((record) => record.eventID);
     // what the batch claims: not what it backed up (its row, BACKED_UP, is where that is due), nor what it
     // dropped because another batch claimed it (a claim is the batch's own, or a wrong one would spread)
-    const notOwn = new Set([...body.backedUp.map((b) => b.unit), ...body.dropped.filter((d) => d.reason === REDELIVERED).map((d) => d.unit)]);
+    const redeliveredUnits = new Set(body.dropped.filter((d) => d.reason === REDELIVERED).map((d) => d.unit));
+    const notOwn = new Set([...body.backedUp.map((b) => b.unit), ...redeliveredUnits]);
     claimed = records.filter((record) => !notOwn.has(record.eventID)).map((record) => record.sequenceNumber);
+    leaned = records.filter((record) => redeliveredUnits.has(record.eventID)).map((record) => record.sequenceNumber);
     // every record has an outcome (or the check below fails the execution and Pipes retries the batch)
     response = { batchItemFailures: [] } satisfies BatchItemFailures;
   } else if (batch.workflow === 'firehose') {
@@ -119,9 +141,11 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   if (shardKey) {
     const commit = { batchId: batch.batchId, staged: body.staged ?? [], ...(claimed.length > 0 ? { claim: { start: claimed[0]!, end: claimed[claimed.length - 1]! } } : {}) };
     const check = async (recent: readonly RecentClaim[]) => {
-      const accounted = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source, recent);
-      const taken = claimed.filter(accounted).length;
+      const claimOf = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source, recent);
+      const taken = claimed.filter(claimOf).length;
       if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
+      const unclaimed = await unclaimedDrops(ctx, leaned.map(claimOf));
+      if (unclaimed > 0) throw new OvertakenError(`${batch.batchId}: ${unclaimed} of the records its decode dropped as redelivered are claimed by no batch now (a claim withdrawn since, its commit unfinishable); none of its lake objects is committed`);
     };
     await withShardLock(ctx, shardKey, commit, check, settle);
   } else {

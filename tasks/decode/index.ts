@@ -99,7 +99,7 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
  * after a restart, Pipes' halves of a batch a redrive delivered whole) are dropped, `redelivered`: the
  * lake names its objects after batches, and would hold them twice.
  */
-function withoutRedelivered(units: Unit[], sequences: string[], accounted: (sequence: string) => boolean): { units: Unit[]; redelivered: Dropped[] } {
+function withoutRedelivered(units: Unit[], sequences: string[], accounted: (sequence: string) => string | undefined): { units: Unit[]; redelivered: Dropped[] } {
   const kept: Unit[] = [];
   const redelivered: Dropped[] = [];
   units.forEach((unit, i) => {

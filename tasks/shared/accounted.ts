@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceInfo } from '../../contracts/batch.ts';
 import { packSequences, sortableSequence, unpackSequences } from '../../contracts/batch-sequences.ts';
-import { claimKey, LEDGER_SHARD_INDEX } from '../../contracts/ledger.ts';
+import { batchOfClaim, claimKey, LEDGER_SHARD_INDEX } from '../../contracts/ledger.ts';
 import type { TaskContext } from './context.ts';
 import { LEDGER_RETENTION_DAYS } from './ledger.ts';
 import { located } from './transient.ts';
@@ -57,7 +57,8 @@ export interface RecentClaim {
 const PAGE = 100;
 
 /**
- * Which records of a Kinesis batch other batches of its pipeline and shard delivered: the claims whose
+ * Which records of a Kinesis batch other batches of its pipeline and shard delivered, as the batch id of the
+ * claim that holds each (undefined for the others): the claims whose
  * last sequence number is at or after this batch's first, in that order. One Query, which finds nothing
  * in the common case (the batches before this one end before it; with several in flight per shard, the
  * other lanes' latest). A batch far behind the shard's head (a redrive the next day) would find every
@@ -66,12 +67,12 @@ const PAGE = 100;
  * `recent`, the claims the shard's lock remembers (the account step's check, under the lock), are read
  * from the table besides, where they span this batch: the index may not show them yet.
  */
-export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo, recent: readonly RecentClaim[] = []): Promise<(sequence: string) => boolean> {
+export async function accountedBefore(ctx: TaskContext, pipeline: string, batchId: string, source: SourceInfo, recent: readonly RecentClaim[] = []): Promise<(sequence: string) => string | undefined> {
   const shardKey = shardKeyOf(pipeline, source);
-  if (!shardKey || !source.firstSequence || !source.lastSequence) return () => false;
+  if (!shardKey || !source.firstSequence || !source.lastSequence) return () => undefined;
   const first = sortableSequence(source.firstSequence);
   const last = sortableSequence(source.lastSequence);
-  const delivered = new Set<string>();
+  const delivered = new Map<string, string>();
   // the claims the index may not show yet that span this batch: read from the table, consistently
   const spanning = recent.filter((claim) => claim.batchId !== batchId && sortableSequence(claim.start) <= last && sortableSequence(claim.end) >= first);
   for (const claim of spanning) {
@@ -82,7 +83,7 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
       throw located(error, `reading the claim of ${claim.batchId} for ${batchId}`);
     }
     // a claim withdrawn since (its commit could not be finished) claims nothing
-    if (found.Item) for (const sequence of unpackSequences(String(found.Item.sequences))) delivered.add(sequence);
+    if (found.Item) for (const sequence of unpackSequences(String(found.Item.sequences))) delivered.set(sequence, claim.batchId);
   }
   let start: Record<string, unknown> | undefined;
   let after = 0;
@@ -110,11 +111,12 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
       }
       after = 0;
       if (claim.batchId === claimKey(batchId)) continue;
-      for (const sequence of unpackSequences(String(claim.sequences))) delivered.add(sequence);
+      const by = batchOfClaim(String(claim.batchId));
+      for (const sequence of unpackSequences(String(claim.sequences))) delivered.set(sequence, by);
     }
     start = page.LastEvaluatedKey;
   } while (start && after < PAGE);
-  return (sequence) => delivered.has(sequence);
+  return (sequence) => delivered.get(sequence);
 }
 
 /** Whether a batch's claim was written (read from the table, consistently: the index may lag). */
