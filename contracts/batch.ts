@@ -133,6 +133,12 @@ export const SourceInfo = t.partial({
   run: t.string,
   /** The chunk's non-blank lines: its source units, each of which must end with an outcome. */
   lines: t.number,
+  /**
+   * When the batch's oldest record arrived (epoch ms): the least of its Kinesis or Firehose records'
+   * approximate arrival timestamps, an S3 object's event time. Its error objects are dated by it, as Firehose
+   * dates its error prefixes, so that a run of the batch on another day writes the same keys.
+   */
+  arrivedAt: t.number,
 });
 export type SourceInfo = t.TypeOf<typeof SourceInfo>;
 

@@ -1,15 +1,19 @@
 import * as t from 'io-ts';
 
 /** S3 "Object Created" event as EventBridge delivers it. Keys arrive URL-encoded. */
-export const S3ObjectCreatedEvent = t.type({
-  'detail-type': t.literal('Object Created'),
-  source: t.literal('aws.s3'),
-  detail: t.type({
-    bucket: t.type({ name: t.string }),
-    object: t.intersection([
-      t.type({ key: t.string }),
-      t.partial({ size: t.number, etag: t.string, 'version-id': t.string, sequencer: t.string }),
-    ]),
+export const S3ObjectCreatedEvent = t.intersection([
+  t.type({
+    'detail-type': t.literal('Object Created'),
+    source: t.literal('aws.s3'),
+    detail: t.type({
+      bucket: t.type({ name: t.string }),
+      object: t.intersection([
+        t.type({ key: t.string }),
+        t.partial({ size: t.number, etag: t.string, 'version-id': t.string, sequencer: t.string }),
+      ]),
+    }),
   }),
-});
+  /** When the object was created (ISO 8601), as every EventBridge event says. */
+  t.partial({ time: t.string }),
+]);
 export type S3ObjectCreatedEvent = t.TypeOf<typeof S3ObjectCreatedEvent>;

@@ -21,10 +21,12 @@ const datePath = (now: number) => {
 
 /**
  * Writes quarantined and failed records to `errors/year=…/month=…/day=…/<reason>/` in the backup bucket,
- * one JSON Lines object per reason and batch, named by the ids it holds (a retry rewrites it).
+ * one JSON Lines object per reason and batch, named by the ids it holds and dated by when the batch's oldest
+ * record arrived, as Firehose dates its error prefixes (a retry, or a redrive the next day, rewrites it).
  */
 export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Promise<Body> {
   const now = ctx.now();
+  const dated = batch.source.arrivedAt ?? now;
   const groups = new Map<string, FailureRecord[]>();
   const add = (reason: string, record: FailureRecord) => {
     const group = groups.get(reason);
@@ -37,7 +39,7 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
   const keyOf = new Map<string, string>();
   const written: string[] = [];
   for (const [reason, records] of groups) {
-    const key = `errors/${datePath(now)}/${partitionValue(reason)}/${batch.batchId}-${digest(records.map((r) => r.recordId).join('\n'))}.jsonl`;
+    const key = `errors/${datePath(dated)}/${partitionValue(reason)}/${batch.batchId}-${digest(records.map((r) => r.recordId).join('\n'))}.jsonl`;
     await putObject(ctx, {
       Bucket: ctx.config.buckets.backup,
       Key: key,

@@ -3,6 +3,7 @@ import { decodeOrThrow } from '../../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
+import { isDateMillis } from './date-millis.ts';
 import { batchIdOf, digest } from './ids.ts';
 
 /** What names a batch in the ledger: decode writes it, and the failure path must find the same row. */
@@ -16,6 +17,13 @@ export const nameOf = (arn: string | undefined): string | undefined => arn?.spli
 
 const lastSegment = (arn: string | undefined, fallback: string) => nameOf(arn) ?? fallback;
 
+/** The oldest of a batch's arrival times (epoch ms) that are times, as `SourceInfo.arrivedAt`; none when none is. */
+function oldest(times: (number | undefined)[]): { arrivedAt?: number } {
+  let least: number | undefined;
+  for (const time of times) if (time !== undefined && isDateMillis(time) && (least === undefined || time < least)) least = time;
+  return least === undefined ? {} : { arrivedAt: Math.round(least) };
+}
+
 /** An EventBridge Pipes batch of Kinesis records, decoded. The batch id is stable across Pipes retries. */
 export function kinesisBatch(input: unknown): BatchIdentity & { records: PipesKinesisBatch; stream: string } {
   const records = decodeOrThrow(PipesKinesisBatch, input, 'Pipes Kinesis batch');
@@ -24,7 +32,12 @@ export function kinesisBatch(input: unknown): BatchIdentity & { records: PipesKi
   const stream = lastSegment(first?.eventSourceARN, 'stream');
   return {
     batchId: batchIdOf('kinesis', stream, shard, digest(records.map((r) => r.eventID).join(','))),
-    source: { stream, shard, ...(first ? { firstSequence: first.sequenceNumber, lastSequence: records[records.length - 1]!.sequenceNumber } : {}) },
+    source: {
+      stream,
+      shard,
+      ...(first ? { firstSequence: first.sequenceNumber, lastSequence: records[records.length - 1]!.sequenceNumber } : {}),
+      ...oldest(records.map((r) => (r.approximateArrivalTimestamp === undefined ? undefined : r.approximateArrivalTimestamp * 1000))),
+    },
     records,
     stream,
   };
@@ -37,7 +50,7 @@ export function firehoseBatch(input: unknown): BatchIdentity & { request: Fireho
   return {
     // by its records, not the invocation: a retried invocation of the same records is the same batch
     batchId: batchIdOf('firehose', stream, digest(request.records.map((r) => r.recordId).join(','))),
-    source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}) },
+    source: { invocationId: request.invocationId, ...(request.deliveryStreamArn ? { deliveryStreamArn: request.deliveryStreamArn } : {}), ...oldest(request.records.map((r) => r.approximateArrivalTimestamp)) },
     request,
     stream,
   };
@@ -47,12 +60,12 @@ export function firehoseBatch(input: unknown): BatchIdentity & { request: Fireho
 export const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
 
 /** The object an Object Created event names, and the batch id of its execution. */
-export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string } {
+export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string; arrivedAt?: number } {
   const event = decodeOrThrow(S3ObjectCreatedEvent, input, 'S3 Object Created event');
   const bucket = event.detail.bucket.name;
   const key = objectKey(event.detail.object.key);
   const versionId = event.detail.object['version-id'];
-  return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}) };
+  return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}), ...oldest([event.time === undefined ? undefined : Date.parse(event.time)]) };
 }
 
 /** The batch id and source decode gives a trigger input of each workflow; throws when it cannot be read. */

@@ -86,4 +86,21 @@ describe('backupBody: quarantined and failed records into the backup bucket', ()
     expect(await h.keys(h.stack.config.buckets.backup, 'errors/')).toStrictEqual(before);
     expect(again.backedUp.map((b) => b.key).sort()).toStrictEqual(before.filter((key) => /DeliveryFailed|mapper/.test(key)));
   });
+
+  it('dates its objects by when the batch\'s oldest record arrived, not by the run: a redrive the next day rewrites the same keys', async () => {
+    const bucket = h.stack.config.buckets.backup;
+    const arrived = { ...batch, batchId: 'b-2', source: { arrivedAt: NOW - 3_600_000 } };
+    const first = await backupBody(body(), arrived, h.stack.ctx);
+    const keys = (await h.keys(bucket, 'errors/')).filter((key) => key.includes('/b-2-'));
+    expect(keys).toHaveLength(4);
+    expect(keys.every((key) => key.startsWith('errors/year=2026/month=11/day=23/'))).toBe(true);
+    h.stack.ctx.now = () => NOW + 86_400_000;
+    try {
+      const nextDay = await backupBody(body(), arrived, h.stack.ctx);
+      expect((await h.keys(bucket, 'errors/')).filter((key) => key.includes('/b-2-'))).toStrictEqual(keys);
+      expect(nextDay.quarantined).toStrictEqual(first.quarantined);
+    } finally {
+      h.stack.ctx.now = () => NOW;
+    }
+  });
 });

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { decodeUnits } from '../../tasks/decode/index.ts';
 import { kinesisUnits } from '../../tasks/decode/sources.ts';
 import { lineUnits } from '../../tasks/decode/sources.ts';
+import { batchIdentity } from '../../tasks/shared/batch-identity.ts';
 import type { Unit } from '../../tasks/decode/unit.ts';
 import { cloudWatchPayload, pipesRecord } from '../../local/samples.ts';
 
@@ -155,5 +158,24 @@ describe('batch ids', () => {
     const hostile = { ...pipesRecord('{}', 1), eventID: '../../../etc/passwd:1', eventSourceARN: 'arn:aws:kinesis:x:1:stream/a/../b' };
     const { batchId } = kinesisUnits([hostile]);
     expect(batchId).toMatch(/^kinesis\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[0-9a-f]{16}$/);
+  });
+});
+
+describe('a batch\'s arrival (what its error objects are dated by)', () => {
+  const converted = join(import.meta.dirname, '../../../shared/corpus/aws-events/converted');
+  const sample = (path: string): unknown => JSON.parse(readFileSync(join(converted, path), 'utf8'));
+
+  it('is the oldest record\'s approximate arrival timestamp, or an S3 object\'s event time, in the public corpus', () => {
+    expect(batchIdentity('kinesis', sample('pipes/aws-sam-cli__Kinesis.json')).source.arrivedAt).toBe(Date.UTC(2015, 3, 9));
+    expect(batchIdentity('firehose', sample('firehose/aws-sam-cli__KinesisFirehose.rendered.json')).source.arrivedAt).toBe(1495072949453);
+    expect(batchIdentity('s3', sample('s3/repointed__awsdocs-s3__ev-events-object-created.json')).source.arrivedAt).toBe(Date.UTC(2021, 10, 12));
+    const older = { ...pipesRecord('{}', 2), approximateArrivalTimestamp: 1_700_000_000.5 };
+    expect(batchIdentity('kinesis', [pipesRecord('{}', 1), older]).source.arrivedAt).toBe(1_700_000_000_500);
+  });
+
+  it('is left out where no record says when it arrived, never failing the batch', () => {
+    const { approximateArrivalTimestamp: _, ...timeless } = pipesRecord('{}', 1);
+    expect(batchIdentity('kinesis', [timeless]).source).not.toHaveProperty('arrivedAt');
+    expect(batchIdentity('firehose', { invocationId: 'i', records: [{ recordId: 'r', data: 'e30=', approximateArrivalTimestamp: 'not a time' }] }).source).not.toHaveProperty('arrivedAt');
   });
 });
