@@ -119,7 +119,7 @@ describe('split', () => {
     const result = await splitObject(triggerOf('uploads/one.jsonl'), ctx);
     if (!('bytes' in result)) throw new Error('split, not handed back');
     expect(result.bytes.toString()).toBe(`${one}\n\n`);
-    expect(result.source).toStrictEqual({ bucket: 'sluice-raw', key: 'uploads/one.jsonl', lines: 5 });
+    expect(result.source).toStrictEqual({ bucket: 'sluice-raw', key: 'uploads/one.jsonl', lines: 5, arrivedAt: expect.any(Number) });
     expect([puts, started]).toStrictEqual([[], []]);
   });
 
