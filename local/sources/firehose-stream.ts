@@ -53,6 +53,8 @@ export class FirehoseStream {
   private timer: NodeJS.Timeout | undefined;
   /** After a flush failed (S3 down, say): when to try again, so a lasting fault is not a busy loop. */
   private retryAt = 0;
+  /** Set by stop: a transformation that fails from now on failed for the stop (the servers going), not for its records. */
+  private stopping = false;
 
   private constructor(
     private readonly stack: LocalStack,
@@ -106,6 +108,7 @@ export class FirehoseStream {
    * file notes as done (at least once).
    */
   async stop(withinMs: number): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.flushing) await endsWithin(this.flushing, withinMs);
@@ -167,10 +170,13 @@ export class FirehoseStream {
     let response: FirehoseTransformResponse | undefined;
     let lastError = '';
     let attempts = 0;
-    while (!response && attempts <= INVOCATION_RETRIES) {
+    while (!response && attempts <= INVOCATION_RETRIES && !this.stopping) {
       attempts++;
       response = await bridge(request, this.stack.ctx, startSync).catch((error: Error) => ((lastError = error.message), undefined));
     }
+    // a stop that outlasted its grace took the servers from under the workflow: its records are not at fault, and
+    // are not written off as processing-failed; the batch stays buffered untransformed, for the restart to transform
+    if (!response && this.stopping) throw new Error(`the stack stopped during the transformation (${lastError}): the batch stays buffered, and is transformed on the next start`);
     const failure = (record: BufferedRecord, errorCode: string, errorMessage: string): FailedRecord => ({
       attemptsMade: attempts,
       arrivalTimestamp: record.approximateArrivalTimestamp,

@@ -201,6 +201,46 @@ describe('a delivery stream whose steps after the transformation fail: only what
     expect(readFileSync(bufferFile, 'utf8')).toBe('');
   });
 
+  it('a stop whose grace runs out during the transformation: the servers go, the workflow fails; its records are not written off as processing-failed, and the restart transforms them', async () => {
+    const bufferFile = join(dir, `${S0}-stopped.jsonl`);
+    const ledgerBefore = await ledgerIn(S0);
+    // the workflow runs until the stop's grace is over, then fails as it does once the local servers are gone
+    let started = 0;
+    let serversGone!: () => void;
+    const gone = new Promise<void>((resolve) => (serversGone = resolve));
+    const stack: LocalStack = {
+      ...h.stack,
+      run: async () => {
+        started++;
+        await gone;
+        throw new Error('connect ECONNREFUSED 127.0.0.1');
+      },
+    };
+    const said: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      const first = await openStream(S0, s3Destination(h.stack, S0), { stack, bufferFile });
+      await first.stream.put(new CloudWatchSubscription().wrap('/app/stopped', 'web-1', ['eleven', 'twelve']).records);
+      await until(() => started === 1, 'the transformation started');
+      await first.stream.stop(50);
+      serversGone();
+      await until(() => said.some((line) => line.includes('stays buffered')), 'the flush gave up');
+    } finally {
+      write.mockRestore();
+    }
+    expect(started).toBe(1);
+    expect(readFileSync(bufferFile, 'utf8')).not.toContain('"transformed"');
+    expect(await h.keys('sluice-backup', `processing-failed/${S0}/`)).toStrictEqual([]);
+
+    const second = await openStream(S0, s3Destination(h.stack, S0), { bufferFile });
+    await second.stream.flushAll();
+    await second.stream.stop(5_000);
+    expect(second.results.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
+    expect(await lakeMessages(['eleven', 'twelve'])).toStrictEqual(['eleven', 'twelve']);
+    expect((await ledgerIn(S0)) - ledgerBefore).toBe(2);
+    expect(await h.keys('sluice-backup', `processing-failed/${S0}/`)).toStrictEqual([]);
+  });
+
   it("a kill before the transformation's answer was noted: the restart transforms the same cut again, the same batch to the workflow, counted once", async () => {
     const bufferFile = join(dir, `${S0}-torn.jsonl`);
     const ledgerBefore = await ledgerIn(S0);
