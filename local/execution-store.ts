@@ -22,9 +22,11 @@ export const claimUrl = (ref: ClaimCheck['ref']) => `s3://${ref.bucket}/${ref.ke
 
 /** Every claim check anywhere in a value (state inputs and outputs, chunk executions), each once. */
 function claimChecksIn(value: unknown, found = new Map<string, ClaimCheck>()): Map<string, ClaimCheck> {
-  if (ClaimCheck.is(value)) found.set(claimUrl(value.ref), value);
+  if (typeof value !== 'object' || value === null) return found;
+  // every field of every record of every state's payload comes through here: the guard only where a claim check's `ref` is
+  if ('ref' in value && ClaimCheck.is(value)) found.set(claimUrl(value.ref), value);
   else if (Array.isArray(value)) for (const item of value) claimChecksIn(item, found);
-  else if (value && typeof value === 'object') for (const item of Object.values(value)) claimChecksIn(item, found);
+  else for (const key in value) claimChecksIn((value as Record<string, unknown>)[key], found);
   return found;
 }
 

@@ -4,6 +4,7 @@ import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import { atomicIndexWrites } from './dynalite-atomic-writes.ts';
+import { fastSequences } from './kinesalite-sequences.ts';
 import { atomicPuts } from './s3rver-atomic-puts.ts';
 import { conditionalWrites } from './s3rver-conditional-writes.ts';
 
@@ -37,6 +38,7 @@ try {
   atomicIndexWrites();
   const dynamoServer: Server = dynalite({ createTableMs: 0, ...(options.dynamoPath ? { path: options.dynamoPath } : {}) });
   const dynamoPort = await listen(dynamoServer);
+  fastSequences();
   const kinesisServer: Server = kinesalite({ createStreamMs: 0, shardLimit: options.shardLimit, ...(options.kinesisPath ? { path: options.kinesisPath } : {}) });
   const kinesisPort = await listen(kinesisServer);
   port.once('message', async () => {
