@@ -61,14 +61,15 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
       throw error;
     }
   }
+  // an earlier attempt of this batch (a Step Functions retry, a Pipes retry of the whole) may have left its claim and
+  // half its copies in the item, which still names them: this attempt's commit replaces them as it goes on to claim
+  const resumed = left?.batchId === commit.batchId;
   try {
     await check(recent);
-    await stillHeld(ctx, key, attempt, commit.batchId);
+    await stillHeld(ctx, key, attempt, commit.batchId, resumed ? commit : undefined);
   } catch (error) {
     if (error instanceof LockLost) throw error;
-    // nothing of this attempt is committed yet; but an earlier attempt of this batch (a Step Functions retry, a
-    // Pipes retry of the whole) may have left its claim and half its copies in the item: that stays for the next
-    const resumed = left?.batchId === commit.batchId;
+    // nothing of this attempt is committed yet; an earlier attempt's commit stays for the next
     await letGo(resumed ? 'abandon' : 'release').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
     throw error;
   }
@@ -85,8 +86,9 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
 }
 
 /**
- * Takes the lock, its item noting this commit; returns the commit a holder before left unfinished, and
- * the claims written under the lock lately (which the item keeps across holders).
+ * Takes the lock, its item noting this commit unless a holder before left one unfinished, which stays
+ * named until it is finished (a taker that dies first leaves it to the next, not forgotten under its own);
+ * returns that one, and the claims written under the lock lately (which the item keeps across holders).
  */
 async function take(ctx: TaskContext, key: string, commit: Commit, attempt: string): Promise<{ left?: Commit; recent: RecentClaim[] }> {
   for (let tried = 1; ; tried++) {
@@ -98,7 +100,7 @@ async function take(ctx: TaskContext, key: string, commit: Commit, attempt: stri
         new UpdateCommand({
           TableName: ctx.config.ledgerTable,
           Key: { batchId: key },
-          UpdateExpression: 'SET holder = :me, attempt = :attempt, leaseUntil = :until, expiresAt = :expires, #commit = :commit',
+          UpdateExpression: 'SET holder = :me, attempt = :attempt, leaseUntil = :until, expiresAt = :expires, #commit = if_not_exists(#commit, :commit)',
           // the same batch may take it again: an account step retried after it died holding it (the attempt it
           // replaces, if still alive, then fails its renewal)
           ConditionExpression: 'attribute_not_exists(batchId) OR leaseUntil < :now OR holder = :me',
@@ -124,21 +126,21 @@ async function take(ctx: TaskContext, key: string, commit: Commit, attempt: stri
  * stands for records not all in the lake, is then withdrawn, so that a batch over them delivers them again.
  */
 async function finish(ctx: TaskContext, key: string, attempt: string, mine: Commit, left: Commit): Promise<void> {
-  if (!(await hasClaim(ctx, left.batchId))) return;
-  // taking the lock wrote this holder's commit over the one left: while it is finished, the item names it again,
-  // so that a holder that dies here (a Lambda timeout, a kill) leaves it to the next, not forgotten
-  await note(ctx, key, attempt, mine.batchId, left);
-  try {
-    await commitStaged(left.staged, ctx);
-  } catch (error) {
-    if ((error as Error).name !== 'NoSuchKey') throw error;
-    // its claim would make every batch over its records (Pipes' halves, a re-read, its own redrive by stretch)
-    // drop records that are not in the lake: it goes, and they are delivered again (some twice), never lost
-    console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone; its claim is withdrawn', batchId: left.batchId, cause: (error as Error).message }));
+  // the item names the left commit until this holder's replaces it, below: a holder that dies on the way (a Lambda
+  // timeout, a kill) leaves it to the next, not forgotten
+  if (await hasClaim(ctx, left.batchId)) {
     try {
-      await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(left.batchId) } }));
-    } catch (deleteError) {
-      throw located(deleteError, `withdrawing the claim of ${left.batchId}`);
+      await commitStaged(left.staged, ctx);
+    } catch (error) {
+      if ((error as Error).name !== 'NoSuchKey') throw error;
+      // its claim would make every batch over its records (Pipes' halves, a re-read, its own redrive by stretch)
+      // drop records that are not in the lake: it goes, and they are delivered again (some twice), never lost
+      console.error(JSON.stringify({ message: 'an unfinished commit cannot be finished: its staged objects are gone; its claim is withdrawn', batchId: left.batchId, cause: (error as Error).message }));
+      try {
+        await ctx.ddb.send(new DeleteCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: claimKey(left.batchId) } }));
+      } catch (deleteError) {
+        throw located(deleteError, `withdrawing the claim of ${left.batchId}`);
+      }
     }
   }
   await note(ctx, key, attempt, mine.batchId, mine);
@@ -153,10 +155,12 @@ class LockLost extends TransientError {}
  * step but cannot stop its handler) may have had the lock taken over, and another batch may have checked
  * and claimed the same records since its own check: claiming and copying now would write them twice.
  * Renewed, it has a whole lease for the claim, which the next holder finishes from if it dies after it.
+ * `noting`: the commit the item is to name from now on (this attempt's, over an earlier attempt's of its batch).
  */
-async function stillHeld(ctx: TaskContext, key: string, attempt: string, holder: string): Promise<void> {
+async function stillHeld(ctx: TaskContext, key: string, attempt: string, holder: string, noting?: Commit): Promise<void> {
   try {
-    await asHolder(ctx, key, attempt, 'SET leaseUntil = :until', { ':until': Date.now() + LEASE_MS });
+    if (noting) await asHolder(ctx, key, attempt, 'SET leaseUntil = :until, #commit = :commit', { ':until': Date.now() + LEASE_MS, ':commit': noting }, { '#commit': 'commit' });
+    else await asHolder(ctx, key, attempt, 'SET leaseUntil = :until', { ':until': Date.now() + LEASE_MS });
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') {
       throw new LockLost(`${holder} lost the commit lock of ${key} before its claim (its lease passed and another batch took it): nothing of it is committed`);

@@ -121,6 +121,35 @@ describe('a claim whose commit nobody is left to finish', () => {
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
     expect(rows).toHaveLength(40);
   });
+  it('a batch killed right after it took the lock, before it began to finish the commit another left in it: that commit stays named in the lock for the next holder (a reviewer found it overwritten: 11 of 40 records in the lake)', async () => {
+    const shard = 'shardId-000000000079';
+    const records = taggedEvents('killed-after-take', shard, 40);
+    expect((await h.stack.run('kinesis', 's4-events-raw', records.slice(0, 5))).status).toBe('SUCCEEDED');
+    // the whole batch claims its records; its first lake object is copied, every other copy refused for good
+    const whole = await engineWith({ s3: copiesRefusedAfter(h.stack.ctx.s3) }).run('kinesis', 's4-events-raw', records);
+    expect(whole.status).toBe('FAILED');
+    // Pipes' first half takes the lock, and its process dies at once: every request after the take is refused
+    let gone = false;
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1'), { name: 'Error', code: 'ECONNREFUSED' }));
+    const realDdb = h.stack.ctx.ddb;
+    const dyingDdb = {
+      send: async (command: object) => {
+        if (gone) return refused();
+        const result = await realDdb.send(command as never);
+        if (command instanceof UpdateCommand && command.input.ReturnValues === 'ALL_OLD' && String(command.input.Key?.batchId).endsWith('#commit')) gone = true;
+        return result;
+      },
+    } as unknown as TaskContext['ddb'];
+    await engineWith({ ddb: dyingDdb }).run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(gone).toBe(true);
+    await leasePassed(shard);
+    // Pipes goes on with the halves, and no redrive comes: each record the halves drop as the whole's must be in the lake
+    for (const half of [records.slice(20), records.slice(0, 20)]) expect((await h.stack.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
+    const rows = await lake('killed-after-take');
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(40);
+    expect(rows).toHaveLength(40);
+  });
+
   it('a commit left in the lock whose staged objects are gone (the work bucket keeps them a day) when the next holder comes: its records may be written again, never lost, and Pipes\' halves deliver them without waiting for a redrive (README)', async () => {
     const { records, whole } = await unfinishable('staged-gone', 'shardId-000000000072');
     // Pipes' first half decodes before the lock: it drops the records the whole batch claimed; under the lock it finds
