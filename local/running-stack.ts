@@ -143,6 +143,8 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   // an execution a kill cut short is found by its ledger row, as the scheduled sweep finds it on AWS; the
   // first sweep ends before the Pipes read: a batch it starts again is in the shard index before a Pipe
   // re-reads its records, cut another way, and drops them as redelivered instead of delivering them twice
+  // a delivery stream's batch a stop or a kill left in hand goes on first: the sweep would put its records back too
+  for (const stream of streams.values()) await stream.resume();
   const redriver = localRedriver(stack, undefined, (result) => ended(result));
   const sweepOnce = () => sweep(redriver).catch((error: Error) => void process.stderr.write(`sluice: sweep: ${error.message}\n`));
   let sweeping = sweepOnce();

@@ -114,6 +114,18 @@ export class FirehoseStream {
     if (this.flushing) await endsWithin(this.flushing, withinMs);
   }
 
+  /**
+   * Goes on with the batch a stop or a kill left in hand, at once, before the start sweeps the ledger: its
+   * execution's row may still say STARTED, and once older than an Express execution can run, the sweep
+   * would put its records back on the stream (as it must on AWS, where Firehose has given up on that
+   * invocation), to be delivered a second time beside the buffered batch. A batch whose step fails again
+   * stays in hand, said on stderr, tried again as any other.
+   */
+  async resume(): Promise<void> {
+    if (!this.buffer.batchInHand || this.flushing) return;
+    await (this.flushing = this.flushOrSay().finally(() => (this.flushing = undefined)));
+  }
+
   /** Processes everything buffered now, whatever its size or age (tests, the demo). */
   async flushAll(): Promise<void> {
     await this.flushing;
@@ -126,15 +138,18 @@ export class FirehoseStream {
     const full = bytes >= this.options.settings.sizeMb * 1024 * 1024;
     const due = oldest !== undefined && Date.now() - oldest >= this.options.settings.intervalSeconds * 1000;
     if (records === 0 || !(full || due)) return;
-    this.flushing = this.flushOnce()
-      .catch((error: Error) => {
-        this.retryAt = Date.now() + FLUSH_RETRY_MS;
-        process.stderr.write(`sluice: ${this.name}: ${error.message} (the batch stays buffered; what failed is tried again in ${FLUSH_RETRY_MS / 1000} s)\n`);
-      })
-      .finally(() => {
-        this.flushing = undefined;
-        this.tick();
-      });
+    this.flushing = this.flushOrSay().finally(() => {
+      this.flushing = undefined;
+      this.tick();
+    });
+  }
+
+  /** One batch on, or what stopped it said, the batch kept for a later try. */
+  private flushOrSay(): Promise<void> {
+    return this.flushOnce().catch((error: Error) => {
+      this.retryAt = Date.now() + FLUSH_RETRY_MS;
+      process.stderr.write(`sluice: ${this.name}: ${error.message} (the batch stays buffered; what failed is tried again in ${FLUSH_RETRY_MS / 1000} s)\n`);
+    });
   }
 
   /**

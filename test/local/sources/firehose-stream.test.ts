@@ -8,11 +8,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firehoseSettings } from '../../../contracts/config.ts';
 import type { ExecutionResult } from '../../../local/engine.ts';
 import { ledgerStatus } from '../../../local/ledger-status.ts';
+import { localRedriver } from '../../../local/redriver.ts';
 import type { LocalStack } from '../../../local/stack.ts';
 import { CloudWatchSubscription } from '../../../local/sources/cloudwatch-subscription.ts';
 import { httpEndpointDestination, s3Destination } from '../../../local/sources/firehose-destinations.ts';
 import { FirehoseStream, type Destination } from '../../../local/sources/firehose-stream.ts';
 import { NewRelicStandIn } from '../../../local/stand-ins/new-relic.ts';
+import { sweep } from '../../../redrive/sweep.ts';
+import { tasks } from '../../../tasks/index.ts';
 import type { OpenSearchDouble } from '../../doubles/opensearch.ts';
 import { openStackWithOpenSearch, until, type Harness } from '../../e2e/harness.ts';
 
@@ -239,6 +242,50 @@ describe('a delivery stream whose steps after the transformation fail: only what
     expect(await lakeMessages(['eleven', 'twelve'])).toStrictEqual(['eleven', 'twelve']);
     expect((await ledgerIn(S0)) - ledgerBefore).toBe(2);
     expect(await h.keys('sluice-backup', `processing-failed/${S0}/`)).toStrictEqual([]);
+  });
+
+  it('S1: a batch left in hand with its execution\'s row STARTED past the Express limit goes on before the sweep, which then finds nothing to put back: New Relic gets each record once', async () => {
+    const bufferFile = join(dir, `${S1}-swept.jsonl`);
+    const newRelic = new NewRelicStandIn();
+    await newRelic.start();
+    const destination = httpEndpointDestination(newRelic.firehoseUrl, 300);
+    // the first start: the execution writes its row STARTED (an hour ago, as the sweep will see it) and dies with the stop
+    let serversGone!: () => void;
+    const gone = new Promise<void>((resolve) => (serversGone = resolve));
+    const anHourAgo = { ...h.stack.ctx, now: () => Date.now() - 3_600_000 };
+    let started = 0;
+    const dying: LocalStack = {
+      ...h.stack,
+      run: async (workflow, pipeline, input) => {
+        started++;
+        await tasks.decode({ pipeline, workflow, input }, anHourAgo);
+        await gone;
+        throw new Error('connect ECONNREFUSED 127.0.0.1');
+      },
+    };
+    const putBack: Uint8Array[] = [];
+    const said: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      const first = await openStream(S1, destination, { stack: dying, bufferFile });
+      await first.stream.put([Buffer.from('{"message":"in hand at the stop","level":"info"}')]);
+      await until(() => started === 1, 'the transformation started');
+      await first.stream.stop(50);
+      serversGone();
+      await until(() => said.some((line) => line.includes('stays buffered')), 'the flush gave up');
+      // the next start: the stream goes on with its batch, then the sweep runs (a put back on the stream is caught here)
+      const restarted: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, reingest: async (_stream, records) => void putBack.push(...records) } };
+      const second = await openStream(S1, destination, { stack: restarted, bufferFile });
+      await second.stream.resume();
+      await sweep(localRedriver(restarted));
+      await second.stream.stop(5_000);
+      expect(second.results.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
+    } finally {
+      write.mockRestore();
+      await newRelic.stop();
+    }
+    expect(putBack).toStrictEqual([]);
+    expect(newRelic.logs.filter((log) => log.message === 'in hand at the stop')).toHaveLength(1);
   });
 
   it("a kill before the transformation's answer was noted: the restart transforms the same cut again, the same batch to the workflow, counted once", async () => {
