@@ -1,5 +1,5 @@
 import type { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
-import { accountedBefore } from '../tasks/shared/accounted.ts';
+import { accountedBefore, withdrawn } from '../tasks/shared/accounted.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Redrivable } from './redrivable.ts';
 
@@ -11,6 +11,11 @@ import type { Redrivable } from './redrivable.ts';
  * what no batch claimed in the shard index is started again.
  */
 export async function notYetDelivered(ctx: TaskContext, row: Redrivable, records: PipesKinesisBatch): Promise<PipesKinesisBatch> {
-  const accounted = await accountedBefore(ctx, row.pipeline, row.batchId, row.source);
-  return records.filter((record) => !accounted(record.sequenceNumber));
+  const claimOf = await accountedBefore(ctx, row.pipeline, row.batchId, row.source);
+  // a claim the index still shows after it was withdrawn (its commit unfinishable) delivered nothing
+  const gone = await withdrawn(ctx, records.map((record) => claimOf(record.sequenceNumber)));
+  return records.filter((record) => {
+    const claim = claimOf(record.sequenceNumber);
+    return claim === undefined || gone.has(claim);
+  });
 }

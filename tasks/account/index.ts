@@ -5,7 +5,7 @@ import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { accountedBefore, claimDelivered, hasClaim, REDELIVERED, shardKeyOf, type RecentClaim } from '../shared/accounted.ts';
+import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, withdrawn, type RecentClaim } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -21,24 +21,6 @@ import { firehoseResponse, withReingested } from './firehose-response.ts';
 import { reingestOverflow } from './reingest-overflow.ts';
 
 const statusOf = (counts: Counts): AccountStatus => (counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED');
-
-/**
- * How many records a batch dropped as redelivered no claim holds now, from the claim each one's decode found
- * (`by`, undefined where none holds it now). Decode read the shard index before the lock: a claim found there
- * may have been withdrawn since (a commit the next holder could not finish, tasks/account/shard-lock.ts), and
- * on AWS the index shows a deleted claim a moment longer; each one the drops stand on is read from the table,
- * consistently. Committing such drops would leave records in no lake, counted as delivered by another batch.
- */
-async function unclaimedDrops(ctx: TaskContext, by: (string | undefined)[]): Promise<number> {
-  const leaning = new Map<string, number>();
-  let unclaimed = 0;
-  for (const claim of by) {
-    if (claim === undefined) unclaimed++;
-    else leaning.set(claim, (leaning.get(claim) ?? 0) + 1);
-  }
-  for (const [claim, records] of leaning) if (!(await hasClaim(ctx, claim))) unclaimed += records;
-  return unclaimed;
-}
 
 /** A chunk's batch id is its object's with `.chunk-NNNNN`. */
 const objectOf = (batchId: string) => batchId.replace(/\.chunk-\d+$/, '');
@@ -144,7 +126,11 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
       const claimOf = await accountedBefore(ctx, batch.pipeline, batch.batchId, batch.source, recent);
       const taken = claimed.filter(claimOf).length;
       if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
-      const unclaimed = await unclaimedDrops(ctx, leaned.map(claimOf));
+      // its drops stand on the claims decode found: one withdrawn since (a commit the next holder could not finish,
+      // shard-lock.ts) stands for records in no lake, which it would count as another batch's
+      const standOn = leaned.map(claimOf);
+      const gone = await withdrawn(ctx, standOn);
+      const unclaimed = standOn.filter((claim) => claim === undefined || gone.has(claim)).length;
       if (unclaimed > 0) throw new OvertakenError(`${batch.batchId}: ${unclaimed} of the records its decode dropped as redelivered are claimed by no batch now (a claim withdrawn since, its commit unfinishable); none of its lake objects is committed`);
     };
     await withShardLock(ctx, shardKey, commit, check, settle);

@@ -112,11 +112,24 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
       after = 0;
       if (claim.batchId === claimKey(batchId)) continue;
       const by = batchOfClaim(String(claim.batchId));
-      for (const sequence of unpackSequences(String(claim.sequences))) delivered.set(sequence, by);
+      // a sequence keeps the first claim found: one read from the table outranks the index's
+      for (const sequence of unpackSequences(String(claim.sequences))) if (!delivered.has(sequence)) delivered.set(sequence, by);
     }
     start = page.LastEvaluatedKey;
   } while (start && after < PAGE);
   return (sequence) => delivered.get(sequence);
+}
+
+/**
+ * Of the claims the shard index named (accountedBefore's answer for some records), those withdrawn since: read
+ * from the table, consistently, each once. A claim is withdrawn when its commit cannot be finished (its records
+ * are in no lake), and on AWS the index shows a deleted claim a moment longer: records standing on such a
+ * claim are delivered by no batch.
+ */
+export async function withdrawn(ctx: TaskContext, claims: readonly (string | undefined)[]): Promise<Set<string>> {
+  const gone = new Set<string>();
+  for (const claim of new Set(claims)) if (claim !== undefined && !(await hasClaim(ctx, claim))) gone.add(claim);
+  return gone;
 }
 
 /** Whether a batch's claim was written (read from the table, consistently: the index may lag). */

@@ -3,7 +3,7 @@ import { decodeOrThrow } from '../../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
-import { isDateMillis } from './date-millis.ts';
+import { YEAR_10000 } from './iso-time.ts';
 import { batchIdOf, digest } from './ids.ts';
 
 /** What names a batch in the ledger: decode writes it, and the failure path must find the same row. */
@@ -17,10 +17,13 @@ export const nameOf = (arn: string | undefined): string | undefined => arn?.spli
 
 const lastSegment = (arn: string | undefined, fallback: string) => nameOf(arn) ?? fallback;
 
-/** The oldest of a batch's arrival times (epoch ms) that are times, as `SourceInfo.arrivedAt`; none when none is. */
+/**
+ * The oldest of a batch's arrival times (epoch ms) as `SourceInfo.arrivedAt`: of those from 1970 to 9999 (an S3 key
+ * dated by it has a year of four digits), none when none is.
+ */
 function oldest(times: (number | undefined)[]): { arrivedAt?: number } {
   let least: number | undefined;
-  for (const time of times) if (time !== undefined && isDateMillis(time) && (least === undefined || time < least)) least = time;
+  for (const time of times) if (time !== undefined && time >= 0 && time < YEAR_10000 && (least === undefined || time < least)) least = time;
   return least === undefined ? {} : { arrivedAt: Math.round(least) };
 }
 

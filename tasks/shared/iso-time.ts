@@ -1,6 +1,6 @@
 const DAY = 86_400_000;
 /** 10000-01-01T00:00:00.000Z: from here on toISOString writes six-digit years. */
-const YEAR_10000 = 253_402_300_800_000;
+export const YEAR_10000 = 253_402_300_800_000;
 const ZERO = 48;
 
 let lastMs = NaN;

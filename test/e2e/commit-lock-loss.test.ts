@@ -182,6 +182,28 @@ describe('a claim whose commit nobody is left to finish', () => {
     for (const half of [records.slice(0, 20), records.slice(20)]) expect((await ghosts.run('kinesis', 's4-events-raw', half)).status).toBe('SUCCEEDED');
     expect(new Set((await lake('ghost-claim')).map((r) => r.event_id)).size).toBe(40);
   });
+
+  it('a redrive, while the shard index still shows a withdrawn claim: the records that stood on it are not passed over as delivered, and the batch is not let go', async () => {
+    const { records } = await unfinishable('ghost-redrive', 'shardId-000000000074');
+    let lagging = true;
+    const ddb = withdrawnClaimsShown(() => lagging);
+    const ghosts = new LocalEngine({ ...h.stack.ctx, ddb }, { skipWaits: true });
+    const redriver = localRedriver({ ...h.stack, ctx: { ...h.stack.ctx, ddb }, run: (workflow, pipeline, input) => ghosts.run(workflow, pipeline, input) });
+    // Pipes' first half withdraws the whole batch's claim under the lock, and fails: its drops stood on it
+    const first = await ghosts.run('kinesis', 's4-events-raw', records.slice(0, 20));
+    expect(first.error).toBe('Sluice.Overtaken');
+    const half = summary(first).batchId!;
+    // the operator redrives the half (not the whole batch) while the index still shows the claim: its 15 records are
+    // started again (and fail the same way, as the index lags): the half stays FAILED, its input kept
+    const [early] = await redrive(redriver, await redrivable(h.stack.ctx, { batchId: half }));
+    expect(early).toMatchObject({ execution: 'FAILED', after: 'FAILED' });
+    // once the index shows the withdrawal, a redrive delivers them
+    lagging = false;
+    const [late] = await redrive(redriver, await redrivable(h.stack.ctx, { batchId: half }));
+    expect(late).toMatchObject({ execution: 'SUCCEEDED (15 of 20 records)', after: 'SUPERSEDED' });
+    const ofHalf = new Set(records.slice(0, 20).map((_, i) => `ghost-redrive-${i}`));
+    expect(new Set((await lake('ghost-redrive')).map((r) => String(r.event_id)).filter((id) => ofHalf.has(id))).size).toBe(20);
+  });
 });
 
 /**

@@ -177,5 +177,7 @@ describe('a batch\'s arrival (what its error objects are dated by)', () => {
     const { approximateArrivalTimestamp: _, ...timeless } = pipesRecord('{}', 1);
     expect(batchIdentity('kinesis', [timeless]).source).not.toHaveProperty('arrivedAt');
     expect(batchIdentity('firehose', { invocationId: 'i', records: [{ recordId: 'r', data: 'e30=', approximateArrivalTimestamp: 'not a time' }] }).source).not.toHaveProperty('arrivedAt');
+    // a year of five digits would make an S3 key of `year=+10000/month=01/day=undefined`
+    expect(batchIdentity('firehose', { invocationId: 'i', records: [{ recordId: 'r', data: 'e30=', approximateArrivalTimestamp: 8e15 }] }).source).not.toHaveProperty('arrivedAt');
   });
 });
