@@ -11,10 +11,11 @@ export interface Bar {
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 export function barChart(title: string, bars: Bar[]): string {
-  const width = 760;
   const rowHeight = 46;
-  const left = 250;
-  const plot = width - left - 40;
+  // room for the longest label at 13 px (about 7 px a character): a longer one was cut off at the left edge
+  const left = Math.max(250, 20 + 7 * Math.max(0, ...bars.map((bar) => bar.label.length)));
+  const plot = 470;
+  const width = left + plot + 40;
   const height = 60 + bars.length * rowHeight;
   const rows = bars.map((bar, i) => {
     const scale = Math.max(bar.value, bar.target) * 1.15;
@@ -22,7 +23,7 @@ export function barChart(title: string, bars: Bar[]): string {
     const w = Math.max(2, (bar.value / scale) * plot);
     const tx = left + (bar.target / scale) * plot;
     const met = bar.lowerIsBetter ? bar.value <= bar.target : bar.value >= bar.target;
-    const value = `${bar.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${bar.unit}`;
+    const value = `${bar.value.toLocaleString('en-US', { maximumFractionDigits: bar.value < 1 ? 3 : 2 })} ${bar.unit}`;
     return [
       `<text x="${left - 10}" y="${y + 20}" text-anchor="end" font-size="13">${escape(bar.label)}</text>`,
       `<rect x="${left}" y="${y + 6}" width="${w.toFixed(1)}" height="22" fill="${met ? '#2e7d32' : '#c62828'}" rx="3"/>`,
