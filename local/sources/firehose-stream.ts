@@ -55,6 +55,8 @@ export class FirehoseStream {
   private retryAt = 0;
   /** Set by stop: a transformation that fails from now on failed for the stop (the servers going), not for its records. */
   private stopping = false;
+  /** What resume waits for: the batch in hand transformed. */
+  private transformedInHand: (() => void) | undefined;
 
   private constructor(
     private readonly stack: LocalStack,
@@ -118,12 +120,19 @@ export class FirehoseStream {
    * Goes on with the batch a stop or a kill left in hand, at once, before the start sweeps the ledger: its
    * execution's row may still say STARTED, and once older than an Express execution can run, the sweep
    * would put its records back on the stream (as it must on AWS, where Firehose has given up on that
-   * invocation), to be delivered a second time beside the buffered batch. A batch whose step fails again
-   * stays in hand, said on stderr, tried again as any other.
+   * invocation), to be delivered a second time beside the buffered batch. Resolves once the batch is
+   * transformed (its row then says how it ended), not delivered: a destination that refuses holds its
+   * delivery for the retry duration, not the start. A flush the interval began already is waited for.
    */
   async resume(): Promise<void> {
-    if (!this.buffer.batchInHand || this.flushing) return;
-    await (this.flushing = this.flushOrSay().finally(() => (this.flushing = undefined)));
+    const batch = this.buffer.batchInHand;
+    if (!batch || batch.transformed) return;
+    const transformed = new Promise<void>((resolve) => (this.transformedInHand = resolve));
+    try {
+      await Promise.race([transformed, this.startFlush()]);
+    } finally {
+      this.transformedInHand = undefined;
+    }
   }
 
   /** Processes everything buffered now, whatever its size or age (tests, the demo). */
@@ -138,10 +147,15 @@ export class FirehoseStream {
     const full = bytes >= this.options.settings.sizeMb * 1024 * 1024;
     const due = oldest !== undefined && Date.now() - oldest >= this.options.settings.intervalSeconds * 1000;
     if (records === 0 || !(full || due)) return;
-    this.flushing = this.flushOrSay().finally(() => {
+    void this.startFlush();
+  }
+
+  /** The flush under way, or a new one; the next is looked for once it ends. */
+  private startFlush(): Promise<void> {
+    return (this.flushing ??= this.flushOrSay().finally(() => {
       this.flushing = undefined;
       this.tick();
-    });
+    }));
   }
 
   /** One batch on, or what stopped it said, the batch kept for a later try. */
@@ -160,6 +174,7 @@ export class FirehoseStream {
   private async flushOnce(): Promise<void> {
     const batch = await this.buffer.next(this.options.settings.sizeMb * 1024 * 1024);
     const transformed = batch.transformed ?? (await this.buffer.note('transformed', { ...(await this.transform(batch.records)), at: Date.now() }));
+    this.transformedInHand?.();
     const undelivered =
       batch.undelivered ??
       (await this.buffer.note('undelivered', transformed.ok.length > 0 ? await this.options.destination.deliver(transformed.ok, { id: batch.id, since: transformed.at }) : []));

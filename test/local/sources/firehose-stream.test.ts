@@ -245,47 +245,55 @@ describe('a delivery stream whose steps after the transformation fail: only what
   });
 
   it('S1: a batch left in hand with its execution\'s row STARTED past the Express limit goes on before the sweep, which then finds nothing to put back: New Relic gets each record once', async () => {
-    const bufferFile = join(dir, `${S1}-swept.jsonl`);
-    const newRelic = new NewRelicStandIn();
-    await newRelic.start();
-    const destination = httpEndpointDestination(newRelic.firehoseUrl, 300);
-    // the first start: the execution writes its row STARTED (an hour ago, as the sweep will see it) and dies with the stop
-    let serversGone!: () => void;
-    const gone = new Promise<void>((resolve) => (serversGone = resolve));
-    const anHourAgo = { ...h.stack.ctx, now: () => Date.now() - 3_600_000 };
-    let started = 0;
-    const dying: LocalStack = {
-      ...h.stack,
-      run: async (workflow, pipeline, input) => {
-        started++;
-        await tasks.decode({ pipeline, workflow, input }, anHourAgo);
-        await gone;
-        throw new Error('connect ECONNREFUSED 127.0.0.1');
-      },
-    };
-    const putBack: Uint8Array[] = [];
-    const said: string[] = [];
-    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    const { newRelic, destination, restarted, putBack } = await leftInHandAnHourAgo('swept', 'in hand at the stop');
     try {
-      const first = await openStream(S1, destination, { stack: dying, bufferFile });
-      await first.stream.put([Buffer.from('{"message":"in hand at the stop","level":"info"}')]);
-      await until(() => started === 1, 'the transformation started');
-      await first.stream.stop(50);
-      serversGone();
-      await until(() => said.some((line) => line.includes('stays buffered')), 'the flush gave up');
-      // the next start: the stream goes on with its batch, then the sweep runs (a put back on the stream is caught here)
-      const restarted: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, reingest: async (_stream, records) => void putBack.push(...records) } };
-      const second = await openStream(S1, destination, { stack: restarted, bufferFile });
+      const second = await openStream(S1, destination, { stack: restarted, bufferFile: join(dir, `${S1}-swept.jsonl`) });
       await second.stream.resume();
       await sweep(localRedriver(restarted));
       await second.stream.stop(5_000);
       expect(second.results.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
     } finally {
-      write.mockRestore();
       await newRelic.stop();
     }
     expect(putBack).toStrictEqual([]);
     expect(newRelic.logs.filter((log) => log.message === 'in hand at the stop')).toHaveLength(1);
+  });
+
+  it('S1: the same when the interval began that flush before resume was called (another stream resumed first) and its execution is slow: resume waits for it (helper-24 saw the record put back)', async () => {
+    const { newRelic, destination, restarted, putBack } = await leftInHandAnHourAgo('swept-late', 'in hand, resumed late');
+    const slow: LocalStack = { ...restarted, run: async (...args) => (await new Promise((resolve) => setTimeout(resolve, 1_500)), restarted.run(...args)) };
+    try {
+      const second = await openStream(S1, destination, { stack: slow, bufferFile: join(dir, `${S1}-swept-late.jsonl`) });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await second.stream.resume();
+      await sweep(localRedriver(slow));
+      await second.stream.stop(5_000);
+    } finally {
+      await newRelic.stop();
+    }
+    expect(putBack).toStrictEqual([]);
+    expect(newRelic.logs.filter((log) => log.message === 'in hand, resumed late')).toHaveLength(1);
+  });
+
+  it('S1: resume holds the start until the batch in hand is transformed, not while New Relic refuses its delivery (the retry duration, 300 s)', async () => {
+    const { newRelic, restarted, putBack } = await leftInHandAnHourAgo('swept-refused', 'in hand, New Relic down');
+    // a delivery that retries a refusing New Relic for its retry duration: it ends when the test lets it
+    let giveUp = () => {};
+    const refusing: Destination = { failedType: 'http-endpoint-failed', deliver: () => new Promise((_, reject) => (giveUp = () => reject(new Error('503 from New Relic, retry duration over')))) };
+    const said: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      const second = await openStream(S1, refusing, { stack: restarted, bufferFile: join(dir, `${S1}-swept-refused.jsonl`) });
+      await second.stream.resume();
+      expect(second.results.map((r) => r.status)).toStrictEqual(['SUCCEEDED']);
+      await sweep(localRedriver(restarted));
+      giveUp();
+      await second.stream.stop(5_000);
+    } finally {
+      write.mockRestore();
+      await newRelic.stop();
+    }
+    expect(putBack).toStrictEqual([]);
   });
 
   it("a kill before the transformation's answer was noted: the restart transforms the same cut again, the same batch to the workflow, counted once", async () => {
@@ -346,3 +354,42 @@ describe('a delivery stream whose steps after the transformation fail: only what
     expect(said.join('')).toContain(`sluice: sluice-${S1}: batch ${batchId} was being delivered when the stack stopped; its 1 records are delivered again with the same id`);
   });
 });
+
+/**
+ * A first start of S1 whose execution writes its row STARTED (an hour ago, as a sweep will see it) and dies with
+ * the stop: its batch stays in hand in `firehose-<tag>` of the buffer files. Returns the stack of the next start,
+ * whose puts back on the stream (a sweep's) are caught in `putBack`, and the New Relic stand-in to deliver to.
+ */
+async function leftInHandAnHourAgo(tag: string, message: string) {
+  const newRelic = new NewRelicStandIn();
+  await newRelic.start();
+  const destination = httpEndpointDestination(newRelic.firehoseUrl, 300);
+  let serversGone!: () => void;
+  const gone = new Promise<void>((resolve) => (serversGone = resolve));
+  const anHourAgo = { ...h.stack.ctx, now: () => Date.now() - 3_600_000 };
+  let started = 0;
+  const dying: LocalStack = {
+    ...h.stack,
+    run: async (workflow, pipeline, input) => {
+      started++;
+      await tasks.decode({ pipeline, workflow, input }, anHourAgo);
+      await gone;
+      throw new Error('connect ECONNREFUSED 127.0.0.1');
+    },
+  };
+  const said: string[] = [];
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+  try {
+    const first = await openStream(S1, destination, { stack: dying, bufferFile: join(dir, `${S1}-${tag}.jsonl`) });
+    await first.stream.put([Buffer.from(JSON.stringify({ message, level: 'info' }))]);
+    await until(() => started === 1, 'the transformation started');
+    await first.stream.stop(50);
+    serversGone();
+    await until(() => said.some((line) => line.includes('stays buffered')), 'the flush gave up');
+  } finally {
+    write.mockRestore();
+  }
+  const putBack: Uint8Array[] = [];
+  const restarted: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, reingest: async (_stream, records) => void putBack.push(...records) } };
+  return { newRelic, destination, restarted, putBack };
+}
