@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firehoseSettings } from '../../../contracts/config.ts';
+import type { WorkflowName } from '../../../contracts/batch.ts';
 import type { ExecutionResult } from '../../../local/engine.ts';
 import { ledgerStatus } from '../../../local/ledger-status.ts';
 import { localRedriver } from '../../../local/redriver.ts';
@@ -207,30 +208,7 @@ describe('a delivery stream whose steps after the transformation fail: only what
   it('a stop whose grace runs out during the transformation: the servers go, the workflow fails; its records are not written off as processing-failed, and the restart transforms them', async () => {
     const bufferFile = join(dir, `${S0}-stopped.jsonl`);
     const ledgerBefore = await ledgerIn(S0);
-    // the workflow runs until the stop's grace is over, then fails as it does once the local servers are gone
-    let started = 0;
-    let serversGone!: () => void;
-    const gone = new Promise<void>((resolve) => (serversGone = resolve));
-    const stack: LocalStack = {
-      ...h.stack,
-      run: async () => {
-        started++;
-        await gone;
-        throw new Error('connect ECONNREFUSED 127.0.0.1');
-      },
-    };
-    const said: string[] = [];
-    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
-    try {
-      const first = await openStream(S0, s3Destination(h.stack, S0), { stack, bufferFile });
-      await first.stream.put(new CloudWatchSubscription().wrap('/app/stopped', 'web-1', ['eleven', 'twelve']).records);
-      await until(() => started === 1, 'the transformation started');
-      await first.stream.stop(50);
-      serversGone();
-      await until(() => said.some((line) => line.includes('stays buffered')), 'the flush gave up');
-    } finally {
-      write.mockRestore();
-    }
+    const started = await stoppedDuringTransformation(S0, s3Destination(h.stack, S0), bufferFile, new CloudWatchSubscription().wrap('/app/stopped', 'web-1', ['eleven', 'twelve']).records);
     expect(started).toBe(1);
     expect(readFileSync(bufferFile, 'utf8')).not.toContain('"transformed"');
     expect(await h.keys('sluice-backup', `processing-failed/${S0}/`)).toStrictEqual([]);
@@ -364,15 +342,26 @@ async function leftInHandAnHourAgo(tag: string, message: string) {
   const newRelic = new NewRelicStandIn();
   await newRelic.start();
   const destination = httpEndpointDestination(newRelic.firehoseUrl, 300);
+  const anHourAgo = { ...h.stack.ctx, now: () => Date.now() - 3_600_000 };
+  await stoppedDuringTransformation(S1, destination, join(dir, `${S1}-${tag}.jsonl`), [Buffer.from(JSON.stringify({ message, level: 'info' }))], (workflow, pipeline, input) => tasks.decode({ pipeline, workflow, input }, anHourAgo));
+  const putBack: Uint8Array[] = [];
+  const restarted: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, reingest: async (_stream, records) => void putBack.push(...records) } };
+  return { newRelic, destination, restarted, putBack };
+}
+
+/**
+ * A stream whose workflow runs (`begin`, then nothing) until a stop whose grace (50 ms) runs out, then fails as it does
+ * once the local servers are gone; resolves once the stream gave the flush up. Returns how many runs were started.
+ */
+async function stoppedDuringTransformation(pipeline: string, destination: Destination, bufferFile: string, records: Buffer[], begin?: (workflow: WorkflowName, pipeline: string, input: unknown) => Promise<unknown>) {
+  let started = 0;
   let serversGone!: () => void;
   const gone = new Promise<void>((resolve) => (serversGone = resolve));
-  const anHourAgo = { ...h.stack.ctx, now: () => Date.now() - 3_600_000 };
-  let started = 0;
   const dying: LocalStack = {
     ...h.stack,
-    run: async (workflow, pipeline, input) => {
+    run: async (workflow, name, input) => {
       started++;
-      await tasks.decode({ pipeline, workflow, input }, anHourAgo);
+      await begin?.(workflow, name, input);
       await gone;
       throw new Error('connect ECONNREFUSED 127.0.0.1');
     },
@@ -380,8 +369,8 @@ async function leftInHandAnHourAgo(tag: string, message: string) {
   const said: string[] = [];
   const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
   try {
-    const first = await openStream(S1, destination, { stack: dying, bufferFile: join(dir, `${S1}-${tag}.jsonl`) });
-    await first.stream.put([Buffer.from(JSON.stringify({ message, level: 'info' }))]);
+    const first = await openStream(pipeline, destination, { stack: dying, bufferFile });
+    await first.stream.put(records);
     await until(() => started === 1, 'the transformation started');
     await first.stream.stop(50);
     serversGone();
@@ -389,7 +378,5 @@ async function leftInHandAnHourAgo(tag: string, message: string) {
   } finally {
     write.mockRestore();
   }
-  const putBack: Uint8Array[] = [];
-  const restarted: LocalStack = { ...h.stack, ctx: { ...h.stack.ctx, reingest: async (_stream, records) => void putBack.push(...records) } };
-  return { newRelic, destination, restarted, putBack };
+  return started;
 }
