@@ -16,12 +16,13 @@ import { hash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../config/default.ts';
 import { kindOf, producedEvent } from '../local/produced-events.ts';
 import { streamOf } from '../local/servers.ts';
-import { CRASH_OPTIONS, crashRandom, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
+import { CRASH_OPTIONS, crashSettings, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,11 +31,7 @@ const { values: args } = parseArgs({
     'drain-minutes': { type: 'string', default: '9' },
   },
 });
-const ROUNDS = Number(args.rounds);
-const RATE = Number(args.rate);
-const MALFORMED = Number(args.malformed);
-const { schedule, random, between } = crashRandom(Number(args.seed));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const { rounds: ROUNDS, rate: RATE, malformed: MALFORMED, schedule, random, between } = crashSettings(args);
 
 /** The kinesis pipelines fed, with their share of the rate, and where their lake rows are. */
 const FED = [

@@ -26,13 +26,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../config/default.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { recordId } from '../tasks/shared/ids.ts';
 import { listKeys, readLines } from './list-keys.ts';
-import { CRASH_OPTIONS, crashRandom, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
+import { CRASH_OPTIONS, crashSettings, startSluice, stopAbruptly, type SluiceProcess } from './sluice-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,11 +43,7 @@ const { values: args } = parseArgs({
     'drain-minutes': { type: 'string', default: '6' },
   },
 });
-const ROUNDS = Number(args.rounds);
-const RATE = Number(args.rate);
-const MALFORMED = Number(args.malformed);
-const { schedule, random, between } = crashRandom(Number(args.seed));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const { rounds: ROUNDS, rate: RATE, malformed: MALFORMED, schedule, random, between } = crashSettings(args);
 
 const S0 = 's0-logs-to-opensearch';
 const S1 = 's1-api-to-newrelic';

@@ -61,11 +61,19 @@ export const CRASH_OPTIONS = {
 } as const;
 
 /**
- * Two random streams from a fuzz's --seed: the rounds' schedule (how long to produce, when to kill, how)
- * repeats with the seed whatever the machine's speed; `random` decides which events are malformed, which
- * depends on how many were sent before.
+ * What a crash fuzz's parsed options say: the rounds, the rate, the share of malformed events, and two random
+ * streams from its --seed: the rounds' schedule (how long to produce, when to kill, how) repeats with the seed
+ * whatever the machine's speed; `random` decides which events are malformed, which depends on how many were
+ * sent before.
  */
-export function crashRandom(seed: number): { schedule: () => number; random: () => number; between: (a: number, b: number) => number } {
-  const schedule = seeded(seed);
-  return { schedule, random: seeded(seed ^ 0x5bd1e995), between: (a, b) => a + schedule() * (b - a) };
+export function crashSettings(args: { rounds?: string; rate?: string; malformed?: string; seed?: string }) {
+  const schedule = seeded(Number(args.seed));
+  return {
+    rounds: Number(args.rounds),
+    rate: Number(args.rate),
+    malformed: Number(args.malformed),
+    schedule,
+    random: seeded(Number(args.seed) ^ 0x5bd1e995),
+    between: (a: number, b: number) => a + schedule() * (b - a),
+  };
 }

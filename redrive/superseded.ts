@@ -1,5 +1,5 @@
 import type { PipesKinesisBatch } from '../contracts/pipes-kinesis.ts';
-import { accountedBefore, withdrawn } from '../tasks/shared/accounted.ts';
+import { accountedBefore, unclaimed } from '../tasks/shared/accounted.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Redrivable } from './redrivable.ts';
 
@@ -13,9 +13,6 @@ import type { Redrivable } from './redrivable.ts';
 export async function notYetDelivered(ctx: TaskContext, row: Redrivable, records: PipesKinesisBatch): Promise<PipesKinesisBatch> {
   const claimOf = await accountedBefore(ctx, row.pipeline, row.batchId, row.source);
   // a claim the index still shows after it was withdrawn (its commit unfinishable) delivered nothing
-  const gone = await withdrawn(ctx, records.map((record) => claimOf(record.sequenceNumber)));
-  return records.filter((record) => {
-    const claim = claimOf(record.sequenceNumber);
-    return claim === undefined || gone.has(claim);
-  });
+  const left = new Set(await unclaimed(ctx, claimOf, records.map((record) => record.sequenceNumber)));
+  return records.filter((record) => left.has(record.sequenceNumber));
 }

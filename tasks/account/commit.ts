@@ -1,4 +1,5 @@
 import { CopyObjectCommand, type CopyObjectCommandInput } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { triggers } from '../../contracts/config.ts';
 import type { Staged } from '../../contracts/batch.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -19,7 +20,7 @@ async function copyUnlessThere(ctx: TaskContext, copy: CopyObjectCommandInput): 
     } catch (error) {
       if (statusOf(error) === 412) return;
       if (statusOf(error) !== 409 || tried === CONFLICT_TRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * tried));
+      await sleep(50 * tried);
     }
   }
 }

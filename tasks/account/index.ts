@@ -5,7 +5,7 @@ import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
-import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, withdrawn, type RecentClaim } from '../shared/accounted.ts';
+import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, unclaimed, type RecentClaim } from '../shared/accounted.ts';
 import { countBody, open } from '../shared/body.ts';
 import { load, store } from '../shared/claim-check.ts';
 import type { TaskContext } from '../shared/context.ts';
@@ -128,10 +128,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
       if (taken > 0) throw new OvertakenError(`${batch.batchId}: ${taken} of its records were delivered by another batch after it was decoded; none of its lake objects is committed`);
       // its drops stand on the claims decode found: one withdrawn since (a commit the next holder could not finish,
       // shard-lock.ts) stands for records in no lake, which it would count as another batch's
-      const standOn = leaned.map(claimOf);
-      const gone = await withdrawn(ctx, standOn);
-      const unclaimed = standOn.filter((claim) => claim === undefined || gone.has(claim)).length;
-      if (unclaimed > 0) throw new OvertakenError(`${batch.batchId}: ${unclaimed} of the records its decode dropped as redelivered are claimed by no batch now (a claim withdrawn since, its commit unfinishable); none of its lake objects is committed`);
+      const loose = (await unclaimed(ctx, claimOf, leaned)).length;
+      if (loose > 0) throw new OvertakenError(`${batch.batchId}: ${loose} of the records its decode dropped as redelivered are claimed by no batch now (a claim withdrawn since, its commit unfinishable); none of its lake objects is committed`);
     };
     await withShardLock(ctx, shardKey, commit, check, settle);
   } else {

@@ -51,22 +51,23 @@ export async function withShardLock(ctx: TaskContext, shardKey: string, commit: 
   // attempt of the same batch, and a stalled one must not take the lock it holds for its own
   const attempt = randomUUID();
   const { left, recent } = await take(ctx, key, commit, attempt);
-  const letGo = (how: 'release' | 'abandon', keep?: Commit) => letGoOf(ctx, key, attempt, commit, recent, how, keep);
+  const letGo = (how: 'release' | 'abandon') => letGoOf(ctx, key, attempt, commit, recent, how);
   if (left && left.batchId !== commit.batchId) {
     try {
-      await finish(ctx, key, attempt, commit, left);
+      await finish(ctx, left);
     } catch (error) {
-      // still unfinished: it stays in the item, for the next holder
-      await letGo('abandon', left).catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
+      // still unfinished: the item still names it, for the next holder
+      await letGo('abandon').catch((releaseError: Error) => logNotLetGo(key, commit.batchId, releaseError));
       throw error;
     }
   }
   // an earlier attempt of this batch (a Step Functions retry, a Pipes retry of the whole) may have left its claim and
-  // half its copies in the item, which still names them: this attempt's commit replaces them as it goes on to claim
+  // half its copies in the item, which still names them
   const resumed = left?.batchId === commit.batchId;
   try {
     await check(recent);
-    await stillHeld(ctx, key, attempt, commit.batchId, resumed ? commit : undefined);
+    // the item names a left commit (another batch's, finished now; an earlier attempt's) until this one's replaces it
+    await stillHeld(ctx, key, attempt, commit.batchId, left ? commit : undefined);
   } catch (error) {
     if (error instanceof LockLost) throw error;
     // nothing of this attempt is committed yet; an earlier attempt's commit stays for the next
@@ -125,9 +126,9 @@ async function take(ctx: TaskContext, key: string, commit: Commit, attempt: stri
  * the same name). Not when its staged objects are gone (the work bucket keeps them a day): its claim, which
  * stands for records not all in the lake, is then withdrawn, so that a batch over them delivers them again.
  */
-async function finish(ctx: TaskContext, key: string, attempt: string, mine: Commit, left: Commit): Promise<void> {
-  // the item names the left commit until this holder's replaces it, below: a holder that dies on the way (a Lambda
-  // timeout, a kill) leaves it to the next, not forgotten
+async function finish(ctx: TaskContext, left: Commit): Promise<void> {
+  // the item names the left commit until this holder's replaces it (stillHeld): a holder that dies on the way (a
+  // Lambda timeout, a kill) leaves it to the next, not forgotten, to be finished again (copies of the same names)
   if (await hasClaim(ctx, left.batchId)) {
     try {
       await commitStaged(left.staged, ctx);
@@ -143,7 +144,6 @@ async function finish(ctx: TaskContext, key: string, attempt: string, mine: Comm
       }
     }
   }
-  await note(ctx, key, attempt, mine.batchId, mine);
 }
 
 /** A holder whose lease passed before it claimed, and whose lock another batch (or attempt) took: it leaves the lock to that one. */
@@ -155,7 +155,7 @@ class LockLost extends TransientError {}
  * step but cannot stop its handler) may have had the lock taken over, and another batch may have checked
  * and claimed the same records since its own check: claiming and copying now would write them twice.
  * Renewed, it has a whole lease for the claim, which the next holder finishes from if it dies after it.
- * `noting`: the commit the item is to name from now on (this attempt's, over an earlier attempt's of its batch).
+ * `noting`: the commit the item is to name from now on (this holder's, over one left before it).
  */
 async function stillHeld(ctx: TaskContext, key: string, attempt: string, holder: string, noting?: Commit): Promise<void> {
   try {
@@ -166,15 +166,6 @@ async function stillHeld(ctx: TaskContext, key: string, attempt: string, holder:
       throw new LockLost(`${holder} lost the commit lock of ${key} before its claim (its lease passed and another batch took it): nothing of it is committed`);
     }
     throw located(error, `renewing the commit lock of ${key} for ${holder}`);
-  }
-}
-
-/** Sets the commit the lock's item names, while this holder holds it. */
-async function note(ctx: TaskContext, key: string, attempt: string, holder: string, commit: Commit): Promise<void> {
-  try {
-    await asHolder(ctx, key, attempt, 'SET #commit = :commit', { ':commit': commit }, { '#commit': 'commit' });
-  } catch (error) {
-    throw located(error, `noting ${commit.batchId}'s commit in the commit lock ${key} held by ${holder}`);
   }
 }
 
@@ -196,18 +187,18 @@ async function asHolder(ctx: TaskContext, key: string, attempt: string, update: 
 }
 
 /**
- * Lets the lock go: `release` with no commit left in it; `abandon` keeping one for the next holder to
- * finish (this holder's, or `keep`, one left before it that it could not finish). Either way the item
+ * Lets the lock go: `release` with no commit left in it; `abandon` keeping the one the item names for the next
+ * holder to finish (this holder's, or one left before it that it could not finish). Either way the item
  * remembers this holder's claim among the recent ones (read from the table by whoever checks, it stands
  * for nothing if it was not written).
  */
-async function letGoOf(ctx: TaskContext, key: string, attempt: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon', keep?: Commit): Promise<void> {
+async function letGoOf(ctx: TaskContext, key: string, attempt: string, commit: Commit, recent: readonly RecentClaim[], how: 'release' | 'abandon'): Promise<void> {
   const now = Date.now();
   const remembered = [...recent.filter((claim) => claim.at > now - RECENT_MS && claim.batchId !== commit.batchId), ...(commit.claim ? [{ batchId: commit.batchId, ...commit.claim, at: now }] : [])].slice(-RECENT_MAX);
   // no holder left named: the next take, of any batch, passes on the lease; no attempt can act as the holder any more
-  const update = how === 'release' ? 'SET leaseUntil = :gone, recent = :recent REMOVE #commit, holder, attempt' : keep ? 'SET leaseUntil = :gone, recent = :recent, #commit = :keep REMOVE holder, attempt' : 'SET leaseUntil = :gone, recent = :recent REMOVE holder, attempt';
+  const update = `SET leaseUntil = :gone, recent = :recent REMOVE ${how === 'release' ? '#commit, ' : ''}holder, attempt`;
   try {
-    await asHolder(ctx, key, attempt, update, { ':gone': 0, ':recent': remembered, ...(keep ? { ':keep': keep } : {}) }, how === 'release' || keep ? { '#commit': 'commit' } : undefined);
+    await asHolder(ctx, key, attempt, update, { ':gone': 0, ':recent': remembered }, how === 'release' ? { '#commit': 'commit' } : undefined);
   } catch (error) {
     throw located(error, `letting go of the commit lock ${key} held by ${commit.batchId}`);
   }

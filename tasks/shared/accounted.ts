@@ -121,15 +121,18 @@ export async function accountedBefore(ctx: TaskContext, pipeline: string, batchI
 }
 
 /**
- * Of the claims the shard index named (accountedBefore's answer for some records), those withdrawn since: read
- * from the table, consistently, each once. A claim is withdrawn when its commit cannot be finished (its records
- * are in no lake), and on AWS the index shows a deleted claim a moment longer: records standing on such a
- * claim are delivered by no batch.
+ * Of a batch's `sequences`, those no claim holds now, by `claimOf` (accountedBefore's answer): none held, or held
+ * by a claim withdrawn since, read from the table consistently, each claim once. A claim is withdrawn when its
+ * commit cannot be finished (its records are in no lake), and on AWS the index shows a deleted claim a moment
+ * longer: records standing on such a claim are delivered by no batch.
  */
-export async function withdrawn(ctx: TaskContext, claims: readonly (string | undefined)[]): Promise<Set<string>> {
+export async function unclaimed(ctx: TaskContext, claimOf: (sequence: string) => string | undefined, sequences: readonly string[]): Promise<string[]> {
   const gone = new Set<string>();
-  for (const claim of new Set(claims)) if (claim !== undefined && !(await hasClaim(ctx, claim))) gone.add(claim);
-  return gone;
+  for (const claim of new Set(sequences.map(claimOf))) if (claim !== undefined && !(await hasClaim(ctx, claim))) gone.add(claim);
+  return sequences.filter((sequence) => {
+    const claim = claimOf(sequence);
+    return claim === undefined || gone.has(claim);
+  });
 }
 
 /** Whether a batch's claim was written (read from the table, consistently: the index may lag). */
