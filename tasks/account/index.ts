@@ -1,6 +1,6 @@
 import type { AccountResult, AccountStatus, Counts } from '../../contracts/batch.ts';
 import { firehoseSettings } from '../../contracts/config.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { decodeOrThrow, guardOrThrow } from '../../contracts/decode.ts';
 import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
@@ -31,7 +31,7 @@ const objectOf = (batchId: string) => batchId.replace(/\.chunk-\d+$/, '');
  * balance fails the execution with Sluice.AccountingMismatch.
  */
 export async function account(input: unknown, ctx: TaskContext): Promise<AccountResult> {
-  const request = decodeOrThrow(AccountInput, input, 'account input');
+  const request = guardOrThrow(AccountInput, input, 'account input');
   const opened = await open(request.batch, 'account batch', ctx);
   const { batch } = opened;
   let { body } = opened;
@@ -46,7 +46,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   let leaned: string[] = [];
   const redelivered = body.dropped.filter((d) => d.reason === REDELIVERED).length;
   if (batch.workflow === 'kinesis') {
-    const records = decodeOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
+    const records = guardOrThrow(PipesKinesisBatch, original, 'Pipes Kinesis batch');
     units = records.map((record) => record.eventID);
     // what the batch claims: not what it backed up (its row, BACKED_UP, is where that is due), nor what it
     // dropped because another batch claimed it (a claim is the batch's own, or a wrong one would spread)

@@ -1,5 +1,5 @@
 import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { guardOrThrow } from '../../contracts/decode.ts';
 import { BackupInput, BackupWholeInput, DecodeChunk, type WholeInputBackedUp } from '../../contracts/tasks.ts';
 import type { WorkflowName } from '../../contracts/batch.ts';
 import { batchIdentity, type BatchIdentity } from '../shared/batch-identity.ts';
@@ -130,9 +130,9 @@ async function failedChunk(chunk: DecodeChunk, request: BackupWholeInput, ctx: T
 /** The backup task: failed and quarantined records after delivery, or the whole input after a Catch. */
 export async function backup(input: unknown, ctx: TaskContext): Promise<Batch | WholeInputBackedUp> {
   if (typeof input === 'object' && input !== null && 'error' in input) {
-    return backupWholeInput(decodeOrThrow(BackupWholeInput, input, 'backup input'), ctx);
+    return backupWholeInput(guardOrThrow(BackupWholeInput, input, 'backup input'), ctx);
   }
-  const request = decodeOrThrow(BackupInput, input, 'backup input');
+  const request = guardOrThrow(BackupInput, input, 'backup input');
   const { batch, body } = await open(request.batch, 'backup batch', ctx);
   const next = await backupBody(body, batch, ctx);
   return seal(batch, next, batch.counts.in, ctx);

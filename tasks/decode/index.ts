@@ -1,6 +1,6 @@
 import type { Batch, Dropped } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { guardOrThrow } from '../../contracts/decode.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
 import { accountedBefore, REDELIVERED } from '../shared/accounted.ts';
 import { load } from '../shared/claim-check.ts';
@@ -65,7 +65,7 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
  * it is one chunk, decoded here as a batch whose row is the object's.
  */
 export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
-  const request = decodeOrThrow(DecodeInput, input, 'decode input');
+  const request = guardOrThrow(DecodeInput, input, 'decode input');
   pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') {
     const read = await splitObject(request, ctx);

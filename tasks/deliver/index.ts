@@ -1,6 +1,6 @@
 import type { Batch, Body, Delivered, Rec, Staged } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { guardOrThrow } from '../../contracts/decode.ts';
 import { DeliverInput } from '../../contracts/tasks.ts';
 import { DELIVER_MARGIN_SECONDS, MAX_REDELIVERY_WAIT_SECONDS, REDELIVER_UNTIL_SECONDS, TASK_TIMEOUT_SECONDS } from '../../contracts/timing.ts';
 import { open, seal } from '../shared/body.ts';
@@ -90,7 +90,7 @@ export async function deliverBody(body: Body, sinks: Sink[], attemptNumber: numb
  * but never past what the execution can afford: the loop's Choice also stops at REDELIVER_UNTIL_SECONDS.
  */
 export async function deliver(input: unknown, ctx: TaskContext): Promise<Batch> {
-  const request = decodeOrThrow(DeliverInput, input, 'deliver input');
+  const request = guardOrThrow(DeliverInput, input, 'deliver input');
   const { batch, body } = await open(request.batch, 'deliver batch', ctx);
   const pipeline = pipelineOf(ctx.config, batch.pipeline);
   const { enabled } = sinksFor(ctx, batch.pipeline);

@@ -1,5 +1,5 @@
 import type { SourceInfo, WorkflowName } from '../../contracts/batch.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { decodeOrThrow, guardOrThrow } from '../../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
@@ -29,7 +29,7 @@ function oldest(times: (number | undefined)[]): { arrivedAt?: number } {
 
 /** An EventBridge Pipes batch of Kinesis records, decoded. The batch id is stable across Pipes retries. */
 export function kinesisBatch(input: unknown): BatchIdentity & { records: PipesKinesisBatch; stream: string } {
-  const records = decodeOrThrow(PipesKinesisBatch, input, 'Pipes Kinesis batch');
+  const records = guardOrThrow(PipesKinesisBatch, input, 'Pipes Kinesis batch');
   const first = records[0];
   const shard = first?.eventID.split(':')[0] ?? 'none';
   const stream = lastSegment(first?.eventSourceARN, 'stream');

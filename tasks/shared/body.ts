@@ -1,5 +1,5 @@
 import { Batch, Body, type Counts } from '../../contracts/batch.ts';
-import { decodeOrThrow } from '../../contracts/decode.ts';
+import { guardOrThrow } from '../../contracts/decode.ts';
 import { load, store } from './claim-check.ts';
 import type { TaskContext } from './context.ts';
 
@@ -42,8 +42,8 @@ export async function seal(batch: Omit<Batch, 'body' | 'counts'>, body: Body, to
 
 /** Opens a batch: decodes the state, loads the body wherever it is. */
 export async function open(input: unknown, where: string, ctx: TaskContext): Promise<{ batch: Batch; body: Body }> {
-  const batch = decodeOrThrow(Batch, input, where);
-  const body = decodeOrThrow(Body, await load(batch.body, ctx), `${where} body`);
+  const batch = guardOrThrow(Batch, input, where);
+  const body = guardOrThrow(Body, await load(batch.body, ctx), `${where} body`);
   return { batch, body };
 }
 
