@@ -6,7 +6,7 @@ import { step } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { isoTime } from '../shared/iso-time.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
-import { eventTime, partitionOf } from './partition.ts';
+import { eventTime, partitionOf, timeClip } from './partition.ts';
 import { s4Enrichment } from './s4-rules.ts';
 
 export interface EnrichScope {
@@ -36,32 +36,34 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     const declared = typeField ? record.data[typeField] : record.data['@logGroup'];
     // a log event's type is its log group: a log lake is partitioned by where the logs come from
     const eventType = typeof declared === 'string' ? declared : fallbackType;
-    const time = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : new Date(record.time);
-    const hour = Math.floor(time.getTime() / HOUR);
+    // a log event's time, known since decode, as a Date would hold it (out of range: NaN, which isoTime refuses)
+    const ms = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : timeClip(record.time);
+    const hour = Math.floor(ms / HOUR);
     // by type, then hour: no key string built per record
     let hours = partitions.get(eventType);
     if (!hours) partitions.set(eventType, (hours = new Map()));
     let partition = hours.get(hour);
-    if (!partition) hours.set(hour, (partition = partitionOf(eventType, time)));
+    if (!partition) hours.set(hour, (partition = partitionOf(eventType, new Date(ms))));
     if (record.arrivedAt !== lastArrival) {
       // converted before it is cached: a time that does not convert must not leave a neighbour's behind
       const iso = record.arrivedAt === undefined ? processedAt : isoTime(record.arrivedAt);
       lastArrival = record.arrivedAt;
       lastArrivalIso = iso;
     }
-    const data: Record<string, unknown> = {
-      ...record.data,
-      [KEY_ATTRIBUTE]: record.id,
-      event_time: isoTime(time.getTime()),
-      ingested_at: lastArrivalIso,
-      processed_at: processedAt,
-      metadata: record.warnings ? { ...metadata, warnings: record.warnings } : metadata,
-    };
+    // the record's fields first, then sluice's, set one by one (a computed key in the literal took a slower path)
+    const data: Record<string, unknown> = { ...record.data };
+    data[KEY_ATTRIBUTE] = record.id;
+    data.event_time = isoTime(ms);
+    data.ingested_at = lastArrivalIso;
+    data.processed_at = processedAt;
+    data.metadata = record.warnings ? { ...metadata, warnings: record.warnings } : metadata;
     if (rules) data.enrichment = s4Enrichment(record.data, rules);
-    // the rest is the new record: a second copy of it (a spread) would only make garbage
-    const { warnings: _warnings, time: _time, ...next } = record;
-    next.data = data;
-    next.partition = partition;
+    // a new record of the fields it keeps (not warnings, time), named: a rest pattern copies through a slow generic path
+    const next: Rec = { id: record.id, unit: record.unit, data, partition };
+    if (record.arrivedAt !== undefined) next.arrivedAt = record.arrivedAt;
+    if (record.pending !== undefined) next.pending = record.pending;
+    if (record.attempts !== undefined) next.attempts = record.attempts;
+    if (record.error !== undefined) next.error = record.error;
     return next;
   };
 }

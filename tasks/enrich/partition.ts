@@ -4,19 +4,26 @@ import { partitionValue } from '../shared/partition-value.ts';
 /** Epoch numbers below this are seconds, above it milliseconds. */
 const MILLIS_FROM = 100_000_000_000;
 
-function toDate(value: unknown): Date | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < MILLIS_FROM ? value * 1000 : value);
+/** What `new Date(ms).getTime()` gives (ECMAScript's TimeClip): whole milliseconds, NaN beyond ±8.64e15; without a Date. */
+export const timeClip = (ms: number): number => (Math.abs(ms) <= 8.64e15 ? Math.trunc(ms) + 0 : NaN);
+
+/** A field as epoch milliseconds: a number (seconds below MILLIS_FROM), or a date string; undefined when it is neither. */
+function toMillis(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return timeClip(value < MILLIS_FROM ? value * 1000 : value);
   if (typeof value === 'string' && value !== '') {
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime())) return date;
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
   }
   return undefined;
 }
 
-/** When the event happened: its `timestamp` or `@timestamp`, else when it arrived, else now. */
-export function eventTime(data: Record<string, unknown>, arrivedAt: number | undefined, now: number): Date {
-  const date = toDate(data.timestamp) ?? toDate(data['@timestamp']) ?? toDate(arrivedAt) ?? new Date(now);
-  return Number.isNaN(date.getTime()) ? new Date(now) : date;
+/**
+ * When the event happened, in epoch milliseconds: its `timestamp` or `@timestamp`, else when it arrived, else
+ * now (a number out of a Date's range is now too).
+ */
+export function eventTime(data: Record<string, unknown>, arrivedAt: number | undefined, now: number): number {
+  const ms = toMillis(data.timestamp) ?? toMillis(data['@timestamp']) ?? toMillis(arrivedAt) ?? now;
+  return Number.isNaN(ms) ? now : ms;
 }
 
 const two = (n: number) => String(n).padStart(2, '0');

@@ -40,11 +40,27 @@ describe('enrich', () => {
   });
 
   it('reads event time from ISO strings, epoch seconds and milliseconds, else arrival, else now', () => {
-    expect(eventTime({ timestamp: '2026-01-02T03:04:05Z' }, undefined, now).toISOString()).toBe('2026-01-02T03:04:05.000Z');
-    expect(eventTime({ timestamp: 1763890200 }, undefined, now).toISOString()).toBe('2025-11-23T09:30:00.000Z');
-    expect(eventTime({ timestamp: 1763890200000 }, undefined, now).toISOString()).toBe('2025-11-23T09:30:00.000Z');
-    expect(eventTime({ timestamp: 'garbage' }, now - 1000, now).getTime()).toBe(now - 1000);
-    expect(eventTime({}, undefined, now).getTime()).toBe(now);
+    expect(new Date(eventTime({ timestamp: '2026-01-02T03:04:05Z' }, undefined, now)).toISOString()).toBe('2026-01-02T03:04:05.000Z');
+    expect(new Date(eventTime({ timestamp: 1763890200 }, undefined, now)).toISOString()).toBe('2025-11-23T09:30:00.000Z');
+    expect(new Date(eventTime({ timestamp: 1763890200000 }, undefined, now)).toISOString()).toBe('2025-11-23T09:30:00.000Z');
+    expect(eventTime({ timestamp: 'garbage' }, now - 1000, now)).toBe(now - 1000);
+    // out of a Date's range, as a Date would take it: now
+    expect(eventTime({ timestamp: 9e15 }, undefined, now)).toBe(now);
+    expect(eventTime({ timestamp: 1763890200000.7 }, undefined, now)).toBe(1763890200000);
+    expect(eventTime({}, undefined, now)).toBe(now);
+  });
+
+  it('hands on every field of the record but its warnings and decoded time, which go into the data and the partition', () => {
+    const warnings = [{ path: '/payload', message: 'odd', severity: 'warning' as const }];
+    const error = { code: 'Throttled', message: 'slow down', retryable: true };
+    const record = { id: 'x', unit: 'u', arrivedAt: now, time: now - 60_000, pending: ['s3-lake'], attempts: 2, error, warnings, data: { event_type: 'metric', record_id: 'theirs', a: 1 } };
+    const out = enrichRecord(record, scope);
+    expect(Object.keys(out).sort()).toStrictEqual(['arrivedAt', 'attempts', 'data', 'error', 'id', 'partition', 'pending', 'unit']);
+    expect(out).toMatchObject({ id: 'x', unit: 'u', arrivedAt: now, pending: ['s3-lake'], attempts: 2, error });
+    // the record's own fields keep their place; sluice's value wins where a name is taken
+    expect(Object.keys(out.data).slice(0, 4)).toStrictEqual(['event_type', 'record_id', 'a', 'event_time']);
+    expect(out.data).toMatchObject({ record_id: 'x', event_time: new Date(now - 60_000).toISOString(), metadata: { warnings } });
+    expect(record.data).toStrictEqual({ event_type: 'metric', record_id: 'theirs', a: 1 });
   });
 
   it('partitions CloudWatch log events by their log group', () => {
