@@ -5,20 +5,22 @@ import { enrichBody } from '../tasks/enrich/index.ts';
 import { emptyBody } from '../tasks/shared/body.ts';
 import { validators } from '../tasks/validate/schemas.ts';
 import { validateBody } from '../tasks/validate/validate.ts';
-import type { Corpus } from './corpus.ts';
+import { batchesOf, type Corpus } from './corpus.ts';
 
-/** decode -> validate -> enrich -> serialize (JSON Lines), in-process: the task logic without I/O. */
+/** decode -> validate -> enrich -> serialize (JSON Lines), in-process, batch by batch: the task logic without I/O. */
 export function runChain(corpus: Corpus, config: SluiceConfig, pipelineName: string): number {
   const pipeline = config.pipelines[pipelineName]!;
   const schemas = validators(config);
-  const decoded = decodeUnits(corpus.units, config.limits);
-  const validated = validateBody({ ...emptyBody(), ...decoded }, pipeline.validation, schemas);
-  const enriched = enrichBody(validated, { pipelineName, pipeline, workflow: 'bench', now: Date.now() });
   let bytes = 0;
-  for (const record of enriched.records) bytes += JSON.stringify(record.data).length + 1;
-  if (enriched.records.length + enriched.quarantined.length + enriched.dropped.length !== corpus.records) {
-    throw new Error(`${corpus.name}: the chain lost records`);
+  let outcomes = 0;
+  for (const units of batchesOf(corpus)) {
+    const decoded = decodeUnits(units, config.limits);
+    const validated = validateBody({ ...emptyBody(), ...decoded }, pipeline.validation, schemas);
+    const enriched = enrichBody(validated, { pipelineName, pipeline, workflow: 'bench', now: Date.now() });
+    for (const record of enriched.records) bytes += JSON.stringify(record.data).length + 1;
+    outcomes += enriched.records.length + enriched.quarantined.length + enriched.dropped.length;
   }
+  if (outcomes !== corpus.records) throw new Error(`${corpus.name}: the chain lost records`);
   return bytes;
 }
 

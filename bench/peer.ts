@@ -8,10 +8,8 @@ import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../con
 import { firehoseRequest } from '../local/samples.ts';
 import { startStack } from '../local/stack.ts';
 import { startStandIns, withStandIns } from '../local/stand-in-destinations.ts';
-import { cloudWatchCorpus } from './corpus.ts';
+import { batchesOf, cloudWatchCorpus } from './corpus.ts';
 
-/** CloudWatch Logs subscription batches per Firehose invocation (500 log events each). */
-const RECORDS_PER_INVOCATION = 10;
 const PIPELINE = 's0-logs-to-opensearch';
 
 /**
@@ -53,8 +51,8 @@ export interface PeerRates {
 export async function peerS0(config: SluiceConfig, events: number): Promise<PeerRates> {
   const corpus = cloudWatchCorpus(events, 500);
   const requests: FirehoseTransformRequest[] = [];
-  for (let i = 0; i < corpus.units.length; i += RECORDS_PER_INVOCATION) {
-    requests.push(firehoseRequest(corpus.units.slice(i, i + RECORDS_PER_INVOCATION).map((unit) => Buffer.from(unit.data, 'base64')), `peer-${i}`));
+  for (const [i, units] of batchesOf(corpus).entries()) {
+    requests.push(firehoseRequest(units.map((unit) => Buffer.from(unit.data, 'base64')), `peer-${i * corpus.unitsPerBatch}`));
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'sluice-peer-'));
   const standIns = await startStandIns(0, dataDir);
