@@ -47,10 +47,16 @@ function check(status: string, what: string) {
   if (status !== 'SUCCEEDED') throw new Error(`${what} ended ${status}`);
 }
 
-/** Business events in Pipes batches through the kinesis workflow, `parallel` executions at a time. */
-export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void): Promise<Throughput> {
+/**
+ * Business events in Pipes batches through the kinesis workflow, `parallel` executions at a time. `first` is
+ * the first event's number (and sequence): a run after another sends records of its own, not the other's again.
+ */
+export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void, first = 0): Promise<Throughput> {
   const batches = Array.from({ length: Math.ceil(events / batchSize) }, (_, b) =>
-    Array.from({ length: Math.min(batchSize, events - b * batchSize) }, (_, i) => pipesRecord(JSON.stringify(businessEvent(b * batchSize + i, EVENT_SPACING_MS)), b * batchSize + i, `shardId-${String(b % parallel).padStart(12, '0')}`)),
+    Array.from({ length: Math.min(batchSize, events - b * batchSize) }, (_, i) => {
+      const n = first + b * batchSize + i;
+      return pipesRecord(JSON.stringify(businessEvent(n, EVENT_SPACING_MS)), n, `shardId-${String(b % parallel).padStart(12, '0')}`);
+    }),
   );
   let next = 0;
   let done = 0;
