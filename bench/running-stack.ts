@@ -8,6 +8,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { startRunningStack } from '../local/running-stack.ts';
 import type { ThreadLoad } from '../local/thread-load.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SustainedRun {
   offeredPerSecond: number;
@@ -86,7 +87,7 @@ export async function sustainedS4(config: SluiceConfig, rate: number, seconds: n
     const sent = JSON.parse(said.trim().split('\n').pop()!) as { accepted: number };
     if (sent.accepted !== total) throw new Error(`the ingest API accepted ${sent.accepted} of ${total} events`);
     while (processed < total) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       lagNow();
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       progress(`running stack: ${total} sent, ${processed} processed`);

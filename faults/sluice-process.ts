@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
 import { seeded } from './batches.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A `sluice start` child process, once it said it is ready. */
 export interface SluiceProcess {
@@ -41,7 +42,7 @@ export async function stopAbruptly(running: SluiceProcess, graceful: boolean, wa
   if (graceful) {
     running.child.kill('SIGTERM');
     const ms = wait();
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), running.exited]);
+    await Promise.race([sleep(ms), running.exited]);
     if (running.child.exitCode === null && running.child.signalCode === null) {
       running.child.kill('SIGKILL');
       how = `SIGTERM, SIGKILL ${ms.toFixed(0)} ms later`;

@@ -12,6 +12,7 @@ import type { SluiceConfig } from '../contracts/config.ts';
 import type { ServersThreadMessage, ServersThreadOptions } from './servers-thread.ts';
 import { KEY_ATTRIBUTE } from '../contracts/sinks.ts';
 import { LEDGER_SHARD_INDEX, LEDGER_STATUS_INDEX } from '../contracts/ledger.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** s3rver and dynalite accept any credentials; the SDK insists on some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -80,7 +81,7 @@ async function ledgerTable(dynamo: DynamoDBClient, name: string, dataDir: string
     );
   const describe = () => dynamo.send(new DescribeTableCommand({ TableName: name })).then((r) => r.Table, () => undefined);
   const ready = async (done: (table: Awaited<ReturnType<typeof describe>>) => boolean) => {
-    while (!done(await describe())) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!done(await describe())) await sleep(20);
   };
   const existing = await describe();
   const missing = INDEXES.filter(({ IndexName }) => !existing?.GlobalSecondaryIndexes?.some((gsi) => gsi.IndexName === IndexName)).map(({ IndexName }) => IndexName);
@@ -172,7 +173,7 @@ export async function startServers(config: SluiceConfig, dataDir?: string, strea
       if (error.name !== 'ResourceInUseException') throw error;
     });
     while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamOf(name) }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
   }
   await ledgerTable(dynamo, config.ledgerTable, dataDir);

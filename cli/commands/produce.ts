@@ -4,6 +4,7 @@ import { loadConfigFile } from '../../config/load-file.ts';
 import { kindOf, producedEvent } from '../../local/produced-events.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const positive = (name: string, text: string | undefined, fallback: number, max = Infinity): number => {
   if (text === undefined) return fallback;
@@ -60,7 +61,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   while (sent < total) {
     // keep to the rate: the next batch leaves when the clock says it is due
     const due = started + (sent / rate) * 1000;
-    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    if (due > Date.now()) await sleep(due - Date.now());
     const count = Math.min(batchSize, total - sent);
     const events = Array.from({ length: count }, (_, j) => producedEvent(kind, sent + j, Math.random() * 100 < malformed));
     const body = events.map((event) => (typeof event === 'string' ? event : JSON.stringify(event))).join('\n');

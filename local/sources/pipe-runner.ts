@@ -9,6 +9,7 @@ import { ShardProgress, type Unacknowledged } from './shard-progress.ts';
 import { Signal } from './signal.ts';
 import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A batch that exhausted its retries, as the Pipe's dead-letter queue receives it: where it was, not its records. */
 export interface DeadLetter {
@@ -51,8 +52,6 @@ function laneOf(partitionKey: string, lanes: number): number {
   for (let i = 0; i < partitionKey.length; i++) hash = Math.imul(hash ^ partitionKey.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % lanes;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An EventBridge Pipe over a local stream, running until stopped. Per shard, records go to one of

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { setTimeout as wait } from 'node:timers/promises';
 
 export interface HttpDeliveryOptions {
   url: string;
@@ -26,8 +27,6 @@ export interface HttpDeliveryFailure {
 }
 
 type Outcome = { ok: true } | { ok: false; code: string; message: string };
-
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Firehose's HTTP endpoint delivery, as the delivery stream does it (contract section 12): one request

@@ -8,6 +8,7 @@ import { hasClaim, type RecentClaim } from '../shared/accounted.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { located } from '../shared/transient.ts';
 import { commitStaged } from './commit.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A holder outlives no account step (its Lambda times out with its state): past this, a lock left by a killed one is taken over. */
 const LEASE_MS = (TASK_TIMEOUT_SECONDS.account + 5) * 1000;
@@ -115,7 +116,7 @@ async function take(ctx: TaskContext, key: string, commit: Commit, attempt: stri
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw located(error, `taking the commit lock of ${key} for ${commit.batchId}`);
       if (tried === TRIES) throw new TransientError(`the commit lock of ${key} stayed held by another batch for ${(TRIES * WAIT_MS) / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, WAIT_MS * (0.5 + Math.random())));
+      await sleep(WAIT_MS * (0.5 + Math.random()));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { TransientError } from '../../contracts/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Puts records back on a Firehose delivery stream (PutRecordBatch semantics); throws when some stay refused. */
 export type Reingest = (deliveryStream: string, records: Uint8Array[]) => Promise<void>;
@@ -47,7 +48,7 @@ export function firehoseReingest(): Reingest {
         const errors = await send(pending, stream);
         pending = pending.filter((_, i) => errors[i] !== undefined);
         if (pending.length > 0 && attempt >= ATTEMPTS) throw new TransientError(`${pending.length} records refused by ${stream} after ${ATTEMPTS} PutRecordBatch attempts`);
-        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        if (pending.length > 0) await sleep(100 * 2 ** attempt);
       }
     }
   };

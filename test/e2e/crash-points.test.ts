@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { businessEvent } from '../../local/samples.ts';
 import { configWith } from './harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * `sluice start` killed (SIGKILL) at an exact point, through a preload (faults/kill-at.mjs) that kills the
@@ -39,8 +40,6 @@ function start(dataDir: string, env: Record<string, string> = {}, args: string[]
     void exited.then((e) => reject(new Error(`sluice start exited ${e.code ?? e.signal}: ${err}`)));
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** S4 events to the ingest API, 24 every 200 ms, until `done` says so; returns how many were accepted. */
 async function produceUntil(running: Running, done: () => boolean): Promise<{ accepted: number; unanswered: number }> {

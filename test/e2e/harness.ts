@@ -5,6 +5,7 @@ import { defaultConfig } from '../../config/default.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
 import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import { startStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The default configuration with some parts replaced, e.g. smaller limits or an OpenSearch endpoint. */
 export function configWith(change: (config: SluiceConfig) => void): SluiceConfig {
@@ -90,6 +91,6 @@ export async function until(done: () => boolean, what: string, ms = 30_000): Pro
   const end = Date.now() + ms;
   while (!done()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }

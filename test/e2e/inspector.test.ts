@@ -8,6 +8,7 @@ import { defaultConfig } from '../../config/default.ts';
 import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 import { startRunningStack, type RunningStack } from '../../local/running-stack.ts';
 import { businessEvent } from '../../local/samples.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'dist/inspector';
@@ -19,7 +20,7 @@ const until = async (done: () => Promise<boolean>, what: string) => {
   const end = Date.now() + 30_000;
   while (!(await done())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 };
 

@@ -14,6 +14,7 @@ import { businessEvent, telemetry } from '../../local/samples.ts';
 import { streamOf } from '../../local/servers.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { openStack, until, type Harness } from './harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-pipe-'));
@@ -24,7 +25,6 @@ afterAll(async () => {
   await h.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
 
 describe('the running stack\'s Pipe', () => {
   it('batches by size or window, keeps its checkpoint on disk, and a new runner on it does not read again', async () => {
@@ -137,7 +137,7 @@ describe('the running stack\'s Pipe', () => {
         inFlight++;
         most = Math.max(most, inFlight);
         try {
-          if ((input as { partitionKey: string }[]).some((r) => r.partitionKey === 'slow')) await new Promise((resolve) => setTimeout(resolve, 400));
+          if ((input as { partitionKey: string }[]).some((r) => r.partitionKey === 'slow')) await sleep(400);
           return await h.stack.run(workflow, pipeline, input, onEvent);
         } finally {
           inFlight--;

@@ -19,6 +19,7 @@ import { commitStaged } from '../../tasks/account/commit.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
 import { openStack, taggedEvents, until, type Harness } from './harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-redelivered-'));
@@ -32,7 +33,6 @@ afterAll(async () => {
 
 const engineWith = (change: Partial<TaskContext>) => new LocalEngine({ ...h.stack.ctx, ...change }, { skipWaits: true });
 const lake = (bucket: string, prefix: string, tag: string) => h.tagged(bucket, prefix, tag);
-
 
 /** pipe-runner.ts's laneOf (FNV-1a of the partition key), to pick keys that take different lanes. */
 const laneOf = (key: string, lanes: number) => {
@@ -192,7 +192,7 @@ describe('lake objects that start a workflow are written once', () => {
     try {
       await run();
       // the servers' thread posts its events a moment after it answers
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
     } finally {
       h.stack.servers.objectEvents.off('event', listen);
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { businessEvent, telemetry } from '../../local/samples.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-running-'));
 const dataDir = join(dir, 'data');
@@ -60,7 +61,7 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wh
     const value = await probe();
     if (done(value)) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }
 
@@ -142,14 +143,14 @@ describe('npm start: the local stack, running', () => {
     const before = await until(() => start(), () => true, 'start');
     running = before;
     const first = await status(running);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sleep(1500);
     expect((await status(running)).pipelines.map((p) => p.records)).toStrictEqual(first.pipelines.map((p) => p.records));
     expect((await post(`${running.endpoints.ingest}/pipelines/s3-events-to-archive/records`, JSON.stringify({ ...businessEvent(5), event_id: 'after-restart' }))).status).toBe(202);
     const after = await until(() => status(running!), (s) => recordsOf(s, 's3-events-to-archive').in === 22, 'the new record');
     expect(recordsOf(after, 's3-events-to-archive')).toMatchObject({ in: 22, delivered: 21, quarantined: 1 });
     // one stop sent twice at once (to the process group and to the process) is one stop, not "exit now"
     running.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     expect(running.stderr()).toContain('sluice: stopped');

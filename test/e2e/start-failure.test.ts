@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-failure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ describe('sluice start, when something fails that nothing in the stack answers f
     const end = Date.now() + 60_000;
     while (!out.includes('"ready":true')) {
       if (Date.now() > end) throw new Error(`not ready: ${err}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     child.kill('SIGUSR2');
     expect(await exited).toBe(1);

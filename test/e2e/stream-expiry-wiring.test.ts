@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { startRunningStack } from '../../local/running-stack.ts';
 import { streamOf } from '../../local/servers.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The running stack lets its streams' expired records go on its own (stream-retention.ts is tested with
@@ -32,14 +33,14 @@ describe('the running stack\'s stream expiry', () => {
       const streams = Object.entries(defaultConfig.pipelines).filter(([, p]) => p.workflow === 'kinesis').map(([name]) => streamOf(name));
       // every shard of every stream, on two passes at least (an empty shard costs a pass's cap of reads)
       const passed = () => new Set([...horizons].filter(([, n]) => n >= 2).map(([key]) => key.split('/')[0])).size === streams.length;
-      for (const end = Date.now() + 20_000; !passed() && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const end = Date.now() + 20_000; !passed() && Date.now() < end; ) await sleep(100);
       expect([...new Set([...horizons.keys()].map((key) => key.split('/')[0]))].sort()).toStrictEqual(streams.sort());
       expect(passed()).toBe(true);
     } finally {
       await running.stop(5_000);
     }
     const after = [...horizons.values()].reduce((a, b) => a + b, 0);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await sleep(700);
     expect([...horizons.values()].reduce((a, b) => a + b, 0)).toBe(after);
   });
 });

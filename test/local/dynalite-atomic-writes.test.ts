@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Every row as the table has it, and every entry of the status index, after the writer was killed. */
 async function readBack(path: string) {
@@ -34,7 +35,7 @@ describe('the local DynamoDB keeps an item and its index entries in step', () =>
       for (let kill = 0; kill < 4; kill++) {
         const child = spawn(process.execPath, ['--import', 'tsx', 'test/local/dynalite-kill.child.ts', path], { stdio: ['ignore', 'pipe', 'inherit']});
         await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-        await new Promise((resolve) => setTimeout(resolve, 700 + kill * 113));
+        await sleep(700 + kill * 113);
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import { startServers } from '../../local/servers.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +18,7 @@ describe('the local ledger table', () => {
     expect(await indexes(first)).toStrictEqual([['byStatus', 'ACTIVE'], ['byShard', 'ACTIVE']]);
     // the table as an older sluice made it: the status index only
     await first.dynamo.send(new DeleteTableCommand({ TableName: defaultConfig.ledgerTable }));
-    while (await first.dynamo.send(new DescribeTableCommand({ TableName: defaultConfig.ledgerTable })).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (await first.dynamo.send(new DescribeTableCommand({ TableName: defaultConfig.ledgerTable })).then(() => true, () => false)) await sleep(20);
     await first.dynamo.send(
       new CreateTableCommand({
         TableName: defaultConfig.ledgerTable,
@@ -27,7 +28,7 @@ describe('the local ledger table', () => {
         GlobalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'time', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
       }),
     );
-    while ((await first.dynamo.send(new DescribeTableCommand({ TableName: defaultConfig.ledgerTable }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await first.dynamo.send(new DescribeTableCommand({ TableName: defaultConfig.ledgerTable }))).Table?.TableStatus !== 'ACTIVE') await sleep(20);
     await first.dynamo.send(new PutItemCommand({ TableName: defaultConfig.ledgerTable, Item: { batchId: { S: 'b-1' }, status: { S: 'FAILED' }, time: { S: '2026-11-23T00:00:00Z' } } }));
     await first.stop();
     const second = await startServers(defaultConfig, dir);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStack, type Harness } from '../e2e/harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ describe('the local S3 keeps S3\'s word', () => {
       for (let kill = 0; kill < 6; kill++) {
         const child = spawn(process.execPath, ['--import', 'tsx', 'test/local/s3rver-kill.child.ts', root], { stdio: ['ignore', 'pipe', 'inherit'] });
         await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-        await new Promise((resolve) => setTimeout(resolve, 100 + kill * 37));
+        await sleep(100 + kill * 37);
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
       }

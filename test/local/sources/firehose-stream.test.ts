@@ -19,6 +19,7 @@ import { sweep } from '../../../redrive/sweep.ts';
 import { tasks } from '../../../tasks/index.ts';
 import type { OpenSearchDouble } from '../../doubles/opensearch.ts';
 import { openStackWithOpenSearch, until, type Harness } from '../../e2e/harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const S0 = 's0-logs-to-opensearch';
 const S1 = 's1-api-to-newrelic';
@@ -34,7 +35,6 @@ afterAll(async () => {
   await stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
 
 /** A stream flushing as soon as it holds anything, every workflow run it starts kept. */
 async function openStream(pipeline: string, destination: Destination, options: { stack?: LocalStack; bufferFile?: string } = {}) {
@@ -239,10 +239,10 @@ describe('a delivery stream whose steps after the transformation fail: only what
 
   it('S1: the same when the interval began that flush before resume was called (another stream resumed first) and its execution is slow: resume waits for it (helper-24 saw the record put back)', async () => {
     const { newRelic, destination, restarted, putBack } = await leftInHandAnHourAgo('swept-late', 'in hand, resumed late');
-    const slow: LocalStack = { ...restarted, run: async (...args) => (await new Promise((resolve) => setTimeout(resolve, 1_500)), restarted.run(...args)) };
+    const slow: LocalStack = { ...restarted, run: async (...args) => (await sleep(1_500), restarted.run(...args)) };
     try {
       const second = await openStream(S1, destination, { stack: slow, bufferFile: join(dir, `${S1}-swept-late.jsonl`) });
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await sleep(400);
       await second.stream.resume();
       await sweep(localRedriver(slow));
       await second.stream.stop(5_000);
