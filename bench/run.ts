@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { defaultConfig } from '../config/default.ts';
 import { Breakdown } from '../local/breakdown.ts';
-import { startStack } from '../local/stack.ts';
+import { startStack, type LocalStack } from '../local/stack.ts';
 import { rate, runChain, runFloor } from './chain.ts';
 import { barChart, type Bar } from './chart.ts';
 import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
 import { kinesisThroughput, objectThroughput } from './e2e.ts';
 import { peerS0 } from './peer.ts';
 import { profiled } from './profile.ts';
+import { requestCeiling, requestCosts } from './request-costs.ts';
 import { sustainedS4 } from './running-stack.ts';
 import { taskDurations } from './task-durations.ts';
 import { DEFAULT_ASSUMPTIONS, estimatePipeline } from '../cost/estimate.ts';
@@ -77,7 +79,8 @@ if (stack) try {
   );
   endStatus();
   say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake; after ${fmt(E2E_WARMUP_RECORDS)} records to warm up, which ran at ${fmt(warmup.perSecond)}/s) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
-  say(`bench: breakdown e2e kinesis ${breakdown.take()}`);
+  const kinesisBreakdown = breakdown.take();
+  say(`bench: breakdown e2e kinesis ${kinesisBreakdown.line}`);
   sayProfile('e2e-kinesis', kinesisProfile);
   bars.push({ label: 'e2e kinesis records/s', value: Math.round(kinesis.perSecond), target: 40_000, unit: '/s' });
 
@@ -90,8 +93,10 @@ if (stack) try {
   );
   endStatus();
   say(`bench: e2e s3 (${s3.objectMb} MB object, a chunk execution per chunk, S3 lake; after an ${s3Warmup.objectMb} MB one to warm up, which ran at ${fmt(s3Warmup.perSecond)}/s) records=${fmt(s3.records)} seconds=${s3.seconds.toFixed(1)} rate=${fmt(s3.perSecond)}/s cpu=${s3.cpuSeconds.toFixed(1)}s`);
-  say(`bench: breakdown e2e s3 ${breakdown.take()}`);
+  say(`bench: breakdown e2e s3 ${breakdown.take().line}`);
   sayProfile('e2e-s3', s3Profile);
+  status('e2e: the CPU of each request …');
+  await sayRequestCeiling(stack, kinesisBreakdown.requestsPerExecution, 500);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
@@ -116,6 +121,20 @@ if (part('cost')) await cost();
 await mkdir('dist/bench', { recursive: true });
 await writeFile('dist/bench/bench.svg', barChart('sluice bench (green: target met)', bars));
 say('bench: chart written to dist/bench/bench.svg');
+
+/**
+ * The kinesis run's requests per execution (a Pipes batch), what each costs in CPU on this machine's local servers and
+ * clients, and the records per second at which the requests alone would fill every core: the ceiling no task work can lift.
+ */
+async function sayRequestCeiling(stack: LocalStack, perExecution: Map<string, number>, recordsPerExecution: number) {
+  const costs = await requestCosts(stack, [...perExecution.keys()]);
+  const ceiling = requestCeiling(perExecution, costs, recordsPerExecution);
+  endStatus();
+  const listed = [...perExecution].map(([operation, n]) => `${operation}=${n.toFixed(1)}x${costs.has(operation) ? costs.get(operation)!.toFixed(2) : '?'}ms`).join(' ');
+  say(
+    `bench: requests e2e kinesis per execution of ${recordsPerExecution} records (count x CPU ms each, both threads, objects of 30 KB) ${listed} = ${ceiling.cpuMs.toFixed(1)} ms: the requests alone allow at most ${fmt(ceiling.recordsPerSecond)} records/s on ${availableParallelism()} cores${ceiling.uncosted.length ? ` (not costed: ${ceiling.uncosted.join(', ')})` : ''}`,
+  );
+}
 
 /** The profile of an end-to-end run: each owner's share, the functions with the most self time, and where its files are. */
 function sayProfile(name: string, { owners, top }: { owners: { owner: string; share: number }[]; top: { place: string; share: number }[] }) {

@@ -7,9 +7,18 @@ import type { TaskObserver } from './engine.ts';
 const PARTS = ['engine', ...TASKS, 'claimChecks', 's3', 'dynamodb'] as const;
 type Part = (typeof PARTS)[number];
 
-/** A client whose `send` is timed; everything else (config, middleware) is the client's own. */
-function timedClient<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C, timed: <R>(work: () => Promise<R>) => Promise<R>): C {
-  const send = (...args: Parameters<C['send']>) => timed(() => (client.send as (...a: unknown[]) => Promise<unknown>)(...args));
+/** The operation a command sends, as the service names it: `PutObject`, `UpdateItem` (the document client's `Update`). */
+export function operationOf(command: unknown): string {
+  const name = (command as object | undefined)?.constructor?.name.replace(/Command$/, '') ?? 'unknown';
+  return ['Put', 'Get', 'Update', 'Delete'].includes(name) ? `${name}Item` : name;
+}
+
+/** A client whose `send` is timed and counted by operation; everything else (config, middleware) is the client's own. */
+function timedClient<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C, service: string, timed: <R>(work: () => Promise<R>) => Promise<R>, count: (operation: string) => void): C {
+  const send = (...args: Parameters<C['send']>) => {
+    count(`${service}.${operationOf(args[0])}`);
+    return timed(() => (client.send as (...a: unknown[]) => Promise<unknown>)(...args));
+  };
   return Object.create(client, { send: { value: send } }) as C;
 }
 
@@ -25,6 +34,9 @@ export class Breakdown implements TaskObserver {
   private executionMs = 0;
   private taskMs = 0;
   private executions = 0;
+  /** Requests the tasks sent, by `service.Operation`. */
+  private readonly operations = new Map<string, number>();
+  private readonly count = (operation: string) => void this.operations.set(operation, (this.operations.get(operation) ?? 0) + 1);
 
   private add(part: Part, ms: number): void {
     this.ms.set(part, (this.ms.get(part) ?? 0) + ms);
@@ -62,8 +74,8 @@ export class Breakdown implements TaskObserver {
     const claimTime = timed('claimChecks');
     const instrumented: TaskContext = {
       ...ctx,
-      s3: timedClient(ctx.s3, timed('s3')),
-      ddb: timedClient(ctx.ddb, timed('dynamodb')),
+      s3: timedClient(ctx.s3, 's3', timed('s3'), this.count),
+      ddb: timedClient(ctx.ddb, 'dynamodb', timed('dynamodb'), this.count),
       claims: {
         put: (ref, text, value) => claimTime(() => claims.put(ref, text, value)),
         get: (ref) => claimTime(() => claims.get(ref)),
@@ -82,13 +94,18 @@ export class Breakdown implements TaskObserver {
     }
   }
 
-  /** `executions=… engine=…% decode=…% … dynamodb=…%` (shares of the executions' time) since the last take; starts again. */
-  take(): string {
+  /**
+   * `executions=… engine=…% decode=…% … dynamodb=…%` (shares of the executions' time) since the last take, and
+   * the requests per execution by operation; starts again.
+   */
+  take(): { line: string; requestsPerExecution: Map<string, number> } {
     this.ms.set('engine', Math.max(0, this.executionMs - this.taskMs));
     const total = [...this.ms.values()].reduce((a, b) => a + b, 0) || 1;
     const line = `executions=${this.executions} ${PARTS.map((part) => `${part}=${(((this.ms.get(part) ?? 0) / total) * 100).toFixed(1)}%`).join(' ')}`;
+    const requestsPerExecution = new Map([...this.operations].sort(([a], [b]) => a.localeCompare(b)).map(([operation, n]) => [operation, n / Math.max(1, this.executions)]));
     this.ms.clear();
+    this.operations.clear();
     this.executionMs = this.taskMs = this.executions = 0;
-    return line;
+    return { line, requestsPerExecution };
   }
 }
