@@ -27,7 +27,9 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
   const typeField = pipeline.validation?.typeField;
   const fallbackType = pipeline.validation?.fallback ?? 'events';
   const rules = pipeline.enrichment?.s4;
-  const processedAt = isoTime(scope.now);
+  // whole milliseconds, as a Date holds the time (a time falls back to now)
+  const now = timeClip(scope.now);
+  const processedAt = isoTime(now);
   const metadata = { source: `${scope.workflow}:${scope.pipelineName}`, stage: 'enriched', version: SLUICE_VERSION };
   const partitions = new Map<string, Map<number, Partition>>();
   let lastArrival: number | undefined;
@@ -37,7 +39,7 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     // a log event's type is its log group: a log lake is partitioned by where the logs come from
     const eventType = typeof declared === 'string' ? declared : fallbackType;
     // a log event's time, known since decode, as a Date would hold it (out of range: NaN, which isoTime refuses)
-    const ms = record.time === undefined ? eventTime(record.data, record.arrivedAt, scope.now) : timeClip(record.time);
+    const ms = record.time === undefined ? eventTime(record.data, record.arrivedAt, now) : timeClip(record.time);
     const hour = Math.floor(ms / HOUR);
     // by type, then hour: no key string built per record
     let hours = partitions.get(eventType);

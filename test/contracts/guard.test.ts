@@ -68,5 +68,10 @@ describe('guardOrThrow: decode without a copy of what is already valid', () => {
     const Port = t.type({ port: t.refinement(t.number, (n) => n > 0, 'Port') });
     expect(() => guardOrThrow(Port, { port: 1 }, 'config')).toThrow(/part Port may/);
     expect(() => guardOrThrow(t.exact(t.type({ a: t.string })), { a: '', b: 1 }, 'x')).toThrow(/use decodeOrThrow/);
+    // a record keyed by a keyof: decode drops the other keys, the guard keeps them
+    expect(() => guardOrThrow(t.type({ m: t.record(t.keyof({ a: null }), t.string) }), { m: { a: 'x', b: 'y' } }, 'x')).toThrow(/use decodeOrThrow/);
+    // a converting codec without a name is refused all the same
+    const unnamed = new t.Type<number, number, unknown>('', t.number.is, (u, c) => (typeof u === 'string' ? t.success(Number(u)) : t.number.validate(u, c)), Number);
+    expect(() => guardOrThrow(t.type({ n: unnamed }), { n: 1 }, 'x')).toThrow(/\(unnamed\)/);
   });
 });
