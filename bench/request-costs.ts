@@ -9,34 +9,47 @@ const OBJECT_BYTES = 30_000;
 const REQUESTS = 400;
 const AT_ONCE = 8;
 
-/** One request of each operation the tasks send, against the stack's own servers; `n` makes each its own item or object. */
-function senders(stack: LocalStack): Record<string, (n: number) => Promise<unknown>> {
+/**
+ * One request of each operation the tasks send, against the stack's own servers; `n` makes each its own item or
+ * object. A delete has its own object or item to delete, put beforehand (the tasks never delete what is not there).
+ */
+function senders(stack: LocalStack): Record<string, { send: (n: number) => Promise<unknown>; before?: (n: number) => Promise<unknown> }> {
   const bucket = stack.config.buckets.work;
   const table = stack.config.ledgerTable;
   const body = 'x'.repeat(OBJECT_BYTES);
   const key = (n: number) => `bench-requests/${n % 100}.json`;
   const item = (n: number) => ({ batchId: `bench-requests-${n % 100}` });
+  const shardKey = (n: number) => `bench-requests/shard-${n % 4}`;
   return {
-    's3.PutObject': (n) => stack.ctx.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key(n), Body: body })),
-    's3.CopyObject': (n) => stack.ctx.s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${key(n)}.copy`, CopySource: `${bucket}/${key(n)}` })),
-    's3.GetObject': (n) => stack.ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key(n) })).then((got) => got.Body!.transformToByteArray()),
-    's3.HeadObject': (n) => stack.ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key(n) })),
-    's3.DeleteObject': (n) => stack.ctx.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${key(n)}.copy` })),
-    'dynamodb.PutItem': (n) => stack.ctx.ddb.send(new PutCommand({ TableName: table, Item: { ...item(n), status: 'STARTED', n } })),
-    'dynamodb.UpdateItem': (n) => stack.ctx.ddb.send(new UpdateCommand({ TableName: table, Key: item(n), UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': n } })),
-    'dynamodb.GetItem': (n) => stack.ctx.ddb.send(new GetCommand({ TableName: table, Key: item(n) })),
-    // as the tasks read a shard's claims: on the ledger's shard index
-    'dynamodb.Query': (n) =>
-      stack.ctx.ddb.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: LEDGER_SHARD_INDEX.name,
-          KeyConditionExpression: '#key = :key AND #end >= :first',
-          ExpressionAttributeNames: { '#key': LEDGER_SHARD_INDEX.partitionKey, '#end': LEDGER_SHARD_INDEX.sortKey },
-          ExpressionAttributeValues: { ':key': `bench-requests/${n % 4}`, ':first': '0' },
-        }),
-      ),
-    'dynamodb.DeleteItem': (n) => stack.ctx.ddb.send(new DeleteCommand({ TableName: table, Key: item(n) })),
+    's3.PutObject': { send: (n) => stack.ctx.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key(n), Body: body })) },
+    's3.CopyObject': { send: (n) => stack.ctx.s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${key(n)}.copy`, CopySource: `${bucket}/${key(n)}` })) },
+    's3.GetObject': { send: (n) => stack.ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key(n) })).then((got) => got.Body!.transformToByteArray()) },
+    's3.HeadObject': { send: (n) => stack.ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key(n) })) },
+    's3.DeleteObject': {
+      before: (n) => stack.ctx.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `bench-requests/deleted/${n}`, Body: body })),
+      send: (n) => stack.ctx.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `bench-requests/deleted/${n}` })),
+    },
+    'dynamodb.PutItem': { send: (n) => stack.ctx.ddb.send(new PutCommand({ TableName: table, Item: { ...item(n), status: 'STARTED', n } })) },
+    'dynamodb.UpdateItem': { send: (n) => stack.ctx.ddb.send(new UpdateCommand({ TableName: table, Key: item(n), UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': n } })) },
+    'dynamodb.GetItem': { send: (n) => stack.ctx.ddb.send(new GetCommand({ TableName: table, Key: item(n) })) },
+    // as the tasks read a shard's claims: on the ledger's shard index, two claims a shard
+    'dynamodb.Query': {
+      before: (n) => (n % 240 < 4 ? stack.ctx.ddb.send(new PutCommand({ TableName: table, Item: { batchId: `bench-requests-claim-${n}`, [LEDGER_SHARD_INDEX.partitionKey]: shardKey(n), [LEDGER_SHARD_INDEX.sortKey]: `${n}`.padStart(12, '0') } })) : Promise.resolve()),
+      send: (n) =>
+        stack.ctx.ddb.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: LEDGER_SHARD_INDEX.name,
+            KeyConditionExpression: '#key = :key AND #end >= :first',
+            ExpressionAttributeNames: { '#key': LEDGER_SHARD_INDEX.partitionKey, '#end': LEDGER_SHARD_INDEX.sortKey },
+            ExpressionAttributeValues: { ':key': shardKey(n), ':first': '0' },
+          }),
+        ),
+    },
+    'dynamodb.DeleteItem': {
+      before: (n) => stack.ctx.ddb.send(new PutCommand({ TableName: table, Item: { batchId: `bench-requests-deleted-${n}` } })),
+      send: (n) => stack.ctx.ddb.send(new DeleteCommand({ TableName: table, Key: { batchId: `bench-requests-deleted-${n}` } })),
+    },
   };
 }
 
@@ -47,13 +60,20 @@ function senders(stack: LocalStack): Record<string, (n: number) => Promise<unkno
  */
 export async function requestCosts(stack: LocalStack, operations: string[]): Promise<Map<string, number>> {
   const send = senders(stack);
-  // what a GET, COPY, HEAD or DELETE reads must be there first
+  // what a GET, COPY or HEAD reads must be there first
   const ordered = [...new Set(['s3.PutObject', ...operations])].filter((operation) => send[operation]);
   const costs = new Map<string, number>();
   let n = 0;
+  // `count` requests numbered from `from`, AT_ONCE in flight
+  const inTurn = async (request: (n: number) => Promise<unknown>, from: number, count: number) => {
+    for (let i = 0; i < count; i += AT_ONCE) await Promise.all(Array.from({ length: Math.min(AT_ONCE, count - i) }, (_, k) => request(from + i + k)));
+  };
   for (const operation of ordered) {
+    const { send: one, before: prepare } = send[operation]!;
+    if (prepare) await inTurn(prepare, n, REQUESTS / 5 + REQUESTS);
     const run = async (count: number) => {
-      for (let i = 0; i < count; i += AT_ONCE) await Promise.all(Array.from({ length: AT_ONCE }, () => send[operation]!(n++)));
+      await inTurn(one, n, count);
+      n += count;
     };
     await run(REQUESTS / 5);
     const before = process.cpuUsage();

@@ -7,10 +7,13 @@ import type { TaskObserver } from './engine.ts';
 const PARTS = ['engine', ...TASKS, 'claimChecks', 's3', 'dynamodb'] as const;
 type Part = (typeof PARTS)[number];
 
+/** The DynamoDB document client's commands, by the operation each sends. */
+const DOCUMENT_OPERATIONS: Record<string, string> = { Put: 'PutItem', Get: 'GetItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem', TransactWrite: 'TransactWriteItems', TransactGet: 'TransactGetItems' };
+
 /** The operation a command sends, as the service names it: `PutObject`, `UpdateItem` (the document client's `Update`). */
 export function operationOf(command: unknown): string {
   const name = (command as object | undefined)?.constructor?.name.replace(/Command$/, '') ?? 'unknown';
-  return ['Put', 'Get', 'Update', 'Delete'].includes(name) ? `${name}Item` : name;
+  return DOCUMENT_OPERATIONS[name] ?? name;
 }
 
 /** A client whose `send` is timed and counted by operation; everything else (config, middleware) is the client's own. */

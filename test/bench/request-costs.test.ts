@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { requestCeiling } from '../../bench/request-costs.ts';
@@ -11,6 +11,7 @@ describe('the ceiling the requests of an execution set', () => {
     expect(operationOf(new PutCommand({ TableName: 't', Item: {} }))).toBe('PutItem');
     expect(operationOf(new UpdateCommand({ TableName: 't', Key: {} }))).toBe('UpdateItem');
     expect(operationOf(new QueryCommand({ TableName: 't' }))).toBe('Query');
+    expect(operationOf(new BatchWriteCommand({ RequestItems: {} }))).toBe('BatchWriteItem');
   });
 
   it('sums count x cost per execution and divides every core by it; an operation without a cost is named, not guessed', () => {
