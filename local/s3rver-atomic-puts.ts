@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -26,6 +26,23 @@ async function replaceFile(path: string, write: (aside: string) => Promise<void>
   } catch (error) {
     await rm(aside, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A copy of a file the store never changes in place (every write here goes aside, then is renamed over it): a
+ * hard link, which copies no data; a later PUT of the source renames a new file into its place and leaves the
+ * copy as it was, as S3's copy is a snapshot. Where links cannot be made (another device, a file system
+ * without them), the bytes are copied. Used for an object's metadata.json and object.md5 only: the object's
+ * own file is copied, since its time is the copy's LastModified (s3rver reads it from the file), which S3 sets
+ * to the copy's time. A CopyObject took 2.2-2.5 ms of CPU so, against 2.5-2.9 copying all three (one run each).
+ */
+async function copyUnchanging(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(from, to);
   }
 }
 
@@ -65,7 +82,7 @@ export function atomicPuts(store: FilesystemStore): void {
     }
     if (replacementMetadata) await store.putMetadata(destBucket, destKey, replacementMetadata);
     else if (moved) {
-      for (const resource of ['metadata.json', 'object.md5']) await replaceFile(to(resource), (aside) => copyFile(from(resource), aside)).catch(unlessMissing);
+      for (const resource of ['metadata.json', 'object.md5']) await replaceFile(to(resource), (aside) => copyUnchanging(from(resource), aside)).catch(unlessMissing);
     }
     return store.getMetadata(destBucket, destKey);
   };

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,20 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 describe('the local S3 keeps S3\'s word', () => {
+  it('a copy is a snapshot: the source written again or deleted after it leaves the copy as it was', async () => {
+    const s3 = h.stack.servers.s3;
+    const get = async (Key: string) => (await s3.send(new GetObjectCommand({ Bucket: 'sluice-work', Key }))).Body!.transformToString();
+    await s3.send(new PutObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/source', Body: 'first', Metadata: { note: 'one' } }));
+    await s3.send(new CopyObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/copy', CopySource: 'sluice-work/snapshot/source' }));
+    const copied = await s3.send(new HeadObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/copy' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/source', Body: 'second, longer', Metadata: { note: 'two' } }));
+    expect([await get('snapshot/source'), await get('snapshot/copy')]).toStrictEqual(['second, longer', 'first']);
+    const after = await s3.send(new HeadObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/copy' }));
+    expect([after.ETag, after.Metadata]).toStrictEqual([copied.ETag, { note: 'one' }]);
+    await s3.send(new DeleteObjectCommand({ Bucket: 'sluice-work', Key: 'snapshot/source' }));
+    expect(await get('snapshot/copy')).toBe('first');
+  });
+
   it('a GET racing PUTs of the same key reads a whole object, old or new, never half of one', async () => {
     const s3 = h.stack.servers.s3;
     const bodies = ['a', 'b'].map((c) => c.repeat(400_000));
