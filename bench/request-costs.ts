@@ -5,7 +5,7 @@ import { LEDGER_SHARD_INDEX } from '../contracts/ledger.ts';
 import type { LocalStack } from '../local/stack.ts';
 
 /** The size of the objects the cost of an S3 request is measured with: about a staged lake object of a Pipes batch of 500. */
-const OBJECT_BYTES = 30_000;
+export const OBJECT_BYTES = 30_000;
 const REQUESTS = 400;
 const AT_ONCE = 8;
 

@@ -10,7 +10,7 @@ import { cloudWatchCorpus, eventsCorpus } from './corpus.ts';
 import { kinesisThroughput, objectThroughput } from './e2e.ts';
 import { peerS0 } from './peer.ts';
 import { profiled } from './profile.ts';
-import { requestCeiling, requestCosts } from './request-costs.ts';
+import { OBJECT_BYTES, requestCeiling, requestCosts } from './request-costs.ts';
 import { sustainedS4 } from './running-stack.ts';
 import { taskDurations } from './task-durations.ts';
 import { DEFAULT_ASSUMPTIONS, estimatePipeline } from '../cost/estimate.ts';
@@ -132,7 +132,7 @@ async function sayRequestCeiling(stack: LocalStack, perExecution: Map<string, nu
   endStatus();
   const listed = [...perExecution].map(([operation, n]) => `${operation}=${n.toFixed(1)}x${costs.has(operation) ? costs.get(operation)!.toFixed(2) : '?'}ms`).join(' ');
   say(
-    `bench: requests e2e kinesis per execution of ${recordsPerExecution} records (count x CPU ms each, both threads, objects of 30 KB) ${listed} = ${ceiling.cpuMs.toFixed(1)} ms: the requests alone allow at most ${fmt(ceiling.recordsPerSecond)} records/s on ${availableParallelism()} cores${ceiling.uncosted.length ? ` (not costed: ${ceiling.uncosted.join(', ')})` : ''}`,
+    `bench: requests e2e kinesis per execution of ${recordsPerExecution} records (count x CPU ms each, both threads, objects of ${OBJECT_BYTES / 1000} KB) ${listed} = ${ceiling.cpuMs.toFixed(1)} ms: the requests alone allow at most ${fmt(ceiling.recordsPerSecond)} records/s on ${availableParallelism()} cores${ceiling.uncosted.length ? ` (not costed: ${ceiling.uncosted.join(', ')})` : ''}`,
   );
 }
 

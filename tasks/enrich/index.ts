@@ -4,9 +4,10 @@ import { KEY_ATTRIBUTE } from '../../contracts/sinks.ts';
 import { SLUICE_VERSION } from '../../contracts/version.ts';
 import { step } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
+import { timeClip } from '../shared/date-millis.ts';
 import { isoTime } from '../shared/iso-time.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
-import { eventTime, partitionOf, timeClip } from './partition.ts';
+import { eventTime, partitionOf } from './partition.ts';
 import { s4Enrichment } from './s4-rules.ts';
 
 export interface EnrichScope {

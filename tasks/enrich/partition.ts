@@ -1,11 +1,9 @@
 import type { Partition } from '../../contracts/batch.ts';
+import { timeClip } from '../shared/date-millis.ts';
 import { partitionValue } from '../shared/partition-value.ts';
 
 /** Epoch numbers below this are seconds, above it milliseconds. */
 const MILLIS_FROM = 100_000_000_000;
-
-/** What `new Date(ms).getTime()` gives (ECMAScript's TimeClip): whole milliseconds, NaN beyond ±8.64e15; without a Date. */
-export const timeClip = (ms: number): number => (Math.abs(ms) <= 8.64e15 ? Math.trunc(ms) + 0 : NaN);
 
 /** A field as epoch milliseconds: a number (seconds below MILLIS_FROM), or a date string; undefined when it is neither. */
 function toMillis(value: unknown): number | undefined {
