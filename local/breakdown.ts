@@ -80,7 +80,7 @@ export class Breakdown implements TaskObserver {
       s3: timedClient(ctx.s3, 's3', timed('s3'), this.count),
       ddb: timedClient(ctx.ddb, 'dynamodb', timed('dynamodb'), this.count),
       claims: {
-        put: (ref, text, value) => claimTime(() => claims.put(ref, text, value)),
+        put: (ref, value) => claimTime(() => claims.put(ref, value)),
         get: (ref) => claimTime(() => claims.get(ref)),
         ...(claims.kept ? { kept: claims.kept.bind(claims) } : {}),
       },

@@ -19,8 +19,8 @@ export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
  * and frozen, so that a value JSON would change, or a task that changes its input, fails there.
  */
 export class MemoryClaims implements ClaimStore {
-  /** Payloads by reference (the text only when asked for), and how many running executions hold each (two deliveries of one batch share a key). */
-  private readonly held = new Map<string, { value: unknown; text?: string; holders: number }>();
+  /** Payloads by reference (the text only when asked for); each is put once, by the execution that holds it. */
+  private readonly held = new Map<string, { value: unknown; text?: string }>();
 
   constructor(
     private readonly base: ClaimStore,
@@ -29,15 +29,14 @@ export class MemoryClaims implements ClaimStore {
     private readonly options: { keepTexts?: boolean; check?: boolean } = {},
   ) {}
 
-  async put(ref: ClaimCheck['ref'], text: string, value: unknown): Promise<void> {
+  async put(ref: ClaimCheck['ref'], value: unknown): Promise<void> {
     const held = this.running();
-    if (!held) return this.base.put(ref, text, value);
-    if (this.options.check) checkJson(ref, text, value);
+    if (!held) return this.base.put(ref, value);
+    const text = this.options.check || this.options.keepTexts ? JSON.stringify(value) : undefined;
+    if (this.options.check) checkJson(ref, text!, value);
     const id = idOf(ref);
-    const entry = this.held.get(id);
-    const holders = (entry?.holders ?? 0) + (held.has(id) ? 0 : 1);
     held.add(id);
-    this.held.set(id, { value, holders, ...(this.options.keepTexts ? { text } : {}) });
+    this.held.set(id, { value, ...(this.options.keepTexts ? { text } : {}) });
   }
 
   async get(ref: ClaimCheck['ref']): Promise<string> {
@@ -59,14 +58,9 @@ export class MemoryClaims implements ClaimStore {
     return texts;
   }
 
-  /** An execution has ended: what only it held goes. */
+  /** An execution has ended: what it held goes. */
   release(held: Set<string>): void {
-    for (const id of held) {
-      const entry = this.held.get(id);
-      if (!entry) continue;
-      if (entry.holders > 1) entry.holders--;
-      else this.held.delete(id);
-    }
+    for (const id of held) this.held.delete(id);
     held.clear();
   }
 

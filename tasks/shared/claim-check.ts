@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { ClaimCheck } from '../../contracts/batch.ts';
 import type { ClaimStore } from '../../contracts/claim-store.ts';
 import type { TaskContext } from './context.ts';
-import { digest } from './ids.ts';
+import { jsonBytes } from './json-bytes.ts';
 import { getBytes, putObject } from './s3-objects.ts';
 
 export const isClaimCheck = (value: unknown): value is ClaimCheck => ClaimCheck.is(value);
 
 /** The work bucket, through the context's S3 client. */
 export const s3Claims = (ctx: TaskContext): ClaimStore => ({
-  put: (ref, text) => putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: text, ContentType: 'application/json' }),
+  put: (ref, value) => putObject(ctx, { Bucket: ref.bucket, Key: ref.key, Body: JSON.stringify(value), ContentType: 'application/json' }),
   get: async (ref) => Buffer.from(await getBytes(ctx, ref.bucket, ref.key)).toString('utf8'),
 });
 
@@ -25,13 +26,15 @@ export async function load<T>(payload: T | ClaimCheck, ctx: TaskContext): Promis
 
 /**
  * Returns `value` as it is when it is small, else keeps it in the claim store and returns a claim check.
- * The object name is derived from the content, so a retried step rewrites the same object.
+ * Its size is measured without writing it out (`jsonBytes`). Each claim check gets an object of its own: a
+ * name derived from the content would need the content written out and hashed, for every large body at
+ * every boundary, where the local engine, which keeps the value, needs neither. A retried step writes a
+ * second object, which the work bucket lets go with the rest after a day.
  */
 export async function store<T>(value: T, count: number, scope: string, ctx: TaskContext): Promise<T | ClaimCheck> {
-  const text = JSON.stringify(value);
-  const bytes = Buffer.byteLength(text);
+  const bytes = jsonBytes(value);
   if (bytes <= ctx.config.limits.claimCheckBytes) return value;
-  const ref = { bucket: ctx.config.buckets.work, key: `claims/${scope}/${digest(text, 24)}.json` };
-  await claimsOf(ctx).put(ref, text, value);
+  const ref = { bucket: ctx.config.buckets.work, key: `claims/${scope}/${randomUUID()}.json` };
+  await claimsOf(ctx).put(ref, value);
   return { ref, count, bytes };
 }

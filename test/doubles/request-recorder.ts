@@ -68,7 +68,7 @@ export class RequestRecorder implements TaskObserver {
       ...(claims
         ? {
             claims: {
-              put: (ref, text, value) => (add({ action: 's3:PutObject', resource: ref.bucket }), claims.put(ref, text, value)),
+              put: (ref, value) => (add({ action: 's3:PutObject', resource: ref.bucket }), claims.put(ref, value)),
               get: (ref) => (add({ action: 's3:GetObject', resource: ref.bucket }), claims.get(ref)),
               // a value the engine kept in process is a GetObject on AWS all the same
               kept: (ref) => {

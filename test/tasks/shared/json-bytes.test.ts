@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonBytes } from '../../../tasks/shared/json-bytes.ts';
+
+/** What JSON.stringify does with `value`: its UTF-8 length, or the error it throws. */
+function stringified(value: unknown): number | string {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? 0 : Buffer.byteLength(text);
+  } catch (error) {
+    return (error as Error).constructor.name;
+  }
+}
+
+function measured(value: unknown): number | string {
+  try {
+    return jsonBytes(value);
+  } catch (error) {
+    return (error as Error).constructor.name;
+  }
+}
+
+describe('jsonBytes', () => {
+  it('is the UTF-8 length of JSON.stringify, for whatever value', () => {
+    const anything = fc.anything({
+      maxDepth: 4,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withBigInt: true,
+      withUnicodeString: true,
+    });
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(measured(value)).toBe(stringified(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is that length for a body of records, with what JSON leaves out or writes as null', () => {
+    const body = {
+      records: [{ id: 'r1', data: { message: 'é中😀', n: 1e21, skipped: undefined } }, undefined, () => 1, { id: 'r2', data: { at: new Date(0), lone: '\ud800' } }],
+      quarantined: [],
+      outputs: {},
+      dropped: undefined,
+      hidden: Symbol('not written'),
+      owned: { toJSON: () => ({ as: 'something else' }) },
+      boxed: new String('text'),
+    };
+    expect(jsonBytes(body)).toBe(Buffer.byteLength(JSON.stringify(body)));
+    expect(jsonBytes([])).toBe(2);
+    expect(jsonBytes({ only: undefined })).toBe(2);
+  });
+});
