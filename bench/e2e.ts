@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { WorkflowName } from '../contracts/batch.ts';
+import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
+import { fitBatch } from '../local/sources/kinesis-pipe.ts';
 import type { TraceEvent } from '../local/engine.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { Names } from '../workflows/record-chain.ts';
@@ -48,16 +50,20 @@ function check(status: string, what: string) {
 }
 
 /**
- * Business events in Pipes batches through the kinesis workflow, `parallel` executions at a time. `first` is
- * the first event's number (and sequence): a run after another sends records of its own, not the other's again.
+ * Business events in Pipes batches through the kinesis workflow, `parallel` executions at a time. A batch
+ * holds up to `batchSize` records, cut as a Pipe cuts it: its JSON within the 262,144 characters a Step
+ * Functions target takes (S4's events fill that at about 350). `first` is the first event's number (and
+ * sequence): a run after another sends records of its own, not the other's again.
  */
-export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void, first = 0): Promise<Throughput> {
-  const batches = Array.from({ length: Math.ceil(events / batchSize) }, (_, b) =>
-    Array.from({ length: Math.min(batchSize, events - b * batchSize) }, (_, i) => {
-      const n = first + b * batchSize + i;
-      return pipesRecord(JSON.stringify(businessEvent(n, EVENT_SPACING_MS)), n, `shardId-${String(b % parallel).padStart(12, '0')}`);
-    }),
-  );
+export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void, first = 0): Promise<Throughput & { batches: number }> {
+  const batches: PipesKinesisRecord[][] = [];
+  for (let n = first; n < first + events; ) {
+    const shard = `shardId-${String(batches.length % parallel).padStart(12, '0')}`;
+    const candidates = Array.from({ length: Math.min(batchSize, first + events - n) }, (_, i) => pipesRecord(JSON.stringify(businessEvent(n + i, EVENT_SPACING_MS)), n + i, shard));
+    const fits = fitBatch(candidates, batchSize);
+    batches.push(candidates.slice(0, fits));
+    n += fits;
+  }
   let next = 0;
   let done = 0;
   const started = performance.now();
@@ -77,7 +83,7 @@ export async function kinesisThroughput(stack: LocalStack, pipeline: string, eve
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { records: events, seconds, perSecond: events / seconds, peakRssMb: peak, cpuSeconds: cpuSince(cpu) };
+  return { records: events, seconds, perSecond: events / seconds, peakRssMb: peak, cpuSeconds: cpuSince(cpu), batches: batches.length };
 }
 
 /** Writes `bytes` of JSON Lines events to a file without holding them in memory; returns the line count. */

@@ -6,6 +6,7 @@ import type { CloudWatchLogsPayload } from '../contracts/cloudwatch-logs.ts';
 import type { SluiceConfig } from '../contracts/config.ts';
 import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../contracts/firehose.ts';
 import { firehoseRequest } from '../local/samples.ts';
+import { executionInput } from '../tasks/firehose-bridge/index.ts';
 import { startStack } from '../local/stack.ts';
 import { startStandIns, withStandIns } from '../local/stand-in-destinations.ts';
 import { batchesOf, cloudWatchCorpus } from './corpus.ts';
@@ -71,7 +72,7 @@ export async function peerS0(config: SluiceConfig, events: number): Promise<Peer
       let delivered = 0;
       started = performance.now();
       for (const request of requests) {
-        const result = await stack.run('firehose', PIPELINE, request);
+        const result = await stack.run('firehose', PIPELINE, await executionInput(request, stack.ctx));
         if (result.status !== 'SUCCEEDED') throw new Error(`a firehose execution ended ${result.status}: ${result.error ?? ''} ${result.cause ?? ''}`);
         delivered += result.account!.counts.delivered;
       }

@@ -78,7 +78,8 @@ if (stack) try {
     kinesisThroughput(stack, 's4-events-raw', 100_000, 500, 4, (done) => status(`e2e kinesis: ${fmt(done)} / 100,000 records`), E2E_WARMUP_RECORDS),
   );
   endStatus();
-  say(`bench: e2e kinesis (Pipes batches of 500, 4 at a time, S3 lake; after ${fmt(E2E_WARMUP_RECORDS)} records to warm up, which ran at ${fmt(warmup.perSecond)}/s) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
+  const perBatch = kinesis.records / kinesis.batches;
+  say(`bench: e2e kinesis (Pipes batches of up to 500 cut to 262,144 characters as a Pipe cuts them, ${fmt(perBatch)} records on average, 4 at a time, S3 lake; after ${fmt(E2E_WARMUP_RECORDS)} records to warm up, which ran at ${fmt(warmup.perSecond)}/s) records=${fmt(kinesis.records)} seconds=${kinesis.seconds.toFixed(1)} rate=${fmt(kinesis.perSecond)}/s cpu=${kinesis.cpuSeconds.toFixed(1)}s`);
   const kinesisBreakdown = breakdown.take();
   say(`bench: breakdown e2e kinesis ${kinesisBreakdown.line}`);
   sayProfile('e2e-kinesis', kinesisProfile);
@@ -96,7 +97,7 @@ if (stack) try {
   say(`bench: breakdown e2e s3 ${breakdown.take().line}`);
   sayProfile('e2e-s3', s3Profile);
   status('e2e: the CPU of each request …');
-  await sayRequestCeiling(stack, kinesisBreakdown.requestsPerExecution, 500);
+  await sayRequestCeiling(stack, kinesisBreakdown.requestsPerExecution, perBatch);
   bars.push({ label: 'e2e s3 object records/s', value: Math.round(s3.perSecond), target: 40_000, unit: '/s' });
 } finally {
   await stack.stop();
@@ -132,7 +133,7 @@ async function sayRequestCeiling(stack: LocalStack, perExecution: Map<string, nu
   endStatus();
   const listed = [...perExecution].map(([operation, n]) => `${operation}=${n.toFixed(1)}x${costs.has(operation) ? costs.get(operation)!.toFixed(2) : '?'}ms`).join(' ');
   say(
-    `bench: requests e2e kinesis per execution of ${recordsPerExecution} records (count x CPU ms each, both threads, objects of ${OBJECT_BYTES / 1000} KB) ${listed} = ${ceiling.cpuMs.toFixed(1)} ms: the requests alone allow at most ${fmt(ceiling.recordsPerSecond)} records/s on ${availableParallelism()} cores${ceiling.uncosted.length ? ` (not costed: ${ceiling.uncosted.join(', ')})` : ''}`,
+    `bench: requests e2e kinesis per execution of ${fmt(recordsPerExecution)} records (count x CPU ms each, both threads, objects of ${OBJECT_BYTES / 1000} KB) ${listed} = ${ceiling.cpuMs.toFixed(1)} ms: the requests alone allow at most ${fmt(ceiling.recordsPerSecond)} records/s on ${availableParallelism()} cores${ceiling.uncosted.length ? ` (not costed: ${ceiling.uncosted.join(', ')})` : ''}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { firehoseSettings, LIMIT_DEFAULTS, SluiceConfig } from '../contracts/config.ts';
+import { firehoseSettings, LIMIT_DEFAULTS, SluiceConfig, STATE_PAYLOAD_BYTES } from '../contracts/config.ts';
 import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
 
 /** Rules io-ts cannot express: cross-references between pipelines, schemas and sinks. */
@@ -47,7 +47,7 @@ function crossCheck(config: SluiceConfig): string[] {
     if (twice.length > 0) problems.push(`${at}.sinks: sink names must be unique (give each a "name"): ${twice.join(', ')}`);
   }
   if (config.limits.claimCheckBytes > 250_000) {
-    problems.push(`limits.claimCheckBytes: ${config.limits.claimCheckBytes} leaves no room under the 262,144-byte state limit`);
+    problems.push(`limits.claimCheckBytes: ${config.limits.claimCheckBytes} leaves no room under the ${STATE_PAYLOAD_BYTES.toLocaleString('en-US')}-byte state limit`);
   }
   return problems;
 }

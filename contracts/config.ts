@@ -156,8 +156,11 @@ export function firehoseSettings(name: string, pipeline: PipelineConfig): Fireho
   return { mode: pipeline.firehoseMode, ...BUFFERING_DEFAULTS, ...pipeline.buffering };
 }
 
+/** What AWS lets a state's input or output, and an execution's input, weigh: 256 KiB of JSON in UTF-8. */
+export const STATE_PAYLOAD_BYTES = 262_144;
+
 export const Limits = strict('Limits', {
-  /** State payloads above this many bytes travel as claim-check references (AWS caps states at 262,144). */
+  /** State payloads above this many bytes travel as claim-check references (AWS caps states at STATE_PAYLOAD_BYTES). */
   claimCheckBytes: Positive,
   /** Large S3 objects are cut into chunk objects of about this many bytes. */
   chunkBytes: Positive,

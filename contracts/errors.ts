@@ -22,6 +22,8 @@ export const ErrorName = {
 export const States = {
   ALL: 'States.ALL',
   Timeout: 'States.Timeout',
+  /** A state's output (a task's result) or input over STATE_PAYLOAD_BYTES: it fails its execution, and no Catch takes it. */
+  DataLimitExceeded: 'States.DataLimitExceeded',
 } as const;
 
 /** Errors the Lambda service raises around an invocation; AWS recommends retrying them. */

@@ -9,6 +9,7 @@ import { load, s3Claims } from '../tasks/shared/claim-check.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { ExecutionScope } from './execution-scope.ts';
 import { MemoryClaims } from './memory-claims.ts';
+import { checkExecutionInput, withinStateLimit } from './payload-limits.ts';
 import type { AslDefinition, AslState } from '../workflows/asl/types.ts';
 import { renderAsl, workflows } from '../workflows/index.ts';
 import { TASKS, type TaskName } from '../contracts/timing.ts';
@@ -135,7 +136,8 @@ export class LocalEngine {
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         const { observer } = this.options;
-        return (observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx)) as Promise<never>;
+        const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx);
+        return Promise.resolve(result).then((value) => withinStateLimit(value, name, workflow)) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };
@@ -156,6 +158,7 @@ export class LocalEngine {
     const started = Date.now();
     const ran = performance.now();
     const machineName = `sluice-${workflow}-${pipeline}`;
+    checkExecutionInput(input, machineName);
     const executionArn = `arn:aws:states:us-east-1:000000000000:express:${machineName}:${name}`;
     const context = {
       Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date(started).toISOString() },

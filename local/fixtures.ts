@@ -6,6 +6,7 @@ import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from './engine.ts';
 import { objectCreatedFor } from './s3-events.ts';
 import type { LocalStack } from './stack.ts';
+import { asStarted } from './trigger-input.ts';
 
 /** What a fixture's run came to, in the shape of its expectation. */
 export interface Actual {
@@ -46,7 +47,7 @@ export async function runFixture(stack: LocalStack, fixture: Fixture, path: stri
     input = objectCreatedFor(bucket, key, body.length);
   }
   if (input === undefined) throw new Error(`${path}: give "input", "inputFile" or "object"`);
-  const result = await stack.run(pipeline.workflow, fixture.pipeline, input);
+  const result = await stack.run(pipeline.workflow, fixture.pipeline, await asStarted(pipeline.workflow, input, stack.ctx));
   const counts = result.account?.counts ?? {};
   return {
     status: result.status,

@@ -9,6 +9,7 @@ import { inspectorHtml } from '../../local/inspector.ts';
 import { keptInput } from '../../local/kept-input.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { startStack } from '../../local/stack.ts';
+import { asStarted } from '../../local/trigger-input.ts';
 import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
@@ -93,7 +94,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
     for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
-    const result = await stack.run(workflow, pipeline, input, progress());
+    const result = await stack.run(workflow, pipeline, await asStarted(workflow, input, stack.ctx), progress());
     // with a data folder, the execution is kept for `sluice inspect`
     if (dataDir) await (await ExecutionStore.open(dataDir, storeOptions(stack.config))).add(result, { readClaim: claimsFrom(stack.ctx) });
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);

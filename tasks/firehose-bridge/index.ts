@@ -13,6 +13,9 @@ export interface SyncExecution {
 /** StartSyncExecution of the pipeline's firehose workflow (the SFN client on AWS, the local engine in tests). */
 export type StartSync = (input: string) => Promise<SyncExecution>;
 
+/** What the bridge starts the firehose workflow with: the request, by claim check when it is large (an execution's input is at most 262,144 bytes). */
+export const executionInput = (request: FirehoseTransformRequest, ctx: TaskContext) => store(request, request.records.length, `firehose.${request.invocationId}`, ctx);
+
 /**
  * The Firehose transformation Lambda: starts the firehose workflow synchronously (with the request by
  * claim check when it is large) and returns its 1:1 response. A failed execution throws, so Firehose
@@ -20,8 +23,7 @@ export type StartSync = (input: string) => Promise<SyncExecution>;
  */
 export async function bridge(event: unknown, ctx: TaskContext, startSync: StartSync): Promise<FirehoseTransformResponse> {
   const request = decodeOrThrow(FirehoseTransformRequest, event, 'Firehose transformation request');
-  const input = await store(request, request.records.length, `firehose.${request.invocationId}`, ctx);
-  const execution = await startSync(JSON.stringify(input));
+  const execution = await startSync(JSON.stringify(await executionInput(request, ctx)));
   if (execution.status !== 'SUCCEEDED' || execution.output === undefined) {
     throw new Error(`the firehose workflow ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trim());
   }

@@ -1,3 +1,4 @@
+import { STATE_PAYLOAD_BYTES } from '../../contracts/config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { eventsBatch, pipesRecord, s2Batch, telemetry } from '../../local/samples.ts';
@@ -75,13 +76,15 @@ describe('kinesis workflow on the embedded engine', () => {
   });
 
   it('carries a batch whose records outgrow the state limit by claim check', async () => {
-    // 240 records of ~1 KB: about 250 KB as Pipes sends it, more once decoded and enriched
-    const input = Array.from({ length: 240 }, (_, i) => pipesRecord(JSON.stringify({ ...telemetry(i), note: 'n'.repeat(700) }), i, 'shardId-000000000009'));
-    expect(JSON.stringify(input).length).toBeGreaterThan(256 * 1024);
+    // records of ~600 bytes, as many as a Pipe hands over in its 262,144 bytes: over the claim-check threshold once enriched
+    const records = (n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...telemetry(i), note: 'n'.repeat(400) }), i, 'shardId-000000000009'));
+    let n = 1;
+    while (Buffer.byteLength(JSON.stringify(records(n + 1))) <= STATE_PAYLOAD_BYTES) n++;
+    const input = records(n);
     const before = (await h.keys('sluice-work', 'claims/')).length;
     const result = await h.stack.run('kinesis', 's2-telemetry-to-lake', input);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.account!.counts).toMatchObject({ in: 240, delivered: 240 });
+    expect(result.account!.counts).toMatchObject({ in: n, delivered: n });
     const states = result.events.filter((e) => e.type === 'StateExited' && e.state?.name === 'Enrich records');
     expect((states[0]!.state!.output as any).body.ref.bucket).toBe('sluice-work');
     expect(JSON.stringify(states[0]!.state!.output).length).toBeLessThan(2000);

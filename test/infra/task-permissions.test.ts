@@ -8,7 +8,7 @@ import { businessEvent, eventsJsonl, firehoseRequest, pipesRecord } from '../../
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import { sweep } from '../../redrive/sweep.ts';
-import { bridge } from '../../tasks/firehose-bridge/index.ts';
+import { bridge, executionInput } from '../../tasks/firehose-bridge/index.ts';
 import { tasks } from '../../tasks/index.ts';
 import type { TaskName } from '../../contracts/timing.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
@@ -134,7 +134,7 @@ describe('what each Lambda does on AWS, its role allows', () => {
     // answers that do not fit in Firehose's 6 MB response: put back on the delivery stream the request names
     const big = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ message: `m${i} ${'z'.repeat(2000)}`, level: 'info', service: 'big' }));
     const overflow = { ...firehoseRequest(big, 'perm-6mb'), deliveryStreamArn: `arn:aws:firehose:us-east-1:000000000000:deliverystream/${STREAM}` };
-    expect((await h.stack.run('firehose', 's1-api-to-newrelic', overflow)).account?.counts.dropped).toBeGreaterThan(0);
+    expect((await h.stack.run('firehose', 's1-api-to-newrelic', await executionInput(overflow, h.stack.ctx))).account?.counts.dropped).toBeGreaterThan(0);
     // the sweep: executions that died after their first step, found past the Express limit: a Kinesis batch
     // started again, one whose records a re-cut batch delivered since (superseded: its input let go), and a
     // transform-mode Firehose batch (put back on its delivery stream)

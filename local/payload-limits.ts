@@ -1,0 +1,32 @@
+import { STATE_PAYLOAD_BYTES } from '../contracts/config.ts';
+import { States } from '../contracts/errors.ts';
+import { jsonBytes } from '../tasks/shared/json-bytes.ts';
+
+/**
+ * What Step Functions raises when a state's output is over STATE_PAYLOAD_BYTES: a terminal error, which
+ * no Retry and no Catch takes, States.ALL included. aws-local-stepfunctions reads `isRetryable` and
+ * `isCatchable` of what a task throws, as it does for its own States.Runtime.
+ */
+export class DataLimitExceeded extends Error {
+  override readonly name = States.DataLimitExceeded;
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
+/** A task's result, as Step Functions takes it: over the limit, its state fails the execution. */
+export function withinStateLimit<T>(result: T, state: string, machine: string): T {
+  const bytes = jsonBytes(result);
+  if (bytes > STATE_PAYLOAD_BYTES) {
+    throw new DataLimitExceeded(`the state/task '${state}' of ${machine} returned a result of ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit`);
+  }
+  return result;
+}
+
+/** What StartExecution answers an input over the limit: a ValidationException, and no execution. */
+export function checkExecutionInput(input: unknown, machine: string): void {
+  const bytes = jsonBytes(input);
+  if (bytes <= STATE_PAYLOAD_BYTES) return;
+  const error = new Error(`${machine}: the execution input is ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit: Step Functions would not start it`);
+  error.name = 'ValidationException';
+  throw error;
+}
