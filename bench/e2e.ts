@@ -61,6 +61,7 @@ export async function kinesisThroughput(stack: LocalStack, pipeline: string, eve
     const shard = `shardId-${String(batches.length % parallel).padStart(12, '0')}`;
     const candidates = Array.from({ length: Math.min(batchSize, first + events - n) }, (_, i) => pipesRecord(JSON.stringify(businessEvent(n + i, EVENT_SPACING_MS)), n + i, shard));
     const fits = fitBatch(candidates, batchSize);
+    if (fits === 0) throw new Error(`event ${n} does not fit a Pipes batch alone`);
     batches.push(candidates.slice(0, fits));
     n += fits;
   }

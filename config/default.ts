@@ -66,10 +66,11 @@ export const defaultConfig: SluiceConfig = {
       workflow: 'kinesis',
       description: 'Producer events via Kinesis: validated, partitioned JSONL in the raw bucket',
       validation: eventTypes,
-      // S4's producer is the busy one: its small events (~180 bytes) in batches of 300 (about 241,000 of the 262,144
-      // characters a Pipe hands Step Functions, 803 per record with its envelope; larger events make shorter
-      // batches): a third of the executions and raw objects of the default 100
-      pipe: { batchSize: 300 },
+      // S4's producer is the busy one: its small events (~180 bytes) in batches of 200, half the executions and raw
+      // objects of the default 100. Not 300, which a Pipe could hand over (223,000 of its 262,144 bytes): the account
+      // step's input is the execution's input and the batch, 301,062 bytes for 300 of them, over the state limit on
+      // AWS (States.DataLimitExceeded); 201,522 for 200
+      pipe: { batchSize: 200 },
       sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }],
     },
     's4-events-processed': {

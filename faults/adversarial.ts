@@ -19,6 +19,7 @@ import { checkConfig } from '../config/check.ts';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { objectCreatedFor } from '../local/s3-events.ts';
 import { startStack } from '../local/stack.ts';
+import { asStarted } from '../local/trigger-input.ts';
 import type { ExecutionResult } from '../local/engine.ts';
 import { countLines } from '../tasks/decode/lines.ts';
 import { testConfig } from '../test/properties/arbitraries.ts';
@@ -164,7 +165,7 @@ async function main(): Promise<number> {
   try {
     const run = async (job: Job) => {
       if (job.object) await stack.servers.s3.send(new PutObjectCommand({ Bucket: RAW_BUCKET, Key: job.object.key, Body: job.object.body }));
-      await record(job, await stack.run(job.workflow, job.pipeline, job.input));
+      await record(job, await stack.run(job.workflow, job.pipeline, await asStarted(job.workflow, job.input, stack.ctx)));
     };
     const queue = jobs(new UnitSource(SEED));
     let done = 0;

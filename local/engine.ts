@@ -137,7 +137,7 @@ export class LocalEngine {
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         const { observer } = this.options;
         const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx);
-        return Promise.resolve(result).then((value) => withinStateLimit(value, name, workflow)) as Promise<never>;
+        return Promise.resolve(result).then((value) => withinStateLimit(value, name, `sluice-${workflow}`)) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };

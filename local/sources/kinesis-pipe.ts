@@ -10,15 +10,17 @@ import type { LocalStack } from '../stack.ts';
 
 /**
  * How many of `records`, from the first, one batch takes: at most `batchSize`, and their JSON array
- * within what a Pipe hands a Step Functions target. 0 when the first record alone does not fit.
+ * within what a Pipe hands a Step Functions target. 0 when the first record alone does not fit. Counted
+ * in UTF-8 bytes, as Step Functions counts an execution's input (the same as characters but for a
+ * partition key outside ASCII).
  */
 export function fitBatch(records: PipesKinesisRecord[], batchSize: number): number {
-  let chars = 2;
+  let bytes = 2;
   let n = 0;
   for (const record of records) {
     if (n === batchSize) break;
-    chars += JSON.stringify(record).length + (n > 0 ? 1 : 0);
-    if (chars > PIPES_TARGET_PAYLOAD_CHARS) break;
+    bytes += Buffer.byteLength(JSON.stringify(record)) + (n > 0 ? 1 : 0);
+    if (bytes > PIPES_TARGET_PAYLOAD_CHARS) break;
     n += 1;
   }
   return n;

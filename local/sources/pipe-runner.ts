@@ -200,14 +200,22 @@ export class PipeRunner {
 
   /** Runs a batch until it is taken or dead-lettered; false when the runner stopped before either. */
   private async deliver(reader: ShardReader, records: Pending[], attempts: number, taken: (records: Pending[]) => Promise<void>): Promise<boolean> {
-    const result = await this.stack.run('kinesis', this.pipeline, records.map((p) => p.envelope));
-    this.options.onResult?.(result);
-    if (acknowledged(result)) {
-      await taken(records);
-      return true;
+    let failure: string;
+    try {
+      const result = await this.stack.run('kinesis', this.pipeline, records.map((p) => p.envelope));
+      this.options.onResult?.(result);
+      if (acknowledged(result)) {
+        await taken(records);
+        return true;
+      }
+      failure = `${result.error ?? result.status}: ${result.cause ?? ''}`.trim();
+    } catch (error) {
+      // Step Functions refused to start it (its input over the payload limit): a failed invocation, which Pipes retries and halves
+      if ((error as Error).name !== 'ValidationException') throw error;
+      failure = `${(error as Error).name}: ${(error as Error).message}`;
     }
     if (attempts >= this.options.settings.maximumRetryAttempts) {
-      await this.deadLettered(reader, records, attempts + 1, `${result.error ?? result.status}: ${result.cause ?? ''}`.trim());
+      await this.deadLettered(reader, records, attempts + 1, failure);
       await taken(records);
       return true;
     }

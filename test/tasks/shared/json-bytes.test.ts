@@ -54,6 +54,13 @@ describe('jsonBytes', () => {
       boxed: new String('text'),
     };
     expect(jsonBytes(body)).toBe(Buffer.byteLength(JSON.stringify(body)));
+    // toJSON is called with the key it is written under, and what it returns decides whether the field is there
+    const keyed = { toJSON: (key: string) => `as ${key}` };
+    const gone = { toJSON: () => undefined };
+    const rawJSON = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+    for (const value of [[keyed, keyed], { field: keyed }, [gone], { a: gone, b: 1 }, { a: { b: { c: gone } } }, Object.setPrototypeOf(new String('abc'), Object.prototype), ...(rawJSON ? [{ a: rawJSON('123456') }, [rawJSON('"é"')]] : [])]) {
+      expect(jsonBytes(value)).toBe(Buffer.byteLength(JSON.stringify(value)));
+    }
     expect(jsonBytes([])).toBe(2);
     expect(jsonBytes({ only: undefined })).toBe(2);
   });
