@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { WorkflowName } from '../contracts/batch.ts';
-import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
-import { fitBatch } from '../local/sources/kinesis-pipe.ts';
+import { pipesBatchesOf } from '../local/sources/kinesis-pipe.ts';
 import type { TraceEvent } from '../local/engine.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { Names } from '../workflows/record-chain.ts';
@@ -56,15 +55,9 @@ function check(status: string, what: string) {
  * sequence): a run after another sends records of its own, not the other's again.
  */
 export async function kinesisThroughput(stack: LocalStack, pipeline: string, events: number, batchSize: number, parallel: number, tick: (done: number) => void, first = 0): Promise<Throughput & { batches: number }> {
-  const batches: PipesKinesisRecord[][] = [];
-  for (let n = first; n < first + events; ) {
-    const shard = `shardId-${String(batches.length % parallel).padStart(12, '0')}`;
-    const candidates = Array.from({ length: Math.min(batchSize, first + events - n) }, (_, i) => pipesRecord(JSON.stringify(businessEvent(n + i, EVENT_SPACING_MS)), n + i, shard));
-    const fits = fitBatch(candidates, batchSize);
-    if (fits === 0) throw new Error(`event ${n} does not fit a Pipes batch alone`);
-    batches.push(candidates.slice(0, fits));
-    n += fits;
-  }
+  const batches = pipesBatchesOf(events, batchSize, (i, batch) =>
+    pipesRecord(JSON.stringify(businessEvent(first + i, EVENT_SPACING_MS)), first + i, `shardId-${String(batch % parallel).padStart(12, '0')}`),
+  );
   let next = 0;
   let done = 0;
   const started = performance.now();

@@ -3,7 +3,7 @@ import type { CloudWatchLogsPayload } from '../contracts/cloudwatch-logs.ts';
 import type { FirehoseTransformRequest } from '../contracts/firehose.ts';
 import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
 import { businessEvent, pipesRecord } from '../local/samples.ts';
-import { fitBatch } from '../local/sources/kinesis-pipe.ts';
+import { pipesBatchesOf } from '../local/sources/kinesis-pipe.ts';
 
 /**
  * The records a cell generates: event `i` of cell `c` carries the tag `c#i` (an S3/S4 event's `event_id`,
@@ -70,15 +70,6 @@ export const taggedLines = (cell: string, total: number): string[] => Array.from
 
 /** Pipes batches of `size` tagged events, each read from a shard of its own (as many pollers would hand them over). */
 export function pipesBatches(cell: string, total: number, size = 500): PipesKinesisRecord[][] {
-  const batches: PipesKinesisRecord[][] = [];
-  for (let first = 0; first < total; ) {
-    const shard = `shardId-${String(batches.length).padStart(12, '0')}`;
-    const candidates = Array.from({ length: Math.min(size, total - first) }, (_, k) => pipesRecord(JSON.stringify(taggedEvent(cell, first + k)), first + k, shard));
-    // cut as a Pipe cuts a batch: within the payload a Step Functions execution takes
-    const fits = fitBatch(candidates, size);
-    if (fits === 0) throw new Error(`${cell}: event ${first} does not fit a Pipes batch alone`);
-    batches.push(candidates.slice(0, fits));
-    first += fits;
-  }
-  return batches;
+  // cut as a Pipe cuts a batch: within the payload a Step Functions execution takes
+  return pipesBatchesOf(total, size, (i, batch) => pipesRecord(JSON.stringify(taggedEvent(cell, i)), i, `shardId-${String(batch).padStart(12, '0')}`));
 }

@@ -126,7 +126,7 @@ export class LocalEngine {
     return machine;
   }
 
-  private overrides(workflow: MachineName): RunOptions['overrides'] {
+  private overrides(workflow: MachineName, machineName: string): RunOptions['overrides'] {
     const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
@@ -137,7 +137,7 @@ export class LocalEngine {
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         const { observer } = this.options;
         const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx);
-        return Promise.resolve(result).then((value) => withinStateLimit(value, name, `sluice-${workflow}`)) as Promise<never>;
+        return Promise.resolve(result).then((value) => withinStateLimit(value, name, machineName)) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };
@@ -165,7 +165,7 @@ export class LocalEngine {
       StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
     };
     const { value: execution, children, claims } = this.scope.run(() =>
-      this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow), context: context as never }),
+      this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow, machineName), context: context as never }),
     );
     const events: TraceEvent[] = [];
     const logging = (async () => {

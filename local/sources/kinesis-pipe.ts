@@ -27,6 +27,23 @@ export function fitBatch(records: PipesKinesisRecord[], batchSize: number): numb
 }
 
 /**
+ * `count` records, `record(n, batch)` the n-th, in batches of up to `batchSize` cut as a Pipe cuts them
+ * (`fitBatch`); a record that fits no batch alone is an error.
+ */
+export function pipesBatchesOf(count: number, batchSize: number, record: (n: number, batch: number) => PipesKinesisRecord): PipesKinesisRecord[][] {
+  const batches: PipesKinesisRecord[][] = [];
+  for (let n = 0; n < count; ) {
+    const batch = batches.length;
+    const candidates = Array.from({ length: Math.min(batchSize, count - n) }, (_, i) => record(n + i, batch));
+    const fits = fitBatch(candidates, batchSize);
+    if (fits === 0) throw new Error(`record ${n} does not fit a Pipes batch alone`);
+    batches.push(candidates.slice(0, fits));
+    n += fits;
+  }
+  return batches;
+}
+
+/**
  * The largest record a producer may put on a pipeline's stream and still have it reach the workflow:
  * alone in its batch, base64'd in its Pipes envelope, within the target's payload limit.
  */

@@ -58,8 +58,9 @@ export function jsonBytes(value: unknown, depth = 0): number {
   // {"k":v}: each field's key, colon, value and its comma or the closing brace
   let bytes = 1;
   let fields = 0;
+  const below = (field: unknown) => jsonBytes(field, depth + 1);
   for (const key of Object.keys(value as object)) {
-    const field = underKey(key, (value as Record<string, unknown>)[key], (field) => jsonBytes(field, depth + 1));
+    const field = underKey(key, (value as Record<string, unknown>)[key], below);
     if (field === undefined) continue;
     fields++;
     bytes += Buffer.byteLength(JSON.stringify(key)) + field + 2;

@@ -1,4 +1,5 @@
 import { STATE_PAYLOAD_BYTES } from '../../contracts/config.ts';
+import { fitBatch } from '../../local/sources/kinesis-pipe.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { eventsBatch, pipesRecord, s2Batch, telemetry } from '../../local/samples.ts';
@@ -78,9 +79,9 @@ describe('kinesis workflow on the embedded engine', () => {
   it('carries a batch whose records outgrow the state limit by claim check', async () => {
     // records of ~600 bytes, as many as a Pipe hands over in its 262,144 bytes: over the claim-check threshold once enriched
     const records = (n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify({ ...telemetry(i), note: 'n'.repeat(400) }), i, 'shardId-000000000009'));
-    let n = 1;
-    while (Buffer.byteLength(JSON.stringify(records(n + 1))) <= STATE_PAYLOAD_BYTES) n++;
+    const n = fitBatch(records(1_000), 1_000);
     const input = records(n);
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeLessThanOrEqual(STATE_PAYLOAD_BYTES);
     const before = (await h.keys('sluice-work', 'claims/')).length;
     const result = await h.stack.run('kinesis', 's2-telemetry-to-lake', input);
     expect(result.status).toBe('SUCCEEDED');

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATE_PAYLOAD_BYTES } from '../../contracts/config.ts';
+import { fitBatch } from '../../local/sources/kinesis-pipe.ts';
 import { businessEvent, eventsJsonl, pipesRecord } from '../../local/samples.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
 import { configWith, entered, openStack, type Harness } from './harness.ts';
@@ -15,8 +16,8 @@ afterAll(() => h.stop());
 describe("the embedded engine holds states to AWS's payload limit (262,144 bytes)", () => {
   it('refuses to start an execution whose input is over it, as StartExecution does, and runs one just under it', async () => {
     const batch = (n: number) => Array.from({ length: n }, (_, i) => pipesRecord(JSON.stringify(businessEvent(i)), i, 'shardId-000000000071'));
-    let n = 1;
-    while (Buffer.byteLength(JSON.stringify(batch(n + 1))) <= STATE_PAYLOAD_BYTES) n++;
+    // the most a Pipe would hand over: one more is over the limit
+    const n = fitBatch(batch(1_000), 1_000);
     await expect(h.stack.run('kinesis', 's4-events-raw', batch(n + 1))).rejects.toThrow(/^sluice-kinesis-s4-events-raw: the execution input is \d+ bytes, over the 262144-byte payload limit/);
     await expect(h.stack.run('kinesis', 's4-events-raw', batch(n + 1))).rejects.toMatchObject({ name: 'ValidationException' });
     // nothing ran: no ledger row, no kept input
