@@ -66,11 +66,10 @@ export const defaultConfig: SluiceConfig = {
       workflow: 'kinesis',
       description: 'Producer events via Kinesis: validated, partitioned JSONL in the raw bucket',
       validation: eventTypes,
-      // S4's producer is the busy one: its small events (~180 bytes) in batches of 200, half the executions and raw
-      // objects of the default 100. Not 300, which a Pipe could hand over (223,000 of its 262,144 bytes): the account
-      // step's input is the execution's input and the batch, 301,062 bytes for 300 of them, over the state limit on
-      // AWS (States.DataLimitExceeded); 201,522 for 200
-      pipe: { batchSize: 200 },
+      // S4's producer is the busy one: its small events (~180 bytes) in batches of 300, a third of the executions and
+      // raw objects of the default 100; 300 of them are 223,000 bytes of the 262,144 a Pipe hands over, so Pipes does
+      // not cut them to the limit, where decode's Parameters would take the input over it (States.DataLimitExceeded)
+      pipe: { batchSize: 300 },
       sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }],
     },
     's4-events-processed': {

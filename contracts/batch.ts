@@ -152,15 +152,25 @@ export const Retry = t.type({ attempt: t.number, again: t.boolean, delaySeconds:
 export type Retry = t.TypeOf<typeof Retry>;
 
 /** The state every task of the record chain takes and returns. */
-export const Batch = t.type({
-  pipeline: t.string,
-  workflow: WorkflowName,
-  batchId: t.string,
-  source: SourceInfo,
-  body: t.union([ClaimCheck, Body]),
-  counts: Counts,
-  retry: Retry,
-});
+export const Batch = t.intersection([
+  t.type({
+    pipeline: t.string,
+    workflow: WorkflowName,
+    batchId: t.string,
+    source: SourceInfo,
+    body: t.union([ClaimCheck, Body]),
+    counts: Counts,
+    retry: Retry,
+  }),
+  t.partial({
+    /**
+     * The execution input the batch was decoded from (a Pipes batch, a Firehose request, an S3 event), inline
+     * when small, else by claim check: what account checks every unit against and shapes its reply from. A
+     * chunk's has none (its object's execution accounts for the object).
+     */
+    input: t.unknown,
+  }),
+]);
 export type Batch = t.TypeOf<typeof Batch>;
 
 /** A slice of a large S3 object, stored in the work bucket as JSONL. */

@@ -159,6 +159,13 @@ export function firehoseSettings(name: string, pipeline: PipelineConfig): Fireho
 /** What AWS lets a state's input or output, and an execution's input, weigh: 256 KiB of JSON in UTF-8. */
 export const STATE_PAYLOAD_BYTES = 262_144;
 
+/**
+ * A batch carries its execution input (what account checks the batch against and answers from) inline up to
+ * this many bytes, beside a body of up to `claimCheckBytes`; a larger input travels as a claim check. Not the
+ * execution input itself (`$$.Execution.Input`): beside the body it would take a state over STATE_PAYLOAD_BYTES.
+ */
+export const INLINE_INPUT_BYTES = 4_096;
+
 export const Limits = strict('Limits', {
   /** State payloads above this many bytes travel as claim-check references (AWS caps states at STATE_PAYLOAD_BYTES). */
   claimCheckBytes: Positive,

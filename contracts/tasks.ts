@@ -42,8 +42,8 @@ export type SplitResult = t.TypeOf<typeof SplitResult>;
 export const DeliverInput = t.type({ batch: Batch, startedAt: t.string });
 export type DeliverInput = t.TypeOf<typeof DeliverInput>;
 
-/** Backup after delivery: the batch, and the execution input a redrive would start from. */
-export const BackupInput = t.intersection([t.type({ batch: Batch, input: t.unknown }), t.partial({ execution: t.string })]);
+/** Backup after delivery: the batch (its input was kept by decode, where a redrive finds it). */
+export const BackupInput = t.type({ batch: Batch });
 export type BackupInput = t.TypeOf<typeof BackupInput>;
 
 /** Backup from a Catch: the whole input, and the error that stopped the execution. */
@@ -62,8 +62,6 @@ export type BackupWholeInput = t.TypeOf<typeof BackupWholeInput>;
 export const WholeInputBackedUp = t.type({ error: t.string, cause: t.string, batchId: t.string, inputKey: t.string });
 export type WholeInputBackedUp = t.TypeOf<typeof WholeInputBackedUp>;
 
-export const AccountInput = t.intersection([
-  t.type({ input: t.unknown, batch: Batch }),
-  t.partial({ execution: t.string }),
-]);
+/** Account: the batch (which carries its execution input, by claim check when large) and its execution. */
+export const AccountInput = t.intersection([t.type({ batch: Batch }), t.partial({ execution: t.string })]);
 export type AccountInput = t.TypeOf<typeof AccountInput>;

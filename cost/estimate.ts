@@ -1,4 +1,4 @@
-import { DEFAULT_LOG_LEVEL, firehoseSettings, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
+import { DEFAULT_LOG_LEVEL, firehoseSettings, INLINE_INPUT_BYTES, type LogLevel, type PipelineConfig, type SluiceConfig } from '../contracts/config.ts';
 import { ERROR_LOG_BYTES, LOG_BYTES } from './log-bytes.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { pipesBatchRecords, pipesRecordChars } from '../contracts/pipes-kinesis.ts';
@@ -127,19 +127,22 @@ function logCost(pipeline: PipelineConfig, runs: number, config: SluiceConfig, a
 
 /**
  * S3 requests, counted from what the workflow does. A batch: the kept input (a PUT; its DELETE is free),
+ * the input as the batch carries it to account, by claim check over INLINE_INPUT_BYTES (a PUT and a GET),
  * a staged PUT and a committing COPY per lake object, a PUT and a GET per task boundary when the batch
  * outgrows the claim-check threshold (five boundaries). An S3 object: a GET of it (its event is kept in
  * its row); of one chunk, then as a batch; of more, a PUT and a GET per chunk, each chunk a batch.
  */
 function requests(workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number } {
-  const claimChecks = (MILLION / runs) * a.recordBytes > config.limits.claimCheckBytes ? 5 : 0;
+  const batchBytes = (MILLION / runs) * a.recordBytes;
+  const claimChecks = batchBytes > config.limits.claimCheckBytes ? 5 : 0;
   const lake = runs * (2 * a.partitionsPerBatch + claimChecks);
   if (workflow === 's3') {
     const objects = MILLION / a.objectRecords;
     if (runs === objects) return { puts: lake, gets: objects + runs * claimChecks };
     return { puts: lake + runs, gets: objects + runs * (1 + claimChecks) };
   }
-  return { puts: runs + lake, gets: runs * claimChecks };
+  const carried = batchBytes > INLINE_INPUT_BYTES ? runs : 0;
+  return { puts: runs + carried + lake, gets: carried + runs * claimChecks };
 }
 
 /** What a Kinesis batch's claim in the shard index takes: its keys, and a packed sequence number per record (26 characters for AWS's). */

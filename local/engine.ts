@@ -131,13 +131,14 @@ export class LocalEngine {
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
     for (const [name, task] of taskStates) {
-      taskResourceLocalHandlers[name] = (input) => {
+      taskResourceLocalHandlers[name] = (given) => {
+        const input = withinStateLimit(given, name, machineName, 'input');
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         const { observer } = this.options;
         const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx);
-        return Promise.resolve(result).then((value) => withinStateLimit(value, name, machineName)) as Promise<never>;
+        return Promise.resolve(result).then((value) => withinStateLimit(value, name, machineName, 'result')) as Promise<never>;
       };
     }
     if (!this.options.skipWaits) return { taskResourceLocalHandlers };

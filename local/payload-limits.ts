@@ -13,13 +13,17 @@ export class DataLimitExceeded extends Error {
   readonly isCatchable = false;
 }
 
-/** A task's result, as Step Functions takes it: over the limit, its state fails the execution. */
-export function withinStateLimit<T>(result: T, state: string, machine: string): T {
-  const bytes = jsonBytes(result);
+/**
+ * A task's input after its Parameters, or its result, as Step Functions takes them: over the limit, the
+ * state fails the execution.
+ */
+export function withinStateLimit<T>(payload: T, state: string, machine: string, role: 'input' | 'result'): T {
+  const bytes = jsonBytes(payload);
   if (bytes > STATE_PAYLOAD_BYTES) {
-    throw new DataLimitExceeded(`the state/task '${state}' of ${machine} returned a result of ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit`);
+    const what = role === 'input' ? 'was given an input (after its Parameters)' : 'returned a result';
+    throw new DataLimitExceeded(`the state/task '${state}' of ${machine} ${what} of ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit`);
   }
-  return result;
+  return payload;
 }
 
 /** What StartExecution answers an input over the limit: a ValidationException, and no execution. */

@@ -41,12 +41,12 @@ export interface ChainOptions {
   then: Transition;
 }
 
-/** Parameters that hand a task the current state and the execution input (for redrive and replies). */
-export const withExecution: Record<string, Json> = {
-  'batch.$': '$',
-  'input.$': '$$.Execution.Input',
-  'execution.$': '$$.Execution.Id',
-};
+/**
+ * Account's Parameters: the batch, which carries its execution input (by claim check when large), and the
+ * execution's id for its ledger row. Not `$$.Execution.Input`: beside a batch it would take the state past
+ * the payload limit (a Pipes batch of 300 S4 events: 223 KB in, 301 KB at account).
+ */
+const accountParameters: Record<string, Json> = { 'batch.$': '$', 'execution.$': '$$.Execution.Id' };
 
 /**
  * decode -> validate -> enrich -> deliver -> (bounded redelivery loop over only the failed records)
@@ -104,7 +104,7 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
       ),
     ],
     [Names.wait, waitFor('Exponential backoff with full jitter, computed by deliver', '$.retry.delaySeconds', { next: Names.deliver })],
-    [Names.backup, call('backup', `Write failed and quarantined records to the backup bucket (errors/…/<reason>/) and keep the ${workflow} input for redrive`, { next: accountName }, withExecution)],
-    [accountName, call('account', 'Check in = delivered + quarantined + dropped + backedUp, write the ledger row, shape the reply', o.then, withExecution)],
+    [Names.backup, call('backup', `Write failed and quarantined records to the backup bucket (errors/…/<reason>/); decode kept the ${workflow} input for redrive`, { next: accountName }, { 'batch.$': '$' })],
+    [accountName, call('account', 'Check in = delivered + quarantined + dropped + backedUp, write the ledger row, shape the reply', o.then, accountParameters)],
   ];
 }

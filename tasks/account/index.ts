@@ -36,7 +36,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   const { batch } = opened;
   let { body } = opened;
   const pipeline = pipelineOf(ctx.config, batch.pipeline, batch.workflow);
-  const original = await load(request.input, ctx);
+  const original = await load(batch.input, ctx);
 
   let units: string[] | number | undefined = batch.source.lines;
   let response: unknown = null;

@@ -1,9 +1,9 @@
 import type { Batch, Dropped } from '../../contracts/batch.ts';
-import type { Limits } from '../../contracts/config.ts';
+import { INLINE_INPUT_BYTES, type Limits } from '../../contracts/config.ts';
 import { guardOrThrow } from '../../contracts/decode.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
 import { accountedBefore, REDELIVERED } from '../shared/accounted.ts';
-import { load } from '../shared/claim-check.ts';
+import { isClaimCheck, load, store } from '../shared/claim-check.ts';
 import { emptyBody, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { recordId } from '../shared/ids.ts';
@@ -70,10 +70,10 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
   if (!('chunk' in request) && request.workflow === 's3') {
     const read = await splitObject(request, ctx);
     if (!('bytes' in read)) return read;
-    return decoded(request, { batchId: read.batchId, source: read.source, units: lineUnits(read.bytes, 1, read.source) }, ctx);
+    const units = { batchId: read.batchId, source: read.source, units: lineUnits(read.bytes, 1, read.source) };
+    return decoded(request, units, ctx, [], await carried(request.input, read.batchId, ctx));
   }
   const units = await unitsOf(request, ctx);
-  let redelivered: Dropped[] = [];
   if (!('chunk' in request)) {
     const { batchId, source, resolved, sequences } = units;
     const now = new Date(ctx.now()).toISOString();
@@ -89,9 +89,19 @@ export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | 
       ...(request.execution ? { execution: request.execution } : {}),
       ...(await keepInput(ctx, batchId, resolved)),
     });
-    if (sequences) ({ units: units.units, redelivered } = withoutRedelivered(units.units, sequences, await accountedBefore(ctx, request.pipeline, batchId, source)));
+    const { units: kept, redelivered } = sequences ? withoutRedelivered(units.units, sequences, await accountedBefore(ctx, request.pipeline, batchId, source)) : { units: units.units, redelivered: [] };
+    return decoded(request, { ...units, units: kept }, ctx, redelivered, await carried(request.input, batchId, ctx));
   }
-  return decoded(request, units, ctx, redelivered);
+  return decoded(request, units, ctx);
+}
+
+/**
+ * The execution input as the batch carries it to account: inline when small, else by claim check (the
+ * Firehose bridge's own when it made one), so no state holds the input beside a body of its own size.
+ */
+async function carried(input: unknown, batchId: string, ctx: TaskContext): Promise<unknown> {
+  if (isClaimCheck(input)) return input;
+  return store(input, Array.isArray(input) ? input.length : 1, batchId, ctx, INLINE_INPUT_BYTES);
 }
 
 /**
@@ -110,11 +120,11 @@ function withoutRedelivered(units: Unit[], sequences: string[], accounted: (sequ
 }
 
 /** The records of a batch's units, sealed (claim-checked when large) for the next state. */
-async function decoded({ pipeline, workflow }: DecodeInput, { batchId, source, units }: Units, ctx: TaskContext, redelivered: Dropped[] = []): Promise<Batch> {
+async function decoded({ pipeline, workflow }: DecodeInput, { batchId, source, units }: Units, ctx: TaskContext, redelivered: Dropped[] = [], input?: unknown): Promise<Batch> {
   const decodedUnits = decodeUnits(units, ctx.config.limits);
   const records = { ...decodedUnits, dropped: [...redelivered, ...decodedUnits.dropped] };
   const body = { ...emptyBody(), ...records };
   const total = records.records.length + records.quarantined.length + records.dropped.length;
   const retry = { attempt: 0, again: false, delaySeconds: 0, elapsedSeconds: 0, until: 0 };
-  return seal({ pipeline, workflow, batchId, source, retry }, body, total, ctx);
+  return seal({ pipeline, workflow, batchId, source, retry, ...(input === undefined ? {} : { input }) }, body, total, ctx);
 }

@@ -37,7 +37,9 @@ export const bodySize = (body: Body): number =>
 /** Builds the state a task hands on: the body inline or by claim check, and its counts. */
 export async function seal(batch: Omit<Batch, 'body' | 'counts'>, body: Body, total: number, ctx: TaskContext): Promise<Batch> {
   const stored = await store(body, bodySize(body), batch.batchId, ctx);
-  return { ...batch, body: stored, counts: countBody(body, total) };
+  // the execution input last: a console (or the inspector) that cuts a long state shows the records first
+  const { input, ...rest } = batch;
+  return { ...rest, body: stored, counts: countBody(body, total), ...(input === undefined ? {} : { input }) };
 }
 
 /** Opens a batch: decodes the state, loads the body wherever it is. */

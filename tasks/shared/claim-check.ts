@@ -25,16 +25,17 @@ export async function load<T>(payload: T | ClaimCheck, ctx: TaskContext): Promis
 }
 
 /**
- * Returns `value` as it is when it is small, else keeps it in the claim store and returns a claim check.
+ * Returns `value` as it is when it is small (up to `threshold` bytes, the configured `claimCheckBytes` unless
+ * given), else keeps it in the claim store and returns a claim check.
  * Its size is measured without writing it out (`jsonBytes`). Each claim check gets an object of its own: a
  * name derived from the content would need the content written out and hashed, for every large body at
  * every boundary, where the local engine, which keeps the value, needs neither. A retried step writes a
  * second object, which the work bucket lets go with the rest after a day (on AWS: the local stack's work
  * bucket keeps what was put outside an execution, a large Firehose request each time it is sent).
  */
-export async function store<T>(value: T, count: number, scope: string, ctx: TaskContext): Promise<T | ClaimCheck> {
+export async function store<T>(value: T, count: number, scope: string, ctx: TaskContext, threshold = ctx.config.limits.claimCheckBytes): Promise<T | ClaimCheck> {
   const bytes = jsonBytes(value);
-  if (bytes <= ctx.config.limits.claimCheckBytes) return value;
+  if (bytes <= threshold) return value;
   const ref = { bucket: ctx.config.buckets.work, key: `claims/${scope}/${randomUUID()}.json` };
   await claimsOf(ctx).put(ref, value);
   return { ref, count, bytes };

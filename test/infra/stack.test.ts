@@ -168,7 +168,7 @@ describe('the CDK app', () => {
     for (const [, pipe] of pipes) {
       const kinesis = pipe.Properties.SourceParameters.KinesisStreamParameters;
       expect(kinesis).toMatchObject({
-        BatchSize: pipe.Properties.Name === 'sluice-s4-events-raw' ? 200 : 100,
+        BatchSize: pipe.Properties.Name === 'sluice-s4-events-raw' ? 300 : 100,
         ParallelizationFactor: 1,
         MaximumBatchingWindowInSeconds: 5,
         MaximumRetryAttempts: PIPE_SETTINGS.maximumRetryAttempts,
