@@ -67,8 +67,7 @@ export const defaultConfig: SluiceConfig = {
       description: 'Producer events via Kinesis: validated, partitioned JSONL in the raw bucket',
       validation: eventTypes,
       // S4's producer is the busy one: its small events (~180 bytes) in batches of 300, a third of the executions and
-      // raw objects of the default 100; 300 of them are 223,000 bytes of the 262,144 a Pipe hands over, so Pipes does
-      // not cut them to the limit, where decode's Parameters would take the input over it (States.DataLimitExceeded)
+      // raw objects of the default 100 (223,000 bytes of the 262,144 a Pipe hands over)
       pipe: { batchSize: 300 },
       sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }],
     },

@@ -166,7 +166,7 @@ export const Batch = t.intersection([
     /**
      * The execution input the batch was decoded from (a Pipes batch, a Firehose request, an S3 event), inline
      * when small, else by claim check: what account checks every unit against and shapes its reply from. A
-     * chunk's has none (its object's execution accounts for the object).
+     * chunk's has none: account counts a chunk by its lines, into its object's row (addChunk).
      */
     input: t.unknown,
   }),

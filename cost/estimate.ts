@@ -106,7 +106,7 @@ export function estimatePipeline(name: string, pipeline: PipelineConfig, config:
   const express = (executions / MILLION) * PRICES.expressPerMillionRequests + executions * Math.ceil(a.executionSeconds * 10) / 10 * EXPRESS_GB * PRICES.expressPerGbSecond;
   const lambda = (invocations / MILLION) * PRICES.lambdaPerMillionRequests + invocations * (a.taskMs / 1000) * LAMBDA_GB * PRICES.lambdaArmPerGbSecond;
   const logs = logCost(pipeline, runs, config, a);
-  const { puts, gets } = requests(pipeline.workflow, runs, config, a);
+  const { puts, gets } = requests(name, pipeline.workflow, runs, config, a);
   const s3 = (puts / 1000) * PRICES.s3PerThousandPuts + (gets / 1000) * PRICES.s3PerThousandGets;
   const { writes, reads } = ledgerUnits(pipeline.workflow, runs, a);
   const dynamodb = (writes / MILLION) * PRICES.dynamoDbPerMillionWrites + (reads / MILLION) * PRICES.dynamoDbPerMillionReads;
@@ -132,8 +132,9 @@ function logCost(pipeline: PipelineConfig, runs: number, config: SluiceConfig, a
  * outgrows the claim-check threshold (five boundaries). An S3 object: a GET of it (its event is kept in
  * its row); of one chunk, then as a batch; of more, a PUT and a GET per chunk, each chunk a batch.
  */
-function requests(workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number } {
-  const batchBytes = (MILLION / runs) * a.recordBytes;
+function requests(name: string, workflow: string, runs: number, config: SluiceConfig, a: Assumptions): { puts: number; gets: number } {
+  const perRun = MILLION / runs;
+  const batchBytes = perRun * a.recordBytes;
   const claimChecks = batchBytes > config.limits.claimCheckBytes ? 5 : 0;
   const lake = runs * (2 * a.partitionsPerBatch + claimChecks);
   if (workflow === 's3') {
@@ -141,7 +142,9 @@ function requests(workflow: string, runs: number, config: SluiceConfig, a: Assum
     if (runs === objects) return { puts: lake, gets: objects + runs * claimChecks };
     return { puts: lake + runs, gets: objects + runs * (1 + claimChecks) };
   }
-  const carried = batchBytes > INLINE_INPUT_BYTES ? runs : 0;
+  // the input as it came: records in Pipes' envelopes, or base64 in a Firehose request (about 60 bytes of recordId a record)
+  const inputBytes = workflow === 'kinesis' ? perRun * pipesRecordChars(`sluice-${name}`, a.recordBytes) : perRun * (4 * Math.ceil(a.recordBytes / 3) + 60);
+  const carried = inputBytes > INLINE_INPUT_BYTES ? runs : 0;
   return { puts: runs + carried + lake, gets: carried + runs * claimChecks };
 }
 

@@ -68,13 +68,20 @@ export interface EngineOptions {
 
 const localArn = (task: TaskName) => `arn:aws:lambda:us-east-1:000000000000:function:sluice-${task}`;
 
-/** Task and Wait states by name, Map processors included; Task states with the task their Resource names. */
-function statesOf(definition: AslDefinition, into: { tasks: Map<string, TaskName>; waits: string[] } = { tasks: new Map(), waits: [] }) {
+/** What the CDK app's definitionSubstitutions give a pipeline's state machine, with local ARNs. */
+function substitutions(pipeline: string): Record<string, string> {
+  const values: Record<string, string> = { [PIPELINE_KEY]: pipeline };
+  for (const task of TASKS) values[functionArnKey(task)] = localArn(task);
+  return values;
+}
+
+/** Task and Wait states by name, Map processors included; Task states with the task their Resource names, and the Resource. */
+function statesOf(definition: AslDefinition, into: { tasks: Map<string, { task: TaskName; resource: string }>; waits: string[] } = { tasks: new Map(), waits: [] }) {
   for (const [name, state] of Object.entries(definition.States) as [string, AslState][]) {
     if (state.Type === 'Task') {
       const task = taskOfResource(state.Resource);
       if (!task) throw new Error(`state "${name}" calls ${String(state.Resource)}, which is not a sluice task`);
-      into.tasks.set(name, task);
+      into.tasks.set(name, { task, resource: String(state.Resource) });
     }
     if (state.Type === 'Wait') into.waits.push(name);
     const processor = state.ItemProcessor as AslDefinition | undefined;
@@ -110,9 +117,7 @@ export class LocalEngine {
 
   /** The definition a pipeline's state machine runs: the rendered ASL with its substitutions applied. */
   definitionFor(workflow: MachineName, pipeline: string): AslDefinition {
-    const values: Record<string, string> = { [PIPELINE_KEY]: pipeline };
-    for (const task of TASKS) values[functionArnKey(task)] = localArn(task);
-    return JSON.parse(substitute(renderAsl(workflows[workflow]), values)) as AslDefinition;
+    return JSON.parse(substitute(renderAsl(workflows[workflow]), substitutions(pipeline))) as AslDefinition;
   }
 
   private machine(workflow: MachineName, pipeline: string): StateMachine {
@@ -126,18 +131,20 @@ export class LocalEngine {
     return machine;
   }
 
-  private overrides(workflow: MachineName, machineName: string): RunOptions['overrides'] {
+  private overrides(workflow: MachineName, pipeline: string, machineName: string): RunOptions['overrides'] {
     const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
-    for (const [name, task] of taskStates) {
+    for (const [name, { task, resource }] of taskStates) {
+      // the ARN the function is invoked by, as AWS would give it (a pipeline's alias names the pipeline)
+      const invokedFunctionArn = substitute(resource, substitutions(pipeline));
       taskResourceLocalHandlers[name] = (given) => {
         const input = withinStateLimit(given, name, machineName, 'input');
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
         const retry = task === 'deliver' ? (input as { batch?: { retry?: { attempt?: number; delaySeconds?: number } } }).batch?.retry : undefined;
         if (this.options.skipWaits && retry?.attempt) this.scope.skip(retry.delaySeconds ?? 0);
         const { observer } = this.options;
-        const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx)) : tasks[task](input, this.ctx);
+        const result = observer ? observer.task(task, this.ctx, (ctx) => tasks[task](input, ctx, invokedFunctionArn)) : tasks[task](input, this.ctx, invokedFunctionArn);
         return Promise.resolve(result).then((value) => withinStateLimit(value, name, machineName, 'result')) as Promise<never>;
       };
     }
@@ -166,7 +173,7 @@ export class LocalEngine {
       StateMachine: { Id: `arn:aws:states:us-east-1:000000000000:stateMachine:${machineName}`, Name: machineName },
     };
     const { value: execution, children, claims } = this.scope.run(() =>
-      this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow, machineName), context: context as never }),
+      this.machine(workflow, pipeline).run(input as never, { overrides: this.overrides(workflow, pipeline, machineName), context: context as never }),
     );
     const events: TraceEvent[] = [];
     const logging = (async () => {

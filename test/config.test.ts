@@ -70,6 +70,20 @@ describe('configuration', () => {
     expect(broken((c) => (c.pipelines['s1-api-to-newrelic'].pipe = { batchSize: 10 }))).toStrictEqual(['pipelines.s1-api-to-newrelic.pipe: only the kinesis workflow is fed by a Pipe']);
   });
 
+  it("refuses a kinesis pipeline whose name cannot be an alias of the decode function (what names its pipeline to it)", () => {
+    const renamed = (name: string) => (c: any) => {
+      c.pipelines[name] = c.pipelines['s2-telemetry-to-lake'];
+      delete c.pipelines['s2-telemetry-to-lake'];
+    };
+    const problem = (name: string) => `pipelines.${name}: a kinesis pipeline's name is also a Lambda alias name: letters, digits, - and _, at most 128, not only digits`;
+    expect(broken(renamed('telemetry lake'))).toContainEqual(problem('telemetry lake'));
+    expect(broken(renamed('2026'))).toContainEqual(problem('2026'));
+    expect(broken(renamed('x'.repeat(129)))).toContainEqual(problem('x'.repeat(129)));
+    const fine = structuredClone(defaultConfig) as any;
+    renamed('telemetry_lake-2')(fine);
+    expect(() => checkConfig(fine, 'test.json')).not.toThrow();
+  });
+
   it('takes the OpenSearch endpoint from the environment when the file has none', () => {
     const config = withEndpoints(defaultConfig, { SLUICE_OPENSEARCH_ENDPOINT: 'http://search:9200' });
     expect(config.pipelines['s0-logs-to-opensearch']!.sinks[0]).toMatchObject({ type: 'opensearch', endpoint: 'http://search:9200' });

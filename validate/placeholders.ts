@@ -14,13 +14,15 @@ function resolveArn(arn: string): string {
 
 /**
  * The definition with every `${…}` placeholder replaced by a well-formed stand-in value, so schema checks
- * see what AWS will see after substitution: a Resource that is one placeholder becomes a Lambda ARN, a
- * placeholder inside an ARN takes its segment's shape, any other becomes a plain word.
+ * see what AWS will see after substitution: a Resource that is one placeholder (qualified or not) becomes a
+ * Lambda ARN, a placeholder inside an ARN takes its segment's shape, any other becomes a plain word.
  */
 export function resolvePlaceholders(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
-    if (key === 'Resource' && /^\$\{[^}]*\}$/.test(value)) return 'arn:aws:lambda:us-east-1:123456789012:function:placeholder';
+    // a Resource that is one placeholder, alone or qualified (`${FunctionArn}:${Alias}`), is a Lambda function's ARN
+    const resource = key === 'Resource' ? /^\$\{[^}]*\}(:.*)?$/.exec(value) : null;
+    if (resource) return `arn:aws:lambda:us-east-1:123456789012:function:placeholder${(resource[1] ?? '').replace(PLACEHOLDER, 'placeholder')}`;
     return value.startsWith('arn:') ? resolveArn(value) : value.replace(PLACEHOLDER, 'placeholder');
   }
   if (Array.isArray(value)) return value.map((item) => resolvePlaceholders(item));

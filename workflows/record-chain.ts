@@ -4,7 +4,7 @@ import type { AslState, Catcher, Json } from './asl/types.ts';
 import { MAX_REDELIVERY_WAIT_SECONDS, REDELIVER_UNTIL_SECONDS, TASK_TIMEOUT_SECONDS } from '../contracts/timing.ts';
 import { catchAll, transientRetry } from './policy.ts';
 import type { TaskName } from '../contracts/timing.ts';
-import { resourceOf } from './resources.ts';
+import { pipelineResourceOf, resourceOf } from './resources.ts';
 
 /** The state names a console user reads; one place, so every workflow says the same. */
 export const Names = {
@@ -28,8 +28,12 @@ export const Names = {
 export interface ChainOptions {
   /** Where a task's unrecoverable error goes; absent inside a Map, whose own Catch takes it. */
   catchTo?: string;
-  /** Parameters of the first task (decode). */
-  decodeParameters: Record<string, Json>;
+  /**
+   * How decode learns its pipeline: from Parameters around the trigger's input, or, with `alias`, from the
+   * pipeline's alias of its function, the input handed over as it came (a Pipes batch may fill the payload
+   * limit: Parameters around it would take it over).
+   */
+  decode: { parameters: Record<string, Json> } | { alias: true };
   decodeComment: string;
   decodeName?: string;
   /** The decode state's own limit, when it does more than decode (an S3 object's split). */
@@ -54,11 +58,11 @@ const accountParameters: Record<string, Json> = { 'batch.$': '$', 'execution.$':
  */
 export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, AslState][] {
   const catches: Catcher[] | undefined = o.catchTo ? catchAll(o.catchTo) : undefined;
-  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>, timeoutSeconds = TASK_TIMEOUT_SECONDS[name]): AslState =>
+  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>, timeoutSeconds = TASK_TIMEOUT_SECONDS[name], resource = resourceOf(name)): AslState =>
     task(
       {
         comment,
-        resource: resourceOf(name),
+        resource,
         ...(parameters ? { parameters } : {}),
         timeoutSeconds,
         retry: transientRetry,
@@ -69,7 +73,12 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
   const decodeName = o.decodeName ?? Names.decode;
   const accountName = o.accountName ?? Names.account;
   return [
-    [decodeName, call('decode', o.decodeComment, { next: o.afterDecode ?? Names.validate }, o.decodeParameters, o.decodeTimeoutSeconds)],
+    [
+      decodeName,
+      'alias' in o.decode
+        ? call('decode', o.decodeComment, { next: o.afterDecode ?? Names.validate }, undefined, o.decodeTimeoutSeconds, pipelineResourceOf('decode'))
+        : call('decode', o.decodeComment, { next: o.afterDecode ?? Names.validate }, o.decode.parameters, o.decodeTimeoutSeconds),
+    ],
     [Names.validate, call('validate', 'Check each record against the schema of its event type; quarantine what fails, with every error', { next: Names.enrich })],
     [Names.enrich, call('enrich', 'Add record id, timestamps, partition keys and business rules', { next: Names.deliver })],
     [

@@ -15,10 +15,16 @@ export const PIPELINE_PLACEHOLDER = `\${${PIPELINE_KEY}}`;
 /** Every placeholder a sluice workflow may contain. */
 export const PLACEHOLDERS: readonly string[] = [...TASKS.map(functionArnKey), PIPELINE_KEY];
 
-/** The task a Task state's Resource names, if it is one of sluice's placeholders. */
+/**
+ * The Resource of a Task state calling `task` under the pipeline's alias (`<function ARN>:<pipeline>`): the
+ * function learns its pipeline from the ARN it was invoked by, so the state needs no Parameters around its input.
+ */
+export const pipelineResourceOf = (task: TaskName): string => `${resourceOf(task)}:${PIPELINE_PLACEHOLDER}`;
+
+/** The task a Task state's Resource names, if it is one of sluice's placeholders (under the pipeline's alias or not). */
 export function taskOfResource(resource: unknown): TaskName | undefined {
   if (typeof resource !== 'string') return undefined;
-  return TASKS.find((task) => resource === resourceOf(task));
+  return TASKS.find((task) => resource === resourceOf(task) || resource === pipelineResourceOf(task));
 }
 
 /** Replaces `${Key}` placeholders in a rendered definition, as CloudFormation's substitutions do. */

@@ -12,7 +12,7 @@ export const s3ChunkWorkflow = graph(
       decodeName: Names.decodeChunk,
       accountName: Names.accountChunk,
       decodeComment: 'Read the chunk object and decode each line; quarantine what cannot be decoded',
-      decodeParameters: {
+      decode: { parameters: {
         'pipeline.$': '$.pipeline',
         'workflow.$': '$.workflow',
         'batchId.$': '$.batchId',
@@ -20,7 +20,7 @@ export const s3ChunkWorkflow = graph(
         'chunk.$': '$.chunk',
         'index.$': '$.index',
         'run.$': '$.run',
-      },
+      } },
       then: { end: true },
     }),
     ...failureTail('s3'),

@@ -21,7 +21,7 @@ export const s3Workflow = graph(
       decodeName: Names.split,
       decodeComment:
         'Stream the object and write its ledger row; one chunk is decoded here, more are cut at line boundaries into chunk objects in the work bucket, each started as a chunk execution',
-      decodeParameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: 's3', 'input.$': '$', 'execution.$': '$$.Execution.Id' },
+      decode: { parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: 's3', 'input.$': '$', 'execution.$': '$$.Execution.Id' } },
       decodeTimeoutSeconds: SPLIT_TIMEOUT_SECONDS,
       afterDecode: Names.oneChunk,
       then: { end: true },

@@ -22,7 +22,8 @@ export function synchronousWorkflow(o: SynchronousWorkflow): AslDefinition {
       ...recordChain(o.workflow, {
         catchTo: Names.backupInput,
         decodeComment: 'Base64, gunzip, fan out CloudWatch Logs, parse JSON; quarantine what cannot be decoded',
-        decodeParameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$', 'execution.$': '$$.Execution.Id' },
+        // a Pipes batch comes as Pipes cut it, up to the payload limit: nothing may be added around it
+        decode: o.workflow === 'kinesis' ? { alias: true } : { parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$', 'execution.$': '$$.Execution.Id' } },
         then: { next: o.reply.name },
       }),
       [o.reply.name, pass(o.reply.comment, { outputPath: '$.response' }, { end: true })],

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -7,7 +8,7 @@ import type { LogLevel } from '../../contracts/config.ts';
 import { executionLogGroupName } from '../../contracts/deployment.ts';
 import { renderAsl, workflows } from '../../workflows/index.ts';
 import { TASKS } from '../../contracts/timing.ts';
-import { functionArnKey, PIPELINE_KEY } from '../../workflows/resources.ts';
+import { functionArnKey, PIPELINE_KEY, pipelineResourceOf } from '../../workflows/resources.ts';
 import { chunkWorkflowName, workflowName } from '../physical-names.ts';
 import type { TaskFunctions } from './task-functions.ts';
 
@@ -37,10 +38,17 @@ export class PipelineWorkflow extends Construct {
     });
     const substitutions: Record<string, string> = { [PIPELINE_KEY]: props.pipeline };
     for (const task of TASKS) substitutions[functionArnKey(task)] = props.functions.byTask[task].functionArn;
+    const asl = renderAsl(workflows[props.workflow]);
+    // a state that calls its function under the pipeline's alias (decode, handed a Pipes batch bare): the alias
+    // names the pipeline, on the function's current version (the grants below cover qualified ARNs)
+    for (const task of TASKS) {
+      if (!asl.includes(JSON.stringify(pipelineResourceOf(task)))) continue;
+      new lambda.Alias(this, `${functionArnKey(task)}Alias`, { aliasName: props.pipeline, version: props.functions.byTask[task].currentVersion });
+    }
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: name,
       stateMachineType: sfn.StateMachineType.EXPRESS,
-      definitionBody: sfn.DefinitionBody.fromString(renderAsl(workflows[props.workflow])),
+      definitionBody: sfn.DefinitionBody.fromString(asl),
       definitionSubstitutions: substitutions,
       // execution data goes with ALL only: at ERROR a failed execution's events say what failed, not the batch
       logs: { destination: logGroup, level: sfn.LogLevel[props.logLevel], includeExecutionData: props.logLevel === 'ALL' },

@@ -60,8 +60,8 @@ export class TaskFunctions extends Construct {
       this.byTask[task] = made.function;
     }
     const { decode, validate, enrich, deliver, backup, account } = this.byTask;
-    for (const fn of [decode, validate, enrich, deliver, account]) grantObjects(storage.work, fn, ['s3:GetObject', 's3:PutObject']);
-    grantObjects(storage.work, backup, ['s3:GetObject']);
+    // every task reads the claim checks it is handed and writes the one it hands on (backup too: a body over the threshold)
+    for (const fn of [decode, validate, enrich, deliver, backup, account]) grantObjects(storage.work, fn, ['s3:GetObject', 's3:PutObject']);
     // the raw bucket is versioned: an object's event names its version, and decode reads that one
     grantObjects(storage.raw, decode, ['s3:GetObject', 's3:GetObjectVersion']);
     // deliver stages lake objects in the work bucket; account commits them (CopyObject: read there, write here)

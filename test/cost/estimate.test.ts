@@ -33,6 +33,13 @@ describe('cost estimate', () => {
     expect(e.total).toBeCloseTo(0.6860513145944961 - 0.0125 + 0.145 + 0.054, 8);
   });
 
+  it('counts the input a batch carries to account by what Pipes hands over, records in their envelopes', () => {
+    // 100 records of 30 bytes: 3,000 bytes of data, but about 55 KB in their envelopes, over 4,096: a PUT and a GET a batch
+    const e = estimatePipeline('s2', defaultConfig.pipelines['s2-telemetry-to-lake']!, defaultConfig, { ...assumptions, recordBytes: 30 });
+    expect(e.executions).toBe(10_000);
+    expect(e.s3).toBeCloseTo(((10 * 10_000) / 1000) * 0.005 + (10_000 / 1000) * 0.0004, 8);
+  });
+
   it("follows a pipeline's configured Pipe batch size", () => {
     const pipeline = { ...defaultConfig.pipelines['s2-telemetry-to-lake']!, pipe: { batchSize: 50 } };
     const e = estimatePipeline('s2', pipeline, defaultConfig, assumptions);

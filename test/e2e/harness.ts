@@ -3,6 +3,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
 import { defaultConfig } from '../../config/default.ts';
 import type { SluiceConfig } from '../../contracts/config.ts';
+import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
+import type { PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
+import { jsonBytes } from '../../tasks/shared/json-bytes.ts';
 import { businessEvent, pipesRecord } from '../../local/samples.ts';
 import { startStack, type LocalStack, type StackOptions } from '../../local/stack.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +15,18 @@ export function configWith(change: (config: SluiceConfig) => void): SluiceConfig
   const config = structuredClone(defaultConfig);
   change(config);
   return config;
+}
+
+/**
+ * A Pipes batch as full as Pipes cuts one: 300 S4 events of one shard and a last record whose data fills the
+ * JSON array to within 4 bytes of the 262,144 characters a Step Functions target takes.
+ */
+export function fullPipesBatch(shard: string): PipesKinesisRecord[] {
+  const head = Array.from({ length: 300 }, (_, i) => pipesRecord(JSON.stringify(businessEvent(i)), i, shard));
+  const room = PIPES_TARGET_PAYLOAD_CHARS - jsonBytes(head) - 1;
+  let pad = Math.floor((room * 3) / 4);
+  while (jsonBytes(pipesRecord('x'.repeat(pad), 300, shard)) > room) pad -= 1;
+  return [...head, pipesRecord('x'.repeat(pad), 300, shard)];
 }
 
 /** `n` S4 business events as a Pipes batch of one shard, their `event_id`s `<tag>-<i>`, to find them in a lake. */

@@ -6,7 +6,7 @@ import { jsonBytes } from '../../tasks/shared/json-bytes.ts';
 import { fitBatch } from '../../local/sources/kinesis-pipe.ts';
 import { businessEvent, eventsJsonl, pipesRecord } from '../../local/samples.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
-import { configWith, entered, openStack, type Harness } from './harness.ts';
+import { configWith, entered, fullPipesBatch, openStack, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,22 +28,19 @@ describe("the embedded engine holds states to AWS's payload limit (262,144 bytes
     expect(fits.status).toBe('SUCCEEDED');
   });
 
-  it("fails the execution when a task's input, after its Parameters, is over it: the most a Pipe hands over, wrapped by decode's", async () => {
-    // a batch as full as Pipes cuts one: 300 events, and a last record that fills the array to within 4 bytes
-    const shard = 'shardId-000000000072';
-    const head = Array.from({ length: 300 }, (_, i) => pipesRecord(JSON.stringify(businessEvent(i)), i, shard));
-    const room = PIPES_TARGET_PAYLOAD_CHARS - jsonBytes(head) - 1;
-    let pad = Math.floor((room * 3) / 4);
-    while (jsonBytes(pipesRecord('x'.repeat(pad), 300, shard)) > room) pad -= 1;
-    const full = [...head, pipesRecord('x'.repeat(pad), 300, shard)];
+  it("fails the execution when a task's input, after its Parameters, is over it: a full Pipes batch decode cannot read, with its error, at 'Back up whole input'", async () => {
+    const full = fullPipesBatch('shardId-000000000072');
     expect(fitBatch(full, 1_000)).toBe(full.length);
     expect(jsonBytes(full)).toBeGreaterThan(PIPES_TARGET_PAYLOAD_CHARS - 4);
-    const result = await h.stack.run('kinesis', 's4-events-raw', full);
+    // a record without its sequence number: the batch does not match its contract, and decode throws
+    const { sequenceNumber: _, ...unreadable } = full[0]!;
+    const result = await h.stack.run('kinesis', 's4-events-raw', [unreadable, ...full.slice(1)]);
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.DataLimitExceeded');
-    expect(result.cause).toMatch(/^the state\/task 'Decode records' of sluice-kinesis-s4-events-raw was given an input \(after its Parameters\) of \d+ bytes, over the 262144-byte payload limit/);
-    expect(entered(result.events)).toStrictEqual(['Decode records']);
-    expect(result.events.some((e) => e.type === 'StateCaught' || e.type === 'StateRetried')).toBe(false);
+    expect(result.cause).toMatch(/^the state\/task 'Back up whole input' of sluice-kinesis-s4-events-raw was given an input \(after its Parameters\) of \d+ bytes, over the 262144-byte payload limit/);
+    // decode took the batch bare, and its error was caught; the backup of the input with that error is what is over
+    expect(entered(result.events)).toStrictEqual(['Decode records', 'Back up whole input']);
+    expect(result.events.filter((e) => e.type === 'StateCaught')).toHaveLength(1);
   });
 
   it('fails the execution when a task returns more, with States.DataLimitExceeded, which no Catch takes', async () => {

@@ -10,6 +10,7 @@ const NOT_PHYSICAL = new Set([
   'AWS::ApiGateway::Stage StageName', // a stage is named within its API
   'AWS::SNS::Topic DisplayName', // a label
   'AWS::CloudWatch::Alarm MetricName', // the metric an alarm watches
+  'AWS::Lambda::Alias Name', // an alias is named within its function (a pipeline's name: config/check.ts holds it to an alias's)
 ]);
 
 /** AWS's length limits of the names sluice gives (REST API names have none documented, nor need be unique). */

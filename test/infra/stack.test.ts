@@ -73,6 +73,26 @@ describe('the CDK app', () => {
     }
   });
 
+  it("calls decode of a kinesis pipeline through the function's alias named after it (the Pipes batch bare), and may invoke it", () => {
+    const decodeId = s.stack.getLogicalId(s.stack.functions.byTask.decode.node.defaultChild as never);
+    const kinesis = Object.entries(defaultConfig.pipelines).filter(([, p]) => p.workflow === 'kinesis').map(([name]) => name);
+    const aliases = s.resources('AWS::Lambda::Alias').map(([, a]) => a.Properties);
+    expect(aliases.map((a) => a.Name).sort()).toStrictEqual([...kinesis].sort());
+    for (const alias of aliases) {
+      expect(alias.FunctionName).toStrictEqual({ Ref: decodeId });
+      expect(alias.FunctionVersion['Fn::GetAtt'][1]).toBe('Version');
+    }
+    expect(renderAsl(workflows.kinesis)).toContain('"Resource": "${DecodeFunctionArn}:${PipelineName}"');
+    const roleOf = (name: string) => s.resources('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === `sluice-${name}`)![1].Properties.RoleArn['Fn::GetAtt'][0];
+    for (const name of kinesis) {
+      const qualified = statements(s.json)
+        .filter(({ where }) => s.json.Resources[where].Properties.Roles?.some((r: any) => r.Ref === roleOf(name)))
+        .flatMap(({ statement }) => list(statement.Resource))
+        .filter((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [decodeId, 'Arn'] }, ':*']] }));
+      expect(qualified).toHaveLength(1);
+    }
+  });
+
   it('uses no wildcard IAM action anywhere', () => {
     expect(wildcardActions(s.json)).toStrictEqual([]);
   });

@@ -13,7 +13,7 @@ import { tasks } from '../../tasks/index.ts';
 import type { TaskName } from '../../contracts/timing.ts';
 import { ledgerRefusingOnce } from '../doubles/ledger-refusing-once.ts';
 import { RequestRecorder, type Request } from '../doubles/request-recorder.ts';
-import { configWith, openStack, type Harness } from '../e2e/harness.ts';
+import { configWith, openStack, taggedEvents, type Harness } from '../e2e/harness.ts';
 import type { SinkTables } from '../../infra/constructs/sink-tables.ts';
 import { statements, synth, type Synthesized } from './synth.ts';
 
@@ -157,6 +157,12 @@ describe('what each Lambda does on AWS, its role allows', () => {
       return { status: result.status, output: JSON.stringify(result.output) };
     });
     expect(response.records).toHaveLength(400);
+    // backup of a batch whose body is over the claim-check threshold, as its Lambda runs it (no claims kept in
+    // process): it writes the body it hands on to the work bucket
+    const large = await tasks.decode({ pipeline: 's4-events-raw', workflow: 'kinesis', input: taggedEvents('perm-large', 'shardId-000000000047', 600) }, recorder.context('decode', h.stack.ctx));
+    const puts = () => recorder.requests.filter((r) => r.who === 'backup' && r.action === 's3:PutObject' && r.resource === config.buckets.work).length;
+    await tasks.backup({ batch: large }, recorder.context('backup', h.stack.ctx));
+    expect(puts()).toBe(1);
 
     const seen = recorder.distinct();
     // the recorder saw the paths it must judge
