@@ -19,5 +19,8 @@ export const transientRetry: Retrier[] = [
   },
 ];
 
-/** Anything a task still throws after its retries sends the execution to `next` (the whole-input backup). */
-export const catchAll = (next: string): Catcher[] => [{ ErrorEquals: [States.ALL], Next: next }];
+/**
+ * Anything a task still throws after its retries sends the execution to `next` (a backup of the input), the
+ * error as the state (or, with `resultPath`, beside the state's input there).
+ */
+export const catchAll = (next: string, resultPath?: string): Catcher[] => [{ ErrorEquals: [States.ALL], Next: next, ...(resultPath ? { ResultPath: resultPath } : {}) }];

@@ -21,6 +21,7 @@ export const Names = {
   decodeChunk: 'Decode chunk',
   accountChunk: 'Account for chunk',
   backupInput: 'Back up whole input',
+  backupBatchInput: "Back up the batch's input",
   failed: 'Ingest failed',
   notBackedUp: 'Input not backed up',
 } as const;
@@ -28,6 +29,12 @@ export const Names = {
 export interface ChainOptions {
   /** Where a task's unrecoverable error goes; absent inside a Map, whose own Catch takes it. */
   catchTo?: string;
+  /**
+   * Where a task after decode sends its unrecoverable error instead, beside its batch (`$.caught`), when the
+   * batch carries its execution input: the backup then takes the input by reference, not `$$.Execution.Input`
+   * with the error, which for an input near the payload limit would be over it.
+   */
+  catchDecodedTo?: string;
   /**
    * How decode learns its pipeline: from Parameters around the trigger's input, or, with `alias`, from the
    * pipeline's alias of its function, the input handed over as it came (a Pipes batch may fill the payload
@@ -45,6 +52,9 @@ export interface ChainOptions {
   then: Transition;
 }
 
+/** Where a task after decode puts its error when caught, beside its batch (`catchDecodedTo`). */
+export const CAUGHT = '$.caught';
+
 /**
  * Account's Parameters: the batch, which carries its execution input (by claim check when large), and the
  * execution's id for its ledger row. Not `$$.Execution.Input`: beside a batch it would take the state past
@@ -57,9 +67,13 @@ const accountParameters: Record<string, Json> = { 'batch.$': '$', 'execution.$':
  * -> backup when anything failed or was quarantined -> account.
  */
 export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, AslState][] {
-  const catches: Catcher[] | undefined = o.catchTo ? catchAll(o.catchTo) : undefined;
-  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>, timeoutSeconds = TASK_TIMEOUT_SECONDS[name], resource = resourceOf(name)): AslState =>
-    task(
+  const catchesOf = (name: TaskName): Catcher[] | undefined => {
+    if (name !== 'decode' && o.catchDecodedTo) return catchAll(o.catchDecodedTo, CAUGHT);
+    return o.catchTo ? catchAll(o.catchTo) : undefined;
+  };
+  const call = (name: TaskName, comment: string, to: Transition, parameters?: Record<string, Json>, timeoutSeconds = TASK_TIMEOUT_SECONDS[name], resource = resourceOf(name)): AslState => {
+    const catches = catchesOf(name);
+    return task(
       {
         comment,
         resource,
@@ -70,6 +84,7 @@ export function recordChain(workflow: WorkflowName, o: ChainOptions): [string, A
       },
       to,
     );
+  };
   const decodeName = o.decodeName ?? Names.decode;
   const accountName = o.accountName ?? Names.account;
   return [

@@ -18,6 +18,7 @@ export const s3Workflow = graph(
   [
     ...recordChain('s3', {
       catchTo: Names.backupInput,
+      catchDecodedTo: Names.backupBatchInput,
       decodeName: Names.split,
       decodeComment:
         'Stream the object and write its ledger row; one chunk is decoded here, more are cut at line boundaries into chunk objects in the work bucket, each started as a chunk execution',
@@ -28,7 +29,7 @@ export const s3Workflow = graph(
     }),
     [Names.oneChunk, choice('A split object counts in its chunk executions; one chunk goes on here as a batch', [{ rule: { Variable: '$.chunks', IsPresent: true }, next: HANDED }], Names.validate)],
     [HANDED, pass('Each chunk execution accounts for its lines; the last to end writes how the object ended', {}, { end: true })],
-    ...failureTail('s3'),
+    ...failureTail('s3', { decoded: true }),
   ],
   { timeoutSeconds: EXPRESS_LIMIT_SECONDS },
 );

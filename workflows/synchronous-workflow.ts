@@ -21,13 +21,14 @@ export function synchronousWorkflow(o: SynchronousWorkflow): AslDefinition {
     [
       ...recordChain(o.workflow, {
         catchTo: Names.backupInput,
+        catchDecodedTo: Names.backupBatchInput,
         decodeComment: 'Base64, gunzip, fan out CloudWatch Logs, parse JSON; quarantine what cannot be decoded',
         // a Pipes batch comes as Pipes cut it, up to the payload limit: nothing may be added around it
         decode: o.workflow === 'kinesis' ? { alias: true } : { parameters: { pipeline: PIPELINE_PLACEHOLDER, workflow: o.workflow, 'input.$': '$', 'execution.$': '$$.Execution.Id' } },
         then: { next: o.reply.name },
       }),
       [o.reply.name, pass(o.reply.comment, { outputPath: '$.response' }, { end: true })],
-      ...failureTail(o.workflow),
+      ...failureTail(o.workflow, { decoded: true }),
     ],
     { timeoutSeconds: EXPRESS_LIMIT_SECONDS },
   );

@@ -53,11 +53,18 @@ describe('rendered workflows', () => {
   it('every Task retries transient errors with backoff and jitter, and is caught', () => {
     const definition = JSON.parse(renderAsl(workflows.kinesis));
     const tasks = Object.values(definition.States as Record<string, any>).filter((state) => state.Type === 'Task');
-    expect(tasks.length).toBe(7);
+    expect(tasks.length).toBe(8);
     for (const task of tasks) {
       expect(task.Retry[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['Sluice.Transient', 'Lambda.TooManyRequestsException']), BackoffRate: 2, JitterStrategy: 'FULL' });
       expect(task.Catch?.[0]?.ErrorEquals).toStrictEqual(['States.ALL']);
     }
+    // decode's failure backs up the execution's input; a later task's, beside its batch, the input the batch carries
+    const catchOf = (name: string) => definition.States[name].Catch[0];
+    expect(catchOf('Decode records')).toStrictEqual({ ErrorEquals: ['States.ALL'], Next: 'Back up whole input' });
+    for (const name of ['Validate records', 'Enrich records', 'Deliver to sinks', 'Back up failed and quarantined records', 'Account for every record']) {
+      expect(catchOf(name)).toStrictEqual({ ErrorEquals: ['States.ALL'], Next: "Back up the batch's input", ResultPath: '$.caught' });
+    }
+    expect(definition.States["Back up the batch's input"].Parameters).toMatchObject({ 'input.$': '$.input', 'error.$': '$.caught' });
   });
 });
 
