@@ -58,7 +58,7 @@ export const BackupWholeInput = t.intersection([
 ]);
 export type BackupWholeInput = t.TypeOf<typeof BackupWholeInput>;
 
-/** What "Back up whole input" hands "Ingest failed": the error that stopped the workflow, and where the input is kept. */
+/** What "Back up whole input" (or "Back up the batch's input") hands "Ingest failed": the error that stopped the workflow, and where the input is kept. */
 export const WholeInputBackedUp = t.type({ error: t.string, cause: t.string, batchId: t.string, inputKey: t.string });
 export type WholeInputBackedUp = t.TypeOf<typeof WholeInputBackedUp>;
 

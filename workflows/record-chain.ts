@@ -30,9 +30,9 @@ export interface ChainOptions {
   /** Where a task's unrecoverable error goes; absent inside a Map, whose own Catch takes it. */
   catchTo?: string;
   /**
-   * Where a task after decode sends its unrecoverable error instead, beside its batch (`$.caught`), when the
-   * batch carries its execution input: the backup then takes the input by reference, not `$$.Execution.Input`
-   * with the error, which for an input near the payload limit would be over it.
+   * Where a task after decode sends its unrecoverable error instead, in its batch (CAUGHT), when the batch
+   * carries its execution input: the backup then takes the input by reference, not `$$.Execution.Input` with
+   * the error, which for an input near the payload limit would be over it.
    */
   catchDecodedTo?: string;
   /**
@@ -52,8 +52,12 @@ export interface ChainOptions {
   then: Transition;
 }
 
-/** Where a task after decode puts its error when caught, beside its batch (`catchDecodedTo`). */
-export const CAUGHT = '$.caught';
+/**
+ * Where a task after decode puts its error when caught (`catchDecodedTo`): in place of its batch's body, the
+ * one field that can be large (up to `claimCheckBytes`), so the batch with the error stays within the payload
+ * limit, whatever the error's size (a Lambda's Cause may be 32 KB), and keeps the input it carries.
+ */
+export const CAUGHT = '$.body';
 
 /**
  * Account's Parameters: the batch, which carries its execution input (by claim check when large), and the

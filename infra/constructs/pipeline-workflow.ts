@@ -41,10 +41,9 @@ export class PipelineWorkflow extends Construct {
     const asl = renderAsl(workflows[props.workflow]);
     // a state that calls its function under the pipeline's alias (decode, handed a Pipes batch bare): the alias
     // names the pipeline, on the function's current version (the grants below cover qualified ARNs)
-    for (const task of TASKS) {
-      if (!asl.includes(JSON.stringify(pipelineResourceOf(task)))) continue;
-      new lambda.Alias(this, `${functionArnKey(task)}Alias`, { aliasName: props.pipeline, version: props.functions.byTask[task].currentVersion });
-    }
+    const aliases = TASKS.filter((task) => asl.includes(JSON.stringify(pipelineResourceOf(task)))).map(
+      (task) => new lambda.Alias(this, `${functionArnKey(task)}Alias`, { aliasName: props.pipeline, version: props.functions.byTask[task].currentVersion }),
+    );
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: name,
       stateMachineType: sfn.StateMachineType.EXPRESS,
@@ -54,6 +53,8 @@ export class PipelineWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel[props.logLevel], includeExecutionData: props.logLevel === 'ALL' },
       tracingEnabled: true,
     });
+    // the definition names an alias only in a substituted string: the machine (and the Pipe after it) goes live once it exists
+    for (const alias of aliases) this.stateMachine.node.addDependency(alias);
     // the state machine may invoke its task functions and nothing else
     for (const task of TASKS) props.functions.byTask[task].grantInvoke(this.stateMachine);
   }

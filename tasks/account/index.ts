@@ -97,7 +97,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
       ...(object && status !== 'SUCCEEDED' ? { input: original } : {}),
     }, status === 'SUCCEEDED' ? ['input', 'inputKey', 'error', 'redelivered'] : ['error', 'redelivered']);
     // a batch that ended well needs no copy of its input; the others keep it for redrive (a failure after this
-    // point goes through "Back up whole input", which keeps it again). An S3 object's event is kept in its row.
+    // point goes through "Back up the batch's input", which keeps it again). An S3 object's event is kept in its row.
     if (!chunk && batch.workflow !== 's3' && status === 'SUCCEEDED') await dropInput(ctx, inputBackupKey(batch.batchId));
   };
   const settle = async () => {

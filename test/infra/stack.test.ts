@@ -78,6 +78,11 @@ describe('the CDK app', () => {
     const kinesis = Object.entries(defaultConfig.pipelines).filter(([, p]) => p.workflow === 'kinesis').map(([name]) => name);
     const aliases = s.resources('AWS::Lambda::Alias').map(([, a]) => a.Properties);
     expect(aliases.map((a) => a.Name).sort()).toStrictEqual([...kinesis].sort());
+    // the definition names its alias only in a substituted string: the machine waits for the alias explicitly
+    for (const [id, alias] of s.resources('AWS::Lambda::Alias')) {
+      const machine = s.resources('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === `sluice-${alias.Properties.Name}`)![1];
+      expect(machine.DependsOn).toContain(id);
+    }
     for (const alias of aliases) {
       expect(alias.FunctionName).toStrictEqual({ Ref: decodeId });
       expect(alias.FunctionVersion['Fn::GetAtt'][1]).toBe('Version');

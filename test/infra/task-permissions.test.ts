@@ -113,7 +113,7 @@ describe('what each Lambda does on AWS, its role allows', () => {
     const created = objectCreatedFor(config.buckets.raw, 'events/perm/one-chunk.jsonl');
     const versioned = { ...created, detail: { ...created.detail, object: { ...created.detail.object, 'version-id': 'v1' } } };
     expect((await new LocalEngine({ ...h.stack.ctx, s3: unversioned }, { skipWaits: true, observer: recorder }).run('s3', 's4-events-processed', versioned)).status).toBe('SUCCEEDED');
-    // the failure paths: the ledger refuses the account step's write (Back up whole input, FAILED), for a batch and an object
+    // the failure paths: the ledger refuses the account step's write (Back up the batch's input, FAILED), for a batch and an object
     const failing = (ddb: ReturnType<typeof ledgerRefusingOnce>['ddb']) => new LocalEngine({ ...h.stack.ctx, ddb }, { skipWaits: true, observer: recorder });
     expect((await failing(ledgerRefusingOnce(h.stack.ctx.ddb).ddb).run('kinesis', 's4-events-raw', records('perm-failed', 'shardId-000000000043'))).status).toBe('FAILED');
     expect((await failing(ledgerRefusingOnce(h.stack.ctx.ddb).ddb).run('s3', 's4-events-processed', objectCreatedFor(config.buckets.raw, 'events/perm/one-chunk.jsonl'))).status).toBe('FAILED');

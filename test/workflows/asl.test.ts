@@ -58,13 +58,13 @@ describe('rendered workflows', () => {
       expect(task.Retry[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['Sluice.Transient', 'Lambda.TooManyRequestsException']), BackoffRate: 2, JitterStrategy: 'FULL' });
       expect(task.Catch?.[0]?.ErrorEquals).toStrictEqual(['States.ALL']);
     }
-    // decode's failure backs up the execution's input; a later task's, beside its batch, the input the batch carries
+    // decode's failure backs up the execution's input; a later task's, its error in place of its batch's body, the input the batch carries
     const catchOf = (name: string) => definition.States[name].Catch[0];
     expect(catchOf('Decode records')).toStrictEqual({ ErrorEquals: ['States.ALL'], Next: 'Back up whole input' });
     for (const name of ['Validate records', 'Enrich records', 'Deliver to sinks', 'Back up failed and quarantined records', 'Account for every record']) {
-      expect(catchOf(name)).toStrictEqual({ ErrorEquals: ['States.ALL'], Next: "Back up the batch's input", ResultPath: '$.caught' });
+      expect(catchOf(name)).toStrictEqual({ ErrorEquals: ['States.ALL'], Next: "Back up the batch's input", ResultPath: '$.body' });
     }
-    expect(definition.States["Back up the batch's input"].Parameters).toMatchObject({ 'input.$': '$.input', 'error.$': '$.caught' });
+    expect(definition.States["Back up the batch's input"].Parameters).toMatchObject({ 'input.$': '$.input', 'error.$': '$.body' });
   });
 });
 
