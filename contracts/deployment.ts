@@ -28,3 +28,10 @@ export const BUCKET_ENV = {
 
 /** The log group a state machine's executions are logged to: all there is of an Express execution's history. */
 export const executionLogGroupName = (stateMachineName: string): string => `/aws/vendedlogs/states/${stateMachineName}`;
+
+/**
+ * How long the work bucket keeps an object (its lifecycle rule): claim checks and chunk objects live for one
+ * execution, staged lake objects until their commit copies them; a day leaves a commit another batch left in a
+ * shard's lock time to be finished.
+ */
+export const WORK_EXPIRY_DAYS = 1;

@@ -2,6 +2,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../contracts/config.ts';
 import { firehoseSettings } from '../contracts/config.ts';
+import { WORK_EXPIRY_DAYS } from '../contracts/deployment.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
 import { FileCheckpoints } from './sources/checkpoints.ts';
@@ -17,6 +18,7 @@ import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
 import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
+import { expireObjects } from './sources/bucket-expiry.ts';
 import { expireShards } from './sources/stream-retention.ts';
 import { streamOf } from './servers.ts';
 import { ledgerStatus } from './ledger-status.ts';
@@ -38,6 +40,8 @@ export interface RunningStackOptions {
   sweepEverySeconds?: number;
   /** How often the streams' records past their retention are let go (kinesalite deletes them only when read). */
   expireEverySeconds?: number;
+  /** How often the work bucket's objects past its lifecycle (a day) are let go (s3rver applies no lifecycle). */
+  workExpireEverySeconds?: number;
   /** Called with every execution that ended (the bench measures latency with it). */
   onExecution?: (result: ExecutionResult) => void;
 }
@@ -193,9 +197,17 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
   };
   let expiring = expireOnce();
   const expirer = setInterval(() => (expiring = expiring.then(expireOnce)), (options.expireEverySeconds ?? 300) * 1000);
+  // the work bucket keeps a day, as its lifecycle rule does on AWS: staged lake objects a commit copied, claim checks
+  const expireWork = () =>
+    expireObjects(stack.servers.s3, configured.buckets.work, { maxAgeMs: WORK_EXPIRY_DAYS * 86_400_000, stopped: () => stopping })
+      .then(() => undefined)
+      .catch((error: Error) => void process.stderr.write(`sluice: ${configured.buckets.work}: objects past the work bucket's day not let go: ${error.message}\n`));
+  expiring = expiring.then(expireWork);
+  const workExpirer = setInterval(() => (expiring = expiring.then(expireWork)), (options.workExpireEverySeconds ?? 3600) * 1000);
   undo.push(async () => {
     clearInterval(sweeper);
     clearInterval(expirer);
+    clearInterval(workExpirer);
     stopping = true;
     await Promise.all([sweeping, expiring]);
   });
@@ -223,6 +235,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       const deadline = Date.now() + withinMs;
       clearInterval(sweeper);
       clearInterval(expirer);
+      clearInterval(workExpirer);
       stopping = true;
       load.stop();
       await rm(endpointsFile, { force: true });

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { WORK_EXPIRY_DAYS } from '../../contracts/deployment.ts';
 
 export interface StorageProps {
   /** Days before backed-up failures expire. */
@@ -41,8 +42,8 @@ export class Storage extends Construct {
     });
     this.work = new s3.Bucket(this, 'Work', {
       ...logged('work'),
-      // claim checks and chunk objects live for one execution (five minutes at most)
-      lifecycleRules: [{ expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) }],
+      // claim checks and chunk objects live for one execution (five minutes at most), staged objects until their commit
+      lifecycleRules: [{ expiration: Duration.days(WORK_EXPIRY_DAYS), noncurrentVersionExpiration: Duration.days(WORK_EXPIRY_DAYS) }],
     });
   }
 }

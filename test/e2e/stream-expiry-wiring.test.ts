@@ -1,4 +1,5 @@
 import { GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { ListObjectsCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const dir = mkdtempSync(join(tmpdir(), 'sluice-expiry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the running stack\'s stream expiry', () => {
+describe('the running stack\'s stream and work-bucket expiry', () => {
   it('reads every shard from TRIM_HORIZON on each pass, and stops with the stack', async () => {
-    const running = await startRunningStack(defaultConfig, { dataDir: join(dir, 'data'), port: 0, expireEverySeconds: 0.3 });
+    const running = await startRunningStack(defaultConfig, { dataDir: join(dir, 'data'), port: 0, expireEverySeconds: 0.3, workExpireEverySeconds: 0.3 });
+    // the work bucket's lifecycle (bucket-expiry.ts), applied on its own: its listings counted
+    const s3 = running.stack.servers.s3;
+    const sendS3 = s3.send.bind(s3);
+    let workListings = 0;
+    s3.send = ((command: ListObjectsCommand) => {
+      if (command instanceof ListObjectsCommand && command.input.Bucket === defaultConfig.buckets.work) workListings++;
+      return sendS3(command);
+    }) as typeof s3.send;
     const kinesis = running.stack.servers.kinesis;
     const send = kinesis.send.bind(kinesis);
     const horizons = new Map<string, number>();
@@ -36,11 +45,15 @@ describe('the running stack\'s stream expiry', () => {
       for (const end = Date.now() + 20_000; !passed() && Date.now() < end; ) await sleep(100);
       expect([...new Set([...horizons.keys()].map((key) => key.split('/')[0]))].sort()).toStrictEqual(streams.sort());
       expect(passed()).toBe(true);
+      for (const end = Date.now() + 10_000; workListings < 2 && Date.now() < end; ) await sleep(100);
+      expect(workListings).toBeGreaterThanOrEqual(2);
     } finally {
       await running.stop(5_000);
     }
     const after = [...horizons.values()].reduce((a, b) => a + b, 0);
+    const listed = workListings;
     await sleep(700);
     expect([...horizons.values()].reduce((a, b) => a + b, 0)).toBe(after);
+    expect(workListings).toBe(listed);
   });
 });
