@@ -13,6 +13,7 @@ import { getBytes } from '../shared/s3-objects.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { firehoseUnits, kinesisUnits, lineUnits, type Units } from './sources.ts';
 import { splitObject } from './split.ts';
+import { triggerOf } from './trigger.ts';
 import { decodeUnit, type Decoded, type Unit } from './unit.ts';
 
 /**
@@ -62,10 +63,11 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
  * The decode task: a trigger's payload (or one chunk of an S3 object) in, a batch of records out. Before
  * anything else the batch gets its STARTED ledger row and its input a copy a redrive can start from
  * (a chunk's is its object's, kept by the split). An S3 object is split into chunk executions, or, when
- * it is one chunk, decoded here as a batch whose row is the object's.
+ * it is one chunk, decoded here as a batch whose row is the object's. A Pipes batch comes bare, its pipeline
+ * named by the alias the function was invoked through (`invokedFunctionArn`, trigger.ts).
  */
-export async function decode(input: unknown, ctx: TaskContext): Promise<Batch | SplitResult> {
-  const request = guardOrThrow(DecodeInput, input, 'decode input');
+export async function decode(input: unknown, ctx: TaskContext, invokedFunctionArn = ''): Promise<Batch | SplitResult> {
+  const request = guardOrThrow(DecodeInput, triggerOf(input, invokedFunctionArn), 'decode input');
   pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') {
     const read = await splitObject(request, ctx);

@@ -20,6 +20,7 @@ describe("decode's trigger, from the ARN it was invoked by", () => {
   });
 
   it('is what the Lambda handler reads its event with', async () => {
-    await expect(handler([{}], { invokedFunctionArn: FUNCTION })).rejects.toMatchObject({ name: 'Sluice.InvalidInput', message: expect.stringContaining('its pipeline is unknown') });
+    // the ARN Lambda's context gives reaches decode (lambdaHandler hands it on)
+    await expect(handler([{}], { invokedFunctionArn: FUNCTION })).rejects.toMatchObject({ name: 'Sluice.InvalidInput', message: expect.stringContaining(`came through ${FUNCTION}, not a pipeline's alias`) });
   });
 });
