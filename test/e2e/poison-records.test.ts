@@ -1,5 +1,6 @@
 import { executionInput } from '../../tasks/firehose-bridge/index.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirehoseTransformResponse } from '../../contracts/firehose.ts';
@@ -140,6 +141,19 @@ describe('one record never fails its batch (issue 6, each measured defect)', () 
     expect(result.status).toBe('SUCCEEDED');
     const backups = (await h.lines('sluice-backup', 'errors/')).filter((b) => b.batchId === result.account!.batchId);
     expect(backups.map((b) => b.errorCode).sort()).toStrictEqual(['DynamoDB.Unencodable', 'non-finite-number']);
+  });
+
+  it('a nested __proto__ field is backed up, not stored as other fields; a constructor field is stored as it is', async () => {
+    const nested = JSON.stringify({ ...businessEvent(7), event_id: 'proto-2' }).replace('"payload":{', '"payload":{"__proto__":{"M":{"S":"x"}},');
+    const withConstructor = JSON.stringify({ ...businessEvent(8), event_id: 'ctor-1', constructor: 'c' }).replace('"payload":{', '"payload":{"constructor":{"prototype":{"a":1}},');
+    const result = await h.stack.run('kinesis', 's3-events-to-archive', [pipesRecord(nested, 0, 'shardId-000000000016'), pipesRecord(withConstructor, 1, 'shardId-000000000016')]);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.account!.counts).toMatchObject({ in: 2, delivered: 1, backedUp: 1 });
+    const backups = (await h.lines('sluice-backup', 'errors/')).filter((b) => b.batchId === result.account!.batchId);
+    expect(backups).toMatchObject([{ errorCode: 'DynamoDB.Unencodable', errorMessage: expect.stringContaining('payload.__proto__') }]);
+    const items = (await h.stack.ctx.ddb.send(new ScanCommand({ TableName: 'sluice-events' }))).Items ?? [];
+    expect(items.filter((item) => item.event_id === 'proto-2')).toStrictEqual([]);
+    expect(items.find((item) => item.event_id === 'ctor-1')).toMatchObject({ constructor: 'c', payload: { constructor: { prototype: { a: 1 } } } });
   });
 
   it('a record that breaks no parser but every assumption (__proto__, odd types) is quarantined, never thrown', async () => {

@@ -20,6 +20,22 @@ describe('DynamoDB encoder', () => {
     expect(encodeItem(rec(proto))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', message: expect.stringContaining('__proto__') } });
   });
 
+  it('refuses a __proto__ field at any depth, which the document client would write wrong (measured: stored as other fields, counted delivered)', () => {
+    for (const [text, path] of [
+      ['{"payload":{"a":1,"__proto__":{"M":{"S":"x"}}}}', 'payload.__proto__'],
+      ['{"list":[1,{"__proto__":{"note":"n"}}]}', 'list[1].__proto__'],
+    ] as const) {
+      expect(encodeItem(rec(JSON.parse(text) as Record<string, unknown>))).toStrictEqual({ error: { code: 'DynamoDB.Unencodable', message: `a field the DynamoDB document client cannot write: ${path}`, retryable: false } });
+    }
+    // the text in a value, or in a longer key, is no such field
+    expect(encodeItem(rec({ note: '"__proto__":{}', 'x__proto__': 1 }))).toHaveProperty('item');
+  });
+
+  it('writes a field named constructor, at the top or nested, as the map it is', () => {
+    const data = JSON.parse('{"constructor":"c","payload":{"constructor":{"prototype":{"a":1}}}}') as Record<string, unknown>;
+    expect(encodeItem(rec(data))).toStrictEqual({ item: { ...data, [KEY_ATTRIBUTE]: 'r-1' } });
+  });
+
   it('an item just under the limit passes', () => {
     const item = encodeItem(rec({ blob: 'x'.repeat(MAX_ITEM_BYTES - 100) }));
     expect(item).toHaveProperty('item');
