@@ -10,7 +10,8 @@
  * are over them; chunks are 200 KB so that objects are cut into several. An execution that FAILED is the
  * defect hunted: its error and cause are printed and its input saved under dist/faults/failed-<n>.json.
  * Progress goes to stderr; stdout gets one `faults: adversarial …` line per workflow and a total.
- * Exit 0 when no execution failed (and every batch balanced), else 1.
+ * Exit 0 when no execution failed, every batch balanced and the probe found no DynamoDB item stored with
+ * other content than its event's, else 1.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -157,6 +158,7 @@ const line = (t: Totals) => `in=${t.in} delivered=${t.delivered} quarantined=${t
 
 async function main(): Promise<number> {
   const started = Date.now();
+  let corrupted = 0;
   await mkdir(OUT, { recursive: true });
   // inputs saved by an earlier run of this script would be taken for this run's
   for (const file of await readdir(OUT)) if (/^failed-\d+\.json$/.test(file)) await rm(`${OUT}/${file}`);
@@ -192,8 +194,9 @@ async function main(): Promise<number> {
       }
     }
     if (!args['no-probes']) {
-      const findings = await protoKeyProbe(stack);
-      log(`faults: probe proto-keys-in-dynamodb: ${findings.length === 0 ? 'item complete' : findings.join('; ')}`);
+      const { counts, findings } = await protoKeyProbe(stack);
+      corrupted = findings.filter((finding) => finding.outcome === 'CORRUPTED').length;
+      log(`faults: probe proto-keys-in-dynamodb: counts ${JSON.stringify(counts)}; ${findings.map((f) => `${f.what}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}`);
     }
     const reasons = await backupReasons(stack.servers.s3, config.buckets.backup);
     log(`faults: backup bucket, records by reason: ${Object.entries(reasons).map(([r, n]) => `${r}=${n}`).join(' ')}`);
@@ -209,10 +212,10 @@ async function main(): Promise<number> {
     executions += t.executions;
     unbalanced += t.unbalanced;
   }
-  console.log(`faults: adversarial executions=${executions} failed=${failed}`);
+  console.log(`faults: adversarial executions=${executions} failed=${failed}${args['no-probes'] ? '' : ` corruptedItems=${corrupted}`}`);
   for (const failure of failures) log(`faults: failed ${failure}`);
   log(`faults: ${Math.round((Date.now() - started) / 1000)} s, peak rss ${Math.round(process.resourceUsage().maxRSS / 1000)} MB`);
-  return failed === 0 && unbalanced === 0 ? 0 : 1;
+  return failed === 0 && unbalanced === 0 && corrupted === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -68,28 +68,57 @@ export function probes(limits: Limits, fanOutRecords: number): Probe[] {
   return all;
 }
 
+/** JSON with every object's keys in order (DynamoDB keeps no order of an item's fields); own `__proto__` keys included. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : typeof value === 'object' && value !== null
+      ? `{${Object.keys(value)
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+          .join(',')}}`
+      : JSON.stringify(value);
+
+export interface ProtoKeyFinding {
+  what: string;
+  /** `complete`: every field of the event is in the item as sent; `backed up`: no item (the record is in the backup bucket with its reason). */
+  outcome: 'complete' | 'backed up' | 'CORRUPTED';
+  detail?: string;
+}
+
 /**
- * A valid S3/S4 event whose payload has a `__proto__` key and whose top level has a `constructor` field,
- * through s3-events-to-archive (DynamoDB + lake): returns what the DynamoDB item lost or why it is not there.
+ * Valid S3/S4 events with fields a JavaScript object treats specially (`__proto__` at the top, in the payload, in
+ * an array; `constructor`), through s3-events-to-archive (DynamoDB + lake): each record's DynamoDB item must hold
+ * the event's fields as sent, or not be there (backed up with its reason). A field lost, or others written in its
+ * place, is CORRUPTED: a record counted delivered with other content.
  */
-export async function protoKeyProbe(stack: LocalStack): Promise<string[]> {
+export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknown; findings: ProtoKeyFinding[] }> {
   const event = (id: string, extra: string, payloadExtra = '') =>
     `{"event_id":"${id}","event_type":"transaction","timestamp":"2026-11-23T09:30:00Z"${extra},"payload":{"transaction_id":"t-${id}","amount":5,"currency":"EUR"${payloadExtra}}}`;
   const cases = [
-    { what: '__proto__ key at the top level', text: event('proto-top', ',"__proto__":{"note":"kept?"}'), key: (item: Record<string, unknown>) => Object.hasOwn(item, '__proto__') },
-    { what: '__proto__ key in the payload', text: event('proto-nested', '', ',"__proto__":{"note":"kept?"}'), key: (item: Record<string, unknown>) => Object.hasOwn(item.payload as object, '__proto__') },
-    { what: 'a field named constructor', text: event('constructor', ',"constructor":"c"'), key: (item: Record<string, unknown>) => Object.getOwnPropertyDescriptor(item, 'constructor')?.value === 'c' },
+    { what: '__proto__ key at the top level', text: event('proto-top', ',"__proto__":{"note":"kept?"}') },
+    { what: '__proto__ key in the payload', text: event('proto-nested', '', ',"__proto__":{"note":"kept?"}') },
+    { what: '__proto__ key in the payload, shaped like an attribute value', text: event('proto-shaped', '', ',"__proto__":{"M":{"S":"x"}}') },
+    { what: '__proto__ key in an array', text: event('proto-array', ',"tags":[{"__proto__":{"S":"z"}}]') },
+    { what: 'a field named constructor', text: event('constructor', ',"constructor":"c"') },
+    { what: 'a field named constructor in the payload', text: event('constructor-nested', '', ',"constructor":{"prototype":{"a":1}}') },
   ];
   const input = batch(cases.map((c) => Buffer.from(c.text)), 'shardId-000000000103');
   const result = await stack.run('kinesis', 's3-events-to-archive', input);
-  if (result.status !== 'SUCCEEDED') return [`execution ${result.status}: ${result.error}`];
+  if (result.status !== 'SUCCEEDED') return { counts: result.status, findings: [{ what: 'the execution', outcome: 'CORRUPTED', detail: `${result.status}: ${result.error}` }] };
   const table = (stack.config.pipelines['s3-events-to-archive']!.sinks.find((s) => s.type === 'dynamodb') as { table: string }).table;
-  const findings: string[] = [`counts ${JSON.stringify(result.account?.counts)}`];
+  const findings: ProtoKeyFinding[] = [];
   for (const [i, record] of input.entries()) {
     const id = recordId(`kinesis/${record.eventSourceARN!.split('/').pop()}/${record.eventID.split(':')[0]}/${record.sequenceNumber}`);
     const item = (await stack.ctx.ddb.send(new GetCommand({ TableName: table, Key: { [KEY_ATTRIBUTE]: id } }))).Item;
-    const { what, key } = cases[i]!;
-    findings.push(`${what}: ${!item ? 'no DynamoDB item (backed up)' : key(item) ? 'item complete' : `item written WITHOUT the field (keys: ${Object.keys(item).join(', ')})`}`);
+    const { what, text } = cases[i]!;
+    if (!item) {
+      findings.push({ what, outcome: 'backed up' });
+      continue;
+    }
+    const sent = JSON.parse(text) as Record<string, unknown>;
+    const differs = Object.keys(sent).filter((key) => canonical(item[key]) !== canonical(sent[key]));
+    findings.push(differs.length === 0 ? { what, outcome: 'complete' } : { what, outcome: 'CORRUPTED', detail: differs.map((key) => `${key}: sent ${canonical(sent[key])}, stored ${canonical(item[key])}`).join('; ') });
   }
-  return findings;
+  return { counts: result.account?.counts, findings };
 }
