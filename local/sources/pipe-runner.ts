@@ -31,6 +31,8 @@ export interface PipeRunnerOptions {
   onResult?(result: ExecutionResult): void;
   /** How long an empty shard waits before it is read again (default 1 s: Pipes, like Lambda, polls an idle shard about once a second; a shard takes at most 5 reads a second). */
   pollMs?: number;
+  /** The least time between two reads of a shard (default 200 ms: Kinesis serves a shard 5 GetRecords a second, shared by its consumers; a Pipe reads a busy shard no faster). */
+  readGapMs?: number;
 }
 
 /** A record read and handed to a lane: as the workflow gets it, its place in the shard's order, and when the lane got it (its batching window's start). */
@@ -116,15 +118,23 @@ export class PipeRunner {
     const limit = 2 * batchSize * parallelizationFactor;
     const stream = streamOf(this.pipeline);
     let failedReads = 0;
+    let lastRead = 0;
     const read = async () => {
       while (!this.stopping) {
         if (progress.size >= limit) {
           await room.wait(this.options.pollMs ?? 1000);
           continue;
         }
+        const gap = lastRead + (this.options.readGapMs ?? 200) - Date.now();
+        if (gap > 0) {
+          await this.stopped.wait(gap);
+          continue;
+        }
+        lastRead = Date.now();
         let page: _Record[];
         try {
-          page = await reader.read(Math.min(10_000, batchSize * parallelizationFactor));
+          // as much as there is room for: a read takes what arrived since the last, up to two batches a lane
+          page = await reader.read(Math.min(10_000, limit - progress.size));
           failedReads = 0;
         } catch (error) {
           // a read changes nothing: the reader kept its place, and Pipes polls a shard again after a failed read

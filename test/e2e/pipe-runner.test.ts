@@ -277,6 +277,28 @@ describe('the running stack\'s Pipe when a read fails', () => {
     ]);
   });
 
+  it('reads a busy shard at most 5 times a second, as Kinesis serves a shard, and takes what arrived meanwhile', async () => {
+    const reads: number[] = [];
+    const stack = readingThrough((command, real) => {
+      reads.push(performance.now());
+      return real.send(command);
+    });
+    const results: ExecutionResult[] = [];
+    const { runner } = await runnerFromHere(stack, results);
+    await runner.start();
+    // records arrive all the time for about 1.2 s: a reader that read whenever it found some would read dozens of times
+    const sequences: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      sequences.push(...(await put(6000 + 2 * i, 2)));
+      await sleep(20);
+    }
+    await until(() => sequencesOf(results).length === sequences.length, 'the records put');
+    expect(await runner.stop(5_000)).toBe('stopped');
+    expect(sequencesOf(results).sort()).toStrictEqual([...sequences].sort());
+    const gaps = reads.slice(1).map((at, i) => at - reads[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(195);
+  });
+
   it('retries any other failed read with backoff and says so; a stop ends it while reads keep failing', async () => {
     let failing = 0;
     const stack = readingThrough((command, real) => {
