@@ -87,9 +87,10 @@ export interface ProtoKeyFinding {
 }
 
 /**
- * Valid S3/S4 events with fields a JavaScript object treats specially (`__proto__` at the top, in the payload, in
- * an array; `constructor`), through s3-events-to-archive (DynamoDB + lake): each record's DynamoDB item must hold
- * the event's fields as sent, or not be there (backed up with its reason). A field lost, or others written in its
+ * Valid S3/S4 events with fields a JavaScript object treats specially (`__proto__` at the top, in the payload,
+ * in an array; `constructor`, also naming a type as the document client's marshall reads it), through
+ * s3-events-to-archive (DynamoDB + lake): each record's DynamoDB item must hold the event's fields as sent,
+ * or not be there (backed up with its reason). A field lost, or others written in its
  * place, is CORRUPTED: a record counted delivered with other content.
  */
 export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknown; findings: ProtoKeyFinding[] }> {
@@ -102,6 +103,7 @@ export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknow
     { what: '__proto__ key in an array', text: event('proto-array', ',"tags":[{"__proto__":{"S":"z"}}]') },
     { what: 'a field named constructor', text: event('constructor', ',"constructor":"c"') },
     { what: 'a field named constructor in the payload', text: event('constructor-nested', '', ',"constructor":{"prototype":{"a":1}}') },
+    { what: 'a constructor field naming a type', text: event('constructor-named', '', ',"details":{"constructor":{"name":"String"},"card":"visa"}') },
   ];
   const input = batch(cases.map((c) => Buffer.from(c.text)), 'shardId-000000000103');
   const result = await stack.run('kinesis', 's3-events-to-archive', input);

@@ -3,7 +3,7 @@ import type { AlertSink } from '../contracts/alerts.ts';
 import type { WorkflowName } from '../contracts/batch.ts';
 import { rateLimited } from '../tasks/shared/malformed-alert.ts';
 import { triggers, type SluiceConfig } from '../contracts/config.ts';
-import { MARSHALL_OPTIONS, type TaskContext } from '../tasks/shared/context.ts';
+import type { TaskContext } from '../tasks/shared/context.ts';
 import type { Reingest } from '../tasks/shared/reingest.ts';
 import { LocalDeliveryStreams } from './delivery-streams.ts';
 import { LocalEngine, type ExecutionResult, type TaskObserver, type TraceEvent } from './engine.ts';
@@ -62,7 +62,7 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
   const ctx: TaskContext = {
     config,
     s3: servers.s3,
-    ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: MARSHALL_OPTIONS }),
+    ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
     reingest: options.reingest ?? deliveryStreams.put,
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),

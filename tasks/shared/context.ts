@@ -33,17 +33,11 @@ export interface TaskContext {
   alert?: (alert: Omit<MalformedAlert, 'suppressed'>) => Promise<boolean>;
 }
 
-/**
- * How the document client writes records: undefined fields left out; an object with a field named
- * `constructor` (which JSON data may hold) written as the map it is, not refused as a class instance.
- */
-export const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: true } as const;
-
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): TaskContext {
   return {
     config: configFromEnv(env),
     s3: new S3Client({}),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: MARSHALL_OPTIONS }),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
     metrics: publishCounts,
     reingest: firehoseReingest(),

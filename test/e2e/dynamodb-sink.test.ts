@@ -1,4 +1,5 @@
-import { BatchWriteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rec } from '../../contracts/batch.ts';
 import { businessEvent, eventsBatch } from '../../local/samples.ts';
@@ -37,12 +38,12 @@ describe('DynamoDB sink', () => {
   });
 
   it('fails retryably only the items BatchWriteItem left unprocessed (throttling, which only AWS does)', async () => {
-    const sent: BatchWriteCommand[] = [];
+    const sent: BatchWriteItemCommand[] = [];
     const ddb = {
-      send: async (command: BatchWriteCommand) => {
+      send: async (command: BatchWriteItemCommand) => {
         sent.push(command);
         const requests = command.input.RequestItems!.t!;
-        return { UnprocessedItems: { t: requests.filter((r) => r.PutRequest!.Item!.record_id === 'id-3') } };
+        return { UnprocessedItems: { t: requests.filter((r) => r.PutRequest!.Item!.record_id?.S === 'id-3') } };
       },
     };
     const sink = dynamoDbSink({ type: 'dynamodb', table: 't' }, { ddb } as unknown as TaskContext);

@@ -143,17 +143,22 @@ describe('one record never fails its batch (issue 6, each measured defect)', () 
     expect(backups.map((b) => b.errorCode).sort()).toStrictEqual(['DynamoDB.Unencodable', 'non-finite-number']);
   });
 
-  it('a nested __proto__ field is backed up, not stored as other fields; a constructor field is stored as it is', async () => {
+  it('a nested __proto__ field is backed up, not stored as other fields; constructor fields are stored as they are, and fail no neighbour', async () => {
     const nested = JSON.stringify({ ...businessEvent(7), event_id: 'proto-2' }).replace('"payload":{', '"payload":{"__proto__":{"M":{"S":"x"}},');
-    const withConstructor = JSON.stringify({ ...businessEvent(8), event_id: 'ctor-1', constructor: 'c' }).replace('"payload":{', '"payload":{"constructor":{"prototype":{"a":1}},');
-    const result = await h.stack.run('kinesis', 's3-events-to-archive', [pipesRecord(nested, 0, 'shardId-000000000016'), pipesRecord(withConstructor, 1, 'shardId-000000000016')]);
+    const withConstructor = JSON.stringify({ ...businessEvent(8), event_id: 'ctor-1', constructor: 'c' }).replace('"payload":{', '"payload":{"constructor":{"prototype":{"a":1}},"details":{"constructor":{"name":"String"},"card":"visa"},');
+    // the document client's marshall threw for the whole BatchWriteItem on this one
+    const binaryNamed = JSON.stringify({ ...businessEvent(9), event_id: 'ctor-2' }).replace('"payload":{', '"payload":{"blob":{"constructor":{"name":"Uint8Array"},"length":1},');
+    const neighbour = JSON.stringify({ ...businessEvent(10), event_id: 'ctor-3' });
+    const result = await h.stack.run('kinesis', 's3-events-to-archive', [nested, withConstructor, binaryNamed, neighbour].map((text, i) => pipesRecord(text, i, 'shardId-000000000016')));
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.account!.counts).toMatchObject({ in: 2, delivered: 1, backedUp: 1 });
+    expect(result.account!.counts).toMatchObject({ in: 4, delivered: 3, backedUp: 1 });
     const backups = (await h.lines('sluice-backup', 'errors/')).filter((b) => b.batchId === result.account!.batchId);
     expect(backups).toMatchObject([{ errorCode: 'DynamoDB.Unencodable', errorMessage: expect.stringContaining('payload.__proto__') }]);
     const items = (await h.stack.ctx.ddb.send(new ScanCommand({ TableName: 'sluice-events' }))).Items ?? [];
     expect(items.filter((item) => item.event_id === 'proto-2')).toStrictEqual([]);
-    expect(items.find((item) => item.event_id === 'ctor-1')).toMatchObject({ constructor: 'c', payload: { constructor: { prototype: { a: 1 } } } });
+    expect(items.find((item) => item.event_id === 'ctor-1')).toMatchObject({ constructor: 'c', payload: { constructor: { prototype: { a: 1 } }, details: { constructor: { name: 'String' }, card: 'visa' } } });
+    expect(items.find((item) => item.event_id === 'ctor-2')).toMatchObject({ payload: { blob: { constructor: { name: 'Uint8Array' }, length: 1 } } });
+    expect(items.find((item) => item.event_id === 'ctor-3')).toMatchObject({ event_id: 'ctor-3' });
   });
 
   it('a record that breaks no parser but every assumption (__proto__, odd types) is quarantined, never thrown', async () => {

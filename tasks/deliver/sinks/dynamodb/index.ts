@@ -1,17 +1,18 @@
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { DynamoDbSinkConfig } from '../../../../contracts/config.ts';
 import { KEY_ATTRIBUTE } from '../../../../contracts/sinks.ts';
 import type { TaskContext } from '../../../shared/context.ts';
 import { failAll, sinkName, type Sink, type SinkOutcome } from '../sink.ts';
-import { encodeItem } from './encoder.ts';
+import { encodeItem, type Item } from './encoder.ts';
 import { batches } from './request-builder.ts';
 import { callError, UNPROCESSED } from './retry-logic.ts';
 
-type Encoded = { record: Rec; item: Record<string, unknown> };
+type Encoded = { record: Rec; item: Item };
 
 /**
- * A DynamoDB table, one item per record keyed by record id, 25 per BatchWriteItem. A record DynamoDB
+ * A DynamoDB table, one item per record keyed by record id, 25 per BatchWriteItem, written as attribute values
+ * (encoder.ts: not through the document client's marshall, which takes a type from the data). A record DynamoDB
  * cannot hold fails alone before any call; items left unprocessed fail retryably (the workflow's loop
  * retries only them); a batch DynamoDB rejects as invalid is written item by item, so that only the
  * item at fault fails, for good.
@@ -20,7 +21,7 @@ export function dynamoDbSink(config: DynamoDbSinkConfig, ctx: TaskContext): Sink
   const { table } = config;
   const putOne = async ({ record, item }: Encoded, failed: Map<string, RecordError>) => {
     try {
-      await ctx.ddb.send(new PutCommand({ TableName: table, Item: item }));
+      await ctx.ddb.send(new PutItemCommand({ TableName: table, Item: item }));
     } catch (error) {
       failed.set(record.id, callError(error));
     }
@@ -37,8 +38,8 @@ export function dynamoDbSink(config: DynamoDbSinkConfig, ctx: TaskContext): Sink
       }
       for (const batch of batches(encoded)) {
         try {
-          const result = await ctx.ddb.send(new BatchWriteCommand({ RequestItems: { [table]: batch.map(({ item }) => ({ PutRequest: { Item: item } })) } }));
-          const unprocessed = new Set((result.UnprocessedItems?.[table] ?? []).map((request) => String(request.PutRequest?.Item?.[KEY_ATTRIBUTE])));
+          const result = await ctx.ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: batch.map(({ item }) => ({ PutRequest: { Item: item } })) } }));
+          const unprocessed = new Set((result.UnprocessedItems?.[table] ?? []).map((request) => request.PutRequest?.Item?.[KEY_ATTRIBUTE]?.S));
           for (const { record } of batch) if (unprocessed.has(record.id)) failed.set(record.id, UNPROCESSED);
         } catch (error) {
           if ((error as Error).name === 'ValidationException') {

@@ -16,6 +16,17 @@ function valueAt(data: Record<string, unknown>, path: string): unknown {
 
 const EPOCH_MILLIS_FROM = 100_000_000_000;
 
+/**
+ * Whether a value holds a field named `__proto__` at any depth. hyparquet-writer copies a JSON column's value
+ * field by field by assignment, which sets a prototype instead (measured: `{"sensor":"obd","__proto__":{…}}`
+ * was written as `{"sensor":"obd"}`).
+ */
+function holdsProtoField(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsProtoField);
+  return Object.keys(value).some((key) => key === '__proto__' || holdsProtoField((value as Record<string, unknown>)[key]));
+}
+
 /** A value in its column's type, or why it does not fit (a record never loses a value silently). */
 function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { error: string } {
   if (value === undefined || value === null) return { cell: null };
@@ -33,7 +44,7 @@ function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { er
       return date && !Number.isNaN(date.getTime()) ? { cell: date } : { error: 'not a timestamp' };
     }
     case 'JSON':
-      return { cell: value as Cell };
+      return holdsProtoField(value) ? { error: 'holds a field named __proto__, which the Parquet writer drops' } : { cell: value as Cell };
   }
 }
 

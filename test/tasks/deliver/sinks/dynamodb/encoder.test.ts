@@ -7,7 +7,22 @@ const rec = (data: Record<string, unknown>) => ({ id: 'r-1', unit: 'u-1', data }
 
 describe('DynamoDB encoder', () => {
   it('keys the item by the record id, whatever the data says its id is', () => {
-    expect(encodeItem(rec({ a: 1, [KEY_ATTRIBUTE]: 'forged' }))).toStrictEqual({ item: { a: 1, [KEY_ATTRIBUTE]: 'r-1' } });
+    expect(encodeItem(rec({ a: 1, [KEY_ATTRIBUTE]: 'forged' }))).toStrictEqual({ item: { a: { N: '1' }, [KEY_ATTRIBUTE]: { S: 'r-1' } } });
+  });
+
+  it('writes each value by its JSON type', () => {
+    const data = { s: '', n: -1.5, t: true, z: null, l: [1, 'a', [false], { k: null }], m: { nested: { deep: 'x' } }, gone: undefined };
+    expect(encodeItem(rec(data))).toStrictEqual({
+      item: {
+        s: { S: '' },
+        n: { N: '-1.5' },
+        t: { BOOL: true },
+        z: { NULL: true },
+        l: { L: [{ N: '1' }, { S: 'a' }, { L: [{ BOOL: false }] }, { M: { k: { NULL: true } } }] },
+        m: { M: { nested: { M: { deep: { S: 'x' } } } } },
+        [KEY_ATTRIBUTE]: { S: 'r-1' },
+      },
+    });
   });
 
   it('refuses, for that record alone and for good, what DynamoDB cannot hold', () => {
@@ -25,15 +40,25 @@ describe('DynamoDB encoder', () => {
       ['{"payload":{"a":1,"__proto__":{"M":{"S":"x"}}}}', 'payload.__proto__'],
       ['{"list":[1,{"__proto__":{"note":"n"}}]}', 'list[1].__proto__'],
     ] as const) {
-      expect(encodeItem(rec(JSON.parse(text) as Record<string, unknown>))).toStrictEqual({ error: { code: 'DynamoDB.Unencodable', message: `a field the DynamoDB document client cannot write: ${path}`, retryable: false } });
+      expect(encodeItem(rec(JSON.parse(text) as Record<string, unknown>))).toStrictEqual({ error: { code: 'DynamoDB.Unencodable', message: `a field the DynamoDB sink cannot write: ${path}`, retryable: false } });
     }
     // the text in a value, or in a longer key, is no such field
     expect(encodeItem(rec({ note: '"__proto__":{}', 'x__proto__': 1 }))).toHaveProperty('item');
   });
 
-  it('writes a field named constructor, at the top or nested, as the map it is', () => {
-    const data = JSON.parse('{"constructor":"c","payload":{"constructor":{"prototype":{"a":1}}}}') as Record<string, unknown>;
-    expect(encodeItem(rec(data))).toStrictEqual({ item: { ...data, [KEY_ATTRIBUTE]: 'r-1' } });
+  it('writes a field named constructor as the field it is, whatever it holds (the document client took a type from its name)', () => {
+    const data = JSON.parse('{"constructor":"c","payload":{"constructor":{"prototype":{"a":1}}},"details":{"constructor":{"name":"String"},"card":"visa"},"blob":{"constructor":{"name":"Uint8Array"},"length":1}}') as Record<string, unknown>;
+    const named = (name: string) => ({ M: { constructor: { M: { name: { S: name } } } } });
+    // as text: the matchers' own equality compares values' constructors, which these fields shadow
+    expect(JSON.stringify(encodeItem(rec(data)))).toBe(JSON.stringify({
+      item: {
+        constructor: { S: 'c' },
+        payload: { M: { constructor: { M: { prototype: { M: { a: { N: '1' } } } } } } },
+        details: { M: { ...named('String').M, card: { S: 'visa' } } },
+        blob: { M: { ...named('Uint8Array').M, length: { N: '1' } } },
+        [KEY_ATTRIBUTE]: { S: 'r-1' },
+      },
+    }));
   });
 
   it('an item just under the limit passes', () => {
