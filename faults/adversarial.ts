@@ -11,7 +11,7 @@
  * defect hunted: its error and cause are printed and its input saved under dist/faults/failed-<n>.json.
  * Progress goes to stderr; stdout gets one `faults: adversarial …` line per workflow and a total.
  * Exit 0 when no execution failed, every batch balanced and the probe found no DynamoDB item stored with
- * other content than its event's, else 1.
+ * other content than its event's and no record lost, else 1.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
     }
     if (!args['no-probes']) {
       const { counts, findings } = await protoKeyProbe(stack);
-      corrupted = findings.filter((finding) => finding.outcome === 'CORRUPTED').length;
+      corrupted = findings.filter((finding) => finding.outcome === 'CORRUPTED' || finding.outcome === 'LOST').length;
       log(`faults: probe proto-keys-in-dynamodb: counts ${JSON.stringify(counts)}; ${findings.map((f) => `${f.what}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}`);
     }
     const reasons = await backupReasons(stack.servers.s3, config.buckets.backup);
@@ -212,7 +212,7 @@ async function main(): Promise<number> {
     executions += t.executions;
     unbalanced += t.unbalanced;
   }
-  console.log(`faults: adversarial executions=${executions} failed=${failed}${args['no-probes'] ? '' : ` corruptedItems=${corrupted}`}`);
+  console.log(`faults: adversarial executions=${executions} failed=${failed}${args['no-probes'] ? '' : ` corruptedOrLost=${corrupted}`}`);
   for (const failure of failures) log(`faults: failed ${failure}`);
   log(`faults: ${Math.round((Date.now() - started) / 1000)} s, peak rss ${Math.round(process.resourceUsage().maxRSS / 1000)} MB`);
   return failed === 0 && unbalanced === 0 && corrupted === 0 ? 0 : 1;

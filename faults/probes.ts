@@ -7,6 +7,7 @@ import { recordId } from '../tasks/shared/ids.ts';
 import type { PipesKinesisRecord } from '../contracts/pipes-kinesis.ts';
 import { pipesRecord } from '../local/samples.ts';
 import { PIPES_MAX_CHARS } from './batches.ts';
+import { backedUpIds } from './reasons.ts';
 
 /**
  * Targeted batches, each a legal Pipes batch of small units whose *content* decodes into far more than
@@ -81,8 +82,11 @@ const canonical = (value: unknown): string =>
 
 export interface ProtoKeyFinding {
   what: string;
-  /** `complete`: every field of the event is in the item as sent; `backed up`: no item (the record is in the backup bucket with its reason). */
-  outcome: 'complete' | 'backed up' | 'CORRUPTED';
+  /**
+   * `complete`: every field of the event is in the item as sent; `backed up`: no item, and the record is in the
+   * backup bucket with its reason; `LOST`: neither; `CORRUPTED`: an item with other content than the event's.
+   */
+  outcome: 'complete' | 'backed up' | 'LOST' | 'CORRUPTED';
   detail?: string;
 }
 
@@ -90,8 +94,8 @@ export interface ProtoKeyFinding {
  * Valid S3/S4 events with fields a JavaScript object treats specially (`__proto__` at the top, in the payload,
  * in an array; `constructor`, also naming a type as the document client's marshall reads it), through
  * s3-events-to-archive (DynamoDB + lake): each record's DynamoDB item must hold the event's fields as sent,
- * or not be there (backed up with its reason). A field lost, or others written in its
- * place, is CORRUPTED: a record counted delivered with other content.
+ * or not be there and be in the backup bucket. A field lost, or others written in its place, is CORRUPTED: a
+ * record counted delivered with other content; a record in neither place is LOST.
  */
 export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknown; findings: ProtoKeyFinding[] }> {
   const event = (id: string, extra: string, payloadExtra = '') =>
@@ -107,7 +111,8 @@ export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknow
   ];
   const input = batch(cases.map((c) => Buffer.from(c.text)), 'shardId-000000000103');
   const result = await stack.run('kinesis', 's3-events-to-archive', input);
-  if (result.status !== 'SUCCEEDED') return { counts: result.status, findings: [{ what: 'the execution', outcome: 'CORRUPTED', detail: `${result.status}: ${result.error}` }] };
+  if (result.status !== 'SUCCEEDED') return { counts: result.status, findings: [{ what: 'the execution', outcome: 'LOST', detail: `${result.status}: ${result.error}` }] };
+  const backedUp = await backedUpIds(stack.servers.s3, stack.config.buckets.backup, result.account!.batchId);
   const table = (stack.config.pipelines['s3-events-to-archive']!.sinks.find((s) => s.type === 'dynamodb') as { table: string }).table;
   const findings: ProtoKeyFinding[] = [];
   for (const [i, record] of input.entries()) {
@@ -115,7 +120,7 @@ export async function protoKeyProbe(stack: LocalStack): Promise<{ counts: unknow
     const item = (await stack.ctx.ddb.send(new GetCommand({ TableName: table, Key: { [KEY_ATTRIBUTE]: id } }))).Item;
     const { what, text } = cases[i]!;
     if (!item) {
-      findings.push({ what, outcome: 'backed up' });
+      findings.push(backedUp.has(id) ? { what, outcome: 'backed up' } : { what, outcome: 'LOST', detail: 'no DynamoDB item, and not in the backup bucket' });
       continue;
     }
     const sent = JSON.parse(text) as Record<string, unknown>;

@@ -11,6 +11,12 @@ import { streamOf } from '../servers.ts';
 import type { LocalStack } from '../stack.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * The fewest records a shard is read ahead: at five reads a second, 5,000 a second, five times the 1,000 records a
+ * second a Kinesis shard takes in, so a backlog is caught up as Pipes (up to 10,000 a read) would.
+ */
+const READ_AHEAD = 1000;
+
 /** A batch that exhausted its retries, as the Pipe's dead-letter queue receives it: where it was, not its records. */
 export interface DeadLetter {
   pipeline: string;
@@ -29,7 +35,7 @@ export interface PipeRunnerOptions {
   checkpoints: Checkpoints;
   deadLetter(letter: DeadLetter): Promise<void>;
   onResult?(result: ExecutionResult): void;
-  /** How long an empty shard waits before it is read again (default 1 s: Pipes, like Lambda, polls an idle shard about once a second; a shard takes at most 5 reads a second). */
+  /** How long an empty shard waits before it is read again (default 1 s: Pipes, like Lambda, polls an idle shard about once a second). */
   pollMs?: number;
   /** The least time between two reads of a shard (default 200 ms: Kinesis serves a shard 5 GetRecords a second, shared by its consumers; a Pipe reads a busy shard no faster). */
   readGapMs?: number;
@@ -114,8 +120,9 @@ export class PipeRunner {
     const room = new Signal();
     const lanes: Lane[] = Array.from({ length: parallelizationFactor }, () => ({ pending: [], wake: new Signal() }));
     this.wakes.push(room, ...lanes.map((lane) => lane.wake));
-    // read ahead at most two batches per lane: a lane held up by retries does not fill memory
-    const limit = 2 * batchSize * parallelizationFactor;
+    // read ahead at most two batches per lane, and no less than READ_AHEAD records: a lane held up by retries does
+    // not fill memory, and five reads a second of small batches still outrun what a shard takes in
+    const limit = Math.max(2 * batchSize * parallelizationFactor, READ_AHEAD);
     const stream = streamOf(this.pipeline);
     let failedReads = 0;
     let lastRead = 0;

@@ -32,7 +32,6 @@ const ACTIONS: Record<string, (input: Input) => { action: string; resource: stri
   DeleteCommand: (i) => [{ action: 'dynamodb:DeleteItem', resource: i.TableName }],
   QueryCommand: (i) => [{ action: 'dynamodb:Query', resource: i.IndexName ? `${i.TableName}/index/${i.IndexName}` : i.TableName }],
   ScanCommand: (i) => [{ action: 'dynamodb:Scan', resource: i.IndexName ? `${i.TableName}/index/${i.IndexName}` : i.TableName }],
-  BatchWriteCommand: (i) => Object.keys(i.RequestItems).map((table) => ({ action: 'dynamodb:BatchWriteItem', resource: table })),
   // the low-level client's, which the DynamoDB sink sends (its items are attribute values already)
   PutItemCommand: (i) => [{ action: 'dynamodb:PutItem', resource: i.TableName }],
   BatchWriteItemCommand: (i) => Object.keys(i.RequestItems).map((table) => ({ action: 'dynamodb:BatchWriteItem', resource: table })),

@@ -17,14 +17,26 @@ function valueAt(data: Record<string, unknown>, path: string): unknown {
 const EPOCH_MILLIS_FROM = 100_000_000_000;
 
 /**
- * Whether a value holds a field named `__proto__` at any depth. hyparquet-writer copies a JSON column's value
- * field by field by assignment, which sets a prototype instead (measured: `{"sensor":"obd","__proto__":{…}}`
- * was written as `{"sensor":"obd"}`).
+ * Where a value holds a field named `__proto__` (its path below the column), if anywhere. hyparquet-writer copies
+ * a JSON column's value field by field by assignment, which sets a prototype instead (measured:
+ * `{"sensor":"obd","__proto__":{…}}` was written as `{"sensor":"obd"}`).
  */
-function holdsProtoField(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.some(holdsProtoField);
-  return Object.keys(value).some((key) => key === '__proto__' || holdsProtoField((value as Record<string, unknown>)[key]));
+function protoFieldPath(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = protoFieldPath(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (key === '__proto__') return at;
+    const found = protoFieldPath((value as Record<string, unknown>)[key], at);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** A value in its column's type, or why it does not fit (a record never loses a value silently). */
@@ -43,8 +55,10 @@ function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { er
       const date = typeof value === 'number' ? new Date(value < EPOCH_MILLIS_FROM ? value * 1000 : value) : typeof value === 'string' ? new Date(value) : undefined;
       return date && !Number.isNaN(date.getTime()) ? { cell: date } : { error: 'not a timestamp' };
     }
-    case 'JSON':
-      return holdsProtoField(value) ? { error: 'holds a field named __proto__, which the Parquet writer drops' } : { cell: value as Cell };
+    case 'JSON': {
+      const proto = protoFieldPath(value, '');
+      return proto ? { error: `holds a field named __proto__ (${proto}), which the Parquet writer drops` } : { cell: value as Cell };
+    }
   }
 }
 

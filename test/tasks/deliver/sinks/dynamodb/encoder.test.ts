@@ -30,6 +30,16 @@ describe('DynamoDB encoder', () => {
     expect(tooLarge).toMatchObject({ error: { code: 'DynamoDB.ItemTooLarge', retryable: false } });
     // beyond 2^53 the document client would have to round: it refuses, and so do we
     expect(encodeItem(rec({ big: 2 ** 60 }))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', retryable: false } });
+    // DynamoDB's bounds, per record rather than by a BatchWriteItem refused whole: 32 levels, numbers from 1e-130
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 32; i++) deep = { d: deep };
+    expect(encodeItem(rec({ deep }))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', message: expect.stringContaining('nested deeper than the 32 levels') } });
+    expect(encodeItem(rec({ deep: (deep as { d: unknown }).d }))).toHaveProperty('item');
+    let deeper: unknown = 'leaf';
+    for (let i = 0; i < 20_000; i++) deeper = [deeper];
+    expect(encodeItem(rec({ deeper }))).toMatchObject({ error: { code: 'DynamoDB.Unencodable' } });
+    expect(encodeItem(rec({ tiny: 5e-324 }))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', message: 'tiny: 5e-324 is smaller than the 1e-130 DynamoDB holds' } });
+    expect(encodeItem(rec({ tiny: 1e-130, zero: -0 }))).toStrictEqual({ item: { tiny: { N: '1e-130' }, zero: { N: '0' }, [KEY_ATTRIBUTE]: { S: 'r-1' } } });
     // a key the document client drops without a word would be a value lost
     const proto = JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as Record<string, unknown>;
     expect(encodeItem(rec(proto))).toMatchObject({ error: { code: 'DynamoDB.Unencodable', message: expect.stringContaining('__proto__') } });

@@ -28,8 +28,8 @@ describe('Parquet encoder', () => {
     const sent = JSON.parse('{"sensor":"obd","faults":[{"code":"P0420"}],"constructor":{"name":"String"}}') as Record<string, unknown>;
     const dropped = ['{"sensor":"obd","__proto__":{"firmware":"1.2"}}', '{"faults":[{"__proto__":{"code":"P0420"}}]}'].map((text) => JSON.parse(text) as unknown);
     const { body, rejected } = encodeParquet([rec('a', { extra: sent }), rec('b', { extra: dropped[0] }), rec('c', { extra: dropped[1] })], { extra: 'JSON' });
-    const why = { code: 'ParquetColumnMismatch', message: 'extra: holds a field named __proto__, which the Parquet writer drops', retryable: false };
-    expect([...rejected]).toStrictEqual([['b', why], ['c', why]]);
+    const why = (path: string) => ({ code: 'ParquetColumnMismatch', message: `extra: holds a field named __proto__ (${path}), which the Parquet writer drops`, retryable: false });
+    expect([...rejected]).toStrictEqual([['b', why('__proto__')], ['c', why('faults[0].__proto__')]]);
     const rows = await read(body);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0]!.extra)).toBe(JSON.stringify(sent));
