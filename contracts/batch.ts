@@ -122,6 +122,8 @@ export const SourceInfo = t.partial({
   bucket: t.string,
   key: t.string,
   versionId: t.string,
+  /** An S3 object's ETag, where its bucket keeps no versions: which write of its key the batch is. */
+  etag: t.string,
   invocationId: t.string,
   /** A Kinesis batch's first and last sequence numbers: the stretch of its shard it covers. */
   firstSequence: t.string,

@@ -30,12 +30,12 @@ export function toObjectCreated(record: S3rverNotification['Records'][number]): 
   };
 }
 
-/** The event EventBridge would send for an object put at `key` (as a user or a producer would put it). */
-export const objectCreatedFor = (bucket: string, key: string, size?: number) =>
+/** The event EventBridge would send for an object put at `key` (as a user or a producer would put it); with its ETag, for one write of it. */
+export const objectCreatedFor = (bucket: string, key: string, size?: number, etag?: string) =>
   objectCreatedEnvelope({
     'detail-type': 'Object Created',
     source: 'aws.s3',
-    detail: { bucket: { name: bucket }, object: { key: encodeKey(key), ...(size === undefined ? {} : { size }) } },
+    detail: { bucket: { name: bucket }, object: { key: encodeKey(key), ...(size === undefined ? {} : { size }), ...(etag ? { etag } : {}) } },
   });
 
 /** The full event as EventBridge sends it (envelope fields the workflow does not read, but a user sees). */

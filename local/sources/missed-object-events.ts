@@ -8,11 +8,11 @@ import type { LocalStack } from '../stack.ts';
 const KEYS_PER_GET = 100;
 
 /** The objects under a trigger's bucket and prefix (ListObjects v1: s3rver's v2 fails past 1,000 keys on Node 22). */
-async function* objectsOf(stack: LocalStack, bucket: string, prefix: string): AsyncGenerator<{ key: string; size?: number }> {
+async function* objectsOf(stack: LocalStack, bucket: string, prefix: string): AsyncGenerator<{ key: string; size?: number; etag?: string }> {
   let marker: string | undefined;
   do {
     const page = await stack.ctx.s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, ...(marker ? { Marker: marker } : {}) }));
-    for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, ...(object.Size === undefined ? {} : { size: object.Size }) };
+    for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, ...(object.Size === undefined ? {} : { size: object.Size }), ...(object.ETag ? { etag: object.ETag } : {}) };
     marker = page.IsTruncated ? (page.NextMarker ?? page.Contents?.at(-1)?.Key) : undefined;
   } while (marker);
 }
@@ -56,10 +56,11 @@ export async function replayMissedObjectEvents(stack: LocalStack): Promise<numbe
       for (const object of pending) if (!known.has(object.batchId)) started += stack.objectCreated(bucket, object.key, object.event);
       pending.length = 0;
     };
-    for await (const { key, size } of objectsOf(stack, bucket, prefix)) {
+    for await (const { key, size, etag } of objectsOf(stack, bucket, prefix)) {
       if (!key.endsWith(suffix) || seen.has(`${bucket}/${key}`)) continue;
       seen.add(`${bucket}/${key}`);
-      const event = objectCreatedFor(bucket, key, size);
+      // with its ETag, as its event had it: the batch id its execution wrote its row under
+      const event = objectCreatedFor(bucket, key, size, etag);
       pending.push({ key, batchId: s3Object(event).batchId, event });
       if (pending.length === KEYS_PER_GET * 10) await flush();
     }

@@ -1,5 +1,5 @@
 import type { SourceInfo } from '../../contracts/batch.ts';
-import { firehoseBatch, kinesisBatch } from '../shared/batch-identity.ts';
+import { firehoseBatch, kinesisBatch, objectVersion } from '../shared/batch-identity.ts';
 import { isDateMillis } from '../shared/date-millis.ts';
 import { toText } from './bytes.ts';
 import { forEachLine, isBlank } from './lines.ts';
@@ -64,7 +64,7 @@ export function lineUnits(bytes: Uint8Array, firstLine: number, source: SourceIn
     }
     units.push({
       unit: `${source.key}:${number}`,
-      coordinates: `s3/${source.bucket}/${source.key}/${source.versionId ?? 'null'}/${number}`,
+      coordinates: `s3/${source.bucket}/${source.key}/${objectVersion(source)}/${number}`,
       ...(text === undefined ? { data: Buffer.from(line).toString('base64'), encoding: 'base64' } : { data: text, encoding: 'text' }),
     });
   });

@@ -1,9 +1,10 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ChunkRef, SourceInfo } from '../../contracts/batch.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
-import { s3Object } from '../shared/batch-identity.ts';
+import { ContractError } from '../../contracts/decode.ts';
+import { bareEtag, s3Object } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { beginObject, startObject } from '../shared/object-ledger.ts';
@@ -41,14 +42,21 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     ...(trigger.execution ? { execution: trigger.execution } : {}),
   }, ctx.config.limits.chunkBytes);
 
-  let body: Readable;
+  let object: GetObjectCommandOutput;
   try {
-    const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
-    body = object.Body as Readable;
-    if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());
+    object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
   } catch (error) {
     throw located(error, `reading s3://${bucket}/${key}`);
   }
+  if (source.etag && object.ETag && bareEtag(object.ETag) !== source.etag) {
+    (object.Body as Readable).destroy();
+    // the bytes this event announced are gone (no versions keep them); what is there now is another batch's
+    throw new ContractError(`s3://${bucket}/${key}`, [
+      `was written again after this event (ETag ${bareEtag(object.ETag)} now, ${source.etag} in the event): what the event announced is no longer there to read, and the later write's own event carries what is`,
+    ]);
+  }
+  let body = object.Body as Readable;
+  if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());
 
   const chunks: ChunkRef[] = [];
   let nextLine = 1;

@@ -1,5 +1,5 @@
 import type { SourceInfo, WorkflowName } from '../../contracts/batch.ts';
-import { decodeOrThrow, guardOrThrow } from '../../contracts/decode.ts';
+import { ContractError, decodeOrThrow, guardOrThrow } from '../../contracts/decode.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
 import { PipesKinesisBatch } from '../../contracts/pipes-kinesis.ts';
 import { S3ObjectCreatedEvent } from '../../contracts/s3-event.ts';
@@ -59,17 +59,47 @@ export function firehoseBatch(input: unknown): BatchIdentity & { request: Fireho
   };
 }
 
-/** S3 notifications URL-encode keys, with `+` for spaces. */
-export const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
+/**
+ * S3 notifications URL-encode keys, with `+` for spaces. A key that is empty, or not such an encoding, names no
+ * object: the event is refused for good (an empty key read the bucket's listing as an object's lines).
+ */
+export function objectKey(encoded: string): string {
+  let key: string;
+  try {
+    key = decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    throw new ContractError('S3 Object Created event', [`detail.object.key: ${JSON.stringify(encoded)} is not URL-encoded`]);
+  }
+  if (key === '') throw new ContractError('S3 Object Created event', ['detail.object.key: empty']);
+  return key;
+}
 
-/** The object an Object Created event names, and the batch id of its execution. */
-export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string; arrivedAt?: number } {
+/** An ETag as S3 compares them: without the quotes a header or a listing puts around it. */
+export const bareEtag = (etag: string): string => etag.replace(/^"(.*)"$/, '$1');
+
+/**
+ * The object an Object Created event names, and the batch id of its execution. In a bucket without versions, an
+ * object written again under its key is another object: the event's ETag tells the writes apart (the same bytes
+ * written again are the same batch), in the batch id and in its records' ids (`version`).
+ */
+export function s3Object(input: unknown): { batchId: string; bucket: string; key: string; versionId?: string; etag?: string; arrivedAt?: number } {
   const event = decodeOrThrow(S3ObjectCreatedEvent, input, 'S3 Object Created event');
   const bucket = event.detail.bucket.name;
   const key = objectKey(event.detail.object.key);
   const versionId = event.detail.object['version-id'];
-  return { batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}`)), bucket, key, ...(versionId ? { versionId } : {}), ...oldest([event.time === undefined ? undefined : Date.parse(event.time)]) };
+  const etag = !versionId && event.detail.object.etag ? bareEtag(event.detail.object.etag) : undefined;
+  return {
+    batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}${etag ? `#${etag}` : ''}`)),
+    bucket,
+    key,
+    ...(versionId ? { versionId } : {}),
+    ...(etag ? { etag } : {}),
+    ...oldest([event.time === undefined ? undefined : Date.parse(event.time)]),
+  };
 }
+
+/** Which write of an object a source is: its version, its ETag in a bucket without versions, else `null`. */
+export const objectVersion = (source: { versionId?: string; etag?: string }): string => source.versionId ?? (source.etag ? `etag-${source.etag}` : 'null');
 
 /** The batch id and source decode gives a trigger input of each workflow; throws when it cannot be read. */
 export function batchIdentity(workflow: WorkflowName, input: unknown): BatchIdentity {

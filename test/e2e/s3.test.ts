@@ -40,6 +40,44 @@ describe('s3 workflow on the embedded engine', () => {
     expect(processed.find((r) => r.event_type === 'metric')!.enrichment).toHaveProperty('is_anomaly');
   });
 
+  it('an object written again under its key is another batch: neither write replaces the other in the lake; an event whose write was replaced before it was read fails for good, and the later write goes in once', async () => {
+    const key = 'uploads/daily.jsonl';
+    const body = (tag: string, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ ...businessEvent(i), event_id: `${tag}-${i}` })).join('\n') + '\n';
+    const write = async (tag: string, n: number) => {
+      const text = body(tag, n);
+      const { ETag } = await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: text }));
+      return objectCreatedFor('sluice-raw', key, Buffer.byteLength(text), ETag!.replace(/"/g, ''));
+    };
+    const first = await h.stack.run('s3', 's4-events-processed', await write('upload-a', 3));
+    const second = await h.stack.run('s3', 's4-events-processed', await write('upload-b', 5));
+    expect([first.account!.counts.delivered, second.account!.counts.delivered]).toStrictEqual([3, 5]);
+    expect(second.account!.batchId).not.toBe(first.account!.batchId);
+    expect((await h.tagged('sluice-lake', 'processed/', 'upload-a')).map((r) => r.event_id).sort()).toStrictEqual(['upload-a-0', 'upload-a-1', 'upload-a-2']);
+    expect(await h.tagged('sluice-lake', 'processed/', 'upload-b')).toHaveLength(5);
+
+    // written again before its event was taken: the event's bytes are gone, and the later write's event takes what is there
+    const replaced = await write('upload-c', 2);
+    const latest = await write('upload-d', 4);
+    const late = await h.stack.run('s3', 's4-events-processed', replaced);
+    expect(late.status).toBe('FAILED');
+    expect(late.error).toBe('Sluice.InvalidInput');
+    expect(late.cause).toContain('was written again after this event');
+    expect((await h.stack.run('s3', 's4-events-processed', latest)).account!.counts.delivered).toBe(4);
+    expect(await h.tagged('sluice-lake', 'processed/', 'upload-c')).toStrictEqual([]);
+    expect(await h.tagged('sluice-lake', 'processed/', 'upload-d')).toHaveLength(4);
+  });
+
+  it('an event whose key is empty, or not URL-encoded, names no object: refused for good, nothing read', async () => {
+    for (const key of ['', '100%.jsonl']) {
+      const event = objectCreatedFor('sluice-raw', 'x');
+      (event.detail.object as { key: string }).key = key;
+      const result = await h.stack.run('s3', 's4-events-processed', event);
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('Sluice.InvalidInput');
+      expect(result.cause).toContain(key === '' ? 'detail.object.key: empty' : 'is not URL-encoded');
+    }
+  });
+
   it('streams a large object in chunks (an execution each), numbers lines across chunks and accounts for every line', async () => {
     const good = eventsJsonl(60).split('\n').filter(Boolean);
     const lines = [...good.slice(0, 30), '', '{"broken": ', Buffer.from([0xc3, 0x28]).toString('latin1'), ...good.slice(30)];
