@@ -41,7 +41,8 @@ export function firehoseUnits(input: unknown): Units {
     source,
     units: request.records.map((record) => ({
       unit: record.recordId,
-      coordinates: `firehose/${stream}/${record.recordId}`,
+      // escaped: a record's elements add `#<index>`, and a recordId holding `#` or `/` must not name another's
+      coordinates: `firehose/${stream}/${encodeURIComponent(record.recordId)}`,
       data: record.data,
       encoding: 'base64',
       ...arrival(record.approximateArrivalTimestamp),
