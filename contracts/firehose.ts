@@ -41,8 +41,8 @@ type Request = Omit<t.TypeOf<typeof RequestShape>, 'invocationId'> & { invocatio
 const generatedInvocationId = (recordIds: string[]) => `generated-${createHash('sha256').update(recordIds.join('\n')).digest('hex').slice(0, 32)}`;
 
 /**
- * The request Firehose sends a data-transformation Lambda. The fields sluice uses (records' recordId, one
- * record's each, and data) are checked strictly; unknown fields are kept; a request without `invocationId` (sent by
+ * The request Firehose sends a data-transformation Lambda. The fields sluice uses (records' recordId
+ * and data) are checked strictly; unknown fields are kept; a request without `invocationId` (sent by
  * at least one local Firehose emulator) gets one derived from its recordIds.
  */
 export const FirehoseTransformRequest = new t.Type<Request, Request, unknown>(
@@ -52,12 +52,6 @@ export const FirehoseTransformRequest = new t.Type<Request, Request, unknown>(
     const shape = RequestShape.validate(u, context);
     if (shape._tag === 'Left') return shape;
     const request = shape.right;
-    // each record is answered by its recordId: two of one id could not both be
-    const ids = new Set<string>();
-    for (const [i, record] of request.records.entries()) {
-      if (ids.has(record.recordId)) return t.failure(u, context, `records[${i}].recordId ${JSON.stringify(record.recordId)} is another record's: Firehose gives each record of a request its own`);
-      ids.add(record.recordId);
-    }
     return t.success({ ...request, invocationId: request.invocationId ?? generatedInvocationId(request.records.map((record) => record.recordId)) });
   },
   (a) => a,
