@@ -43,8 +43,8 @@ export async function runFixture(stack: LocalStack, fixture: Fixture, path: stri
     const bucket = pipeline.trigger?.bucket ?? stack.config.buckets.raw;
     const key = `${pipeline.trigger?.prefix ?? 'uploads/'}${basename(fixture.object)}`;
     const body = await readFile(near(fixture.object));
-    await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    input = objectCreatedFor(bucket, key, body.length);
+    const { ETag } = await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    input = objectCreatedFor(bucket, key, body.length, ETag);
   }
   if (input === undefined) throw new Error(`${path}: give "input", "inputFile" or "object"`);
   const result = await stack.run(pipeline.workflow, fixture.pipeline, await asStarted(pipeline.workflow, input, stack.ctx));

@@ -88,9 +88,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (object && values.object) {
       const bucket = config.pipelines[pipeline]!.trigger?.bucket ?? config.buckets.raw;
       const key = `${config.pipelines[pipeline]!.trigger?.prefix ?? 'uploads/'}${basename(values.object)}`;
-      await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: object }));
+      const { ETag } = await stack.servers.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: object }));
       process.stderr.write(`sluice: put ${values.object} at s3://${bucket}/${key} (${object.length} bytes)\n`);
-      input = objectCreatedFor(bucket, key, object.length);
+      // the event of this write, as S3 would send it: with its ETag
+      input = objectCreatedFor(bucket, key, object.length, ETag);
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
     for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} is off: ${sink.disabled}\n`);
