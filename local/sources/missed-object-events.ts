@@ -50,19 +50,20 @@ export async function replayMissedObjectEvents(stack: LocalStack): Promise<numbe
     triggers.set(`${trigger.bucket}/${trigger.prefix ?? ''}`, { bucket: trigger.bucket, prefix: trigger.prefix ?? '', suffix: trigger.suffix ?? '' });
   }
   for (const { bucket, prefix, suffix } of triggers.values()) {
-    const pending: { key: string; batchId: string; event: unknown }[] = [];
+    const pending: { key: string; batchIds: string[]; event: unknown }[] = [];
     const flush = async () => {
-      const known = await withRows(stack, pending.map((object) => object.batchId));
-      for (const object of pending) if (!known.has(object.batchId)) started += stack.objectCreated(bucket, object.key, object.event);
+      const known = await withRows(stack, pending.flatMap((object) => object.batchIds));
+      for (const object of pending) if (!object.batchIds.some((batchId) => known.has(batchId))) started += stack.objectCreated(bucket, object.key, object.event);
       pending.length = 0;
     };
     for await (const { key, size, etag } of objectsOf(stack, bucket, prefix)) {
       if (!key.endsWith(suffix) || seen.has(`${bucket}/${key}`)) continue;
       seen.add(`${bucket}/${key}`);
-      // with its ETag, as its event had it: the batch id its execution wrote its row under
+      // its event named the write by its ETag (a Put's), or by none (s3rver's Copy events carry no ETag, where S3's do):
+      // a row under either batch id is its execution's
       const event = objectCreatedFor(bucket, key, size, etag);
-      pending.push({ key, batchId: s3Object(event).batchId, event });
-      if (pending.length === KEYS_PER_GET * 10) await flush();
+      pending.push({ key, batchIds: [s3Object(event).batchId, s3Object(objectCreatedFor(bucket, key, size)).batchId], event });
+      if (pending.length === KEYS_PER_GET * 5) await flush();
     }
     await flush();
   }
