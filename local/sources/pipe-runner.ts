@@ -140,7 +140,7 @@ export class PipeRunner {
         lastRead = Date.now();
         let page: _Record[];
         try {
-          // as much as there is room for: a read takes what arrived since the last, up to two batches a lane
+          // as much as there is room for: a read takes what arrived since the last, up to the read-ahead limit
           page = await reader.read(Math.min(10_000, limit - progress.size));
           failedReads = 0;
         } catch (error) {

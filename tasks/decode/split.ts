@@ -47,11 +47,12 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   } catch (error) {
     throw located(error, `reading s3://${bucket}/${key}`);
   }
-  if (source.etag && object.ETag && bareEtag(object.ETag) !== source.etag) {
+  const read = object.ETag ? bareEtag(object.ETag) : undefined;
+  if (source.etag && read && read !== source.etag) {
     // the bytes this event announced are gone (no versions keep them): what is read is a later write's, which its own
     // event delivers too. Not refused: sample events (AWS's, SAM's) carry ETags of their own, and a user runs them on a
     // file of theirs
-    console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, whose own event delivers it too (its records may be in the lake twice)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: bareEtag(object.ETag), batchId }));
+    console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, whose own event delivers it too (its records may be in the lake twice)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: read, batchId }));
   }
   let body = object.Body as Readable;
   if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());

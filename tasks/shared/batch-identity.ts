@@ -89,7 +89,7 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
   const versionId = event.detail.object['version-id'];
   const etag = !versionId && event.detail.object.etag ? bareEtag(event.detail.object.etag) : undefined;
   return {
-    batchId: batchIdOf('s3', bucket, digest(`${key}@${versionId ?? 'null'}${etag ? `#${etag}` : ''}`)),
+    batchId: batchIdOf('s3', bucket, digest(`${key}@${objectVersion({ versionId, etag })}`)),
     bucket,
     key,
     ...(versionId ? { versionId } : {}),
@@ -99,7 +99,7 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
 }
 
 /** Which write of an object a source is: its version, its ETag in a bucket without versions, else `null`. */
-export const objectVersion = (source: { versionId?: string; etag?: string }): string => source.versionId ?? (source.etag ? `etag-${source.etag}` : 'null');
+export const objectVersion = (source: { versionId?: string | undefined; etag?: string | undefined }): string => source.versionId ?? (source.etag ? `etag-${source.etag}` : 'null');
 
 /** The batch id and source decode gives a trigger input of each workflow; throws when it cannot be read. */
 export function batchIdentity(workflow: WorkflowName, input: unknown): BatchIdentity {
