@@ -135,9 +135,10 @@ export class LocalEngine {
     const { tasks: taskStates, waits } = statesOf(workflows[workflow]);
     type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
     const taskResourceLocalHandlers: Handlers = {};
+    const values = substitutions(pipeline);
     for (const [name, { task, resource }] of taskStates) {
       // the ARN the function is invoked by, as AWS would give it (a pipeline's alias names the pipeline)
-      const invokedFunctionArn = substitute(resource, substitutions(pipeline));
+      const invokedFunctionArn = substitute(resource, values);
       taskResourceLocalHandlers[name] = (given) => {
         const input = withinStateLimit(given, name, machineName, 'input');
         // deliver after the loop's Wait: the skipped wait still counts on the execution's clock
