@@ -1,6 +1,4 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { ChunkRef, SourceInfo } from '../../contracts/batch.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
 import { bareEtag, s3Object } from '../shared/batch-identity.ts';
@@ -10,6 +8,7 @@ import { beginObject, startObject } from '../shared/object-ledger.ts';
 import { putObject } from '../shared/s3-objects.ts';
 import { located } from '../shared/transient.ts';
 import { countLines, countNewlines } from './lines.ts';
+import { objectBytes } from './object-bytes.ts';
 
 /** An object that is one chunk: its bytes, decoded by this execution itself (no chunk object, no second execution). */
 export interface OneChunk {
@@ -22,7 +21,7 @@ export interface OneChunk {
  * Streams an S3 object and cuts it at line boundaries into chunk objects of about `limits.chunkBytes`
  * in the work bucket. Memory stays at about one chunk, whatever the object's size. The object's STARTED
  * row, written first, holds the trigger event itself: small, and there even when S3 is down. An object
- * that turns out to be one chunk (what it holds decides, not the event's size: a `.gz` object grows as
+ * that turns out to be one chunk (what it holds decides, not the event's size: a gzip'd object grows as
  * it is read) is not put back: its bytes are returned, for the caller to decode as a batch of its own.
  */
 export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult | OneChunk> {
@@ -54,8 +53,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     // file of theirs
     console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, whose own event delivers it too (its records may be in the lake twice)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: read, batchId }));
   }
-  let body = object.Body as Readable;
-  if (key.endsWith('.gz') || object.ContentEncoding === 'gzip') body = body.pipe(createGunzip());
+  const body = objectBytes(object.Body as AsyncIterable<Uint8Array>, `s3://${bucket}/${key}`);
 
   const chunks: ChunkRef[] = [];
   let nextLine = 1;
@@ -91,7 +89,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  for await (const piece of body as AsyncIterable<Buffer>) {
+  for await (const piece of body) {
     pending.push(piece);
     pendingBytes += piece.length;
     if (pendingBytes < chunkBytes) continue;

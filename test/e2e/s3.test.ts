@@ -138,6 +138,20 @@ describe('s3 workflow on the embedded engine', () => {
     expect(result.account!.counts).toMatchObject({ in: 5, delivered: 5 });
   });
 
+  it('inflates an object by what its bytes are, not by its name: plain text named .gz is read as it is, gzip named .jsonl inflated; a cut gzip fails for good, naming the object', async () => {
+    await put('uploads/plain.jsonl.gz', eventsJsonl(4));
+    await put('uploads/packed.jsonl', gzipSync(eventsJsonl(6)));
+    const plain = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/plain.jsonl.gz'));
+    const packed = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/packed.jsonl'));
+    expect([plain.account!.counts, packed.account!.counts]).toMatchObject([{ in: 4, delivered: 4 }, { in: 6, delivered: 6 }]);
+    const whole = gzipSync(eventsJsonl(6));
+    await put('uploads/cut.jsonl.gz', whole.subarray(0, whole.length - 12));
+    const cut = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/cut.jsonl.gz'));
+    expect([cut.status, cut.error]).toStrictEqual(['FAILED', 'Sluice.InvalidInput']);
+    expect(cut.cause).toContain('s3://sluice-raw/uploads/cut.jsonl.gz');
+    expect(cut.cause).toContain('gzip');
+  });
+
   it('an empty object is accounted as nothing', async () => {
     await put('uploads/empty.jsonl', '');
     const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/empty.jsonl'));
