@@ -1,43 +1,65 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ContractError } from '../../contracts/decode.ts';
-import { isGzip } from './bytes.ts';
+import { hasBom, isGzip } from './bytes.ts';
 
 /** What zlib's errors carry as `code` (Z_DATA_ERROR, Z_BUF_ERROR, …): the bytes, not the call, are at fault. */
 const isZlibError = (error: unknown): boolean => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');
 
-/**
- * An S3 object's bytes as they are read, inflated when they start with the gzip magic number, as decode
- * inflates a Kinesis or Firehose record: what the bytes are decides, not the key's `.gz` nor a
- * Content-Encoding (a plain object named `.gz` is read as it is, a gzip'd one named `.jsonl` inflated).
- * A gzip stream that does not inflate (cut short, corrupt) is the object's fault, for good: a ContractError
- * (`Sluice.InvalidInput`) naming it, not an error a redrive would meet again as it is. An error of the
- * read itself (a connection reset) stays what it was.
- */
-export async function* objectBytes(body: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Buffer> {
-  const source = body[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  while (headBytes < 2) {
+/** The first `count` bytes of `pieces` (fewer if it ends sooner), and all of its bytes again, those included. */
+async function peek(pieces: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+  const source = pieces[Symbol.asyncIterator]();
+  const read: Buffer[] = [];
+  let bytes = 0;
+  while (bytes < count) {
     const next = await source.next();
     if (next.done) break;
-    head.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-    headBytes += next.value.byteLength;
+    read.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    bytes += next.value.byteLength;
   }
   async function* all(): AsyncGenerator<Buffer> {
-    yield* head;
+    yield* read;
     for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
   }
-  if (!isGzip(Buffer.concat(head))) {
-    yield* all();
-    return;
-  }
+  return { head: Buffer.concat(read), all: all() };
+}
+
+async function* inflated(pieces: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
   // pipeline, not pipe: an error of the read reaches the gunzip's reader instead of leaving it waiting for an end
-  const inflated = pipeline(Readable.from(all()), createGunzip(), () => undefined);
+  const gunzip = pipeline(Readable.from(pieces), createGunzip(), () => undefined);
   try {
-    for await (const piece of inflated) yield piece as Buffer;
+    for await (const piece of gunzip) yield piece as Buffer;
   } catch (error) {
     if (isZlibError(error)) throw new ContractError(where, [`its gzip data does not inflate (${(error as Error).message}): the object is cut short or corrupt`]);
     throw error;
   }
+}
+
+/** The bytes after a UTF-8 byte order mark that starts them: not data, and on a line of its own not a record. */
+async function* withoutBom(pieces: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const { head, all } = await peek(pieces, 3);
+  // the mark may span the first pieces
+  let skip = hasBom(head) ? 3 : 0;
+  for await (const piece of all) {
+    if (skip === 0) {
+      yield piece;
+      continue;
+    }
+    const rest = piece.subarray(Math.min(skip, piece.length));
+    skip -= piece.length - rest.length;
+    if (rest.length > 0) yield rest;
+  }
+}
+
+/**
+ * An S3 object's bytes as they are read, inflated when they start with the gzip magic number, as decode
+ * inflates a Kinesis or Firehose record: what the bytes are decides, not the key's `.gz` nor a
+ * Content-Encoding (a plain object named `.gz` is read as it is, a gzip'd one named `.jsonl` inflated),
+ * and without the byte order mark that may start them. A gzip stream that does not inflate (cut short,
+ * corrupt) is the object's fault, for good: a ContractError (`Sluice.InvalidInput`) naming it, not an
+ * error a redrive would meet again as it is. An error of the read itself (a connection reset) stays what it was.
+ */
+export async function* objectBytes(body: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Buffer> {
+  const { head, all } = await peek(body, 2);
+  yield* withoutBom(isGzip(head) ? inflated(all, where) : all);
 }

@@ -30,10 +30,12 @@ function firstSignificant(text: string): string | undefined {
 
 /**
  * Turns a unit's text into the JSON objects it carries: one JSON value (an array fans out), JSON Lines,
- * or plain text wrapped as `{message}`. Text that looks like JSON but does not parse is undecodable.
+ * or plain text wrapped as `{message}`; text of white space only carries none. Text that looks like JSON
+ * but does not parse is undecodable.
  */
 export function parseText(text: string): Record<string, unknown>[] {
   const first = firstSignificant(text);
+  if (first === undefined) return [];
   if (first !== '{' && first !== '[') return [{ message: text }];
   try {
     const value: unknown = JSON.parse(text);

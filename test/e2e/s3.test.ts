@@ -152,11 +152,14 @@ describe('s3 workflow on the embedded engine', () => {
     expect(cut.cause).toContain('gzip');
   });
 
-  it('an empty object is accounted as nothing', async () => {
+  it('an empty object is accounted as nothing, and so is one of a byte order mark alone', async () => {
     await put('uploads/empty.jsonl', '');
-    const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/empty.jsonl'));
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.account!.counts.in).toBe(0);
+    await put('uploads/bom.jsonl', Buffer.from([0xef, 0xbb, 0xbf, 0x0a]));
+    for (const key of ['uploads/empty.jsonl', 'uploads/bom.jsonl']) {
+      const result = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', key));
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.account!.counts.in).toBe(0);
+    }
   });
 
   it('a missing object fails the execution after backing up the event', async () => {

@@ -52,6 +52,12 @@ describe('decode', () => {
     expect(decodeUnits([unit(Buffer.from([0x78, 0x9c, 0xff, 0xfe, 0x00]))], limits).quarantined[0]!.reason).toBe('invalid-zlib');
   });
 
+  it('drops a record of white space alone, or of a byte order mark alone, as empty (it was delivered as {"message":"  "})', () => {
+    const out = decodeUnits([unit('  \r\n\t', 0), unit(Buffer.from([0xef, 0xbb, 0xbf]), 1), unit(gzipSync(' '), 2), unit(' x ', 3)], limits);
+    expect(out.dropped.map((d) => [d.unit, d.reason])).toStrictEqual([['u0', 'empty'], ['u1', 'empty'], ['u2', 'empty']]);
+    expect(out.records.map((r) => r.data)).toStrictEqual([{ message: ' x ' }]);
+  });
+
   it('text that only starts like a zlib header ("x^", "x\\u0001") stays text', () => {
     expect(decodeUnits([unit('x^2 + y^2')], limits).records[0]!.data).toStrictEqual({ message: 'x^2 + y^2' });
     expect(decodeUnits([unit('x\u0001 marker')], limits).records[0]!.data).toStrictEqual({ message: 'x\u0001 marker' });

@@ -28,6 +28,17 @@ describe('objectBytes: an S3 object read, inflated by what its bytes are', () =>
     expect(await read(objectBytes(body(Buffer.from([0x1f]), 1), 's3://b/k'))).toBe('\u001f');
   });
 
+  it('leaves out a byte order mark that starts the object, gzip\'d or not, whatever the pieces', async () => {
+    const marked = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    for (const size of [1, 2, 3, 4, 65_536]) {
+      expect(await read(objectBytes(body(marked, size), 's3://b/k'))).toBe(text);
+      expect(await read(objectBytes(body(gzipSync(marked), size), 's3://b/k'))).toBe(text);
+    }
+    expect(await read(objectBytes(body(Buffer.from([0xef, 0xbb, 0xbf]), 1), 's3://b/k'))).toBe('');
+    // only at the start
+    expect(await read(objectBytes(body(Buffer.from('a\n\ufeffb'), 2), 's3://b/k'))).toBe('a\n\ufeffb');
+  });
+
   it('a cut or corrupt gzip stream is the object\'s fault: a ContractError naming it', async () => {
     const zipped = gzipSync(text);
     for (const broken of [zipped.subarray(0, zipped.length - 20), Buffer.concat([zipped.subarray(0, 10), Buffer.from('not deflate at all')])]) {
