@@ -1,10 +1,9 @@
 import type { Body } from '../../contracts/batch.ts';
 import type { FirehoseMode } from '../../contracts/config.ts';
 import { MAX_RESPONSE_BYTES, type FirehoseTransformRequest, type FirehoseTransformResponse } from '../../contracts/firehose.ts';
-
+import { answerBytes, RESPONSE_FRAME_BYTES, transformData, type ResponseRecord } from '../shared/firehose-answer.ts';
 
 type Entry = { delivered: Body['delivered']; quarantined: number; dropped: number; backedUp: number };
-type ResponseRecord = FirehoseTransformResponse['records'][number];
 
 function byUnit(body: Body): Map<string, Entry> {
   const units = new Map<string, Entry>();
@@ -20,17 +19,14 @@ function byUnit(body: Body): Map<string, Entry> {
   return units;
 }
 
-const base64 = (text: string) => Buffer.from(text).toString('base64');
-
 function recordFor(recordId: string, original: string, entry: Entry, mode: FirehoseMode, batchId: string): ResponseRecord {
-  const handedOn = entry.delivered.length + entry.backedUp;
+  // transform mode hands on only what the response carries: a unit whose records all went to the backup bucket is not Ok
+  const handedOn = entry.delivered.length + (mode === 'transform' ? 0 : entry.backedUp);
   if (handedOn === 0) {
-    const result = entry.dropped > 0 && entry.quarantined === 0 ? 'Dropped' : 'ProcessingFailed';
+    const result = entry.dropped > 0 && entry.quarantined === 0 && entry.backedUp === 0 ? 'Dropped' : 'ProcessingFailed';
     return { recordId, result, data: original };
   }
-  if (mode === 'transform') {
-    return { recordId, result: 'Ok', data: base64(entry.delivered.map((d) => `${JSON.stringify(d.data ?? {})}\n`).join('')) };
-  }
+  if (mode === 'transform') return { recordId, result: 'Ok', data: transformData(entry.delivered) };
   const { delivered, backedUp, quarantined, dropped } = { ...entry, delivered: entry.delivered.length };
   const metadata = {
     message: `Processed ${delivered} events via direct delivery${backedUp > 0 ? `, ${backedUp} backed up after delivery failed` : ''}`,
@@ -41,7 +37,7 @@ function recordFor(recordId: string, original: string, entry: Entry, mode: Fireh
     quarantined,
     dropped,
   };
-  return { recordId, result: 'Ok', data: base64(`${JSON.stringify(metadata)}\n`) };
+  return { recordId, result: 'Ok', data: Buffer.from(`${JSON.stringify(metadata)}\n`).toString('base64') };
 }
 
 export interface FirehoseReply {
@@ -54,22 +50,22 @@ export interface FirehoseReply {
  * Exactly one response record per request recordId, in request order, within `limit` bytes.
  * - transform: the unit's delivered records as JSON Lines, `Ok`;
  * - metadata: one metadata document saying what was delivered and what backed up, `Ok`.
- * A unit that yielded nothing but drops is `Dropped`; one with nothing handed on is `ProcessingFailed`
- * (Firehose then keeps its original data under processing-failed/ as well as sluice's quarantine).
+ * A unit that yielded nothing but drops is `Dropped`; one with nothing handed on (in transform mode: nothing
+ * in the response, its records quarantined or backed up) is `ProcessingFailed` (Firehose then keeps its
+ * original data under processing-failed/ as well as sluice's backup bucket).
  * An `Ok` answer that would take the response past the limit becomes `Dropped`, as AWS's CloudWatch Logs
  * blueprint does: in transform mode its original record must then go back on the delivery stream.
  */
 export function firehoseResponse(request: FirehoseTransformRequest, body: Body, mode: FirehoseMode, batchId: string, limit = MAX_RESPONSE_BYTES): FirehoseReply {
   const units = byUnit(body);
   const empty: Entry = { delivered: [], quarantined: 0, dropped: 0, backedUp: 0 };
-  const sizeOf = (answer: ResponseRecord) => Buffer.byteLength(JSON.stringify(answer)) + 1;
   const answers = request.records.map((record) => {
     const answer = recordFor(record.recordId, record.data, units.get(record.recordId) ?? empty, mode, batchId);
     const dropped: ResponseRecord = { recordId: record.recordId, result: 'Dropped', data: '' };
-    return { answer, dropped, size: sizeOf(answer), droppedSize: answer.result === 'Ok' ? sizeOf(dropped) : sizeOf(answer) };
+    return { answer, dropped, size: answerBytes(answer), droppedSize: answer.result === 'Ok' ? answerBytes(dropped) : answerBytes(answer) };
   });
   // `{"records":[` … `]}`, a comma between records; first as if every Ok answer were dropped, then as many Ok as fit, in order
-  let bytes = 14 - 1 + answers.reduce((sum, a) => sum + a.droppedSize, 0);
+  let bytes = RESPONSE_FRAME_BYTES + answers.reduce((sum, a) => sum + a.droppedSize, 0);
   if (bytes > limit) throw new Error(`the response is ${bytes} bytes with every answer that could be dropped dropped: over Firehose's ${limit}`);
   const overflow: string[] = [];
   const records = answers.map(({ answer, dropped, size, droppedSize }) => {

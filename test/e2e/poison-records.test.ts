@@ -102,6 +102,22 @@ describe('one record never fails its batch (issue 6, each measured defect)', () 
     expect(back).toStrictEqual(request.records.filter((r) => droppedIds.has(r.recordId)).map((r) => Buffer.from(r.data, 'base64').toString()));
   });
 
+  it('S1 transform mode: a record whose answer cannot fit in any response, even alone, is backed up and answered ProcessingFailed, never put back on the stream (it came back as it went, for ever)', async () => {
+    // 28 KB gzip'd, 5.2 MB of JSON Lines: enriched and base64'd, over 6,000,000 bytes
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ message: `request ${i} ${'x'.repeat(1000)}`, level: 'info' })).join('\n');
+    const request = firehoseRequest([gzipSync(lines), JSON.stringify({ message: 'a neighbour', level: 'info' })], 'inv-alone');
+    const result = await h.stack.run('firehose', 's1-api-to-newrelic', await executionInput(request, h.stack.ctx));
+    expect(result.status).toBe('SUCCEEDED');
+    const response = result.output as FirehoseTransformResponse;
+    expect(response.records.map((r) => r.result)).toStrictEqual(['ProcessingFailed', 'Ok']);
+    expect(response.records[0]!.data).toBe(request.records[0]!.data);
+    expect(result.account!.counts).toMatchObject({ in: 5001, delivered: 1, backedUp: 5000, dropped: 0 });
+    expect(h.stack.deliveryStreams.take('sluice-ingest')).toHaveLength(0);
+    const backups = (await h.lines('sluice-backup', 'errors/')).filter((b) => b.batchId === result.account!.batchId);
+    expect(backups).toHaveLength(5000);
+    expect(new Set(backups.map((b) => b.errorCode))).toStrictEqual(new Set(['FirehoseResponse.TooLarge']));
+  });
+
   it('an S3 line holding a JSON array fans out into records without failing its object', async () => {
     const body = `${JSON.stringify([businessEvent(1), businessEvent(2)])}\n${JSON.stringify(businessEvent(3))}\n`;
     await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'events/array-line.jsonl', Body: body }));
