@@ -5,7 +5,7 @@ import { isDateMillis } from '../shared/date-millis.ts';
 import { recordId } from '../shared/ids.ts';
 import { isoTime } from '../shared/iso-time.ts';
 import { fromBase64, maybeInflate, toText, UndecodableError } from './bytes.ts';
-import { parseText, shapeProblem } from './parse.ts';
+import { firstInexact, parseText, shapeProblem } from './parse.ts';
 
 /** A source unit before decoding: a Kinesis record, a Firehose record, or a line of an S3 object. */
 export interface Unit {
@@ -106,11 +106,19 @@ export function decodeUnit(unit: Unit, limits: Limits, out: Decoded): void {
   }
 }
 
-function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
+function shapeMessage(problem: 'too-deep' | 'non-finite-number' | 'inexact-integer', data: unknown, limits: Limits): string {
+  if (problem === 'too-deep') return `record nests deeper than ${limits.maxDepth} levels`;
+  if (problem === 'non-finite-number') return 'record holds a number too large for JSON (it would be written as null)';
+  const digits = firstInexact(data)!.source;
+  return `record holds the integer ${digits}, beyond 2^53: a JSON number cannot hold it exactly (it would be written as ${String(Number(digits))}); send it as a string`;
+}
+
+/** `exact`: the unit's text is parsed again with each number's source, as one of its records holds a number beyond 2^53. */
+function decodeOne(unit: Unit, limits: Limits, out: Decoded, exact = false): void {
   const bytes = unit.encoding === 'base64' ? maybeInflate(fromBase64(unit.data), limits.maxInflatedBytes) : undefined;
   const text = bytes ? toText(bytes) : unit.data;
   const size = bytes ? bytes.length : Buffer.byteLength(text);
-  const objects = parseText(text);
+  const objects = parseText(text, exact);
   const only = objects.length === 1 ? objects[0] : undefined;
   if (only && isCloudWatchShape(only)) return fromCloudWatch(unit, only, out, limits);
   if (objects.length === 0) {
@@ -120,15 +128,22 @@ function decodeOne(unit: Unit, limits: Limits, out: Decoded): void {
   if (objects.length > limits.maxRecordsPerUnit) {
     throw new UndecodableError('too-many-records', `${objects.length} records, over limits.maxRecordsPerUnit (${limits.maxRecordsPerUnit})`);
   }
+  const mark = { records: out.records.length, quarantined: out.quarantined.length };
   // a loop, not forEach: no closure per unit; each record built with its fields set, not spread into it
   for (let index = 0; index < objects.length; index++) {
     const data = objects[index]!;
     const coordinates = objects.length === 1 ? unit.coordinates : `${unit.coordinates}#${index}`;
     const id = recordId(coordinates);
     // shape first: JSON.stringify of a deeply nested value overflows the stack, and writes a number JSON cannot hold as null
-    const problem = shapeProblem(data, limits.maxDepth);
+    const problem = shapeProblem(data, limits.maxDepth, exact);
+    if (problem === 'large-number') {
+      // an integer JSON.parse rounded, or a double beyond 2^53? The unit again, its numbers read from their source
+      out.records.length = mark.records;
+      out.quarantined.length = mark.quarantined;
+      return decodeOne(unit, limits, out, true);
+    }
     if (problem) {
-      out.quarantined.push(quarantine(unit, id, problem, problem === 'too-deep' ? `record nests deeper than ${limits.maxDepth} levels` : 'record holds a number too large for JSON (it would be written as null)'));
+      out.quarantined.push(quarantine(unit, id, problem, shapeMessage(problem, data, limits)));
       continue;
     }
     const bytes = objects.length === 1 ? size : Buffer.byteLength(JSON.stringify(data));

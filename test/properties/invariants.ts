@@ -75,7 +75,7 @@ export function assertBalancedAfterAccount(body: Body, total: number): void {
 export function assertDecodedRecords(out: Decoded, limits: Limits): void {
   for (const record of out.records) {
     assert.ok(typeof record.data === 'object' && record.data !== null && !Array.isArray(record.data), `record ${record.id}: data is not an object`);
-    assert.ok(!shapeProblem(record.data, limits.maxDepth), `record ${record.id} nests deeper than ${limits.maxDepth} or holds a number JSON cannot`);
+    assert.ok(!shapeProblem(record.data, limits.maxDepth, true), `record ${record.id} nests deeper than ${limits.maxDepth} or holds a number JSON cannot hold (exactly)`);
   }
 }
 

@@ -58,6 +58,21 @@ describe('decode', () => {
     expect(out.records.map((r) => r.data)).toStrictEqual([{ message: ' x ' }]);
   });
 
+  it('quarantines a record holding an integer JSON.parse would round (an id beyond 2^53), naming it; exact numbers and digits in strings go on', () => {
+    const out = decodeUnits([
+      unit('{"order_id":12345678901234567891,"n":1}', 0),
+      unit('{"exact":9007199254740992,"float":1e20,"text":"12345678901234567891","small":-9007199254740991,"written":-39503776382850170,"e21":1000000000000000000000}', 1),
+      unit('{"ok":1}\n{"deep":{"list":[-99999999999999999999]}}', 2),
+    ], limits);
+    expect(out.records.map((r) => r.data)).toStrictEqual([{ exact: 9007199254740992, float: 1e20, text: '12345678901234567891', small: -9007199254740991, written: -39503776382850170, e21: 1e21 }, { ok: 1 }]);
+    expect(out.quarantined.map((q) => [q.unit, q.reason, q.raw])).toStrictEqual([
+      ['u0', 'inexact-integer', unit('{"order_id":12345678901234567891,"n":1}').data],
+      ['u2', 'inexact-integer', unit('{"ok":1}\n{"deep":{"list":[-99999999999999999999]}}').data],
+    ]);
+    expect(out.quarantined[0]!.errors[0]!.message).toContain('12345678901234567891');
+    expect(out.quarantined[0]!.errors[0]!.message).toContain('12345678901234567000');
+  });
+
   it('text that only starts like a zlib header ("x^", "x\\u0001") stays text', () => {
     expect(decodeUnits([unit('x^2 + y^2')], limits).records[0]!.data).toStrictEqual({ message: 'x^2 + y^2' });
     expect(decodeUnits([unit('x\u0001 marker')], limits).records[0]!.data).toStrictEqual({ message: 'x\u0001 marker' });
