@@ -1,4 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand, type KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchSubscription } from '../../local/sources/cloudwatch-subscription.ts';
 import { startIngestServer } from '../../local/sources/ingest-server.ts';
@@ -24,12 +25,19 @@ function puttingThrough(put: (input: PutRecordsCommandInput, real: KinesisClient
 
 /** POSTs `events` (as NDJSON) to an ingest API over `stack`; its answer, and what it counted as accepted. */
 async function post(stack: LocalStack, events: object[] | string): Promise<{ status: number; body: Record<string, any>; counted: number }> {
+  const { status, body, counted } = await ask(stack, `/pipelines/${pipeline}/records`, { method: 'POST', body: typeof events === 'string' ? events : events.map((event) => JSON.stringify(event)).join('\n') });
+  return { status, body, counted };
+}
+
+/** A request to an ingest API over `stack` (Firehose puts taken and counted as put); its answer, and what it counted as accepted. */
+async function ask(stack: LocalStack, path: string, init: RequestInit): Promise<{ status: number; body: Record<string, any>; counted: number; allow: string | null; firehose: Buffer[] }> {
   let counted = 0;
+  const firehose: Buffer[] = [];
   const ingest = await startIngestServer(
     {
       config: h.stack.config,
       putKinesis: (p, datas) => putRecords(stack, p, datas),
-      putFirehose: async () => [],
+      putFirehose: async (_, datas) => (firehose.push(...datas), datas.map((_, i) => `r${i}`)),
       subscription: new CloudWatchSubscription(),
       status: async () => ({}),
       alerts: () => [],
@@ -38,8 +46,8 @@ async function post(stack: LocalStack, events: object[] | string): Promise<{ sta
     { port: 0, maxBodyBytes: 10 * 1024 * 1024 },
   );
   try {
-    const response = await fetch(`${ingest.url}/pipelines/${pipeline}/records`, { method: 'POST', body: typeof events === 'string' ? events : events.map((event) => JSON.stringify(event)).join('\n') });
-    return { status: response.status, body: (await response.json()) as Record<string, any>, counted };
+    const response = await fetch(`${ingest.url}${path}`, init);
+    return { status: response.status, body: (await response.json()) as Record<string, any>, counted, allow: response.headers.get('allow'), firehose };
   } finally {
     await ingest.close();
   }
@@ -120,3 +128,68 @@ describe('the ingest API over a kinesis pipeline', () => {
     expect(await onStream('"bad-')).toStrictEqual([]);
   });
 });
+
+describe('the ingest API hands on what the producer sent, or refuses it with why', () => {
+  const records = (name = pipeline) => `/pipelines/${name}/records`;
+
+  it('puts each event on the stream as written: decode, not the API, judges a number JSON cannot hold (1e400 was put as null, counted delivered)', async () => {
+    const written = ['{"tag":"as-written-1","n":1e400}', '{"tag":"as-written-2","id":12345678901234567891}', '{"tag":"as-written-3","k":1,"k":2}'];
+    for (const body of [written.join('\n'), `[${written.join(' , ')}]`]) {
+      const answer = await ask(h.stack, records(), { method: 'POST', body });
+      expect(answer).toMatchObject({ status: 202, body: { accepted: 3 } });
+    }
+    const datas = await dataOnStream('as-written-');
+    expect(datas).toStrictEqual([...written, ...written]);
+  });
+
+  it('inflates a gzip or deflate body, refuses another encoding (415) and a body that does not inflate (400)', async () => {
+    const body = '{"tag":"zipped-1"}\n{"tag":"zipped-2"}';
+    expect(await ask(h.stack, records(), { method: 'POST', body: gzipSync(body), headers: { 'content-encoding': 'gzip' } })).toMatchObject({ status: 202, body: { accepted: 2 } });
+    expect(await ask(h.stack, records(), { method: 'POST', body: deflateSync(body), headers: { 'content-encoding': 'deflate' } })).toMatchObject({ status: 202, body: { accepted: 2 } });
+    expect(await dataOnStream('zipped-')).toStrictEqual(['{"tag":"zipped-1"}', '{"tag":"zipped-2"}', '{"tag":"zipped-1"}', '{"tag":"zipped-2"}']);
+    expect(await ask(h.stack, records(), { method: 'POST', body, headers: { 'content-encoding': 'br' } })).toMatchObject({ status: 415, body: { error: expect.stringContaining('Content-Encoding br') } });
+    expect(await ask(h.stack, records(), { method: 'POST', body, headers: { 'content-encoding': 'gzip' } })).toMatchObject({ status: 400, body: { error: expect.stringContaining('does not inflate') } });
+    // log lines too: gzip'd lines were one binary "line" in OpenSearch
+    const logs = await ask(h.stack, '/pipelines/s0-logs-to-opensearch/logs?group=/app&stream=web-1', { method: 'POST', body: gzipSync('first line\nsecond line\n'), headers: { 'content-encoding': 'gzip' } });
+    expect(logs).toMatchObject({ status: 202, body: { accepted: 2 }, counted: 2 });
+    const payload = JSON.parse(gunzipSync(logs.firehose[0]!).toString()) as { logEvents: { message: string }[] };
+    expect(payload.logEvents.map((e) => e.message)).toStrictEqual(['first line', 'second line']);
+  });
+
+  it('refuses a body that is not UTF-8 (400) or declared in another charset (415): its bytes were replaced by U+FFFD and delivered', async () => {
+    const bad = Buffer.concat([Buffer.from('{"tag":"latin-'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    expect(await ask(h.stack, records(), { method: 'POST', body: bad })).toMatchObject({ status: 400, body: { error: expect.stringContaining('not UTF-8') } });
+    expect(await ask(h.stack, records(), { method: 'POST', body: '{"tag":"latin-x"}', headers: { 'content-type': 'application/json; charset=iso-8859-1' } })).toMatchObject({ status: 415 });
+    expect(await dataOnStream('latin-')).toStrictEqual([]);
+  });
+
+  it('names a pipeline by its own key only, URL-decoded, and says what a route takes', async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) expect((await ask(h.stack, records(name), { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(await ask(h.stack, records('s3%2Devents-to-archive'), { method: 'POST', body: '{"tag":"escaped-name"}' })).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect(await dataOnStream('escaped-name')).toHaveLength(1);
+    expect((await ask(h.stack, records('%E0%A4%A'), { method: 'POST', body: '{}' })).status).toBe(400);
+    expect(await ask(h.stack, records(), { method: 'GET' })).toMatchObject({ status: 405, allow: 'POST' });
+  });
+
+  it('refuses log group and stream names CloudWatch Logs would not have (a group of 6,000 characters made every event too large)', async () => {
+    const logs = (group: string, stream: string) => ask(h.stack, `/pipelines/s0-logs-to-opensearch/logs?group=${encodeURIComponent(group)}&stream=${encodeURIComponent(stream)}`, { method: 'POST', body: 'a line\n' });
+    expect((await logs('g'.repeat(513), 's')).status).toBe(400);
+    expect((await logs('/app group', 's')).status).toBe(400);
+    expect((await logs('/app', 's:1')).status).toBe(400);
+    expect((await logs('/app', 's'.repeat(513))).status).toBe(400);
+    expect((await logs(`/${'g'.repeat(511)}`, 'web 1')).status).toBe(202);
+  });
+});
+
+/** The data of the records on the stream whose data holds `tag`, in the stream's order. */
+async function dataOnStream(tag: string): Promise<string[]> {
+  const kinesis = h.stack.servers.kinesis;
+  let { ShardIterator: iterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamOf(pipeline), ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+  const datas: string[] = [];
+  for (;;) {
+    const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+    if (!page.Records?.length) return datas;
+    datas.push(...page.Records.map((r) => Buffer.from(r.Data!).toString()).filter((data) => data.includes(tag)));
+    iterator = page.NextShardIterator;
+  }
+}
