@@ -1,3 +1,4 @@
+import formatsModule from 'ajv-formats/dist/formats.js';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { ParquetColumnType } from '../../../../contracts/config.ts';
@@ -15,6 +16,29 @@ function valueAt(data: Record<string, unknown>, path: string): unknown {
 }
 
 const EPOCH_MILLIS_FROM = 100_000_000_000;
+
+// ajv-formats is CommonJS: under ESM its exports are the module's `default`; its RFC 3339 checks, the ones validation uses
+const { fullFormats } = formatsModule;
+const isDateTime = (fullFormats['date-time'] as { validate: (text: string) => boolean }).validate;
+const isDate = (fullFormats.date as { validate: (text: string) => boolean }).validate;
+
+/**
+ * A TIMESTAMP cell (milliseconds): epoch seconds (below 1e11) or milliseconds, an RFC 3339 date-time (with its
+ * offset) or a date; not what Date would make of anything ("12", "March 7", 2024-02-30 as March 1), nor a
+ * time finer than the column holds.
+ */
+function timestampOf(value: unknown): { cell: Date } | { error: string } {
+  const notOne = { error: 'not a timestamp (an RFC 3339 date-time with its offset, a date, or epoch seconds or milliseconds)' };
+  let ms: number;
+  if (typeof value === 'number') {
+    ms = value < EPOCH_MILLIS_FROM ? value * 1000 : value;
+    if (Number.isFinite(ms) && !Number.isInteger(ms)) return { error: 'finer than a millisecond, which a TIMESTAMP column cannot hold (declare it DOUBLE)' };
+  } else if (typeof value === 'string' && (isDateTime(value) || isDate(value))) {
+    if (/\.\d{3}\d*[1-9]/.test(value)) return { error: 'finer than a millisecond, which a TIMESTAMP column cannot hold (declare it STRING)' };
+    ms = Date.parse(value);
+  } else return notOne;
+  return Number.isNaN(new Date(ms).getTime()) ? notOne : { cell: new Date(ms) };
+}
 
 /**
  * Where a value holds a field named `__proto__` (its path below the column), if anywhere. hyparquet-writer copies
@@ -44,6 +68,7 @@ function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { er
   if (value === undefined || value === null) return { cell: null };
   switch (type) {
     case 'STRING':
+      if (typeof value === 'string' && !value.isWellFormed()) return { error: 'holds a lone UTF-16 surrogate, which UTF-8 (Parquet) cannot hold: it would be written as U+FFFD' };
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { cell: String(value) } : { error: 'not a string' };
     case 'DOUBLE':
       return typeof value === 'number' ? { cell: value } : { error: 'not a number' };
@@ -51,10 +76,8 @@ function convert(value: unknown, type: ParquetColumnType): { cell: Cell } | { er
       return typeof value === 'number' && Number.isSafeInteger(value) ? { cell: BigInt(value) } : { error: 'not an integer' };
     case 'BOOLEAN':
       return typeof value === 'boolean' ? { cell: value } : { error: 'not a boolean' };
-    case 'TIMESTAMP': {
-      const date = typeof value === 'number' ? new Date(value < EPOCH_MILLIS_FROM ? value * 1000 : value) : typeof value === 'string' ? new Date(value) : undefined;
-      return date && !Number.isNaN(date.getTime()) ? { cell: date } : { error: 'not a timestamp' };
-    }
+    case 'TIMESTAMP':
+      return timestampOf(value);
     case 'JSON': {
       const proto = protoFieldPath(value, '');
       return proto ? { error: `holds a field named __proto__ (${proto}), which the Parquet writer drops` } : { cell: value as Cell };

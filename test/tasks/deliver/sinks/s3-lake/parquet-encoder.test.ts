@@ -20,7 +20,7 @@ describe('Parquet encoder', () => {
 
   it('leaves out a record whose value does not fit its column, saying which and why', async () => {
     const { body, rejected } = encodeParquet([rec('a', { km: 12 }), rec('b', { km: '12 km', at: 'yesterday' })], { km: 'DOUBLE', at: 'TIMESTAMP' });
-    expect([...rejected]).toStrictEqual([['b', { code: 'ParquetColumnMismatch', message: 'km: not a number; at: not a timestamp', retryable: false }]]);
+    expect([...rejected]).toStrictEqual([['b', { code: 'ParquetColumnMismatch', message: 'km: not a number; at: not a timestamp (an RFC 3339 date-time with its offset, a date, or epoch seconds or milliseconds)', retryable: false }]]);
     expect(await read(body)).toStrictEqual([{ km: 12, at: null }]);
   });
 
@@ -33,5 +33,22 @@ describe('Parquet encoder', () => {
     const rows = await read(body);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0]!.extra)).toBe(JSON.stringify(sent));
+  });
+
+  it('a STRING holding a lone UTF-16 surrogate leaves its record out: UTF-8 cannot hold it, and the writer put U+FFFD in its place', async () => {
+    const { body, rejected } = encodeParquet([rec('a', { s: 'a\ud83d\ude00b' }), rec('b', { s: 'VH\ud800X' }), rec('c', { s: '\udc00' })], { s: 'STRING' });
+    expect([...rejected.keys()]).toStrictEqual(['b', 'c']);
+    expect(rejected.get('b')!.message).toContain('lone UTF-16 surrogate');
+    expect(await read(body)).toStrictEqual([{ s: 'a\ud83d\ude00b' }]);
+  });
+
+  it('a TIMESTAMP is an RFC 3339 date-time, a date or epoch seconds or milliseconds, to the millisecond; not whatever Date makes of a string', async () => {
+    const fits = ['2024-02-29T23:59:59.999Z', '2024-03-01T01:00:00+01:00', '2024-03-01', '2024-03-01T00:00:00.123000Z', 1709251200, 1709251200123];
+    const not = ['12', 'March 7', '2024-02-30T00:00:00Z', '2023-02-29', '2024-03-01T00:00:00', '2024-03-01T00:00:00.1234Z', 1709251200123.5, 1e300, ''];
+    const { body, rejected } = encodeParquet([...fits, ...not].map((at, i) => rec(`r${i}`, { at })), { at: 'TIMESTAMP' });
+    expect([...rejected.keys()]).toStrictEqual(not.map((_, i) => `r${fits.length + i}`));
+    expect((await read(body)).map((row) => (row.at as Date).toISOString())).toStrictEqual([
+      '2024-02-29T23:59:59.999Z', '2024-03-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', '2024-03-01T00:00:00.123Z', '2024-03-01T00:00:00.000Z', '2024-03-01T00:00:00.123Z',
+    ]);
   });
 });
