@@ -14,6 +14,7 @@ import { redrive } from '../redrive/redrive.ts';
 import { CloudWatchSubscription } from './sources/cloudwatch-subscription.ts';
 import { httpEndpointDestination, s3Destination } from './sources/firehose-destinations.ts';
 import type { ExecutionResult } from './engine.ts';
+import { bufferFileOf } from './sources/firehose-buffer.ts';
 import { FirehoseStream } from './sources/firehose-stream.ts';
 import { startIngestServer } from './sources/ingest-server.ts';
 import { putRecords } from './sources/kinesis-pipe.ts';
@@ -135,7 +136,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
         pipeline: name,
         settings,
         destination: settings.mode === 'transform' ? httpEndpointDestination(standIns.newRelicFirehoseUrl, pipeline.retryDurationSeconds ?? configured.limits.retryDurationSeconds) : s3Destination(stack, name),
-        bufferFile: join(options.dataDir, 'firehose', `${name}.jsonl`),
+        bufferFile: bufferFileOf(options.dataDir, name),
         onResult: (result) => ended(result),
       });
       streams.set(name, stream);

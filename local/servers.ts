@@ -34,7 +34,7 @@ export interface Servers {
   stop(): Promise<void>;
 }
 
-/** The local Kinesis stream of a kinesis pipeline. */
+/** The local stream of a pipeline: a kinesis pipeline's Kinesis stream, a firehose pipeline's delivery stream. */
 export const streamOf = (pipeline: string): string => `sluice-${pipeline}`;
 
 /** The tables of the configuration's DynamoDB sinks. */

@@ -9,6 +9,7 @@ import { LocalDeliveryStreams } from './delivery-streams.ts';
 import { LocalEngine, type ExecutionResult, type TaskObserver, type TraceEvent } from './engine.ts';
 import { objectCreatedEnvelope, toObjectCreated, type S3rverNotification } from './s3-events.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { bufferedReingest } from './sources/buffered-reingest.ts';
 import { startServers, type Servers } from './servers.ts';
 
 export interface StackOptions {
@@ -20,7 +21,7 @@ export interface StackOptions {
   streamShards?: number;
   /** Keep s3rver's files here instead of a temporary folder. */
   dataDir?: string;
-  /** Where records put back on a delivery stream go (default: kept in `deliveryStreams`, for the caller to read). */
+  /** Where records put back on a delivery stream go (default: with a data folder, its delivery stream buffers, for the next `sluice start`; without, kept in `deliveryStreams`, for the caller to read). */
   reingest?: Reingest;
   /** Where malformed-data alerts go (rate-limited as on AWS); none: no alerts. */
   alert?: AlertSink;
@@ -64,7 +65,8 @@ export async function startStack(config: SluiceConfig, options: StackOptions = {
     s3: servers.s3,
     ddb: DynamoDBDocumentClient.from(servers.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     now: Date.now,
-    reingest: options.reingest ?? deliveryStreams.put,
+    // a data folder's records wait in its delivery stream buffers for the next start; an ephemeral stack keeps them in memory
+    reingest: options.reingest ?? (options.dataDir ? bufferedReingest(options.dataDir, config) : deliveryStreams.put),
     ...(options.alert ? { alert: rateLimited(options.alert) } : {}),
   };
   const engine = new LocalEngine(ctx, { skipWaits: options.skipWaits ?? false, keepClaims: options.keepClaims ?? false, ...(options.observer ? { observer: options.observer } : {}) });

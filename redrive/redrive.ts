@@ -59,7 +59,12 @@ async function putBack(ctx: TaskContext, batch: Redrivable, input: unknown): Pro
   if (!stream || !ctx.reingest) {
     return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_REINGESTED', error: stream ? 'no PutRecordBatch here' : 'the request names no delivery stream', after: batch.status };
   }
-  await ctx.reingest(stream, request.records.map((record) => Buffer.from(record.data, 'base64')));
+  try {
+    await ctx.reingest(stream, request.records.map((record) => Buffer.from(record.data, 'base64')));
+  } catch (error) {
+    // not put back: the row stays as it is, for a later redrive; the other batches go on
+    return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_REINGESTED', error: (error as Error).message, after: batch.status };
+  }
   await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 'firehose', status: 'SUCCEEDED', time: new Date(ctx.now()).toISOString(), source: batch.source, reingested: request.records.length }, ['input', 'inputKey', 'error']);
   return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'REINGESTED', after: 'SUCCEEDED' };
 }

@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BufferedRecord, FirehoseBatch } from './firehose-batch.ts';
 
 /** What a line of the buffer file notes of the batch in hand: its cut (the records through one), then what each step did. */
@@ -10,6 +10,20 @@ type Line = BufferedRecord | { processedThrough: string } | { batch: BatchNote }
 
 /** What `note` can record of the batch in hand. */
 type Step = 'transformed' | 'undelivered' | 'backedUp';
+
+/** Where a data folder keeps a firehose pipeline's delivery stream buffer. */
+export const bufferFileOf = (dataDir: string, pipeline: string): string => join(dataDir, 'firehose', `${pipeline}.jsonl`);
+
+let sequence = 0;
+
+/** Records as PutRecordBatch takes them: each with a RecordId no other put of any process on the machine gives, and the time they arrived. */
+export function arriving(datas: Uint8Array[], now = Date.now()): BufferedRecord[] {
+  return datas.map((data) => ({
+    recordId: `${now}${String(process.pid).padStart(7, '0')}${String(sequence++).padStart(12, '0')}`,
+    approximateArrivalTimestamp: now,
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+  }));
+}
 
 /**
  * The records a local delivery stream has accepted and not yet processed, kept in an append-only JSON

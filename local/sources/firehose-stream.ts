@@ -5,7 +5,8 @@ import { bridge } from '../../tasks/firehose-bridge/index.ts';
 import { putObject } from '../../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from '../engine.ts';
 import type { BufferedRecord, FailedRecord } from './firehose-batch.ts';
-import { FirehoseBuffer } from './firehose-buffer.ts';
+import { arriving, FirehoseBuffer } from './firehose-buffer.ts';
+import { streamOf } from '../servers.ts';
 import { endsWithin } from '../ends-within.ts';
 import type { LocalStack } from '../stack.ts';
 
@@ -48,7 +49,6 @@ const hourPath = (ms: number) => new Date(ms).toISOString().slice(0, 13).replace
  * failed processing or delivery written to the backup bucket under Firehose's error prefixes.
  */
 export class FirehoseStream {
-  private sequence = 0;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** After a flush failed (S3 down, say): when to try again, so a lasting fault is not a busy loop. */
@@ -80,7 +80,7 @@ export class FirehoseStream {
   }
 
   get name(): string {
-    return `sluice-${this.options.pipeline}`;
+    return streamOf(this.options.pipeline);
   }
 
   get arn(): string {
@@ -93,12 +93,7 @@ export class FirehoseStream {
 
   /** PutRecordBatch: every record on disk before it answers; the RecordIds, in order. */
   async put(datas: Buffer[]): Promise<string[]> {
-    const now = Date.now();
-    const records = datas.map((data) => ({
-      recordId: `${now}${String(process.pid).padStart(7, '0')}${String(this.sequence++).padStart(12, '0')}`,
-      approximateArrivalTimestamp: now,
-      data: data.toString('base64'),
-    }));
+    const records = arriving(datas);
     await this.buffer.add(records);
     this.tick();
     return records.map((record) => record.recordId);

@@ -156,9 +156,9 @@ describe('every execution leaves a trace from its first step (issue 6)', () => {
       .split('\n')
       .filter(Boolean)
       .map((line, i) => JSON.stringify({ ...JSON.parse(line), event_id: `three-chunks-${i}` }));
-    lines[15] = lines[15]!.replace('"payload":{', '"payload":{"huge":123456789012345678901234,');
+    lines[15] = lines[15]!.replace('"payload":{', '"payload":{"tiny":1e-200,');
     await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
-    // this run: chunks of 2 KB, and a DynamoDB sink beside the lake that cannot take the huge integer
+    // this run: chunks of 2 KB, and a DynamoDB sink beside the lake that cannot take the tiny number
     const pipeline = h.stack.config.pipelines['s4-events-processed']!;
     const config = {
       ...h.stack.config,
@@ -275,10 +275,10 @@ describe('two runs of one object at once (a duplicate Object Created event)', ()
   it('the one that backs a record up keeps the event in the row, though the other ended well and let it go first', async () => {
     const key = 'events/twice-at-once.jsonl';
     const lines = eventsJsonl(6).split('\n');
-    lines[2] = lines[2]!.replace('"payload":{', '"payload":{"huge":123456789012345678901234,');
+    lines[2] = lines[2]!.replace('"payload":{', '"payload":{"tiny":1e-200,');
     await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: lines.join('\n') }));
     const event = objectCreatedFor('sluice-raw', key);
-    // this run's DynamoDB sink cannot take the huge integer: it backs that record up. Just before its account
+    // this run's DynamoDB sink cannot take the tiny number: it backs that record up. Just before its account
     // step writes the row, the other run's SUCCEEDED lands (what that run's account step writes: no input)
     const pipeline = h.stack.config.pipelines['s4-events-processed']!;
     const config = { ...h.stack.config, pipelines: { ...h.stack.config.pipelines, 's4-events-processed': { ...pipeline, sinks: [...pipeline.sinks, { type: 'dynamodb' as const, table: 'sluice-events' }] } } };
