@@ -1,5 +1,6 @@
 import { firehoseSettings, LIMIT_DEFAULTS, SluiceConfig, STATE_PAYLOAD_BYTES } from '../contracts/config.ts';
 import { ContractError, decodeOrThrow } from '../contracts/decode.ts';
+import { expiringBuckets, triggerLoops } from './storage-checks.ts';
 
 /** Rules io-ts cannot express: cross-references between pipelines, schemas and sinks. */
 function crossCheck(config: SluiceConfig): string[] {
@@ -50,6 +51,7 @@ function crossCheck(config: SluiceConfig): string[] {
     const twice = names.filter((sinkName, i) => names.indexOf(sinkName) !== i);
     if (twice.length > 0) problems.push(`${at}.sinks: sink names must be unique (give each a "name"): ${twice.join(', ')}`);
   }
+  problems.push(...expiringBuckets(config), ...triggerLoops(config));
   if (config.limits.claimCheckBytes > 250_000) {
     problems.push(`limits.claimCheckBytes: ${config.limits.claimCheckBytes} leaves no room under the ${STATE_PAYLOAD_BYTES.toLocaleString('en-US')}-byte state limit`);
   }

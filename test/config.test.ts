@@ -58,6 +58,30 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a lake, raw bucket or trigger in the work or backup bucket, whose expiry would take what they hold (4 lake objects went in a test)', () => {
+    expect(broken((c) => (c.buckets.lake = c.buckets.work))).toStrictEqual(['buckets.lake: "sluice-work" is the work bucket, whose objects go after a day: what it holds would go with them']);
+    expect(broken((c) => (c.pipelines['s4-events-raw'].sinks[0].bucket = 'sluice-backup'))).toContainEqual(
+      'pipelines.s4-events-raw.sinks.0.bucket: "sluice-backup" is the backup bucket, whose objects go after retention.backupDays: what it holds would go with them',
+    );
+    expect(broken((c) => (c.buckets.backup = c.buckets.work))).toContainEqual(expect.stringMatching(/^buckets\.backup: "sluice-work" is the work bucket too/));
+  });
+
+  it('refuses pipelines whose lake objects start their own trigger, directly or through others (one event made 1,143 records in 30 s)', () => {
+    // S4's chain (raw -> processed) is not a loop: the processed lake is elsewhere
+    expect(broken((c) => (c.pipelines['s4-events-processed'].sinks[0] = { type: 's3-lake', bucket: 'sluice-raw', prefix: 'events/again' }))).toStrictEqual([
+      "pipelines: s4-events-processed -> s4-events-processed: each writes lake objects where the next one's trigger listens, a loop that never ends (write the lake under another prefix or bucket, or narrow the trigger)",
+    ]);
+    const loop = broken((c) => {
+      c.pipelines.back = { workflow: 's3', description: 'd', trigger: { bucket: 'sluice-lake', prefix: 'processed/' }, sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }] };
+    });
+    expect(loop).toStrictEqual([expect.stringMatching(/^pipelines: (s4-events-processed -> back -> s4-events-processed|back -> s4-events-processed -> back): /)]);
+    // a suffix the lake's objects do not end with starts nothing
+    const parquetOnly = structuredClone(defaultConfig) as any;
+    parquetOnly.pipelines['s4-events-processed'].trigger.suffix = '.parquet';
+    parquetOnly.pipelines['s4-events-processed'].sinks[0] = { type: 's3-lake', bucket: 'sluice-raw', prefix: 'events/again' };
+    expect(() => checkConfig(parquetOnly, 'test.json')).not.toThrow();
+  });
+
   it("takes a kinesis pipeline's Pipe batching within AWS's ranges, defaults filled in one place", () => {
     const pipeline = defaultConfig.pipelines['s2-telemetry-to-lake']!;
     expect(pipeSettings(pipeline)).toMatchObject({ batchSize: 100, maximumBatchingWindowInSeconds: 5 });
