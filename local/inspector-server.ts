@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RedriveOutcome } from '../redrive/redrive.ts';
+import type { BatchRedrive } from '../redrive/redrive-batch.ts';
 import type { ExecutionEntry, ExecutionFilter, ExecutionSource } from './execution-source.ts';
 import { balanceOf, inspectorHtml } from './inspector.ts';
 
@@ -39,7 +39,7 @@ export interface InspectorOptions {
   store: ExecutionSource;
   pipelines: string[];
   /** Redrives a batch (the same code as `sluice redrive`); absent when the inspector cannot run executions. */
-  redrive?: (batchId: string, fromExecution: string) => Promise<RedriveOutcome | undefined>;
+  redrive?: (batchId: string, fromExecution: string) => Promise<BatchRedrive>;
 }
 
 function listPage(entries: ExecutionEntry[], query: URLSearchParams, pipelines: string[]): string {
@@ -84,11 +84,33 @@ function untracedPage(entry: ExecutionEntry, why = 'its trace is not kept'): str
 <p><a href="/">All executions</a></p></body></html>`;
 }
 
-function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean): string {
-  if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return html;
-  const where = entry.inputKey ? `at <code>${escape(entry.inputKey)}</code>` : `(ledger row <code>${escape(entry.batchId)}</code>)`;
-  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${escape(entry.status)}; its input is kept ${where}. <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>)</p></form>`;
-  return html.replace('<h2>Graph</h2>', `${action}\n<h2>Graph</h2>`);
+/** What a redrive did, in a line: the page it leads to says it. */
+export function redriveNotice(outcome: BatchRedrive): string {
+  if ('skipped' in outcome) return `Redrive of ${outcome.batchId}: ${outcome.skipped}.`;
+  const { batchId, before, execution, after, error } = outcome;
+  return `Redrive of ${batchId} (${before}): ${execution}${error ? ` (${error})` : ''}; it stands ${after} now.`;
+}
+
+function executionPage(html: string, entry: ExecutionEntry | undefined, canRedrive: boolean, notice: string | null): string {
+  const said = notice ? `<p id="redrive-outcome" style="background:#fff8e1;padding:8px">${escape(notice)}</p>\n` : '';
+  if (!entry?.batchId || entry.status === 'SUCCEEDED' || !canRedrive) return said ? html.replace('<h2>Graph</h2>', `${said}<h2>Graph</h2>`) : html;
+  const kept = entry.inputKey ? ` Its input is kept at <code>${escape(entry.inputKey)}</code>.` : '';
+  const action = `<form method="post" action="/executions/${entry.id}/redrive" id="redrive"><p>This batch ended ${escape(entry.status)}.${kept} <button>Redrive it</button> (the same as <code>sluice redrive --batch ${escape(entry.batchId)}</code>: from its kept input, unless it failed for good; what it did shows here)</p></form>`;
+  return html.replace('<h2>Graph</h2>', `${said}${action}\n<h2>Graph</h2>`);
+}
+
+/**
+ * Whether a request comes from the inspector's own pages: its Host is the address it listens on (a page of
+ * another site whose name resolves here, DNS rebinding, is not), and a POST's Origin, which a browser
+ * sends with every form a page of another site submits, is its own. A client that is no browser sends no Origin.
+ */
+function fromItself(req: IncomingMessage, port: number): boolean {
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!own.includes(req.headers.host ?? '')) return false;
+  if (req.method === 'GET') return true;
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  return (origin === undefined || own.some((host) => origin === `http://${host}`)) && (site === undefined || site === 'same-origin' || site === 'none');
 }
 
 /**
@@ -99,6 +121,7 @@ function executionPage(html: string, entry: ExecutionEntry | undefined, canRedri
 export async function startInspector(options: InspectorOptions, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   const route = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!fromItself(req, (server.address() as AddressInfo).port)) return html(res, 403, '<p>Not from this inspector: its own pages only (Host, Origin).</p>');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filterOf(url.searchParams)), url.searchParams, options.pipelines));
     if (req.method === 'GET' && url.pathname === '/api/executions') {
@@ -109,17 +132,20 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
     const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
     if (page) {
       const [, id, redrive] = page;
-      const entry = (await options.store.list({ q: id!, limit: 1 }))[0];
+      // this execution, not one whose batch or trace only holds its id
+      const entry = (await options.store.list({ q: id!, limit: 1 })).find((found) => found.id === id);
       if (redrive && req.method === 'POST') {
         if (!entry?.batchId || !options.redrive) return html(res, 400, '<p>Nothing to redrive here.</p>');
         const outcome = await options.redrive(entry.batchId, entry.id);
         const newest = (await options.store.list({ q: entry.batchId, limit: 1 }))[0];
-        return res.writeHead(303, { location: newest && newest.id !== id ? `/executions/${newest.id}` : `/executions/${id}`, 'x-redrive-outcome': JSON.stringify(outcome ?? null) }).end();
+        const to = newest && newest.id !== id ? newest.id : id!;
+        return res.writeHead(303, { location: `/executions/${to}?redrive=${encodeURIComponent(redriveNotice(outcome))}` }).end();
       }
+      const notice = url.searchParams.get('redrive');
       const result = await options.store.get(id!);
-      if (!result && entry && entry.id === id) return html(res, 200, executionPage(untracedPage(entry, options.store.whyUntraced?.(entry)), entry, options.redrive !== undefined));
+      if (!result && entry) return html(res, 200, executionPage(untracedPage(entry, options.store.whyUntraced?.(entry)), entry, options.redrive !== undefined, notice));
       if (!result) return html(res, 404, `<p>No execution ${escape(id!)}.</p>`);
-      return html(res, 200, executionPage(await inspectorHtml(result, await options.store.claims(id!)), entry, options.redrive !== undefined));
+      return html(res, 200, executionPage(await inspectorHtml(result, await options.store.claims(id!)), entry, options.redrive !== undefined, notice));
     }
     return html(res, 404, '<p>Not here: / lists the executions.</p>');
   };

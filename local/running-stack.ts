@@ -9,8 +9,7 @@ import { FileCheckpoints } from './sources/checkpoints.ts';
 import { AlertOutbox } from './alert-outbox.ts';
 import { claimsFrom, ExecutionStore, storeOptions } from './execution-store.ts';
 import { startInspector } from './inspector-server.ts';
-import { redrivable } from '../redrive/redrivable.ts';
-import { redrive } from '../redrive/redrive.ts';
+import { redriveBatch } from '../redrive/redrive-batch.ts';
 import { CloudWatchSubscription } from './sources/cloudwatch-subscription.ts';
 import { httpEndpointDestination, s3Destination } from './sources/firehose-destinations.ts';
 import type { ExecutionResult } from './engine.ts';
@@ -175,12 +174,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
     {
       store,
       pipelines,
-      redrive: async (batchId, fromExecution) => {
-        const rows = await redrivable(stack.ctx, { batchId });
-        if (rows.length === 0) return undefined;
-        const [outcome] = await redrive(localRedriver(stack, undefined, (result) => ended(result, fromExecution)), rows);
-        return outcome;
-      },
+      redrive: (batchId, fromExecution) => redriveBatch(localRedriver(stack, undefined, (result) => ended(result, fromExecution)), batchId),
     },
     options.port === 0 ? 0 : options.port + 3,
   );

@@ -104,18 +104,40 @@ async function redriveStretch(redriver: Redriver, batch: Redrivable, records: Pi
  */
 export async function redrive(redriver: Redriver, batches: Redrivable[]): Promise<RedriveOutcome[]> {
   const outcomes: RedriveOutcome[] = [];
+  let underWay = redrivesUnderWay.get(redriver.ctx.ddb);
+  if (!underWay) redrivesUnderWay.set(redriver.ctx.ddb, (underWay = new Set()));
   for (const batch of batches) {
-    let input: unknown;
-    try {
-      input = await inputOf(redriver.ctx, batch);
-    } catch (error) {
-      // a batch whose input cannot be read (gone with the backup bucket's expiry, S3 refusing) is not started: it is reported, and the others go on
-      outcomes.push({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error: (error as Error).message, after: batch.status });
+    // a second redrive of a batch while one runs (two tabs, a retried request, the sweep beside a click) would put its records back twice
+    if (underWay.has(batch.batchId)) {
+      outcomes.push({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error: 'a redrive of this batch is already under way', after: batch.status });
       continue;
     }
-    outcomes.push(await redriveOne(redriver, batch, input));
+    underWay.add(batch.batchId);
+    try {
+      outcomes.push(await redriveDue(redriver, batch));
+    } finally {
+      underWay.delete(batch.batchId);
+    }
   }
   return outcomes;
+}
+
+/** The batches each ledger (by its client) is redriving in this process. */
+const redrivesUnderWay = new WeakMap<object, Set<string>>();
+
+async function redriveDue(redriver: Redriver, batch: Redrivable): Promise<RedriveOutcome> {
+  const notStarted = (error: string): RedriveOutcome => ({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error, after: batch.status });
+  // the row as it stands now: a redrive that ended between this one's reading and now has changed it
+  const { Item: now } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
+  if (now?.status !== batch.status || now.time !== batch.time) return notStarted(`the batch changed since it was read (it stands ${String(now?.status)} now): another redrive, or its own execution, went first`);
+  let input: unknown;
+  try {
+    input = await inputOf(redriver.ctx, batch);
+  } catch (error) {
+    // a batch whose input cannot be read (gone with the backup bucket's expiry, S3 refusing) is not started: it is reported, and the others go on
+    return notStarted((error as Error).message);
+  }
+  return redriveOne(redriver, batch, input);
 }
 
 async function redriveOne(redriver: Redriver, batch: Redrivable, input: unknown): Promise<RedriveOutcome> {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,11 +28,39 @@ describe('a failed execution, kept for the inspector', () => {
     expect(entry).toMatchObject({ pipeline: 's3-events-to-archive', batchId: expect.stringMatching(/^kinesis\./), inputKey: expect.stringMatching(/^s3:\/\/sluice-backup\/inputs\//), error: 'Sluice.InvalidInput' });
     // the store reads back what it wrote, after a restart too
     expect((await (await ExecutionStore.open(dir)).list())[0]).toStrictEqual(entry);
-    const inspector = await startInspector({ store, pipelines: ['s3-events-to-archive'], redrive: async () => undefined });
+    const inspector = await startInspector({ store, pipelines: ['s3-events-to-archive'], redrive: async (batchId) => ({ batchId, skipped: 'not here' }) });
     try {
       const page = await (await fetch(`${inspector.url}/executions/${entry!.id}`)).text();
-      expect(page).toContain(`its input is kept at <code>${entry!.inputKey}</code>`);
+      expect(page).toContain(`Its input is kept at <code>${entry!.inputKey}</code>`);
       expect(page).toContain('id="redrive"');
+    } finally {
+      await inspector.close();
+    }
+  });
+
+  it('redrives only from its own pages and only the execution named, and says what the redrive did', async () => {
+    const store = await ExecutionStore.open(dir);
+    const [entry] = await store.list({ status: 'FAILED' });
+    const redriven: string[] = [];
+    const inspector = await startInspector({ store, pipelines: ['s3-events-to-archive'], redrive: async (batchId) => (redriven.push(batchId), { batchId, pipeline: 'p', before: 'FAILED', execution: 'SUCCEEDED', after: 'SUCCEEDED →✓' }) });
+    const post = (path: string, headers: Record<string, string> = {}) => fetch(`${inspector.url}${path}`, { method: 'POST', redirect: 'manual', headers });
+    try {
+      // a page of another site submitting a form (its Origin), or a name of its own resolving here (DNS rebinding): refused
+      expect((await post(`/executions/${entry!.id}/redrive`, { origin: 'https://evil.example' })).status).toBe(403);
+      expect((await post(`/executions/${entry!.id}/redrive`, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+      const rebound = await new Promise<number>((resolve, reject) =>
+        request(`${inspector.url}/`, { headers: { host: 'evil.example' } }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', reject).end(),
+      );
+      expect(rebound).toBe(403);
+      // an id that only a trace or a batch id holds names no execution (one of them was redriven)
+      expect((await post(`/executions/${entry!.id.slice(2, 12)}/redrive`)).status).toBe(400);
+      expect(redriven).toStrictEqual([]);
+      const own = await post(`/executions/${entry!.id}/redrive`, { origin: inspector.url });
+      expect(own.status).toBe(303);
+      expect(redriven).toStrictEqual([entry!.batchId]);
+      // the outcome on the page it leads to (it was a header, which a name beyond Latin-1 made a 500)
+      const page = await (await fetch(`${inspector.url}${own.headers.get('location')}`)).text();
+      expect(page).toContain(`<p id="redrive-outcome" style="background:#fff8e1;padding:8px">Redrive of ${entry!.batchId} (FAILED): SUCCEEDED; it stands SUCCEEDED →✓ now.</p>`);
     } finally {
       await inspector.close();
     }

@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('sluice inspect --aws, in Chromium', () =
       keptAt: keptAt(stack.ctx),
     });
     const redriven: string[] = [];
-    const inspector = await startInspector({ store: source, pipelines: [PIPELINE], redrive: async (batchId) => (redriven.push(batchId), undefined) });
+    const inspector = await startInspector({ store: source, pipelines: [PIPELINE], redrive: async (batchId) => (redriven.push(batchId), { batchId, skipped: 'recorded' }) });
     try {
       const page = await browser.newPage();
       await page.goto(inspector.url);

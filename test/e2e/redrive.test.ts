@@ -41,6 +41,23 @@ describe('redrive', () => {
     expect(await redrivable(h.stack.ctx)).toStrictEqual([]);
   });
 
+  it('runs one redrive of a batch at a time: a second, at once or from a reading made before the first ended, starts nothing (a transform batch was put back twice)', async () => {
+    const request = s0Request(1, 3, 600);
+    os.failItems(() => true, 503, 1000);
+    const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);
+    expect(first.account).toMatchObject({ status: 'BACKED_UP' });
+    os.heal();
+    const pending = await redrivable(h.stack.ctx, { batchId: first.account!.batchId });
+    const writesBefore = os.writes.length;
+    const [a, b] = await Promise.all([redrive(localRedriver(h.stack), pending), redrive(localRedriver(h.stack), pending)]);
+    expect([a![0]!.execution, b![0]!.execution].sort()).toStrictEqual(['NOT_STARTED', 'SUCCEEDED']);
+    expect([a![0]!, b![0]!].find((o) => o.execution === 'NOT_STARTED')!.error).toBe('a redrive of this batch is already under way');
+    // read before the first redrive, acted on after it: the row has changed since
+    const [late] = await redrive(localRedriver(h.stack), pending);
+    expect(late).toMatchObject({ execution: 'NOT_STARTED', error: expect.stringMatching(/^the batch changed since it was read \(it stands SUCCEEDED now\)/) });
+    expect(os.writes.length - writesBefore).toBe(3);
+  });
+
   it('leaves a permanent failure alone and says so; --force redrives it, and bad input fails again', async () => {
     const failed = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
     expect(failed.status).toBe('FAILED');

@@ -190,7 +190,7 @@ describe('a deployed stack\'s executions, from their log group', () => {
     expect(row.status).toBe('STARTED');
     expect(await executions.list()).toMatchObject([{ id, status: 'FAILED', error: 'States.Timeout', batchId: row.batchId, inputKey: keptAt(stack.ctx)(row)! }]);
     expect(keptAt(stack.ctx)(row)).toMatch(/^(s3|ledger):\/\//);
-    const page = await startInspector({ store: executions, pipelines: [PIPELINE], redrive: async () => undefined });
+    const page = await startInspector({ store: executions, pipelines: [PIPELINE], redrive: async (batchId) => ({ batchId, skipped: 'not here' }) });
     try {
       expect(await (await fetch(`${page.url}/executions/${id}`)).text()).toContain(`sluice redrive --batch ${row.batchId}`);
     } finally {
