@@ -61,6 +61,8 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     data.processed_at = processedAt;
     data.metadata = record.warnings ? { ...metadata, warnings: record.warnings } : metadata;
     if (rules) data.enrichment = s4Enrichment(record.data, rules);
+    const replaced = replacedFields(record.data, data, rules !== undefined);
+    if (replaced) data.metadata = { ...(data.metadata as object), replaced };
     // a new record of the fields it keeps (not warnings, time), named: a rest pattern copies through a slow generic path
     const next: Rec = { id: record.id, unit: record.unit, data, partition };
     if (record.arrivedAt !== undefined) next.arrivedAt = record.arrivedAt;
@@ -69,6 +71,28 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
     if (record.error !== undefined) next.error = record.error;
     return next;
   };
+}
+
+/** The fields enrich writes, each over a field of the same name the record may have. */
+const WRITTEN = [KEY_ATTRIBUTE, 'event_time', 'ingested_at', 'processed_at', 'metadata'];
+const WRITTEN_WITH_RULES = [...WRITTEN, 'enrichment'];
+
+/** A record sluice enriched already (S4's processed stage reads the raw stage's output): its fields are sluice's to write again. */
+const enrichedBefore = (metadata: unknown): boolean =>
+  typeof metadata === 'object' && metadata !== null && (metadata as { stage?: unknown }).stage === 'enriched' && typeof (metadata as { version?: unknown }).version === 'string';
+
+/**
+ * The producer's own values of fields enrich writes over (a `metadata` of its own, a `record_id`): kept in
+ * `metadata.replaced`, so that no value is lost without a trace; undefined when there are none (the usual
+ * case: a check of five fields).
+ */
+function replacedFields(sent: Record<string, unknown>, written: Record<string, unknown>, withRules: boolean): Record<string, unknown> | undefined {
+  if (enrichedBefore(sent.metadata)) return undefined;
+  let replaced: Record<string, unknown> | undefined;
+  for (const field of withRules ? WRITTEN_WITH_RULES : WRITTEN) {
+    if (Object.hasOwn(sent, field) && sent[field] !== written[field]) (replaced ??= {})[field] = sent[field];
+  }
+  return replaced;
 }
 
 /** Adds the record id, timestamps, partition keys, business rules and metadata to one record. */

@@ -23,6 +23,17 @@ describe('enrich', () => {
     });
   });
 
+  it('keeps a producer\'s own values of the fields it writes in metadata.replaced (they were overwritten without a trace), not those of a record sluice enriched before', () => {
+    const sent = { ...businessEvent(1), metadata: { tenant: 'acme' }, record_id: 'order-42', ingested_at: '2020-01-01T00:00:00Z', enrichment: 'mine' };
+    const out = enrichRecord({ id: 'abc', unit: 'u', data: sent }, scope);
+    expect(out.data).toMatchObject({ record_id: 'abc', enrichment: { amount_category: 'micro' } });
+    expect((out.data.metadata as Record<string, unknown>).replaced).toStrictEqual({ record_id: 'order-42', ingested_at: '2020-01-01T00:00:00Z', metadata: { tenant: 'acme' }, enrichment: 'mine' });
+    expect(enrichRecord({ id: 'abc', unit: 'u', data: businessEvent(1) }, scope).data.metadata).not.toHaveProperty('replaced');
+    // S4's processed stage over the raw stage's records: sluice's own fields, written again
+    const raw = enrichRecord({ id: 'raw-id', unit: 'u', data: businessEvent(1) }, { ...scope, pipelineName: 's4-events-raw', pipeline: defaultConfig.pipelines['s4-events-raw']!, workflow: 'kinesis' });
+    expect(enrichRecord({ id: 'abc', unit: 'u', data: raw.data }, scope).data.metadata).not.toHaveProperty('replaced');
+  });
+
   it('categorises transaction amounts and flags high value above 1000', () => {
     expect([5, 10, 99, 100, 999, 1000, 5000].map((a) => amountCategory(a, rules.amountBounds))).toStrictEqual([
       'micro', 'small', 'small', 'medium', 'medium', 'large', 'large',
