@@ -16,9 +16,10 @@ function crossCheck(config: SluiceConfig): string[] {
     }
     if (validation?.types && !validation.typeField) problems.push(`${at}.validation: types need a typeField`);
     if (pipeline.sinks.length === 0) problems.push(`${at}.sinks: at least one sink is needed`);
-    // a kinesis pipeline's decode is invoked through an alias of the function named after it (tasks/decode/trigger.ts)
-    if (pipeline.workflow === 'kinesis' && !/^(?!\d+$)[A-Za-z0-9_-]{1,128}$/.test(name)) {
-      problems.push(`${at}: a kinesis pipeline's name is also a Lambda alias name: letters, digits, - and _, at most 128, not only digits`);
+    // a kinesis pipeline's decode is invoked through an alias of the function named after it (tasks/decode/trigger.ts);
+    // every name goes into resource names and into the definitions' substitutions (a quote broke the ASL's JSON)
+    if (!/^(?!\d+$)[A-Za-z0-9_-]{1,128}$/.test(name)) {
+      problems.push(`pipelines[${JSON.stringify(name)}]: a pipeline's name goes into resource names (state machines, log groups, a Lambda alias): letters, digits, - and _, at most 128, not only digits`);
     }
     const responseSinks = pipeline.sinks.filter((sink) => sink.type === 'firehose-response').length;
     if (pipeline.workflow === 'firehose') {

@@ -3,6 +3,12 @@ import { WorkflowName } from './batch.ts';
 import { strict, tagged } from './strict.ts';
 
 const Positive = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'PositiveNumber');
+/** A count, a depth, a size in bytes: a whole number above 0 (a depth of 0.5 quarantined every record). */
+const PositiveInteger = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0, 'PositiveInteger');
+/** Seconds to wait or retry for: 0 or more. */
+const Seconds = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'Seconds (0 or more)');
+/** A number within AWS's range for the setting it names. */
+const within = (name: string, low: number, high: number) => t.refinement(t.number, (n) => Number.isFinite(n) && n >= low && n <= high, `${name} (from ${low} to ${high})`);
 
 /** Column types of a Parquet lake: TIMESTAMP takes epoch seconds, milliseconds or ISO strings. */
 export const ParquetColumnType = t.keyof({ STRING: null, DOUBLE: null, INT64: null, BOOLEAN: null, TIMESTAMP: null, JSON: null });
@@ -31,7 +37,7 @@ export const OpenSearchSinkConfig = strict(
     endpoint: t.string,
     /** A Secrets Manager secret whose value is the endpoint (what the CDK app sets: never a plain value). */
     endpointSecretArn: t.string,
-    maxBulkBytes: Positive,
+    maxBulkBytes: PositiveInteger,
     timeoutMs: Positive,
   },
 );
@@ -127,9 +133,9 @@ export const PipelineConfig = strict(
     /** For the s3 workflow: which ObjectCreated events start it. */
     trigger: S3Trigger,
     /** This pipeline's `limits.retryDurationSeconds`. */
-    retryDurationSeconds: t.number,
+    retryDurationSeconds: Seconds,
     /** For the firehose workflow on AWS: Firehose's processor buffering (default 1 MB, 60 s). */
-    buffering: strict('Buffering', {}, { sizeMb: Positive, intervalSeconds: Positive }),
+    buffering: strict('Buffering', {}, { sizeMb: within('BufferSizeInMBs', 0.2, 3), intervalSeconds: within('BufferIntervalInSeconds', 0, 900) }),
     /**
      * What the state machine logs to CloudWatch Logs on AWS (default ALL, with execution data: every
      * execution visible, state by state). ERROR logs failed executions only, which is what production
@@ -168,32 +174,32 @@ export const INLINE_INPUT_BYTES = 4_096;
 
 export const Limits = strict('Limits', {
   /** State payloads above this many bytes travel as claim-check references (AWS caps states at STATE_PAYLOAD_BYTES). */
-  claimCheckBytes: Positive,
+  claimCheckBytes: PositiveInteger,
   /** Large S3 objects are cut into chunk objects of about this many bytes. */
-  chunkBytes: Positive,
+  chunkBytes: PositiveInteger,
   /** A decoded record above this many bytes is quarantined. */
-  maxRecordBytes: Positive,
+  maxRecordBytes: PositiveInteger,
   /**
    * A unit that fans out into more records than this (a JSON array, a CloudWatch Logs payload) is
    * quarantined whole: a few bytes of `[{},{},…]` must not become millions of records.
    */
-  maxRecordsPerUnit: Positive,
+  maxRecordsPerUnit: PositiveInteger,
   /** A record nested deeper than this is quarantined (JSON.stringify overflows near 10k). */
-  maxDepth: Positive,
+  maxDepth: PositiveInteger,
   /** A gzip'd unit that inflates to more than this many bytes is quarantined (memory stays bounded). */
-  maxInflatedBytes: Positive,
+  maxInflatedBytes: PositiveInteger,
   /**
    * How long records a sink refused are redelivered before they are backed up (Firehose's retry
    * duration), in seconds; always cut to what the Express execution has left. A pipeline may set its own.
    */
-  retryDurationSeconds: t.number,
+  retryDurationSeconds: Seconds,
   /** First wait of the redelivery loop; doubles each attempt, with full jitter. */
-  retryBaseSeconds: t.number,
+  retryBaseSeconds: Seconds,
   /**
    * Chunk executions of one S3 object run at once on the embedded stack (one process, two cores). On AWS
    * the object's execution starts them all; Lambda's concurrency is the bound.
    */
-  chunkConcurrency: Positive,
+  chunkConcurrency: PositiveInteger,
 });
 export type Limits = t.TypeOf<typeof Limits>;
 

@@ -38,7 +38,15 @@ describe('configuration', () => {
     expect(broken((c) => (c.pipelines['s2-telemetry-to-lake'].sinks[0].type = 's3lake'))).toStrictEqual([
       'pipelines.s2-telemetry-to-lake.sinks.0.type: expected type "s3-lake" | "opensearch" | "dynamodb" | "firehose-response", got "s3lake"',
     ]);
-    expect(broken((c) => (c.limits.chunkBytes = -1))).toContainEqual(expect.stringMatching(/^limits\.chunkBytes: expected PositiveNumber, got -1$/));
+    expect(broken((c) => (c.limits.chunkBytes = -1))).toContainEqual(expect.stringMatching(/^limits\.chunkBytes: expected PositiveInteger, got -1$/));
+    // a depth of 0.5 quarantined every record; a negative retry duration is none
+    expect(broken((c) => (c.limits.maxDepth = 0.5))).toContainEqual(expect.stringMatching(/^limits\.maxDepth: expected PositiveInteger, got 0\.5$/));
+    expect(broken((c) => (c.limits.retryBaseSeconds = -1))).toContainEqual(expect.stringMatching(/^limits\.retryBaseSeconds: expected Seconds \(0 or more\), got -1$/));
+    // Firehose's processor buffering, within what AWS takes (a deploy would refuse 64 MB / 3600 s)
+    expect(broken((c) => (c.pipelines['s1-api-to-newrelic'].buffering = { sizeMb: 64, intervalSeconds: 3600 }))).toStrictEqual([
+      expect.stringMatching(/^pipelines\.s1-api-to-newrelic\.buffering\.sizeMb: expected BufferSizeInMBs \(from 0\.2 to 3\), got 64$/),
+      expect.stringMatching(/^pipelines\.s1-api-to-newrelic\.buffering\.intervalSeconds: expected BufferIntervalInSeconds \(from 0 to 900\), got 3600$/),
+    ]);
     expect(broken((c) => (c.pipelines.x = { workflow: 'kafka', description: 'd', sinks: [] }))).toContainEqual(expect.stringContaining('pipelines.x.workflow'));
   });
 
@@ -94,15 +102,17 @@ describe('configuration', () => {
     expect(broken((c) => (c.pipelines['s1-api-to-newrelic'].pipe = { batchSize: 10 }))).toStrictEqual(['pipelines.s1-api-to-newrelic.pipe: only the kinesis workflow is fed by a Pipe']);
   });
 
-  it("refuses a kinesis pipeline whose name cannot be an alias of the decode function (what names its pipeline to it)", () => {
-    const renamed = (name: string) => (c: any) => {
-      c.pipelines[name] = c.pipelines['s2-telemetry-to-lake'];
-      delete c.pipelines['s2-telemetry-to-lake'];
+  it("refuses a pipeline name that cannot go into resource names: a kinesis pipeline's is an alias of the decode function (what names its pipeline to it), an s3 one's broke its definition's JSON", () => {
+    const renamed = (name: string, from = 's2-telemetry-to-lake') => (c: any) => {
+      c.pipelines[name] = c.pipelines[from];
+      delete c.pipelines[from];
     };
-    const problem = (name: string) => `pipelines.${name}: a kinesis pipeline's name is also a Lambda alias name: letters, digits, - and _, at most 128, not only digits`;
+    const problem = (name: string) => `pipelines[${JSON.stringify(name)}]: a pipeline's name goes into resource names (state machines, log groups, a Lambda alias): letters, digits, - and _, at most 128, not only digits`;
     expect(broken(renamed('telemetry lake'))).toContainEqual(problem('telemetry lake'));
     expect(broken(renamed('2026'))).toContainEqual(problem('2026'));
     expect(broken(renamed('x'.repeat(129)))).toContainEqual(problem('x'.repeat(129)));
+    expect(broken(renamed('my "quoted" pipeline', 's4-events-processed'))).toContainEqual(problem('my "quoted" pipeline'));
+    expect(broken(renamed('ops→uni', 's1-api-to-newrelic'))).toContainEqual(problem('ops→uni'));
     const fine = structuredClone(defaultConfig) as any;
     renamed('telemetry_lake-2')(fine);
     expect(() => checkConfig(fine, 'test.json')).not.toThrow();
