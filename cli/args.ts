@@ -18,11 +18,19 @@ function withNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
   return out;
 }
 
-/** node:util parseArgs, with its errors turned into CliErrors that name the command. */
+/**
+ * node:util parseArgs, with its errors turned into CliErrors that name the command. An option given an empty
+ * value is refused: `--batch "$UNSET"` read as no --batch redrove every due batch, `--data-dir ""` kept nothing.
+ */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
   try {
-    return parseArgs({ args: withNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new CliError(`${command}: ${(error as Error).message} (see 'sluice help')`);
   }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new CliError(`${command}: --${name} needs a value, got an empty one`);
+  }
+  return parsed;
 }

@@ -15,7 +15,8 @@ const USAGE = `usage: sluice <command> [options]
                                    the local stack, running until stopped (npm start): ingest API, Pipes, delivery streams
   produce --pipeline P [--rate N] [--duration S] [--batch-size B] [--malformed PCT] [--url URL | --data-dir DIR]
                                    generated events through the running stack's ingest API, at a steady rate
-  status [--json] [--data-dir DIR]  per pipeline: the ledger's sums and batches by status, and the live figures
+  status [--json] [--data-dir DIR] [--config FILE]
+                                   per pipeline: the ledger's sums and batches by status, and the live figures
   inspect [--data-dir DIR] [--port N]
                                    the executions of a data folder as a local web app: list, search, graph, redrive
   inspect --aws [--stack NAME] [--region R] [--since 3h] [--port N]

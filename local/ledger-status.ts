@@ -15,14 +15,15 @@ export interface PipelineStatus {
   balanced: boolean;
   /** Batches by ledger status (an S3 object counts once: its chunks add up into its row). */
   batches: Record<string, number>;
+  /** The ledger has batches of this pipeline, which the configuration does not name (they ran under another). */
+  unconfigured?: true;
 }
 
-/** Per pipeline, what the ledger says: record sums of the batches that ended, and batches by status. */
+/** Per pipeline (the configuration's, then any other the ledger names), what the ledger says: record sums of the batches that ended, and batches by status. */
 export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string) => void): Promise<PipelineStatus[]> {
   const byPipeline = new Map<string, PipelineStatus>();
-  for (const pipeline of Object.keys(ctx.config.pipelines)) {
-    byPipeline.set(pipeline, { pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, redelivered: 0 }, balanced: true, batches: {} });
-  }
+  const empty = (pipeline: string): PipelineStatus => ({ pipeline, records: { in: 0, delivered: 0, quarantined: 0, dropped: 0, backedUp: 0, redelivered: 0 }, balanced: true, batches: {} });
+  for (const pipeline of Object.keys(ctx.config.pipelines)) byPipeline.set(pipeline, empty(pipeline));
   const rows = batchRows(ctx);
   for await (const item of rows) {
     const decoded = LedgerRow.decode(item);
@@ -33,8 +34,9 @@ export async function ledgerStatus(ctx: TaskContext, onBadRow: (problem: string)
     const row = decoded.right;
     // a chunk's records are in its object's row already
     if (row.source.chunk !== undefined) continue;
-    const status = byPipeline.get(row.pipeline);
-    if (!status) continue;
+    let status = byPipeline.get(row.pipeline);
+    // shown, not left out: a status without them looked balanced while redrive listed their batches
+    if (!status) byPipeline.set(row.pipeline, (status = { ...empty(row.pipeline), unconfigured: true }));
     status.batches[row.status] = (status.batches[row.status] ?? 0) + 1;
     if (!row.counts || row.status === 'STARTED') continue;
     for (const key of ['in', 'delivered', 'quarantined', 'dropped', 'backedUp'] as const) status.records[key] += row.counts[key];

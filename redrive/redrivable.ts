@@ -58,12 +58,18 @@ export async function redrivable(
     const row = decoded.right;
     const due = row.status === 'FAILED' || row.status === 'BACKED_UP' || (row.status === 'STARTED' && row.time < staleBefore);
     if (!due || (filter.pipeline && row.pipeline !== filter.pipeline)) continue;
+    // run under another configuration, its redrive here would fail it for good (Sluice.InvalidInput)
+    if (!Object.hasOwn(ctx.config.pipelines, row.pipeline)) {
+      say(`${row.batchId} is ${row.status}, of pipeline "${row.pipeline}", which this configuration does not have (it ran under another: give its --config); left alone`);
+      continue;
+    }
     if (!hasInput(row)) {
       if (row.source.firstLine === undefined) say(`${row.batchId} is ${row.status} but its row keeps no input to start it again from; left alone`);
       continue;
     }
     if (isPermanent(row) && !filter.force) {
-      say(`${row.batchId} failed for good (${row.error?.Error}: ${row.error?.Cause?.split('\n')[0] ?? ''}); left alone: --force redrives it`);
+      // the whole cause on one line: a contract error's first line only says which contract
+      say(`${row.batchId} failed for good (${row.error?.Error}: ${(row.error?.Cause ?? '').replace(/\s*\n\s*/g, ' ').slice(0, 500)}); left alone: --force redrives it`);
       continue;
     }
     rows.push(row);

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { WorkflowName } from '../../contracts/batch.ts';
 import { loadConfigFile } from '../../config/load-file.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
@@ -76,6 +76,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.object && workflow !== 's3') throw new CliError('run: --object goes with the s3 workflow');
 
   const dataDir = values['data-dir'] === undefined ? undefined : await dataDirArg('run', values['data-dir'], false);
+  // before the run: a page that cannot be written must not turn a delivered batch into a failed command
+  if (values.inspect) {
+    const folder = await stat(dirname(resolve(values.inspect))).catch(() => undefined);
+    if (!folder?.isDirectory()) throw new CliError(`run: --inspect ${values.inspect}: its folder is missing`);
+  }
   const config = await loadConfigFile(values.config);
   const pipeline = pipelineFor(config, workflow, values.pipeline);
   const event = values.event ? await readJson(values.event) : undefined;
@@ -100,8 +105,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (dataDir) await (await ExecutionStore.open(dataDir, storeOptions(stack.config))).add(result, { readClaim: claimsFrom(stack.ctx) });
     process.stderr.write(`sluice: ${result.status} in ${result.durationMs} ms${result.error ? ` (${result.error})` : ''}\n`);
     if (values.inspect) {
-      await writeFile(values.inspect, await inspectorHtml(result, await readClaims(result, claimsFrom(stack.ctx))));
-      process.stderr.write(`sluice: the execution, state by state: ${values.inspect}\n`);
+      try {
+        await writeFile(values.inspect, await inspectorHtml(result, await readClaims(result, claimsFrom(stack.ctx))));
+        process.stderr.write(`sluice: the execution, state by state: ${values.inspect}\n`);
+      } catch (error) {
+        // the execution is done, and what it did goes on stdout all the same
+        process.stderr.write(`sluice: --inspect ${values.inspect}: the page was not written (${(error as Error).message})\n`);
+      }
     }
     console.log(JSON.stringify(summary(result)));
     return result.status === 'SUCCEEDED' ? 0 : 1;

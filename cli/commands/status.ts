@@ -33,7 +33,7 @@ async function statusOf(dataDir: string, configFile: string | undefined): Promis
   }
 }
 
-/** sluice status [--json] [--data-dir DIR]: per pipeline, what the ledger says, and the live figures when the stack runs. */
+/** sluice status [--json] [--data-dir DIR] [--config FILE]: per pipeline, what the ledger says, and the live figures when the stack runs. */
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('status', argv, {
     'data-dir': { type: 'string', default: '.sluice' },
@@ -48,7 +48,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   } else {
     const live = new Map((status.live ?? []).map((f) => [f.pipeline, f]));
     const rows = status.pipelines.map((p) => [
-      p.pipeline,
+      p.unconfigured ? `${p.pipeline} (not in the configuration)` : p.pipeline,
       p.records.in,
       p.records.delivered,
       p.records.quarantined,
@@ -60,6 +60,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
     ]);
     console.log(table(['pipeline', 'in', 'delivered', 'quarantined', 'dropped', 'backedUp', 'balanced', 'batches', 'lag'], rows));
     if (status.load) console.log(loadLine(status.load));
+    const others = status.pipelines.filter((p) => p.unconfigured).map((p) => p.pipeline);
+    if (others.length > 0) process.stderr.write(`sluice: the ledger has batches of ${others.join(', ')}, which this configuration does not name: they ran under another (give its --config to redrive them)\n`);
   }
   return status.pipelines.every((p) => p.balanced) ? 0 : 1;
 }

@@ -116,6 +116,11 @@ describe('sluice CLI', () => {
       [['redrive', '--data-dir', join(dir, 'absent')], 2, `redrive: --data-dir ${join(dir, 'absent')} does not exist`],
       [['redrive', '--data-dir', aFile], 2, `redrive: --data-dir ${aFile} is a file, not a folder`],
       [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--data-dir', aFile, '--event', file('z.json', [])], 2, `run: --data-dir ${aFile} is a file, not a folder`],
+      // an empty value is no value: `--batch "$UNSET"` redrove every due batch, `--data-dir ""` kept nothing
+      [['redrive', '--data-dir', dir, '--batch', ''], 2, 'redrive: --batch needs a value, got an empty one'],
+      [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--data-dir', '', '--event', file('z.json', [])], 2, 'run: --data-dir needs a value, got an empty one'],
+      // checked before the run: a delivered batch and then exit 1 for the page
+      [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--inspect', join(dir, 'absent', 'x.html'), '--event', file('z.json', [])], 2, `run: --inspect ${join(dir, 'absent', 'x.html')}: its folder is missing`],
     ];
     for (const [args, code, message] of cases) {
       const result = sluice(...args);

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerStatus } from '../../local/ledger-status.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
@@ -68,6 +69,18 @@ describe('redrive', () => {
     expect(pending).toMatchObject({ status: 'FAILED', workflow: 'kinesis', error: { Error: 'Sluice.InvalidInput' } });
     const [outcome] = await redrive(localRedriver(h.stack), [pending!]);
     expect(outcome).toMatchObject({ before: 'FAILED', execution: 'FAILED', error: 'Sluice.InvalidInput', after: 'FAILED' });
+  });
+
+  it('leaves alone a batch of a pipeline the configuration does not have, and says so (its redrive failed it for good)', async () => {
+    const time = new Date(h.stack.ctx.now()).toISOString();
+    await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { batchId: 's3.elsewhere', pipeline: 'ops-plain', workflow: 's3', status: 'BACKED_UP', time, startedAt: time, source: { bucket: 'sluice-raw', key: 'events/x.jsonl' }, input: { any: 1 } } }));
+    const said: string[] = [];
+    expect(await redrivable(h.stack.ctx, { batchId: 's3.elsewhere' }, (problem) => said.push(problem))).toStrictEqual([]);
+    expect(said).toStrictEqual(['s3.elsewhere is BACKED_UP, of pipeline "ops-plain", which this configuration does not have (it ran under another: give its --config); left alone']);
+    // and the status shows it, where it was left out (and looked balanced while redrive listed the batch)
+    const status = await ledgerStatus(h.stack.ctx, (problem) => expect.fail(problem));
+    expect(status.find((p) => p.pipeline === 'ops-plain')).toMatchObject({ unconfigured: true, batches: { BACKED_UP: 1 } });
+    expect(status.find((p) => p.pipeline === 's3-events-to-archive')).not.toHaveProperty('unconfigured');
   });
 
   it('says which due row keeps no input to start from, and passes over a chunk row (its object is the one to redrive)', async () => {
