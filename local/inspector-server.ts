@@ -42,7 +42,16 @@ export interface InspectorOptions {
   redrive?: (batchId: string, fromExecution: string) => Promise<BatchRedrive>;
 }
 
-function listPage(entries: ExecutionEntry[], query: URLSearchParams, pipelines: string[]): string {
+/** The most executions a list shows; a list cut there says so. */
+const LISTED = 200;
+
+/** The newest matching executions, at most LISTED, and whether more match. */
+async function listed(store: ExecutionSource, query: URLSearchParams): Promise<{ entries: ExecutionEntry[]; more: boolean }> {
+  const entries = await store.list({ ...filterOf(query), limit: LISTED + 1 });
+  return { entries: entries.slice(0, LISTED), more: entries.length > LISTED };
+}
+
+function listPage({ entries, more }: { entries: ExecutionEntry[]; more: boolean }, query: URLSearchParams, pipelines: string[]): string {
   const select = (name: string, values: string[]) =>
     `<select name="${name}"><option value="">any ${name}</option>${values.map((v) => `<option${query.get(name) === v ? ' selected' : ''}>${escape(v)}</option>`).join('')}</select>`;
   const rows = entries.map(
@@ -58,7 +67,7 @@ tr.FAILED .status{color:#c62828} tr.BACKED_UP .status{color:#ef6c00} tr.SUCCEEDE
 <input name="since" placeholder="since (ISO 8601)" size="22" value="${escape(query.get('since') ?? '')}"> <input name="until" placeholder="until (ISO 8601)" size="22" value="${escape(query.get('until') ?? '')}">
 <input name="q" placeholder="batch id, execution id or record id" size="48" value="${escape(query.get('q') ?? '')}"> <button>Find</button></form>
 <table id="executions"><tr><th>started</th><th>pipeline</th><th>workflow</th><th>status</th><th>batch</th><th>records</th><th>duration</th><th></th></tr>
-${rows.join('\n')}</table>${entries.length === 0 ? '<p id="none">No execution matches.</p>' : ''}
+${rows.join('\n')}</table>${entries.length === 0 ? '<p id="none">No execution matches.</p>' : ''}${more ? `<p id="more">The newest ${LISTED} are shown; more match: narrow the list with the filters, or search.</p>` : ''}
 <script>// live: the list again every 5 s while nobody is typing or choosing
 setInterval(() => { if (!['INPUT', 'SELECT'].includes(document.activeElement?.tagName)) location.reload(); }, 5000);</script>
 </body></html>`;
@@ -123,11 +132,11 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     if (!fromItself(req, (server.address() as AddressInfo).port)) return html(res, 403, '<p>Not from this inspector: its own pages only (Host, Origin).</p>');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await options.store.list(filterOf(url.searchParams)), url.searchParams, options.pipelines));
+    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await listed(options.store, url.searchParams), url.searchParams, options.pipelines));
     if (req.method === 'GET' && url.pathname === '/api/executions') {
       // the list first: a bad query must be answered 400, before any header is sent
-      const entries = await options.store.list(filterOf(url.searchParams));
-      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entries));
+      const { entries, more } = await listed(options.store, url.searchParams);
+      return res.writeHead(200, { 'content-type': 'application/json', ...(more ? { 'x-more-match': `the newest ${LISTED} are listed` } : {}) }).end(JSON.stringify(entries));
     }
     const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
     if (page) {

@@ -67,6 +67,27 @@ describe('a failed execution, kept for the inspector', () => {
   });
 });
 
+describe('the inspector\'s list', () => {
+  it('says when more executions match than it shows (it stopped at 200 without a word, a FAILED one past them)', async () => {
+    const [entry] = await (await ExecutionStore.open(dir)).list();
+    const many = Array.from({ length: 250 }, (_, i) => ({ ...entry!, id: `e-${i}`, startedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() }));
+    const source = { list: async (filter: { limit?: number } = {}) => many.slice(0, filter.limit ?? many.length), get: async () => undefined, claims: async () => new Map() };
+    const inspector = await startInspector({ store: source, pipelines: ['s3-events-to-archive'] });
+    try {
+      const page = await (await fetch(`${inspector.url}/`)).text();
+      expect(page.match(/<tr class=/g)).toHaveLength(200);
+      expect(page).toContain('<p id="more">The newest 200 are shown; more match: narrow the list with the filters, or search.</p>');
+      const api = await fetch(`${inspector.url}/api/executions`);
+      expect(((await api.json()) as unknown[]).length).toBe(200);
+      expect(api.headers.get('x-more-match')).toBe('the newest 200 are listed');
+      many.length = 200;
+      expect(await (await fetch(`${inspector.url}/`)).text()).not.toContain('id="more"');
+    } finally {
+      await inspector.close();
+    }
+  });
+});
+
 describe('claim-checked payloads, kept with the execution', () => {
   it('copies what a claim check points at when the execution is added, and says which one it could not read', async () => {
     const work = h.stack.config.buckets.work;
