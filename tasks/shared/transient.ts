@@ -18,9 +18,11 @@ const TRANSIENT_NAMES = new Set([
   'InternalFailure',
   'ServiceUnavailable',
   'ServiceUnavailableException',
-  // @opensearch-project/opensearch: the request never got an answer
+  // @opensearch-project/opensearch: the request never got an answer, or one that did not parse (cut short:
+  // what it did is unknown, and a `create` sent again by the same _id answers 409 for what was written)
   'ConnectionError',
   'NoLivingConnectionsError',
+  'DeserializationError',
 ]);
 
 /** Node's codes for connections that were refused, reset or timed out, and DNS that did not answer. */

@@ -34,4 +34,18 @@ export function itemOutcome(item: BulkResponse['items'][number]): RecordError | 
  * A whole `_bulk` call that failed, by sluice's one classifier: a timeout or a refused connection (the
  * client's TimeoutError and ConnectionError, which carry no status) is transient, like 429 and 5xx.
  */
-export const requestError = (error: unknown): RecordError => recordError('OpenSearch', error);
+/** What an error body says (`{error: {type, reason}}`, `{error: "…"}` or text, as a proxy in front answers a 413), in a line. */
+function bodyReason(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().replace(/\s+/g, ' ').slice(0, 300) || undefined;
+  const error = (body as { error?: unknown } | null)?.error;
+  if (typeof error === 'string') return error.slice(0, 300);
+  const { type, reason } = (error ?? {}) as { type?: unknown; reason?: unknown };
+  return type || reason ? [type, reason].filter((part) => typeof part === 'string').join(': ').slice(0, 300) : undefined;
+}
+
+export const requestError = (error: unknown): RecordError => {
+  const recorded = recordError('OpenSearch', error);
+  // the client names the error's type when the body has one; else its message is only "Response Error"
+  const reason = recorded.message.endsWith('Response Error') ? bodyReason((error as { meta?: { body?: unknown } } | null)?.meta?.body) : undefined;
+  return reason ? { ...recorded, message: `${recorded.message} (${reason})` } : recorded;
+};

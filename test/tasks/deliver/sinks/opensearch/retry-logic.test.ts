@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemOutcome } from '../../../../../tasks/deliver/sinks/opensearch/retry-logic.ts';
+import { errors } from '@opensearch-project/opensearch';
+import { itemOutcome, requestError } from '../../../../../tasks/deliver/sinks/opensearch/retry-logic.ts';
 
 describe('itemOutcome', () => {
   it('takes 2xx as delivered, and 409 on create as delivered by an earlier try', () => {
@@ -23,5 +24,18 @@ describe('itemOutcome', () => {
 
   it('an item without a result fails, retryably', () => {
     expect(itemOutcome({})).toStrictEqual({ code: 'OpenSearchMalformedItem', message: 'bulk item without a result', retryable: true });
+  });
+});
+
+describe('requestError', () => {
+  it('says what the server answered a whole request with, where the client says only "Response Error"', () => {
+    const proxy = new errors.ResponseError({ body: '<html><body><h1>413 Request Entity Too Large</h1></body></html>', statusCode: 413, headers: {}, meta: {} as never, warnings: null });
+    expect(requestError(proxy)).toStrictEqual({ code: 'OpenSearch.http_413', message: '413: Response Error (<html><body><h1>413 Request Entity Too Large</h1></body></html>)', retryable: false });
+    const typed = new errors.ResponseError({ body: { error: { type: 'illegal_argument_exception', reason: 'bad' }, status: 400 }, statusCode: 400, headers: {}, meta: {} as never, warnings: null });
+    expect(requestError(typed).message).toBe('400: illegal_argument_exception');
+  });
+
+  it('takes a response that did not parse as one that may pass: a create sent again by its _id answers 409 for what was written', () => {
+    expect(requestError(new errors.DeserializationError('Unexpected end of JSON input', '{"took":1,"items":[')).retryable).toBe(true);
   });
 });
