@@ -7,12 +7,15 @@ import { checkConfig } from './check.ts';
 import { defaultConfig } from './default.ts';
 import { withEndpoints } from './from-env.ts';
 
-/** Reads a configuration file: JSON, or a module whose default export is the configuration. */
+/** Module files Node imports (TypeScript through tsx): anything else is read as JSON. */
+const MODULES = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+
+/** Reads a configuration file: a module whose default export is the configuration, or JSON (`.json`, `.JSON`, any other name). */
 export async function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<SluiceConfig> {
   if (!file) return withEndpoints(checkConfig(defaultConfig, 'default configuration'), env);
   const path = resolve(file);
   let raw: unknown;
-  if (extname(path) === '.json') {
+  if (!MODULES.has(extname(path).toLowerCase())) {
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`cannot read the configuration ${file}: ${error.code === 'ENOENT' ? 'no such file' : (error.code ?? error.message)}`, { cause: error });
     });
@@ -25,7 +28,13 @@ export async function loadConfigFile(file: string | undefined, env: NodeJS.Proce
     await access(path).catch(() => {
       throw new Error(`cannot read the configuration ${file}: no such file`);
     });
-    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    let module: { default?: unknown };
+    try {
+      module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    } catch (error) {
+      throw new Error(`the configuration ${file} failed as it loaded: ${(error as Error).message}`, { cause: error });
+    }
+    if (module.default === undefined) throw new ContractError(file, ['no default export: the module exports the configuration as its default']);
     raw = module.default;
   }
   return withEndpoints(checkConfig(raw, file), env);

@@ -40,8 +40,9 @@ export async function produceCommand(argv: string[]): Promise<number> {
   });
   const config = await loadConfigFile(values.config);
   const name = values.pipeline;
-  const pipeline = name ? config.pipelines[name] : undefined;
-  if (!name || !pipeline) throw new CliError(`produce: name a pipeline with --pipeline (${Object.keys(config.pipelines).join(', ')})`);
+  const pipeline = name && Object.hasOwn(config.pipelines, name) ? config.pipelines[name] : undefined;
+  if (!name) throw new CliError(`produce: name a pipeline with --pipeline (${Object.keys(config.pipelines).join(', ')})`);
+  if (!pipeline) throw new CliError(`produce: no pipeline named "${name}" (${Object.keys(config.pipelines).join(', ')})`);
   if (pipeline.workflow === 's3') throw new CliError(`produce: ${name} runs the s3 workflow: it reads objects, not events`);
   const rate = positive('rate', values.rate, 100);
   const duration = positive('duration', values.duration, 10);
