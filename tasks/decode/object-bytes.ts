@@ -18,8 +18,13 @@ async function peek(pieces: AsyncIterable<Uint8Array>, count: number): Promise<{
     bytes += next.value.byteLength;
   }
   async function* all(): AsyncGenerator<Buffer> {
-    yield* read;
-    for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    try {
+      yield* read;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    } finally {
+      // a reader that stops early (a chunk PUT failed) lets the object's body go, and its socket with it
+      await source.return?.();
+    }
   }
   return { head: Buffer.concat(read), all: all() };
 }

@@ -51,12 +51,20 @@ function firstSignificant(text: string): string | undefined {
   return undefined;
 }
 
+/** The integer JSON writes for a number beyond 2^53 (`1e+23` is 10^23), as a BigInt. */
+function writtenInteger(value: number): bigint {
+  const [mantissa = '', exponent = '0'] = String(value).split('e');
+  const [whole = '', fraction = ''] = mantissa.split('.');
+  return BigInt(whole + fraction) * 10n ** BigInt(Number(exponent) - fraction.length);
+}
+
 /**
- * Whether a number's source is what JSON writes back for it (`-39503776382850170`, a double written by
- * JSON.stringify, is), or the same integer (`1000000000000000000000`, written back as `1e+21`): a
- * fraction or an exponent in the source is a double's to round, as JSON numbers are.
+ * Whether a number's source is the number JSON writes back for it: `-39503776382850170` (a double written by
+ * JSON.stringify) and `100000000000000000000000` (written back as `1e+23`, the same number) are, and
+ * `12345678901234567891` (written back as `12345678901234567000`) is not. A fraction or an exponent in the
+ * source is a double's to round, as JSON numbers are; one too large for a double is the non-finite check's.
  */
-const exactly = (source: string, value: number): boolean => !/^-?\d+$/.test(source) || String(value) === source || BigInt(source) === BigInt(value);
+const exactly = (source: string, value: number): boolean => !/^-?\d+$/.test(source) || !Number.isFinite(value) || BigInt(source) === writtenInteger(value);
 
 /**
  * JSON.parse; `exact`, with a reviver that reads each number's source (Node 22): an integer literal
@@ -64,7 +72,8 @@ const exactly = (source: string, value: number): boolean => !/^-?\d+$/.test(sour
  * to find in its record. Only for text that holds a number beyond 2^53: it parses at a third of the speed.
  */
 function parseJson(text: string, exact: boolean): unknown {
-  if (!exact) return JSON.parse(text);
+  // no run of 16 digits, no integer literal beyond 2^53 (2^53 has 16): the large number is a double, as written
+  if (!exact || !/\d{16}/.test(text)) return JSON.parse(text);
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
     typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && !exactly(context.source, value) ? new InexactInteger(context.source) : value,
   );

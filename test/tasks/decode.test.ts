@@ -71,6 +71,10 @@ describe('decode', () => {
     ]);
     expect(out.quarantined[0]!.errors[0]!.message).toContain('12345678901234567891');
     expect(out.quarantined[0]!.errors[0]!.message).toContain('12345678901234567000');
+    // written back as 1e+23, the same number; an integer too large for a double is the non-finite check's, and its neighbour goes on
+    const more = decodeUnits([unit('{"a":100000000000000000000000}', 3), unit(`[{"good":1},{"x":1e20,"y":1${'0'.repeat(320)}}]`, 4)], limits);
+    expect(more.records.map((r) => r.data)).toStrictEqual([{ a: 1e23 }, { good: 1 }]);
+    expect(more.quarantined.map((q) => q.reason)).toStrictEqual(['non-finite-number']);
   });
 
   it('text that only starts like a zlib header ("x^", "x\\u0001") stays text', () => {

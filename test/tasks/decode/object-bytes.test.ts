@@ -55,4 +55,20 @@ describe('objectBytes: an S3 object read, inflated by what its bytes are', () =>
       expect(error).not.toBeInstanceOf(ContractError);
     }
   });
+
+  it('lets the object\'s body go when its reader stops early (a chunk PUT failed): its socket was left open', async () => {
+    for (const bytes of [gzipSync(text), Buffer.from(text)]) {
+      let closed = false;
+      async function* tracked(): AsyncGenerator<Uint8Array> {
+        try {
+          yield* body(bytes, 100);
+        } finally {
+          closed = true;
+        }
+      }
+      for await (const piece of objectBytes(tracked(), 's3://b/k')) if (piece.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(closed).toBe(true);
+    }
+  });
 });
