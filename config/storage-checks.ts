@@ -1,9 +1,10 @@
 import type { S3LakeSinkConfig, SluiceConfig } from '../contracts/config.ts';
+import { lakeKeyPrefix } from '../contracts/sinks.ts';
 
 /** A lake sink's objects: `<prefix>/<partitions>/part-<digest><extension>` in its bucket (tasks/deliver/sinks/s3-lake). */
 function lakeWrites(config: SluiceConfig, sink: S3LakeSinkConfig): { bucket: string; prefix: string; extension: string } {
   const extension = sink.format === 'parquet' ? '.parquet' : `.jsonl${sink.gzip ? '.gz' : ''}`;
-  return { bucket: sink.bucket ?? config.buckets.lake, prefix: `${sink.prefix.replace(/\/+$/, '')}/`, extension };
+  return { bucket: sink.bucket ?? config.buckets.lake, prefix: lakeKeyPrefix(sink.prefix), extension };
 }
 
 /** Whether some object a lake sink writes could start a pipeline's trigger (its bucket, its prefix, its suffix). */

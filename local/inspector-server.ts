@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BatchRedrive } from '../redrive/redrive-batch.ts';
@@ -41,6 +42,9 @@ export interface InspectorOptions {
   /** Redrives a batch (the same code as `sluice redrive`); absent when the inspector cannot run executions. */
   redrive?: (batchId: string, fromExecution: string) => Promise<BatchRedrive>;
 }
+
+/** How many executions an id is looked for among (a search by id also finds those whose trace names it). */
+const FOUND = 1_000;
 
 /** The most executions a list shows; a list cut there says so. */
 const LISTED = 200;
@@ -108,18 +112,24 @@ function executionPage(html: string, entry: ExecutionEntry | undefined, canRedri
   return html.replace('<h2>Graph</h2>', `${said}${action}\n<h2>Graph</h2>`);
 }
 
+/** The names this machine's loopback goes by: a Host of another name is a page of another site that resolves here (DNS rebinding). */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A Host or Origin's host name, without its port (a tunnel or a proxy may forward another port). */
+const hostName = (host: string): string => host.replace(/:\d+$/, '').toLowerCase();
+
 /**
- * Whether a request comes from the inspector's own pages: its Host is the address it listens on (a page of
- * another site whose name resolves here, DNS rebinding, is not), and a POST's Origin, which a browser
- * sends with every form a page of another site submits, is its own. A client that is no browser sends no Origin.
+ * Whether a request comes from the inspector's own pages: its Host is a loopback name, and a POST's
+ * Origin, which a browser sends with every form a page of another site submits, is one too, as the same
+ * host (a client that is no browser sends none).
  */
-function fromItself(req: IncomingMessage, port: number): boolean {
-  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (!own.includes(req.headers.host ?? '')) return false;
+function fromItself(req: IncomingMessage): boolean {
+  const host = req.headers.host ?? '';
+  if (!LOOPBACK.has(hostName(host))) return false;
   if (req.method === 'GET') return true;
   const origin = req.headers.origin;
   const site = req.headers['sec-fetch-site'];
-  return (origin === undefined || own.some((host) => origin === `http://${host}`)) && (site === undefined || site === 'same-origin' || site === 'none');
+  return (origin === undefined || origin === `http://${host}`) && (site === undefined || site === 'same-origin' || site === 'none');
 }
 
 /**
@@ -129,8 +139,10 @@ function fromItself(req: IncomingMessage, port: number): boolean {
  */
 export async function startInspector(options: InspectorOptions, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  /** What each redrive did, until its page shows it. */
+  const notices = new Map<string, string>();
   const route = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!fromItself(req, (server.address() as AddressInfo).port)) return html(res, 403, '<p>Not from this inspector: its own pages only (Host, Origin).</p>');
+    if (!fromItself(req)) return html(res, 403, '<p>Not from this inspector: its own pages only (Host, Origin).</p>');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await listed(options.store, url.searchParams), url.searchParams, options.pipelines));
     if (req.method === 'GET' && url.pathname === '/api/executions') {
@@ -141,16 +153,21 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
     const page = /^\/executions\/([\w-]+)(\/redrive)?$/.exec(url.pathname);
     if (page) {
       const [, id, redrive] = page;
-      // this execution, not one whose batch or trace only holds its id
-      const entry = (await options.store.list({ q: id!, limit: 1 })).find((found) => found.id === id);
+      // this execution, not one whose batch or trace only holds its id (an object's chunk executions name it, and are newer)
+      const entry = (await options.store.list({ q: id!, limit: FOUND })).find((found) => found.id === id);
       if (redrive && req.method === 'POST') {
         if (!entry?.batchId || !options.redrive) return html(res, 400, '<p>Nothing to redrive here.</p>');
         const outcome = await options.redrive(entry.batchId, entry.id);
         const newest = (await options.store.list({ q: entry.batchId, limit: 1 }))[0];
         const to = newest && newest.id !== id ? newest.id : id!;
-        return res.writeHead(303, { location: `/executions/${to}?redrive=${encodeURIComponent(redriveNotice(outcome))}` }).end();
+        const token = randomUUID();
+        notices.set(token, redriveNotice(outcome));
+        return res.writeHead(303, { location: `/executions/${to}?redrive=${token}` }).end();
       }
-      const notice = url.searchParams.get('redrive');
+      // said once, by the server: a link of anyone's cannot put words of its own on the page
+      const token = url.searchParams.get('redrive');
+      const notice = token ? (notices.get(token) ?? null) : null;
+      if (token) notices.delete(token);
       const result = await options.store.get(id!);
       if (!result && entry) return html(res, 200, executionPage(untracedPage(entry, options.store.whyUntraced?.(entry)), entry, options.redrive !== undefined, notice));
       if (!result) return html(res, 404, `<p>No execution ${escape(id!)}.</p>`);

@@ -12,9 +12,11 @@ export async function redriveBatch(redriver: Redriver, batchId: string): Promise
     const { Item: row } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId } }));
     const why = !row
       ? 'it has no ledger row'
-      : row.status === 'SUCCEEDED' || row.status === 'SUPERSEDED'
-        ? `it stands ${String(row.status)}`
-        : `it stands ${String(row.status)} and is not due: a batch that failed for good is left alone (\`sluice redrive --batch ${batchId} --force\` redrives it), one STARTED may still be running`;
+      : !Object.hasOwn(redriver.ctx.config.pipelines, String(row.pipeline))
+        ? `it stands ${String(row.status)}, of pipeline "${String(row.pipeline)}", which this configuration does not have (it ran under another)`
+        : row.status === 'SUCCEEDED' || row.status === 'SUPERSEDED'
+          ? `it stands ${String(row.status)}`
+          : `it stands ${String(row.status)} and is not due: a batch that failed for good is left alone (\`sluice redrive --batch ${batchId} --force\` redrives it), one STARTED may still be running`;
     return { batchId, skipped: `nothing redriven: ${why}` };
   }
   const [outcome] = await redrive(redriver, rows);

@@ -107,7 +107,8 @@ export async function redrive(redriver: Redriver, batches: Redrivable[]): Promis
   let underWay = redrivesUnderWay.get(redriver.ctx.ddb);
   if (!underWay) redrivesUnderWay.set(redriver.ctx.ddb, (underWay = new Set()));
   for (const batch of batches) {
-    // a second redrive of a batch while one runs (two tabs, a retried request, the sweep beside a click) would put its records back twice
+    // a second redrive of a batch while one runs in this process (two tabs, a retried request, the sweep beside a
+    // click) would put its records back twice; across processes (two `sluice redrive --aws`) nothing holds it
     if (underWay.has(batch.batchId)) {
       outcomes.push({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error: 'a redrive of this batch is already under way', after: batch.status });
       continue;
@@ -128,7 +129,7 @@ const redrivesUnderWay = new WeakMap<object, Set<string>>();
 async function redriveDue(redriver: Redriver, batch: Redrivable): Promise<RedriveOutcome> {
   const notStarted = (error: string): RedriveOutcome => ({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error, after: batch.status });
   // the row as it stands now: a redrive that ended between this one's reading and now has changed it
-  const { Item: now } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
+  const { Item: now } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId: batch.batchId }, ConsistentRead: true }));
   if (now?.status !== batch.status || now.time !== batch.time) return notStarted(`the batch changed since it was read (it stands ${String(now?.status)} now): another redrive, or its own execution, went first`);
   let input: unknown;
   try {

@@ -83,6 +83,11 @@ describe('configuration', () => {
       c.pipelines.back = { workflow: 's3', description: 'd', trigger: { bucket: 'sluice-lake', prefix: 'processed/' }, sinks: [{ type: 's3-lake', bucket: 'sluice-raw', prefix: 'events' }] };
     });
     expect(loop).toStrictEqual([expect.stringMatching(/^pipelines: (s4-events-processed -> back -> s4-events-processed|back -> s4-events-processed -> back): /)]);
+    // a lake without a prefix writes event_type=…/… at the bucket's top
+    expect(broken((c) => {
+      c.pipelines['s4-events-processed'].sinks[0] = { type: 's3-lake', bucket: 'sluice-raw', prefix: '' };
+      c.pipelines['s4-events-processed'].trigger.prefix = 'event_type=';
+    })).toStrictEqual([expect.stringMatching(/^pipelines: s4-events-processed -> s4-events-processed: /)]);
     // a suffix the lake's objects do not end with starts nothing
     const parquetOnly = structuredClone(defaultConfig) as any;
     parquetOnly.pipelines['s4-events-processed'].trigger.suffix = '.parquet';

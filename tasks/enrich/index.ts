@@ -76,21 +76,32 @@ export function enricher(scope: EnrichScope): (record: Rec) => Rec {
 /** The fields enrich writes, each over a field of the same name the record may have. */
 const WRITTEN = [KEY_ATTRIBUTE, 'event_time', 'ingested_at', 'processed_at', 'metadata'];
 const WRITTEN_WITH_RULES = [...WRITTEN, 'enrichment'];
+const RULES_ONLY = ['enrichment'];
+const NONE: string[] = [];
 
-/** A record sluice enriched already (S4's processed stage reads the raw stage's output): its fields are sluice's to write again. */
-const enrichedBefore = (metadata: unknown): boolean =>
-  typeof metadata === 'object' && metadata !== null && (metadata as { stage?: unknown }).stage === 'enriched' && typeof (metadata as { version?: unknown }).version === 'string';
+/**
+ * A record sluice enriched already (S4's processed stage reads the raw stage's output): its fields are sluice's
+ * to write again. Told by sluice's metadata beside a record id of its own (sha256, hex).
+ */
+function enrichedBefore(sent: Record<string, unknown>): boolean {
+  const metadata = sent.metadata as { stage?: unknown; version?: unknown; source?: unknown } | null | undefined;
+  return (
+    typeof metadata === 'object' && metadata !== null && metadata.stage === 'enriched' && typeof metadata.version === 'string' &&
+    typeof metadata.source === 'string' && /^(kinesis|s3|firehose):/.test(metadata.source) && typeof sent[KEY_ATTRIBUTE] === 'string' && /^[0-9a-f]{64}$/.test(sent[KEY_ATTRIBUTE])
+  );
+}
 
 /**
  * The producer's own values of fields enrich writes over (a `metadata` of its own, a `record_id`): kept in
- * `metadata.replaced`, so that no value is lost without a trace; undefined when there are none (the usual
- * case: a check of five fields).
+ * `metadata.replaced`, so that no value is lost without a trace (and what an earlier stage kept there goes on);
+ * undefined when there are none (the usual case: a check of five fields).
  */
 function replacedFields(sent: Record<string, unknown>, written: Record<string, unknown>, withRules: boolean): Record<string, unknown> | undefined {
-  if (enrichedBefore(sent.metadata)) return undefined;
-  let replaced: Record<string, unknown> | undefined;
-  for (const field of withRules ? WRITTEN_WITH_RULES : WRITTEN) {
-    if (Object.hasOwn(sent, field) && sent[field] !== written[field]) (replaced ??= {})[field] = sent[field];
+  const before = enrichedBefore(sent);
+  let replaced = before ? (sent.metadata as { replaced?: Record<string, unknown> }).replaced : undefined;
+  // an earlier stage's fields are sluice's to write again, but for `enrichment`, which only a stage with rules writes
+  for (const field of before ? (withRules ? RULES_ONLY : NONE) : withRules ? WRITTEN_WITH_RULES : WRITTEN) {
+    if (Object.hasOwn(sent, field) && sent[field] !== written[field]) replaced = { ...replaced, [field]: sent[field] };
   }
   return replaced;
 }

@@ -42,7 +42,7 @@ describe('redrive', () => {
     expect(await redrivable(h.stack.ctx)).toStrictEqual([]);
   });
 
-  it('runs one redrive of a batch at a time: a second, at once or from a reading made before the first ended, starts nothing (a transform batch was put back twice)', async () => {
+  it('runs one redrive of a batch at a time in a process: a second, at once or from a reading made before the first ended, starts nothing (two at once put a transform batch back twice)', async () => {
     const request = s0Request(1, 3, 600);
     os.failItems(() => true, 503, 1000);
     const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);

@@ -30,8 +30,15 @@ describe('enrich', () => {
     expect((out.data.metadata as Record<string, unknown>).replaced).toStrictEqual({ record_id: 'order-42', ingested_at: '2020-01-01T00:00:00Z', metadata: { tenant: 'acme' }, enrichment: 'mine' });
     expect(enrichRecord({ id: 'abc', unit: 'u', data: businessEvent(1) }, scope).data.metadata).not.toHaveProperty('replaced');
     // S4's processed stage over the raw stage's records: sluice's own fields, written again
-    const raw = enrichRecord({ id: 'raw-id', unit: 'u', data: businessEvent(1) }, { ...scope, pipelineName: 's4-events-raw', pipeline: defaultConfig.pipelines['s4-events-raw']!, workflow: 'kinesis' });
+    const rawScope = { ...scope, pipelineName: 's4-events-raw', pipeline: defaultConfig.pipelines['s4-events-raw']!, workflow: 'kinesis' };
+    const raw = enrichRecord({ id: 'a'.repeat(64), unit: 'u', data: businessEvent(1) }, rawScope);
     expect(enrichRecord({ id: 'abc', unit: 'u', data: raw.data }, scope).data.metadata).not.toHaveProperty('replaced');
+    // what the raw stage kept goes on through the processed stage
+    const kept = enrichRecord({ id: 'a'.repeat(64), unit: 'u', data: sent }, rawScope);
+    expect((enrichRecord({ id: 'abc', unit: 'u', data: kept.data }, scope).data.metadata as Record<string, unknown>).replaced).toStrictEqual({ record_id: 'order-42', ingested_at: '2020-01-01T00:00:00Z', metadata: { tenant: 'acme' }, enrichment: 'mine' });
+    // a producer's metadata that only looks like sluice's, beside an id of its own, is the producer's
+    const lookalike = { ...businessEvent(1), record_id: 'order-42', metadata: { stage: 'enriched', version: '1', source: 'kinesis:x' } };
+    expect((enrichRecord({ id: 'abc', unit: 'u', data: lookalike }, scope).data.metadata as Record<string, unknown>).replaced).toMatchObject({ record_id: 'order-42' });
   });
 
   it('categorises transaction amounts and flags high value above 1000', () => {

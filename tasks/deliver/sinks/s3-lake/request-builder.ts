@@ -1,4 +1,5 @@
 import type { Partition, Rec } from '../../../../contracts/batch.ts';
+import { lakeKeyPrefix } from '../../../../contracts/sinks.ts';
 import { digest } from '../../../shared/ids.ts';
 
 export interface LakeObject {
@@ -22,9 +23,8 @@ export function lakeObjects(records: Rec[], prefix: string, extension: string, b
     if (group) group.push(record);
     else groups.set(path, [record]);
   }
-  const base = prefix.replace(/\/+$/, '');
   const name = `part-${digest(batchId, 24)}`;
-  return [...groups].map(([path, group]) => ({ key: `${base ? `${base}/` : ''}${path}/${name}${extension}`, records: group }));
+  return [...groups].map(([path, group]) => ({ key: `${lakeKeyPrefix(prefix)}${path}/${name}${extension}`, records: group }));
 }
 
 /** Where an object of the lake waits in the work bucket until its batch is committed. */
