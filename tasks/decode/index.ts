@@ -73,7 +73,7 @@ export async function decode(input: unknown, ctx: TaskContext, invokedFunctionAr
     const read = await splitObject(request, ctx);
     if (!('bytes' in read)) return read;
     const units = { batchId: read.batchId, source: read.source, units: lineUnits(read.bytes, 1, read.source) };
-    return decoded(request, units, ctx, [], await carried(request.input, read.batchId, ctx));
+    return decoded(request, units, ctx, [], await carried(read.input, read.batchId, ctx));
   }
   const units = await unitsOf(request, ctx);
   if (!('chunk' in request)) {

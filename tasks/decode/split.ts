@@ -15,6 +15,8 @@ export interface OneChunk {
   batchId: string;
   source: SourceInfo;
   bytes: Buffer;
+  /** The event, as the batch it names (the write that was read). */
+  input: unknown;
 }
 
 /**
@@ -25,34 +27,49 @@ export interface OneChunk {
  * it is read) is not put back: its bytes are returned, for the caller to decode as a batch of its own.
  */
 export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Promise<SplitResult | OneChunk> {
-  const { batchId, ...source } = s3Object(trigger.input);
+  let input = trigger.input;
+  let { batchId, ...source } = s3Object(input);
   const { bucket, key, versionId } = source;
-  const now = new Date(ctx.now()).toISOString();
-  const chunkBytes = await startObject(ctx, {
-    batchId,
-    pipeline: trigger.pipeline,
-    workflow: 's3',
-    status: 'STARTED',
-    time: now,
-    startedAt: now,
-    source,
-    input: trigger.input,
-    ...(trigger.execution ? { execution: trigger.execution } : {}),
-  }, ctx.config.limits.chunkBytes);
-
-  let object: GetObjectCommandOutput;
+  // read first: the write the bytes are decides the batch (its STARTED row waits for the answer, and is written
+  // before a failed read is thrown, so that the event is in the ledger even when S3 is down)
+  let object: GetObjectCommandOutput | undefined;
+  let readFailure: unknown;
   try {
     object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
   } catch (error) {
-    throw located(error, `reading s3://${bucket}/${key}`);
+    readFailure = error;
   }
-  const read = object.ETag ? bareEtag(object.ETag) : undefined;
+  const read = object?.ETag ? bareEtag(object.ETag) : undefined;
   if (source.etag && read && read !== source.etag) {
-    // the bytes this event announced are gone (no versions keep them): what is read is a later write's, which its own
-    // event delivers too. Not refused: sample events (AWS's, SAM's) carry ETags of their own, and a user runs them on a
-    // file of theirs
-    console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, whose own event delivers it too (its records may be in the lake twice)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: read, batchId }));
+    // the bytes this event announced are gone (no versions keep them): what is read is a later write, a batch of
+    // its own, which its own event delivers too. Read as that batch: under this event's, it would write over the
+    // lake objects this event's own write made, if they were delivered before (a duplicate event after an
+    // overwrite), and put the later write's records there twice. Not refused: sample events (AWS's, SAM's) carry
+    // ETags of their own, and a user runs them on a file of theirs
+    console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, taken as that write\'s batch (its own event delivers it too, under the same names)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: read, eventBatchId: batchId }));
+    input = withEtag(input, read);
+    ({ batchId, ...source } = s3Object(input));
   }
+  const now = new Date(ctx.now()).toISOString();
+  let chunkBytes: number;
+  try {
+    chunkBytes = await startObject(ctx, {
+      batchId,
+      pipeline: trigger.pipeline,
+      workflow: 's3',
+      status: 'STARTED',
+      time: now,
+      startedAt: now,
+      source,
+      input,
+      ...(trigger.execution ? { execution: trigger.execution } : {}),
+    }, ctx.config.limits.chunkBytes);
+  } catch (error) {
+    // the body read is let go with its socket
+    (object?.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    throw error;
+  }
+  if (!object) throw located(readFailure, `reading s3://${bucket}/${key}`);
   const body = objectBytes(object.Body as AsyncIterable<Uint8Array>, `s3://${bucket}/${key}`);
 
   const chunks: ChunkRef[] = [];
@@ -105,7 +122,7 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     pendingBytes = joined.length;
   }
   if (pendingBytes > 0) await emit(Buffer.concat(pending));
-  if (held) return { batchId, source: { ...source, lines: countLines(held) }, bytes: held };
+  if (held) return { batchId, source: { ...source, lines: countLines(held) }, bytes: held, input };
   await Promise.all(puts);
   if (failed) throw failed.error;
 
@@ -115,6 +132,12 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   await beginObject(ctx, batchId, run, chunks.length, lines);
   await startChunks(ctx, chunks.map((chunk, index) => ({ pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunk, index, run })));
   return { pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunks: chunks.length, lines, run };
+}
+
+/** An Object Created event (as s3Object reads it) naming another write of its object: `detail.object.etag`. */
+function withEtag(event: unknown, etag: string): unknown {
+  const { detail } = event as { detail: { object: object } };
+  return { ...(event as object), detail: { ...detail, object: { ...detail.object, etag } } };
 }
 
 /** How many chunk PUTs are in flight at once. */

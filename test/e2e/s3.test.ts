@@ -48,7 +48,8 @@ describe('s3 workflow on the embedded engine', () => {
       const { ETag } = await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: text }));
       return objectCreatedFor('sluice-raw', key, Buffer.byteLength(text), ETag!.replace(/"/g, ''));
     };
-    const first = await h.stack.run('s3', 's4-events-processed', await write('upload-a', 3));
+    const firstEvent = await write('upload-a', 3);
+    const first = await h.stack.run('s3', 's4-events-processed', firstEvent);
     const second = await h.stack.run('s3', 's4-events-processed', await write('upload-b', 5));
     expect([first.account!.counts.delivered, second.account!.counts.delivered]).toStrictEqual([3, 5]);
     expect(second.account!.batchId).not.toBe(first.account!.batchId);
@@ -70,6 +71,16 @@ describe('s3 workflow on the embedded engine', () => {
     }
     expect((await h.stack.run('s3', 's4-events-processed', latest)).account!.counts.delivered).toBe(4);
     expect(await h.tagged('sluice-lake', 'processed/', 'upload-c')).toStrictEqual([]);
+    // read as the later write's batch, under its names: its own event wrote the same objects again, not beside them
+    expect(await h.tagged('sluice-lake', 'processed/', 'upload-d')).toHaveLength(4);
+
+    // the first write's event again, after the object was written over (S3 delivers an event at least once):
+    // the first write's records stay in the lake (they were written over by the later write's, and it had them twice)
+    const said2 = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const again = await h.stack.run('s3', 's4-events-processed', firstEvent).finally(() => said2.mockRestore());
+    expect(again.account!.batchId).not.toBe(first.account!.batchId);
+    expect((await h.tagged('sluice-lake', 'processed/', 'upload-a')).map((r) => r.event_id).sort()).toStrictEqual(['upload-a-0', 'upload-a-1', 'upload-a-2']);
+    expect(await h.tagged('sluice-lake', 'processed/', 'upload-d')).toHaveLength(4);
   });
 
   it('an event whose key is empty, or not URL-encoded, names no object: refused for good, nothing read', async () => {
