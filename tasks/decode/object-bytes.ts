@@ -29,7 +29,13 @@ async function peek(pieces: AsyncIterable<Uint8Array>, count: number): Promise<{
   return { head: Buffer.concat(read), all: all() };
 }
 
-async function* inflated(pieces: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
+/** The object's size, and its bytes from an offset on: what follows its gzip data is read again to be judged. */
+export interface ObjectTail {
+  length: number;
+  from(offset: number): Promise<AsyncIterable<Uint8Array>>;
+}
+
+async function* inflated(pieces: AsyncIterable<Buffer>, where: string, tail: ObjectTail | undefined): AsyncGenerator<Buffer> {
   // pipeline, not pipe: an error of the read reaches the gunzip's reader instead of leaving it waiting for an end
   const gunzip = pipeline(Readable.from(pieces), createGunzip(), () => undefined);
   try {
@@ -37,6 +43,17 @@ async function* inflated(pieces: AsyncIterable<Buffer>, where: string): AsyncGen
   } catch (error) {
     if (isZlibError(error)) throw new ContractError(where, [`its gzip data does not inflate (${(error as Error).message}): the object is cut short or corrupt`]);
     throw error;
+  }
+  // gunzip reads member after member, and stops at a zero byte as at padding: what follows it would be left unread
+  const consumed = gunzip.bytesWritten;
+  if (!tail || consumed >= tail.length) return;
+  let at = consumed;
+  for await (const piece of await tail.from(consumed)) {
+    const nonZero = piece.findIndex((byte) => byte !== 0);
+    if (nonZero >= 0) {
+      throw new ContractError(where, [`bytes after its gzip data (from byte ${consumed}, not zero padding: at byte ${at + nonZero}), which gunzip would leave unread: another member after zero padding, or not gzip`]);
+    }
+    at += piece.length;
   }
 }
 
@@ -61,10 +78,11 @@ async function* withoutBom(pieces: AsyncIterable<Buffer>): AsyncGenerator<Buffer
  * inflates a Kinesis or Firehose record: what the bytes are decides, not the key's `.gz` nor a
  * Content-Encoding (a plain object named `.gz` is read as it is, a gzip'd one named `.jsonl` inflated),
  * and without the byte order mark that may start them. A gzip stream that does not inflate (cut short,
- * corrupt) is the object's fault, for good: a ContractError (`Sluice.InvalidInput`) naming it, not an
- * error a redrive would meet again as it is. An error of the read itself (a connection reset) stays what it was.
+ * corrupt), or bytes after it that are not zero padding (given the object's `tail`), are the object's fault, for
+ * good: a ContractError (`Sluice.InvalidInput`) naming it, not an error a redrive would meet again as it is. An
+ * error of the read itself (a connection reset) stays what it was.
  */
-export async function* objectBytes(body: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Buffer> {
+export async function* objectBytes(body: AsyncIterable<Uint8Array>, where: string, tail?: ObjectTail): AsyncGenerator<Buffer> {
   const { head, all } = await peek(body, 2);
-  yield* withoutBom(isGzip(head) ? inflated(all, where) : all);
+  yield* withoutBom(isGzip(head) ? inflated(all, where, tail) : all);
 }

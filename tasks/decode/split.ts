@@ -70,7 +70,8 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
     throw error;
   }
   if (!object) throw located(readFailure, `reading s3://${bucket}/${key}`);
-  const body = objectBytes(object.Body as AsyncIterable<Uint8Array>, `s3://${bucket}/${key}`);
+  const tail = object.ContentLength === undefined ? undefined : { length: object.ContentLength, from: (offset: number) => rangeOf(ctx, { bucket, key, versionId, etag: object.ETag }, offset) };
+  const body = objectBytes(object.Body as AsyncIterable<Uint8Array>, `s3://${bucket}/${key}`, tail);
 
   const chunks: ChunkRef[] = [];
   let nextLine = 1;
@@ -132,6 +133,17 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   await beginObject(ctx, batchId, run, chunks.length, lines);
   await startChunks(ctx, chunks.map((chunk, index) => ({ pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunk, index, run })));
   return { pipeline: trigger.pipeline, workflow: 's3', batchId, source, chunks: chunks.length, lines, run };
+}
+
+/** An object's bytes from `offset` on (what follows its gzip data, to be judged). */
+async function rangeOf(ctx: TaskContext, { bucket, key, versionId, etag }: { bucket: string; key: string; versionId?: string | undefined; etag?: string | undefined }, offset: number): Promise<AsyncIterable<Uint8Array>> {
+  try {
+    // the same write's bytes (IfMatch), not a later one's
+    const { Body } = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-`, ...(versionId ? { VersionId: versionId } : {}), ...(etag ? { IfMatch: etag } : {}) }));
+    return Body as AsyncIterable<Uint8Array>;
+  } catch (error) {
+    throw located(error, `reading s3://${bucket}/${key} from byte ${offset}`);
+  }
 }
 
 /** An Object Created event (as s3Object reads it) naming another write of its object: `detail.object.etag`. */

@@ -161,6 +161,13 @@ describe('s3 workflow on the embedded engine', () => {
     expect([cut.status, cut.error]).toStrictEqual(['FAILED', 'Sluice.InvalidInput']);
     expect(cut.cause).toContain('s3://sluice-raw/uploads/cut.jsonl.gz');
     expect(cut.cause).toContain('gzip');
+    // a member after zero padding, which gunzip leaves unread: refused, not dropped; padding alone is read past
+    await put('uploads/padded.jsonl.gz', Buffer.concat([gzipSync(eventsJsonl(3)), Buffer.alloc(64)]));
+    await put('uploads/hidden.jsonl.gz', Buffer.concat([gzipSync(eventsJsonl(3)), Buffer.alloc(64), gzipSync(eventsJsonl(2))]));
+    expect((await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/padded.jsonl.gz'))).account!.counts).toMatchObject({ in: 3, delivered: 3 });
+    const hidden = await h.stack.run('s3', 's4-events-processed', eventFor('sluice-raw', 'uploads/hidden.jsonl.gz'));
+    expect([hidden.status, hidden.error]).toStrictEqual(['FAILED', 'Sluice.InvalidInput']);
+    expect(hidden.cause).toContain('not zero padding');
   });
 
   it('an empty object is accounted as nothing, and so is one of a byte order mark alone', async () => {

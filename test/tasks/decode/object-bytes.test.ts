@@ -71,4 +71,18 @@ describe('objectBytes: an S3 object read, inflated by what its bytes are', () =>
       expect(closed).toBe(true);
     }
   });
+
+  it('judges what follows the gzip data, which gunzip leaves unread after a zero byte: zero padding goes, another member after it fails for good (it was dropped, the run SUCCEEDED)', async () => {
+    const first = gzipSync('line 1\nline 2\n');
+    const tailOf = (bytes: Buffer) => ({ length: bytes.length, from: async (offset: number) => body(bytes.subarray(offset), 3) });
+    const padded = Buffer.concat([first, Buffer.alloc(16)]);
+    expect(await read(objectBytes(body(padded, 7), 's3://b/k', tailOf(padded)))).toBe('line 1\nline 2\n');
+    const hidden = Buffer.concat([first, Buffer.alloc(16), gzipSync('line 3\n')]);
+    const error = await read(objectBytes(body(hidden, 7), 's3://b/pad.gz', tailOf(hidden))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as Error).message).toContain(`bytes after its gzip data (from byte ${first.length}, not zero padding: at byte ${first.length + 16})`);
+    // members one after another are all read
+    const members = Buffer.concat([first, gzipSync('line 3\n')]);
+    expect(await read(objectBytes(body(members, 7), 's3://b/k', tailOf(members)))).toBe('line 1\nline 2\nline 3\n');
+  });
 });
