@@ -60,3 +60,9 @@ export const claimKey = (batchId: string): string => `${batchId}${CLAIM}`;
 
 /** The batch whose claim a key of the ledger table is. */
 export const batchOfClaim = (key: string): string => key.slice(0, -CLAIM.length);
+
+/** A chunk's ledger row: its object's batch id with `.chunk-NNNNN`. */
+export const chunkBatchId = (objectBatchId: string, index: number): string => `${objectBatchId}.chunk-${String(index).padStart(5, '0')}`;
+
+/** The object a chunk's batch id belongs to (any other batch id is its own). */
+export const objectBatchOf = (batchId: string): string => batchId.replace(/\.chunk-\d+$/, '');

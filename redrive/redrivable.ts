@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { report } from '../contracts/decode.ts';
-import { LedgerRow } from '../contracts/ledger.ts';
+import { LedgerRow, objectBatchOf } from '../contracts/ledger.ts';
 import { ErrorName } from '../contracts/errors.ts';
 import { EXPRESS_LIMIT_SECONDS } from '../contracts/timing.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
@@ -45,8 +45,11 @@ export async function redrivable(
   say: (problem: string) => void = (problem) => process.stderr.write(`sluice: ${problem}\n`),
 ): Promise<Redrivable[]> {
   const staleBefore = new Date(ctx.now() - (filter.unfinishedAfterSeconds ?? UNFINISHED_AFTER_SECONDS) * 1000).toISOString();
-  const items: AsyncIterable<Record<string, unknown>> | Record<string, unknown>[] = filter.batchId
-    ? [(await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: filter.batchId } }))).Item].filter((item) => item !== undefined)
+  // a chunk is redriven with its object, whose row keeps the event and learns what its chunks did
+  const batchId = filter.batchId === undefined ? undefined : objectBatchOf(filter.batchId);
+  if (batchId !== filter.batchId) say(`${filter.batchId} is a chunk of ${batchId}: the object is the batch to redrive`);
+  const items: AsyncIterable<Record<string, unknown>> | Record<string, unknown>[] = batchId
+    ? [(await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId } }))).Item].filter((item) => item !== undefined)
     : concat(rowsByStatus(ctx, 'FAILED'), rowsByStatus(ctx, 'BACKED_UP'), rowsByStatus(ctx, 'STARTED', staleBefore));
   const rows: Redrivable[] = [];
   for await (const item of items) {

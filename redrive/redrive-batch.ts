@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { objectBatchOf } from '../contracts/ledger.ts';
 import { redrivable } from './redrivable.ts';
 import { redrive, type RedriveOutcome, type Redriver } from './redrive.ts';
 
@@ -6,7 +7,9 @@ import { redrive, type RedriveOutcome, type Redriver } from './redrive.ts';
 export type BatchRedrive = RedriveOutcome | { batchId: string; skipped: string };
 
 /** One batch redriven when the ledger says it is due (the inspector's action); when it is not, why. */
-export async function redriveBatch(redriver: Redriver, batchId: string): Promise<BatchRedrive> {
+export async function redriveBatch(redriver: Redriver, named: string): Promise<BatchRedrive> {
+  // a chunk execution's page redrives its object, whose row keeps the event
+  const batchId = objectBatchOf(named);
   const rows = await redrivable(redriver.ctx, { batchId });
   if (rows.length === 0) {
     const { Item: row } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId } }));

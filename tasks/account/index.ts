@@ -3,6 +3,7 @@ import { firehoseSettings } from '../../contracts/config.ts';
 import { decodeOrThrow, guardOrThrow } from '../../contracts/decode.ts';
 import { AccountingMismatchError, OvertakenError } from '../../contracts/errors.ts';
 import { FirehoseTransformRequest } from '../../contracts/firehose.ts';
+import { objectBatchOf } from '../../contracts/ledger.ts';
 import { PipesKinesisBatch, type BatchItemFailures } from '../../contracts/pipes-kinesis.ts';
 import { AccountInput } from '../../contracts/tasks.ts';
 import { accountedBefore, claimDelivered, REDELIVERED, shardKeyOf, unclaimed, type RecentClaim } from '../shared/accounted.ts';
@@ -22,8 +23,6 @@ import { reingestOverflow } from './reingest-overflow.ts';
 
 const statusOf = (counts: Counts): AccountStatus => (counts.backedUp > 0 ? 'BACKED_UP' : 'SUCCEEDED');
 
-/** A chunk's batch id is its object's with `.chunk-NNNNN`. */
-const objectOf = (batchId: string) => batchId.replace(/\.chunk-\d+$/, '');
 
 /**
  * The account task: checks that every record of the batch ended delivered, quarantined, dropped or
@@ -137,7 +136,7 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   }
   // a chunk counts into its object (which reports its metrics once every chunk has ended)
   const { chunk: index, run, lines } = batch.source;
-  if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectOf(batch.batchId), run, index, counts, lines ?? 0);
+  if (chunk && index !== undefined && run !== undefined) await addChunk(ctx, objectBatchOf(batch.batchId), run, index, counts, lines ?? 0);
   if (!chunk) ctx.metrics?.(batch.pipeline, counts);
   if (body.quarantined.length > 0 && ctx.alert) {
     // the batch is accounted for already: an alert that cannot be sent is logged, and fails nothing

@@ -2,6 +2,7 @@ import type { Batch, Body, BackedUp } from '../../contracts/batch.ts';
 import { guardOrThrow } from '../../contracts/decode.ts';
 import { BackupInput, BackupWholeInput, DecodeChunk, type WholeInputBackedUp } from '../../contracts/tasks.ts';
 import type { WorkflowName } from '../../contracts/batch.ts';
+import { chunkBatchId } from '../../contracts/ledger.ts';
 import { batchIdentity, type BatchIdentity } from '../shared/batch-identity.ts';
 import { load } from '../shared/claim-check.ts';
 import { open, seal } from '../shared/body.ts';
@@ -107,7 +108,7 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
  * a redrive starts again; the chunk's own row says FAILED, for the record.
  */
 async function failedChunk(chunk: DecodeChunk, request: BackupWholeInput, ctx: TaskContext) {
-  const batchId = `${chunk.batchId}.chunk-${String(chunk.index).padStart(5, '0')}`;
+  const batchId = chunkBatchId(chunk.batchId, chunk.index);
   await writeLedgerRow(ctx, {
     batchId,
     pipeline: chunk.pipeline,

@@ -1,6 +1,7 @@
 import type { Batch, Dropped } from '../../contracts/batch.ts';
 import { INLINE_INPUT_BYTES, type Limits } from '../../contracts/config.ts';
 import { guardOrThrow } from '../../contracts/decode.ts';
+import { chunkBatchId } from '../../contracts/ledger.ts';
 import { DecodeInput, type SplitResult } from '../../contracts/tasks.ts';
 import { accountedBefore, REDELIVERED } from '../shared/accounted.ts';
 import { isClaimCheck, load, store } from '../shared/claim-check.ts';
@@ -49,7 +50,7 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
     const bytes = await getBytes(ctx, request.chunk.ref.bucket, request.chunk.ref.key);
     const source = { ...request.source, firstLine: request.chunk.firstLine, chunk: request.index, run: request.run, lines: request.chunk.count };
     return {
-      batchId: `${request.batchId}.chunk-${String(request.index).padStart(5, '0')}`,
+      batchId: chunkBatchId(request.batchId, request.index),
       source,
       units: lineUnits(bytes, request.chunk.firstLine, source),
     };

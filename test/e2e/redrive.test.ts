@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerStatus } from '../../local/ledger-status.ts';
 import { localRedriver } from '../../local/redriver.ts';
@@ -81,6 +81,17 @@ describe('redrive', () => {
     const status = await ledgerStatus(h.stack.ctx, (problem) => expect.fail(problem));
     expect(status.find((p) => p.pipeline === 'ops-plain')).toMatchObject({ unconfigured: true, batches: { BACKED_UP: 1 } });
     expect(status.find((p) => p.pipeline === 's3-events-to-archive')).not.toHaveProperty('unconfigured');
+  });
+
+  it('redrives an object when one of its chunks is named (the inspector\'s button on a failed chunk execution did nothing, and said --force would help)', async () => {
+    const time = new Date(h.stack.ctx.now()).toISOString();
+    const row = { pipeline: 's4-events-processed', workflow: 's3', status: 'FAILED', time, startedAt: time, source: { bucket: 'sluice-raw', key: 'events/y.jsonl' }, error: { Error: 'AccessDenied', Cause: 'refused' } };
+    await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { ...row, batchId: 's3.chunked', input: { any: 1 } } }));
+    await h.stack.ctx.ddb.send(new PutCommand({ TableName: h.stack.config.ledgerTable, Item: { ...row, batchId: 's3.chunked.chunk-00001', source: { ...row.source, firstLine: 40, chunk: 1 } } }));
+    const said: string[] = [];
+    expect((await redrivable(h.stack.ctx, { batchId: 's3.chunked.chunk-00001' }, (problem) => said.push(problem))).map((r) => r.batchId)).toStrictEqual(['s3.chunked']);
+    expect(said).toStrictEqual(['s3.chunked.chunk-00001 is a chunk of s3.chunked: the object is the batch to redrive']);
+    for (const batchId of ['s3.chunked', 's3.chunked.chunk-00001']) await h.stack.ctx.ddb.send(new DeleteCommand({ TableName: h.stack.config.ledgerTable, Key: { batchId } }));
   });
 
   it('says which due row keeps no input to start from, and passes over a chunk row (its object is the one to redrive)', async () => {
