@@ -13,7 +13,7 @@ import type { TaskContext } from '../shared/context.ts';
 import { dropInput } from '../shared/inputs.ts';
 import { inputBackupKey, writeLedgerRow } from '../shared/ledger.ts';
 import { malformedAlert } from '../shared/malformed-alert.ts';
-import { addChunk } from '../shared/object-ledger.ts';
+import { addChunk, pinObject } from '../shared/object-ledger.ts';
 import { pipelineOf } from '../shared/pipeline.ts';
 import { withShardLock } from './shard-lock.ts';
 import { imbalances, partitionCount } from './check.ts';
@@ -76,6 +76,8 @@ export async function account(input: unknown, ctx: TaskContext): Promise<Account
   // an S3 object is delivered again by nothing: its row, which a redrive starts from, says it ended only once
   // the lake has it (every run of an object cuts it the same way, startObject, so the commit rewrites, never adds)
   const object = batch.workflow === 's3' && !chunk;
+  // before anything of it is in the lake, the object is cut this way for good
+  if (batch.workflow === 's3' && (body.staged ?? []).length > 0) await pinObject(ctx, objectBatchOf(batch.batchId));
   if (object) await commitStaged(body.staged ?? [], ctx);
   const row = async () => {
     await writeLedgerRow(ctx, {

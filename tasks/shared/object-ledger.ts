@@ -68,6 +68,15 @@ export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: 
   return size;
 }
 
+/**
+ * Pins the chunk size of an object's row before any of its lake objects is committed: a run whose commit went
+ * through and whose rows did not (the row's write failed, the object FAILED) has put records in the lake all the
+ * same, and a redrive must cut the object as it did (cut at a size changed since, 40 records were 80 lake rows).
+ */
+export async function pinObject(ctx: TaskContext, batchId: string): Promise<void> {
+  await update(ctx, { Key: { batchId }, UpdateExpression: 'SET pinned = :pinned', ConditionExpression: 'attribute_exists(batchId)', ExpressionAttributeValues: { ':pinned': true } }, `pinning ledger row ${batchId}`);
+}
+
 /** Writes the row's fields and its chunk size (pinned or not), drops what runs leave; false when `condition` does not hold. */
 async function writeObjectRow(ctx: TaskContext, row: LedgerRow, chunkBytes: number, pinned: boolean, condition?: string): Promise<boolean> {
   const { batchId, ...fields } = row;
