@@ -7,6 +7,7 @@ import { hasClaim } from '../tasks/shared/accounted.ts';
 import { nameOf } from '../tasks/shared/batch-identity.ts';
 import { store } from '../tasks/shared/claim-check.ts';
 import { dropInput } from '../tasks/shared/inputs.ts';
+import { objectAsRead } from '../tasks/shared/object-as-read.ts';
 import { writeLedgerRow } from '../tasks/shared/ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
@@ -148,7 +149,13 @@ async function redriveOne(redriver: Redriver, batch: Redrivable, input: unknown)
   if (batch.workflow === 'kinesis' && batch.status !== 'BACKED_UP' && PipesKinesisBatch.is(input)) return redriveStretch(redriver, batch, input);
   // a large Firehose request goes by claim check again, as the bridge would send it
   const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
+  // an object written over since: the run reads the later write as that write's batch, and this one is done with
+  const later = batch.workflow === 's3' ? (await objectAsRead(input, ctx)).batchId : batch.batchId;
   const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
+  if (later !== batch.batchId && execution.status === 'SUCCEEDED') {
+    await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 's3', status: 'SUPERSEDED', time: new Date(ctx.now()).toISOString(), source: batch.source }, ['input', 'inputKey', 'error']);
+    return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: `${execution.status} (as ${later}: the object was written over, its write is gone)`, after: 'SUPERSEDED' };
+  }
   const row = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId } }));
   return {
     batchId: batch.batchId,

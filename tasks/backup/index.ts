@@ -10,6 +10,7 @@ import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { keepInput } from '../shared/inputs.ts';
 import { writeLedgerRow } from '../shared/ledger.ts';
+import { objectAsRead } from '../shared/object-as-read.ts';
 import { failChunk } from '../shared/object-ledger.ts';
 import { partitionValue } from '../shared/partition-value.ts';
 import { putObject } from '../shared/s3-objects.ts';
@@ -81,7 +82,8 @@ function identify(workflow: WorkflowName, input: unknown): BatchIdentity {
 async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
   const resolved = await load(request.input, ctx);
   if (DecodeChunk.is(resolved)) return failedChunk(resolved, request, ctx);
-  const { batchId, source } = identify(request.workflow, resolved);
+  // an S3 event's row is the write the split read, which its own event's row may not be (object-as-read.ts)
+  const { batchId, source } = request.workflow === 's3' ? await objectAsRead(resolved, ctx, identify('s3', resolved)) : identify(request.workflow, resolved);
   const kept = request.workflow === 's3' ? { input: resolved } : await keepInput(ctx, batchId, resolved);
   await writeLedgerRow(ctx, {
     batchId,

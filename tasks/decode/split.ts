@@ -1,7 +1,7 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { ChunkRef, SourceInfo } from '../../contracts/batch.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
-import { bareEtag, s3Object } from '../shared/batch-identity.ts';
+import { bareEtag, s3Object, withEtag } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { beginObject, startObject } from '../shared/object-ledger.ts';
@@ -147,12 +147,6 @@ async function rangeOf(ctx: TaskContext, { bucket, key, versionId, etag }: { buc
   } catch (error) {
     throw located(error, `reading s3://${bucket}/${key} from byte ${offset}`);
   }
-}
-
-/** An Object Created event (as s3Object reads it) naming another write of its object: `detail.object.etag`. */
-function withEtag(event: unknown, etag: string): unknown {
-  const { detail } = event as { detail: { object: object } };
-  return { ...(event as object), detail: { ...detail, object: { ...detail.object, etag } } };
 }
 
 /** How many chunk PUTs are in flight at once. */

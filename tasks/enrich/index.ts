@@ -98,7 +98,8 @@ function enrichedBefore(sent: Record<string, unknown>): boolean {
  */
 function replacedFields(sent: Record<string, unknown>, written: Record<string, unknown>, withRules: boolean): Record<string, unknown> | undefined {
   const before = enrichedBefore(sent);
-  let replaced = before ? (sent.metadata as { replaced?: Record<string, unknown> }).replaced : undefined;
+  const kept = before ? (sent.metadata as { replaced?: unknown }).replaced : undefined;
+  let replaced = typeof kept === 'object' && kept !== null && !Array.isArray(kept) ? (kept as Record<string, unknown>) : undefined;
   // an earlier stage's fields are sluice's to write again, but for `enrichment`, which only a stage with rules writes
   for (const field of before ? (withRules ? RULES_ONLY : NONE) : withRules ? WRITTEN_WITH_RULES : WRITTEN) {
     if (Object.hasOwn(sent, field) && sent[field] !== written[field]) replaced = { ...replaced, [field]: sent[field] };

@@ -98,6 +98,12 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
   };
 }
 
+/** An Object Created event (as s3Object reads it) naming another write of its object: `detail.object.etag`. */
+export function withEtag(event: unknown, etag: string): unknown {
+  const { detail } = event as { detail: { object: object } };
+  return { ...(event as object), detail: { ...detail, object: { ...detail.object, etag } } };
+}
+
 /** Which write of an object a source is: its version, its ETag in a bucket without versions, else `null`. */
 export const objectVersion = (source: { versionId?: string | undefined; etag?: string | undefined }): string => source.versionId ?? (source.etag ? `etag-${source.etag}` : 'null');
 

@@ -50,9 +50,10 @@ const delivered = (row: Record<string, unknown> | undefined) =>
  * An object's STARTED row, over whatever an earlier run of it left (a run starts over), and the chunk size
  * to cut the object with. A run that put anything in the lake pins the size it cut with: every later run
  * (a duplicate event, a redrive) cuts the object the same way, so that its batches, and the lake objects
- * they name, are written again, not beside them, whatever `limits.chunkBytes` says now. A run that
- * delivered nothing pins nothing: the object is cut at the size in force (a redrive after lowering a size
- * that was too large). An object seen for the first time costs one write; one seen before, a read too.
+ * they name, are written again, not beside them, whatever `limits.chunkBytes` says now (the pin is set
+ * just before a run's first commit, pinObject, so a commit that went through and a row that did not still
+ * pin it). A run that got no further pins nothing: the object is cut at the size in force (a redrive after
+ * lowering a size that was too large). An object seen for the first time costs one write; one seen before, a read too.
  */
 export async function startObject(ctx: TaskContext, row: LedgerRow, chunkBytes: number): Promise<number> {
   if (await writeObjectRow(ctx, row, chunkBytes, false, 'attribute_not_exists(batchId)')) return chunkBytes;

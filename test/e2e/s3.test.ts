@@ -77,10 +77,20 @@ describe('s3 workflow on the embedded engine', () => {
     // the first write's event again, after the object was written over (S3 delivers an event at least once):
     // the first write's records stay in the lake (they were written over by the later write's, and it had them twice)
     const said2 = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const again = await h.stack.run('s3', 's4-events-processed', firstEvent).finally(() => said2.mockRestore());
-    expect(again.account!.batchId).not.toBe(first.account!.batchId);
-    expect((await h.tagged('sluice-lake', 'processed/', 'upload-a')).map((r) => r.event_id).sort()).toStrictEqual(['upload-a-0', 'upload-a-1', 'upload-a-2']);
-    expect(await h.tagged('sluice-lake', 'processed/', 'upload-d')).toHaveLength(4);
+    try {
+      const again = await h.stack.run('s3', 's4-events-processed', firstEvent);
+      expect(again.account!.batchId).not.toBe(first.account!.batchId);
+      expect((await h.tagged('sluice-lake', 'processed/', 'upload-a')).map((r) => r.event_id).sort()).toStrictEqual(['upload-a-0', 'upload-a-1', 'upload-a-2']);
+      expect(await h.tagged('sluice-lake', 'processed/', 'upload-d')).toHaveLength(4);
+      // and when that run fails, its failure is the later write's row's: the first write's still says it was delivered
+      const bad = Buffer.concat([gzipSync(body('upload-e', 2)), Buffer.alloc(8), gzipSync(body('upload-e', 1))]);
+      await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: bad }));
+      const failed = await h.stack.run('s3', 's4-events-processed', firstEvent);
+      expect([failed.status, failed.error]).toStrictEqual(['FAILED', 'Sluice.InvalidInput']);
+      expect(await h.ledger(first.account!.batchId)).toMatchObject({ status: 'SUCCEEDED', counts: { delivered: 3 } });
+    } finally {
+      said2.mockRestore();
+    }
   });
 
   it('an event whose key is empty, or not URL-encoded, names no object: refused for good, nothing read', async () => {
