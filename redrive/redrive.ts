@@ -150,7 +150,8 @@ async function redriveOne(redriver: Redriver, batch: Redrivable, input: unknown)
   // a large Firehose request goes by claim check again, as the bridge would send it
   const payload = batch.workflow === 'firehose' ? await store(input, 0, batch.batchId, ctx) : input;
   // an object written over since: the run reads the later write as that write's batch, and this one is done with
-  const later = batch.workflow === 's3' ? (await objectAsRead(input, ctx)).batchId : batch.batchId;
+  // (an event that names no object goes through the workflow again, to fail as it did, with its reason)
+  const later = batch.workflow === 's3' ? await objectAsRead(input, ctx).then((read) => read.batchId, () => batch.batchId) : batch.batchId;
   const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
   if (later !== batch.batchId && execution.status === 'SUCCEEDED') {
     await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 's3', status: 'SUPERSEDED', time: new Date(ctx.now()).toISOString(), source: batch.source }, ['input', 'inputKey', 'error']);
