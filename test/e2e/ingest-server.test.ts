@@ -53,18 +53,21 @@ async function ask(stack: LocalStack, path: string, init: RequestInit): Promise<
   }
 }
 
-/** The eventIDs of the records on the stream whose data holds `tag`, in the stream's order. */
-async function onStream(tag: string): Promise<string[]> {
+/** The records on the stream whose data holds `tag`, in the stream's order: their eventIDs and data. */
+async function onStreamRecords(tag: string): Promise<{ id: string; data: string }[]> {
   const kinesis = h.stack.servers.kinesis;
   let { ShardIterator: iterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamOf(pipeline), ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
-  const ids: string[] = [];
+  const found: { id: string; data: string }[] = [];
   for (;;) {
     const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-    if (!page.Records?.length) return ids;
-    ids.push(...page.Records.filter((r) => Buffer.from(r.Data!).toString().includes(tag)).map((r) => `shardId-000000000000:${r.SequenceNumber}`));
+    if (!page.Records?.length) return found;
+    found.push(...page.Records.map((r) => ({ id: `shardId-000000000000:${r.SequenceNumber}`, data: Buffer.from(r.Data!).toString() })).filter((r) => r.data.includes(tag)));
     iterator = page.NextShardIterator;
   }
 }
+
+const onStream = async (tag: string) => (await onStreamRecords(tag)).map((r) => r.id);
+const dataOnStream = async (tag: string) => (await onStreamRecords(tag)).map((r) => r.data);
 
 const events = (tag: string, n: number, bytes = 0) => Array.from({ length: n }, (_, i) => ({ event_type: 'metric', event_id: `${tag}-${i}`, ...(bytes ? { note: 'x'.repeat(bytes) } : {}) }));
 const hangUp = () => Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
@@ -180,16 +183,3 @@ describe('the ingest API hands on what the producer sent, or refuses it with why
     expect((await logs(`/${'g'.repeat(511)}`, 'web 1')).status).toBe(202);
   });
 });
-
-/** The data of the records on the stream whose data holds `tag`, in the stream's order. */
-async function dataOnStream(tag: string): Promise<string[]> {
-  const kinesis = h.stack.servers.kinesis;
-  let { ShardIterator: iterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamOf(pipeline), ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
-  const datas: string[] = [];
-  for (;;) {
-    const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-    if (!page.Records?.length) return datas;
-    datas.push(...page.Records.map((r) => Buffer.from(r.Data!).toString()).filter((data) => data.includes(tag)));
-    iterator = page.NextShardIterator;
-  }
-}
