@@ -161,6 +161,8 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
         const newest = (await options.store.list({ q: entry.batchId, limit: 1 }))[0];
         const to = newest && newest.id !== id ? newest.id : id!;
         const token = randomUUID();
+        // a redrive whose page is never opened leaves its notice: the oldest go past a few hundred
+        if (notices.size >= 500) notices.delete(notices.keys().next().value!);
         notices.set(token, redriveNotice(outcome));
         return res.writeHead(303, { location: `/executions/${to}?redrive=${token}` }).end();
       }

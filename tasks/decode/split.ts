@@ -39,6 +39,9 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   } catch (error) {
     readFailure = error;
   }
+  // the body waits unread while the row is written: an error of its socket meanwhile is kept for its reader (who
+  // meets it as the stream's error), not thrown as an event no one listens to, which would end the process
+  (object?.Body as { once?: (event: string, listener: () => void) => void } | undefined)?.once?.('error', () => undefined);
   const read = object?.ETag ? bareEtag(object.ETag) : undefined;
   if (source.etag && read && read !== source.etag) {
     // the bytes this event announced are gone (no versions keep them): what is read is a later write, a batch of
