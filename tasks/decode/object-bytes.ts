@@ -6,6 +6,9 @@ import { hasBom, isGzip } from './bytes.ts';
 /** What zlib's errors carry as `code` (Z_DATA_ERROR, Z_BUF_ERROR, …): the bytes, not the call, are at fault. */
 const isZlibError = (error: unknown): boolean => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');
 
+/** The same bytes as a Buffer, not copied. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** The first `count` bytes of `pieces` (fewer if it ends sooner), and all of its bytes again, those included. */
 async function peek(pieces: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
   const source = pieces[Symbol.asyncIterator]();
@@ -14,13 +17,13 @@ async function peek(pieces: AsyncIterable<Uint8Array>, count: number): Promise<{
   while (bytes < count) {
     const next = await source.next();
     if (next.done) break;
-    read.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    read.push(asBuffer(next.value));
     bytes += next.value.byteLength;
   }
   async function* all(): AsyncGenerator<Buffer> {
     try {
       yield* read;
-      for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      for (let next = await source.next(); !next.done; next = await source.next()) yield asBuffer(next.value);
     } finally {
       // a reader that stops early (a chunk PUT failed) lets the object's body go, and its socket with it
       await source.return?.();

@@ -1,7 +1,7 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { ChunkRef, SourceInfo } from '../../contracts/batch.ts';
 import type { DecodeChunk, DecodeTrigger, SplitResult } from '../../contracts/tasks.ts';
-import { bareEtag, s3Object, withEtag } from '../shared/batch-identity.ts';
+import { asWrite, bareEtag, s3Object } from '../shared/batch-identity.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { beginObject, startObject } from '../shared/object-ledger.ts';
@@ -43,14 +43,15 @@ export async function splitObject(trigger: DecodeTrigger, ctx: TaskContext): Pro
   // meets it as the stream's error), not thrown as an event no one listens to, which would end the process
   (object?.Body as { once?: (event: string, listener: () => void) => void } | undefined)?.once?.('error', () => undefined);
   const read = object?.ETag ? bareEtag(object.ETag) : undefined;
-  if (source.etag && read && read !== source.etag) {
+  const written = asWrite(input, read);
+  if (written !== input) {
     // the bytes this event announced are gone (no versions keep them): what is read is a later write, a batch of
     // its own, which its own event delivers too. Read as that batch: under this event's, it would write over the
     // lake objects this event's own write made, if they were delivered before (a duplicate event after an
     // overwrite), and put the later write's records there twice. Not refused: sample events (AWS's, SAM's) carry
     // ETags of their own, and a user runs them on a file of theirs
     console.error(JSON.stringify({ message: 'the object was written again after this event: what is read is the later write, taken as that write\'s batch (its own event delivers it too, under the same names)', object: `s3://${bucket}/${key}`, eventEtag: source.etag, objectEtag: read, eventBatchId: batchId }));
-    input = withEtag(input, read);
+    input = written;
     ({ batchId, ...source } = s3Object(input));
   }
   const now = new Date(ctx.now()).toISOString();

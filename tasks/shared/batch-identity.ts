@@ -98,10 +98,16 @@ export function s3Object(input: unknown): { batchId: string; bucket: string; key
   };
 }
 
-/** An Object Created event (as s3Object reads it) naming another write of its object: `detail.object.etag`. */
-export function withEtag(event: unknown, etag: string): unknown {
+/**
+ * An Object Created event as the write of its object whose ETag was read: itself when it names that write, a
+ * version (read as named) or no ETag; else the event with the read ETag (`detail.object.etag`): its own write
+ * was replaced, and the bytes are the later write's, a batch of their own.
+ */
+export function asWrite(event: unknown, read: string | undefined): unknown {
+  const { etag } = s3Object(event);
+  if (!etag || !read || read === etag) return event;
   const { detail } = event as { detail: { object: object } };
-  return { ...(event as object), detail: { ...detail, object: { ...detail.object, etag } } };
+  return { ...(event as object), detail: { ...detail, object: { ...detail.object, etag: read } } };
 }
 
 /** Which write of an object a source is: its version, its ETag in a bucket without versions, else `null`. */

@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { bareEtag, batchIdentity, withEtag, type BatchIdentity } from './batch-identity.ts';
+import { asWrite, bareEtag, batchIdentity, type BatchIdentity } from './batch-identity.ts';
 import type { TaskContext } from './context.ts';
 
 /**
@@ -9,13 +9,15 @@ import type { TaskContext } from './context.ts';
  * `identity` (the event's own) when the object cannot be looked at (S3 down: the split read nothing either).
  */
 export async function objectAsRead(event: unknown, ctx: TaskContext, identity: BatchIdentity = batchIdentity('s3', event)): Promise<BatchIdentity> {
-  const { bucket, key, versionId, etag } = identity.source;
-  if (!etag || versionId || !bucket || !key) return identity;
+  const { bucket, key, etag } = identity.source;
+  if (!etag || !bucket || !key) return identity;
+  let read: string | undefined;
   try {
     const { ETag } = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    const now = ETag ? bareEtag(ETag) : undefined;
-    return now && now !== etag ? batchIdentity('s3', withEtag(event, now)) : identity;
+    read = ETag ? bareEtag(ETag) : undefined;
   } catch {
     return identity;
   }
+  const written = asWrite(event, read);
+  return written === event ? identity : batchIdentity('s3', written);
 }

@@ -3,6 +3,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerStatus } from '../../local/ledger-status.ts';
 import { localRedriver } from '../../local/redriver.ts';
+import { redriveBatch } from '../../redrive/redrive-batch.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive } from '../../redrive/redrive.ts';
 import { businessEvent, pipesRecord, s0Request } from '../../local/samples.ts';
@@ -77,6 +78,8 @@ describe('redrive', () => {
     const said: string[] = [];
     expect(await redrivable(h.stack.ctx, { batchId: 's3.elsewhere' }, (problem) => said.push(problem))).toStrictEqual([]);
     expect(said).toStrictEqual(['s3.elsewhere is BACKED_UP, of pipeline "ops-plain", which this configuration does not have (it ran under another: give its --config); left alone']);
+    // the inspector's redrive says the same
+    expect(await redriveBatch(localRedriver(h.stack), 's3.elsewhere')).toStrictEqual({ batchId: 's3.elsewhere', skipped: `nothing redriven: ${said[0]}` });
     // and the status shows it, where it was left out (and looked balanced while redrive listed the batch)
     const status = await ledgerStatus(h.stack.ctx, (problem) => expect.fail(problem));
     expect(status.find((p) => p.pipeline === 'ops-plain')).toMatchObject({ unconfigured: true, batches: { BACKED_UP: 1 } });
