@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { FirehoseSettings } from '../../contracts/config.ts';
 import type { FirehoseTransformRequest, FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { bridge } from '../../tasks/firehose-bridge/index.ts';
+import { jsonLines } from '../../tasks/shared/json-lines.ts';
 import { putObject } from '../../tasks/shared/s3-objects.ts';
 import type { ExecutionResult } from '../engine.ts';
 import type { BufferedRecord, FailedRecord } from './firehose-batch.ts';
@@ -228,7 +229,7 @@ export class FirehoseStream {
    */
   private async backUp(type: string, failed: FailedRecord[], batch: { id: string; at: number }): Promise<void> {
     const key = `processing-failed/${this.options.pipeline}/${type}/${hourPath(batch.at)}/${this.name}-1-${new Date(batch.at).toISOString().replace(/[:.]/g, '-')}-${batch.id}.gz`;
-    const body = gzipSync(failed.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    const body = gzipSync(jsonLines(failed));
     await putObject(this.stack.ctx, { Bucket: this.stack.config.buckets.backup, Key: key, Body: body });
   }
 }

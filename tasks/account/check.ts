@@ -16,10 +16,16 @@ export function imbalances(body: Body, counts: Counts, units?: string[] | number
   if (body.failed.length > 0) problems.push(`${body.failed.length} failed records were never backed up`);
   const unstored = body.quarantined.filter((q) => !q.key).length;
   if (unstored > 0) problems.push(`${unstored} quarantined records were never written to the backup bucket`);
-  const ids = [...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.id);
-  const twice = ids.length - new Set(ids).size;
+  const ids = new Set<string>();
+  const seen = new Set<string>();
+  for (const outcomes of [body.delivered, body.quarantined, body.dropped, body.backedUp]) {
+    for (const entry of outcomes) {
+      ids.add(entry.id);
+      seen.add(entry.unit);
+    }
+  }
+  const twice = settled - ids.size;
   if (twice > 0) problems.push(`${twice} record ids are counted twice`);
-  const seen = new Set([...body.delivered, ...body.quarantined, ...body.dropped, ...body.backedUp].map((entry) => entry.unit));
   if (Array.isArray(units)) {
     const missing = units.filter((unit) => !seen.has(unit));
     if (missing.length > 0) problems.push(`source units without any outcome: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);

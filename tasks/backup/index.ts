@@ -9,6 +9,7 @@ import { open, seal } from '../shared/body.ts';
 import type { TaskContext } from '../shared/context.ts';
 import { digest } from '../shared/ids.ts';
 import { keepInput } from '../shared/inputs.ts';
+import { jsonLines } from '../shared/json-lines.ts';
 import { writeLedgerRow } from '../shared/ledger.ts';
 import { objectAsRead } from '../shared/object-as-read.ts';
 import { failChunk } from '../shared/object-ledger.ts';
@@ -45,7 +46,7 @@ export async function backupBody(body: Body, batch: Batch, ctx: TaskContext): Pr
     await putObject(ctx, {
       Bucket: ctx.config.buckets.backup,
       Key: key,
-      Body: records.map((record) => JSON.stringify(record)).join('\n') + '\n',
+      Body: jsonLines(records),
       ContentType: 'application/x-ndjson',
     });
     for (const record of records) keyOf.set(record.recordId, key);
