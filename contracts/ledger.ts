@@ -32,9 +32,12 @@ export const LedgerRow = t.intersection([
     reingested: t.number,
     /** Of the records dropped, those another batch had delivered (a Pipe's re-read, cut another way). */
     redelivered: t.number,
+    /** Held while a redrive of the batch runs (redrive/redrive-lease.ts). */
+    redriveLease: t.type({ token: t.string, until: t.string }),
   }),
 ]);
 export type LedgerRow = t.TypeOf<typeof LedgerRow>;
+export type RedriveLease = NonNullable<LedgerRow['redriveLease']>;
 
 /**
  * The ledger's index by status and time: what `sluice redrive` and the sweep read (a Query per status,

@@ -12,6 +12,7 @@ import { writeLedgerRow } from '../tasks/shared/ledger.ts';
 import type { TaskContext } from '../tasks/shared/context.ts';
 import { getBytes } from '../tasks/shared/s3-objects.ts';
 import type { Redrivable } from './redrivable.ts';
+import { letGo, takeLease } from './redrive-lease.ts';
 import { notYetDelivered } from './superseded.ts';
 
 /** Where a redrive reads the ledger and backups (the task context), and how it starts an execution. */
@@ -105,33 +106,36 @@ async function redriveStretch(redriver: Redriver, batch: Redrivable, records: Pi
  */
 export async function redrive(redriver: Redriver, batches: Redrivable[]): Promise<RedriveOutcome[]> {
   const outcomes: RedriveOutcome[] = [];
-  let underWay = redrivesUnderWay.get(redriver.ctx.ddb);
-  if (!underWay) redrivesUnderWay.set(redriver.ctx.ddb, (underWay = new Set()));
-  for (const batch of batches) {
-    // a second redrive of a batch while one runs in this process (two tabs, a retried request, the sweep beside a
-    // click) would put its records back twice; across processes (two `sluice redrive --aws`) nothing holds it
-    if (underWay.has(batch.batchId)) {
-      outcomes.push({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error: 'a redrive of this batch is already under way', after: batch.status });
-      continue;
-    }
-    underWay.add(batch.batchId);
-    try {
-      outcomes.push(await redriveDue(redriver, batch));
-    } finally {
-      underWay.delete(batch.batchId);
-    }
-  }
+  for (const batch of batches) outcomes.push(await redriveDue(redriver, batch));
   return outcomes;
 }
 
-/** The batches each ledger (by its client) is redriving in this process. */
-const redrivesUnderWay = new WeakMap<object, Set<string>>();
-
+/** One batch, held for its redrive (redrive-lease.ts) from the moment it is taken until its outcome is known. */
 async function redriveDue(redriver: Redriver, batch: Redrivable): Promise<RedriveOutcome> {
   const notStarted = (error: string): RedriveOutcome => ({ batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: 'NOT_STARTED', error, after: batch.status });
-  // the row as it stands now: a redrive that ended between this one's reading and now has changed it
-  const { Item: now } = await redriver.ctx.ddb.send(new GetCommand({ TableName: redriver.ctx.config.ledgerTable, Key: { batchId: batch.batchId }, ConsistentRead: true }));
-  if (now?.status !== batch.status || now.time !== batch.time) return notStarted(`the batch changed since it was read (it stands ${String(now?.status)} now): another redrive, or its own execution, went first`);
+  const lease = await takeLease(redriver.ctx, batch);
+  if ('refused' in lease) return notStarted(lease.refused);
+  let outcome: RedriveOutcome;
+  try {
+    outcome = await redriveHeld(redriver, batch, notStarted);
+  } catch (error) {
+    await letGo(redriver.ctx, batch.batchId, lease).catch((also: Error) => {
+      throw new AggregateError([error, also], `${(error as Error).message}; and its hold on the batch could not be let go (${also.message}): it lapses at ${lease.until}`);
+    });
+    throw error;
+  }
+  // started asynchronously (an s3 run): the hold covers the start until the run writes its row anew, or lapses
+  if (outcome.execution === 'STARTED') return outcome;
+  try {
+    await letGo(redriver.ctx, batch.batchId, lease);
+  } catch (error) {
+    const note = `its hold on the batch could not be let go (${(error as Error).message}): another redrive of it waits until ${lease.until}`;
+    return { ...outcome, error: outcome.error ? `${outcome.error}; ${note}` : note };
+  }
+  return outcome;
+}
+
+async function redriveHeld(redriver: Redriver, batch: Redrivable, notStarted: (error: string) => RedriveOutcome): Promise<RedriveOutcome> {
   let input: unknown;
   try {
     input = await inputOf(redriver.ctx, batch);

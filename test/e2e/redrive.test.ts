@@ -1,11 +1,12 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerStatus } from '../../local/ledger-status.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { redriveBatch } from '../../redrive/redrive-batch.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
-import { redrive } from '../../redrive/redrive.ts';
+import { redrive, type Redriver } from '../../redrive/redrive.ts';
 import { businessEvent, pipesRecord, s0Request } from '../../local/samples.ts';
 import { tasks } from '../../tasks/index.ts';
 import type { OpenSearchDouble } from '../doubles/opensearch.ts';
@@ -43,7 +44,7 @@ describe('redrive', () => {
     expect(await redrivable(h.stack.ctx)).toStrictEqual([]);
   });
 
-  it('runs one redrive of a batch at a time in a process: a second, at once or from a reading made before the first ended, starts nothing (two at once put a transform batch back twice)', async () => {
+  it('runs one redrive of a batch at a time, whichever process asks: a second, at once, from a reading made before the first ended, or while another holds the batch, starts nothing (two at once put a transform batch back twice)', async () => {
     const request = s0Request(1, 3, 600);
     os.failItems(() => true, 503, 1000);
     const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);
@@ -51,13 +52,34 @@ describe('redrive', () => {
     os.heal();
     const pending = await redrivable(h.stack.ctx, { batchId: first.account!.batchId });
     const writesBefore = os.writes.length;
-    const [a, b] = await Promise.all([redrive(localRedriver(h.stack), pending), redrive(localRedriver(h.stack), pending)]);
+    // the second as another process would run it: a DynamoDB client of its own
+    const [a, b] = await Promise.all([redrive(localRedriver(h.stack), pending), redrive(asAnotherProcess(localRedriver(h.stack)), pending)]);
     expect([a![0]!.execution, b![0]!.execution].sort()).toStrictEqual(['NOT_STARTED', 'SUCCEEDED']);
-    expect([a![0]!, b![0]!].find((o) => o.execution === 'NOT_STARTED')!.error).toBe('a redrive of this batch is already under way');
+    expect([a![0]!, b![0]!].find((o) => o.execution === 'NOT_STARTED')!.error).toMatch(/^another redrive of this batch is under way \(it holds the batch until \d{4}-\d\d-\d\dT[\d:.]+Z, when its hold lapses should it have stopped\)$/);
     // read before the first redrive, acted on after it: the row has changed since
     const [late] = await redrive(localRedriver(h.stack), pending);
     expect(late).toMatchObject({ execution: 'NOT_STARTED', error: expect.stringMatching(/^the batch changed since it was read \(it stands SUCCEEDED now\)/) });
     expect(os.writes.length - writesBefore).toBe(3);
+    // the batch is let go once its redrive has ended
+    expect(await h.ledger(first.account!.batchId)).not.toHaveProperty('redriveLease');
+  });
+
+  it('redrives a batch whose last redrive stopped without letting go only once that hold has lapsed', async () => {
+    const request = s0Request(1, 2, 700);
+    os.failItems(() => true, 503, 1000);
+    const first = await h.stack.run('firehose', 's0-logs-to-opensearch', request);
+    os.heal();
+    const batchId = first.account!.batchId;
+    const [pending] = await redrivable(h.stack.ctx, { batchId });
+    // a redrive killed after it took the batch: its hold stays in the row
+    const hold = (until: number) => h.stack.ctx.ddb.send(new UpdateCommand({ TableName: h.stack.config.ledgerTable, Key: { batchId }, UpdateExpression: 'SET redriveLease = :lease', ExpressionAttributeValues: { ':lease': { token: 'killed', until: new Date(until).toISOString() } } }));
+    await hold(Date.now() + 60_000);
+    const [held] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(held).toMatchObject({ execution: 'NOT_STARTED', after: 'BACKED_UP', error: expect.stringMatching(/^another redrive of this batch is under way/) });
+    await hold(Date.now() - 1_000);
+    const [lapsed] = await redrive(localRedriver(h.stack), [pending!]);
+    expect(lapsed).toMatchObject({ execution: 'SUCCEEDED', after: 'SUCCEEDED' });
+    expect(await h.ledger(batchId)).not.toHaveProperty('redriveLease');
   });
 
   it('leaves a permanent failure alone and says so; --force redrives it, and bad input fails again', async () => {
@@ -124,3 +146,10 @@ describe('redrive', () => {
     ]);
   });
 });
+
+/** The same ledger and stack through a DynamoDB client of its own, as a second `sluice redrive` process reaches them. */
+function asAnotherProcess(redriver: Redriver): Redriver {
+  const config = redriver.ctx.ddb.config;
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: config.endpoint, region: config.region, credentials: config.credentials }), { marshallOptions: { removeUndefinedValues: true } });
+  return { ...redriver, ctx: { ...redriver.ctx, ddb } };
+}
