@@ -6,6 +6,9 @@ import { bodyOf, HttpStandIn, type Answer } from './http-stand-in.ts';
 type Doc = Record<string, unknown>;
 type Query = { match_all?: object; term?: Record<string, unknown> } | undefined;
 
+/** A cluster's http.max_content_length by default: 100mb. */
+const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
+
 const error = (status: number, type: string, reason: string): Answer => [status, { error: { type, reason }, status }];
 
 /** A dotted field of a document, as a term query names it. */
@@ -24,13 +27,17 @@ function matches(doc: Doc, query: Query): boolean {
  * OpenSearch's API as far as sluice and a person with curl need it — `_bulk` (index, create, update,
  * delete; 409 on creating an id that exists), `_count`, `_doc`, `_search` (match_all, term, `q=f:v`),
  * index create/exists, cluster info — with documents in memory and in `opensearch.jsonl` of the data
- * folder. No OpenSearch server runs here: this says it is a stand-in in every answer.
+ * folder; a body over `maxContentLength` bytes is refused whole with 413, worded as Amazon OpenSearch
+ * Service words it. No OpenSearch server runs here: this says it is a stand-in in every answer.
  */
 export class OpenSearchStandIn {
   private readonly store: DocumentStore;
   private readonly http: HttpStandIn;
+  private readonly maxContentLength: number;
 
-  constructor(options: { dataDir?: string } = {}) {
+  /** `maxContentLength`: as a cluster's http.max_content_length, or a domain's 10 to 100 MiB by instance type. */
+  constructor(options: { dataDir?: string; maxContentLength?: number } = {}) {
+    this.maxContentLength = options.maxContentLength ?? MAX_CONTENT_LENGTH;
     this.store = new DocumentStore(options.dataDir ? join(options.dataDir, 'opensearch.jsonl') : undefined);
     this.http = new HttpStandIn('opensearch', (req, url) => this.route(req, url));
   }
@@ -55,6 +62,7 @@ export class OpenSearchStandIn {
       return [200, { name: 'sluice-stand-in', cluster_name: 'sluice', version: { distribution: 'opensearch', number: '2.17.0' }, tagline: "sluice's OpenSearch stand-in (not OpenSearch)" }];
     }
     const body = await bodyOf(req);
+    if (body.length > this.maxContentLength) return [413, { Message: `Request size exceeded ${this.maxContentLength} bytes` }];
     const json = (): Doc => (body.length > 0 ? (JSON.parse(body.toString('utf8')) as Doc) : {});
     if (parts.at(-1) === '_bulk' && method === 'POST') return this.bulk(body.toString('utf8'), parts.length === 2 ? parts[0] : undefined);
     const [index, action, id] = parts as [string, string | undefined, string | undefined];

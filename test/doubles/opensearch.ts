@@ -11,13 +11,16 @@ interface ItemFailure {
 
 /**
  * An HTTP double of OpenSearch's `_bulk` API: NDJSON in, per-item results out, `create` semantics
- * (409 for an id that exists), and failures on demand: per item (429, 5xx, 400) or per request.
+ * (409 for an id that exists), and failures on demand: per item (429, 5xx, 400) or per request, and
+ * bodies over `maxContentLength` refused with 413 as Amazon OpenSearch Service words it.
  */
 export class OpenSearchDouble {
   readonly docs = new Map<string, Map<string, unknown>>();
   /** Every `_id` that was written, in order: a duplicate here would be a duplicate document. */
   readonly writes: string[] = [];
   requests = 0;
+  /** The largest body taken, as a cluster's http.max_content_length: a larger one is refused whole, 413. */
+  maxContentLength = Number.POSITIVE_INFINITY;
   private server: Server | undefined;
   private itemFailures: ItemFailure[] = [];
   private requestFailures: { status: number; times: number }[] = [];
@@ -88,9 +91,13 @@ export class OpenSearchDouble {
   }
 
   private async handle(req: IncomingMessage): Promise<[number, unknown]> {
-    let text = '';
-    for await (const chunk of req) text += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    // decoded whole: a character cut between two chunks stays one character
+    const body = Buffer.concat(chunks);
+    const text = body.toString('utf8');
     this.requests++;
+    if (body.length > this.maxContentLength) return [413, { Message: `Request size exceeded ${this.maxContentLength} bytes` }];
     if (req.method !== 'POST' || !req.url?.startsWith('/_bulk')) return [404, { error: 'not found' }];
     if (req.headers['content-type']?.includes('application/x-ndjson') === false && req.headers['content-type']?.includes('json') === false) {
       return [406, { error: 'Content-Type header is not supported' }];

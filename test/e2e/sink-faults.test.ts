@@ -78,4 +78,20 @@ describe('sink faults (issue 6): transient by one classifier, retried by time, n
     expect(os.writes.length - before).toBe(5);
     expect(new Set(os.writes).size).toBe(os.writes.length);
   });
+
+  it('OpenSearch that refuses the request of a batch as too large (413): sent again in halves, every record delivered once in the one pass, none backed up', async () => {
+    os.heal();
+    os.maxContentLength = 2_000;
+    const before = { requests: os.requests, writes: os.writes.length };
+    try {
+      const result = await h.stack.run('firehose', 's0-logs-to-opensearch', s0Request(1, 20, 33_000));
+      expect(result.account).toMatchObject({ status: 'SUCCEEDED', counts: { in: 21, delivered: 20, backedUp: 0 } });
+      expect(passes(result)).toBe(1);
+      expect(os.writes.length - before.writes).toBe(20);
+      expect(os.requests - before.requests).toBeGreaterThan(2);
+      expect(new Set(os.writes).size).toBe(os.writes.length);
+    } finally {
+      os.maxContentLength = Number.POSITIVE_INFINITY;
+    }
+  });
 });

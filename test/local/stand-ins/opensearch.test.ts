@@ -1,4 +1,4 @@
-import { Client } from '@opensearch-project/opensearch';
+import { Client, errors } from '@opensearch-project/opensearch';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,5 +42,23 @@ describe('the OpenSearch stand-in, through the official client', () => {
     expect(((await (await fetch(`${restarted.url}/cwl/_search?q=level:error`)).json()) as { hits: { total: { value: number } } }).hits.total.value).toBe(1);
     expect((await fetch(`${restarted.url}/nope/_doc/x`)).status).toBe(404);
     await restarted.stop();
+  });
+
+  it('refuses a body over its maxContentLength with 413, as a cluster does, still saying it is a stand-in; the client throws a ResponseError with meta.statusCode 413', async () => {
+    // a body of the limit exactly is taken (the client sends NDJSON), one a byte longer refused
+    const fits = [{ create: { _index: 'cwl', _id: 'a' } }, { text: 'a' }];
+    const over = [{ create: { _index: 'cwl', _id: 'b' } }, { text: 'bb' }];
+    const limit = fits.map((line) => `${JSON.stringify(line)}\n`).join('').length;
+    const standIn = new OpenSearchStandIn({ maxContentLength: limit });
+    await standIn.start();
+    const client = new Client({ node: standIn.url });
+
+    expect((await client.bulk({ body: fits })).body.items).toHaveLength(1);
+    const refused = await client.bulk({ body: over }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(errors.ResponseError);
+    expect(refused).toMatchObject({ meta: { statusCode: 413, body: { Message: `Request size exceeded ${limit} bytes` }, headers: { 'x-sluice-stand-in': 'opensearch' } } });
+    expect(((await (await fetch(`${standIn.url}/cwl/_count`)).json()) as { count: number }).count).toBe(1);
+    await client.close();
+    await standIn.stop();
   });
 });

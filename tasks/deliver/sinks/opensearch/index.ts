@@ -2,8 +2,8 @@ import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { OpenSearchSinkConfig } from '../../../../contracts/config.ts';
 import { report } from '../../../../contracts/decode.ts';
 import { DEADLINE_REACHED, failAll, sinkName, type DeliveryScope, type Sink, type SinkOutcome } from '../sink.ts';
-import { bulkRequests } from './request-builder.ts';
-import { BulkResponse, itemOutcome, requestError } from './retry-logic.ts';
+import { bulkRequests, halves, type BulkRequest } from './request-builder.ts';
+import { BulkResponse, documentTooLarge, itemOutcome, requestError, tooLarge } from './retry-logic.ts';
 
 /** OpenSearch's recommended bulk size is 5-15 MB; stay under the lower bound. */
 const DEFAULT_MAX_BULK_BYTES = 5_000_000;
@@ -37,7 +37,10 @@ async function connect(config: OpenSearchSinkConfig): Promise<{ client: BulkClie
   return { client, endpoint };
 }
 
-/** OpenSearch `_bulk` with `create` and deterministic `_id`s; per-item outcomes. */
+/**
+ * OpenSearch `_bulk` with `create` and deterministic `_id`s; per-item outcomes. Requests are cut to
+ * `maxBulkBytes` before they go; one the cluster still refuses as too large (413) goes again in halves.
+ */
 export function openSearchSink(config: OpenSearchSinkConfig): Sink {
   let connection: Promise<{ client: BulkClient; endpoint: string }> | undefined;
   return {
@@ -53,30 +56,34 @@ export function openSearchSink(config: OpenSearchSinkConfig): Sink {
         return { failed: failAll(records, requestError(error)), outputs: [] };
       }
       const failed = new Map<string, RecordError>();
-      for (const request of bulkRequests(records, config.index, config.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES)) {
+      const send = async (request: BulkRequest): Promise<void> => {
         const left = scope.deadline - scope.now();
         if (left <= 0) {
           failAll(request.records, DEADLINE_REACHED, failed);
-          continue;
+          return;
         }
         let response: unknown;
         try {
           response = (await client.bulk({ body: request.body }, { requestTimeout: Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, left) })).body;
         } catch (error) {
-          failAll(request.records, requestError(error), failed);
-          continue;
+          if (!tooLarge(error)) failAll(request.records, requestError(error), failed);
+          else if (request.records.length === 1) failed.set(request.records[0]!.id, documentTooLarge(Buffer.byteLength(request.body)));
+          // refused as a whole, nothing written: halves until each fits, so only a document too large alone fails
+          else for (const half of halves(request, config.index)) await send(half);
+          return;
         }
         const decoded = BulkResponse.decode(response);
         if (decoded._tag === 'Left' || decoded.right.items.length !== request.records.length) {
           const why = decoded._tag === 'Left' ? report(decoded.left).join('; ') : 'item count differs from the request';
           failAll(request.records, { code: 'OpenSearch.MalformedResponse', message: why, retryable: true }, failed);
-          continue;
+          return;
         }
         decoded.right.items.forEach((item, i) => {
           const outcome = itemOutcome(item);
           if (outcome !== 'ok') failed.set(request.records[i]!.id, outcome);
         });
-      }
+      };
+      for (const request of bulkRequests(records, config.index, config.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES)) await send(request);
       return { failed, outputs: failed.size < records.length ? [`${endpoint.replace(/\/+$/, '')}/${config.index}`] : [] };
     },
   };

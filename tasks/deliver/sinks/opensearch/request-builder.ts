@@ -28,3 +28,10 @@ export function bulkRequests(records: Rec[], index: string, maxBytes: number): B
   if (batch.length > 0) requests.push({ body: lines.join(''), records: batch });
   return requests;
 }
+
+/** A request's records as two requests, the first half (with the odd one) and the second. */
+export function halves(request: BulkRequest, index: string): [BulkRequest, BulkRequest] {
+  const middle = Math.ceil(request.records.length / 2);
+  const of = (records: Rec[]): BulkRequest => ({ body: records.map((record) => bulkLines(record, index)).join(''), records });
+  return [of(request.records.slice(0, middle)), of(request.records.slice(middle))];
+}

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { RecordError } from '../../../../contracts/batch.ts';
-import { recordError } from '../../../shared/transient.ts';
+import { recordError, statusOf } from '../../../shared/transient.ts';
 
 /** The parts of a `_bulk` response sluice reads. */
 export const BulkResponse = t.type({
@@ -31,21 +31,40 @@ export function itemOutcome(item: BulkResponse['items'][number]): RecordError | 
 }
 
 /**
- * A whole `_bulk` call that failed, by sluice's one classifier: a timeout or a refused connection (the
- * client's TimeoutError and ConnectionError, which carry no status) is transient, like 429 and 5xx.
+ * What an error body says (`{error: {type, reason}}`, `{error: "…"}`, Amazon OpenSearch Service's
+ * `{Message: "…"}`, or text, as a proxy in front answers a 413), in a line.
  */
-/** What an error body says (`{error: {type, reason}}`, `{error: "…"}` or text, as a proxy in front answers a 413), in a line. */
 function bodyReason(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().replace(/\s+/g, ' ').slice(0, 300) || undefined;
+  const message = (body as { Message?: unknown } | null)?.Message;
+  if (typeof message === 'string') return message.slice(0, 300);
   const error = (body as { error?: unknown } | null)?.error;
   if (typeof error === 'string') return error.slice(0, 300);
   const { type, reason } = (error ?? {}) as { type?: unknown; reason?: unknown };
   return type || reason ? [type, reason].filter((part) => typeof part === 'string').join(': ').slice(0, 300) : undefined;
 }
 
+/**
+ * A whole `_bulk` call that failed, by sluice's one classifier: a timeout or a refused connection (the
+ * client's TimeoutError and ConnectionError, which carry no status) is transient, like 429 and 5xx.
+ */
 export const requestError = (error: unknown): RecordError => {
   const recorded = recordError('OpenSearch', error);
   // the client names the error's type when the body has one; else its message is only "Response Error"
   const reason = recorded.message.endsWith('Response Error') ? bodyReason((error as { meta?: { body?: unknown } } | null)?.meta?.body) : undefined;
   return reason ? { ...recorded, message: `${recorded.message} (${reason})` } : recorded;
 };
+
+/**
+ * The cluster refused the whole request as larger than it takes: over http.max_content_length (100 MB by
+ * default), or Amazon OpenSearch Service's 10 to 100 MiB by instance type. The client's ResponseError
+ * carries the HTTP status in `meta.statusCode` (its `statusCode` would prefer a `status` in the body).
+ */
+export const tooLarge = (error: unknown): boolean => statusOf(error) === 413;
+
+/** A document the cluster refused as too large with nothing else in the request: sent again, it never fits. */
+export const documentTooLarge = (requestBytes: number): RecordError => ({
+  code: 'OpenSearch.DocumentTooLarge',
+  message: `413: the cluster refused as too large a _bulk request of ${requestBytes} bytes holding this document alone; it will never fit`,
+  retryable: false,
+});

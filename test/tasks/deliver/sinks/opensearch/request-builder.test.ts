@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rec } from '../../../../../contracts/batch.ts';
 import { bulkLines } from '../../../../../tasks/deliver/sinks/opensearch/encoder.ts';
-import { bulkRequests } from '../../../../../tasks/deliver/sinks/opensearch/request-builder.ts';
+import { bulkRequests, halves } from '../../../../../tasks/deliver/sinks/opensearch/request-builder.ts';
 
 const rec = (id: string, text: string): Rec => ({ id, unit: id, data: { text } });
 const size = (record: Rec) => Buffer.byteLength(bulkLines(record, 'logs'));
@@ -31,5 +31,14 @@ describe('bulkRequests', () => {
 
   it('makes no request of no records', () => {
     expect(bulkRequests([], 'logs', 1000)).toStrictEqual([]);
+  });
+});
+
+describe('halves', () => {
+  it('cuts a request in two, the first with the odd record, each body the bulk lines of its records', () => {
+    const [request] = bulkRequests(['a', 'b', 'c', 'd', 'e'].map((id) => rec(id, id)), 'logs', 10_000);
+    const [first, second] = halves(request!, 'logs');
+    expect([first.records.map((r) => r.id), second.records.map((r) => r.id)]).toStrictEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(first.body + second.body).toBe(request!.body);
   });
 });

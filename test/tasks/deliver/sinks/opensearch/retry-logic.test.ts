@@ -33,6 +33,9 @@ describe('requestError', () => {
     expect(requestError(proxy)).toStrictEqual({ code: 'OpenSearch.http_413', message: '413: Response Error (<html><body><h1>413 Request Entity Too Large</h1></body></html>)', retryable: false });
     const typed = new errors.ResponseError({ body: { error: { type: 'illegal_argument_exception', reason: 'bad' }, status: 400 }, statusCode: 400, headers: {}, meta: {} as never, warnings: null });
     expect(requestError(typed).message).toBe('400: illegal_argument_exception');
+    // Amazon OpenSearch Service's own wording
+    const domain = new errors.ResponseError({ body: { Message: 'Request size exceeded 10485760 bytes' }, statusCode: 413, headers: {}, meta: {} as never, warnings: null });
+    expect(requestError(domain).message).toBe('413: Response Error (Request size exceeded 10485760 bytes)');
   });
 
   it('takes a response that did not parse as one that may pass: a create sent again by its _id answers 409 for what was written', () => {
