@@ -7,6 +7,7 @@ import { atomicIndexWrites } from './dynalite-atomic-writes.ts';
 import { fastSequences } from './kinesalite-sequences.ts';
 import { atomicPuts } from './s3rver-atomic-puts.ts';
 import { conditionalWrites } from './s3rver-conditional-writes.ts';
+import { copyEtags } from './s3rver-copy-etags.ts';
 
 /** What the stack asks the servers' thread for. */
 export interface ServersThreadOptions {
@@ -31,9 +32,14 @@ const listen = (server: Server) =>
 
 try {
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: options.s3Directory, configureBuckets: options.buckets.map((name) => ({ name })) });
-  atomicPuts((s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store);
+  const store = (s3rver as unknown as { store: Parameters<typeof atomicPuts>[0] }).store;
+  atomicPuts(store);
+  const withCopyEtag = copyEtags(store);
   conditionalWrites(s3rver as unknown as Parameters<typeof conditionalWrites>[0]);
-  s3rver.on('event', (notification: unknown) => port.postMessage({ notification } satisfies ServersThreadMessage));
+  s3rver.on('event', (notification: Parameters<typeof withCopyEtag>[0]) => {
+    withCopyEtag(notification);
+    port.postMessage({ notification } satisfies ServersThreadMessage);
+  });
   const s3Port = ((await s3rver.run()) as AddressInfo).port;
   atomicIndexWrites();
   const dynamoServer: Server = dynalite({ createTableMs: 0, ...(options.dynamoPath ? { path: options.dynamoPath } : {}) });

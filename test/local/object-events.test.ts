@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../config/default.ts';
 import type { ExecutionResult } from '../../local/engine.ts';
@@ -47,6 +47,20 @@ describe('executions started by object events', () => {
         [keys[2], 'SUCCEEDED', 3],
       ]);
       expect(await h.stack.settle()).toStrictEqual([]);
+    } finally {
+      await h.stack.stop();
+    }
+  });
+
+  it("carry the ETag of a copy, as S3's do (s3rver leaves it out of its Copy records): seed S4's raw objects are committed by copy", async () => {
+    const h = await openStack(defaultConfig, { routeObjectEvents: true });
+    try {
+      await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: 'staging/copied.jsonl', Body: jsonl(900, 3) }));
+      const { CopyObjectResult } = await h.stack.servers.s3.send(new CopyObjectCommand({ Bucket: 'sluice-raw', Key: 'events/copied.jsonl', CopySource: 'sluice-raw/staging/copied.jsonl' }));
+      const [result] = await h.stack.settle();
+      expect(result).toMatchObject({ status: 'SUCCEEDED', account: { counts: { in: 3, delivered: 3 } } });
+      const object = (result!.events[0]?.input as { detail: { object: { key: string; etag?: string } } }).detail.object;
+      expect(object).toMatchObject({ key: 'events/copied.jsonl', etag: JSON.parse(CopyObjectResult!.ETag!) });
     } finally {
       await h.stack.stop();
     }
