@@ -1,4 +1,4 @@
-import type { Batch, Body, Delivered, Rec, Staged } from '../../contracts/batch.ts';
+import type { Batch, Body, Delivered, Rec, RecordError, Staged } from '../../contracts/batch.ts';
 import type { Limits } from '../../contracts/config.ts';
 import { guardOrThrow } from '../../contracts/decode.ts';
 import { DeliverInput } from '../../contracts/tasks.ts';
@@ -48,28 +48,33 @@ export async function deliverBody(body: Body, sinks: Sink[], attemptNumber: numb
   const names = sinks.map((sink) => sink.name);
   const retrying = body.failed.filter((record) => record.error?.retryable !== false);
   const settled = body.failed.filter((record) => record.error?.retryable === false);
-  const candidates: Rec[] = [...body.records.map((record) => ({ ...record, pending: names })), ...retrying];
-  const state = new Map(candidates.map((record) => [record.id, { record, pending: new Set(record.pending), error: record.error }]));
+  // each record with the sinks it has still to reach (an array replaced, never changed: new records share `names`)
+  const entries: { record: Rec; pending: readonly string[]; error?: RecordError }[] = [
+    ...body.records.map((record) => ({ record, pending: names })),
+    ...retrying.map((record) => ({ record, pending: record.pending ?? [], error: record.error })),
+  ];
   const outputs = { ...body.outputs };
   const staged = new Map<string, Staged>((body.staged ?? []).map((s) => [`${s.bucket}/${s.key}`, s]));
   for (const sink of sinks) {
-    const given = candidates.filter((record) => state.get(record.id)!.pending.has(sink.name));
+    const given = entries.filter((entry) => entry.pending.includes(sink.name));
     if (given.length === 0) continue;
-    const outcome = await attempt(sink, given, scope);
-    for (const record of given) {
-      const entry = state.get(record.id)!;
-      const error = outcome.failed.get(record.id);
+    const outcome = await attempt(sink, given.map((entry) => entry.record), scope);
+    for (const entry of given) {
+      const error = outcome.failed.get(entry.record.id);
       if (error) entry.error = error;
-      else entry.pending.delete(sink.name);
+      else entry.pending = entry.pending.filter((name) => name !== sink.name);
     }
     for (const s of outcome.staged ?? []) staged.set(`${s.bucket}/${s.key}`, s);
     outputs[sink.name] = [...new Set([...(outputs[sink.name] ?? []), ...outcome.outputs])].sort();
   }
   const delivered: Delivered[] = [];
   const failed: Rec[] = [...settled];
-  for (const { record, pending, error } of state.values()) {
-    if (names.length > 0 && pending.size === 0) {
-      delivered.push({ id: record.id, unit: record.unit, ...(keepData ? { data: record.data } : {}), ...(record.partition ? { partition: record.partition } : {}) });
+  for (const { record, pending, error } of entries) {
+    if (names.length > 0 && pending.length === 0) {
+      const entry: Delivered = { id: record.id, unit: record.unit };
+      if (keepData) entry.data = record.data;
+      if (record.partition) entry.partition = record.partition;
+      delivered.push(entry);
     } else {
       failed.push({ ...record, pending: [...pending], attempts: attemptNumber, error: names.length === 0 ? NO_SINK : error! });
     }

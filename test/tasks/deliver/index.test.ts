@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LIMIT_DEFAULTS } from '../../../contracts/config.ts';
 import { MAX_REDELIVERY_WAIT_SECONDS } from '../../../contracts/timing.ts';
-import { backoffSeconds } from '../../../tasks/deliver/index.ts';
+import type { Rec, RecordError } from '../../../contracts/batch.ts';
+import { backoffSeconds, deliverBody } from '../../../tasks/deliver/index.ts';
+import type { Sink } from '../../../tasks/deliver/sinks/sink.ts';
+import { emptyBody } from '../../../tasks/shared/body.ts';
 
 const limits = (retryBaseSeconds: number) => ({ ...LIMIT_DEFAULTS, retryBaseSeconds });
 const fixed = (value: number) => () => value;
@@ -30,5 +33,37 @@ describe('backoffSeconds', () => {
   it('does not wait at all when retryBaseSeconds is 0', () => {
     expect(backoffSeconds(1, limits(0), fixed(0.99))).toBe(0);
     expect(backoffSeconds(12, limits(0), fixed(1))).toBe(0);
+  });
+});
+
+describe('deliverBody', () => {
+  it("hands a record refused before only to the sinks that refused it: the lake stages a batch's partition once, whole (handed the retried records again, it would stage the partition anew with those alone)", async () => {
+    const given: Record<string, string[][]> = { lake: [], index: [] };
+    const refusals = new Map<string, RecordError>([
+      ['r2', { code: 'Index.Busy', message: 'busy', retryable: true }],
+      ['r4', { code: 'Index.Mapping', message: 'bad field', retryable: false }],
+    ]);
+    const sink = (name: string, refuses: (id: string) => RecordError | undefined): Sink => ({
+      name,
+      deliver: async (records) => {
+        given[name]!.push(records.map((record) => record.id));
+        return { failed: new Map(records.flatMap((record) => (refuses(record.id) ? [[record.id, refuses(record.id)!] as const] : []))), outputs: [name] };
+      },
+    });
+    const sinks = [sink('lake', () => undefined), sink('index', (id) => refusals.get(id))];
+    const records: Rec[] = ['r1', 'r2', 'r3', 'r4'].map((id, i) => ({ id, unit: String(i), data: { n: i } }));
+    const scope = { batchId: 'b', deadline: Infinity, now: () => 0 };
+    const first = await deliverBody({ ...emptyBody(), records }, sinks, 1, false, scope);
+    expect(first.delivered.map((d) => d.id)).toStrictEqual(['r1', 'r3']);
+    expect(first.failed).toMatchObject([
+      { id: 'r2', pending: ['index'], attempts: 1, error: { code: 'Index.Busy' } },
+      { id: 'r4', pending: ['index'], attempts: 1, error: { code: 'Index.Mapping' } },
+    ]);
+    refusals.delete('r2');
+    const second = await deliverBody(first, sinks, 2, false, scope);
+    // r2 to the index alone; r4, refused for good, to no one
+    expect(given).toStrictEqual({ lake: [['r1', 'r2', 'r3', 'r4']], index: [['r1', 'r2', 'r3', 'r4'], ['r2']] });
+    expect(second.delivered.map((d) => d.id)).toStrictEqual(['r1', 'r3', 'r2']);
+    expect(second.failed).toMatchObject([{ id: 'r4', attempts: 1, error: { code: 'Index.Mapping' } }]);
   });
 });
