@@ -1,7 +1,7 @@
 import type { Rec, RecordError } from '../../../../contracts/batch.ts';
 import type { FirehoseResponseSinkConfig } from '../../../../contracts/config.ts';
 import { MAX_RESPONSE_BYTES } from '../../../../contracts/firehose.ts';
-import { fitsAlone, transformData } from '../../../shared/firehose-answer.ts';
+import { okFitsAlone, transformDataLength } from '../../../shared/firehose-answer.ts';
 import { failAll, sinkName, type Sink } from '../sink.ts';
 
 const tooLarge = (bytes: number): RecordError => ({
@@ -29,8 +29,8 @@ export function firehoseResponseSink(config: FirehoseResponseSinkConfig): Sink {
       }
       const failed = new Map<string, RecordError>();
       for (const [recordId, unit] of byUnit) {
-        const data = transformData(unit);
-        if (!fitsAlone({ recordId, result: 'Ok', data })) failAll(unit, tooLarge(data.length), failed);
+        const length = transformDataLength(unit);
+        if (!okFitsAlone(recordId, length)) failAll(unit, tooLarge(length), failed);
       }
       return { failed, outputs: failed.size < records.length ? ['firehose response'] : [] };
     },
