@@ -17,3 +17,6 @@ export const S3ObjectCreatedEvent = t.intersection([
   t.partial({ time: t.string }),
 ]);
 export type S3ObjectCreatedEvent = t.TypeOf<typeof S3ObjectCreatedEvent>;
+
+/** A key as S3 notifications carry it: URL-encoded, `/` kept, a space as `+`. */
+export const encodeKey = (key: string): string => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');

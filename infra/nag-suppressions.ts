@@ -12,8 +12,19 @@ const arnOf = (stack: Stack, resource: IConstruct) => `<${stack.getLogicalId(res
  * The cdk-nag findings sluice accepts, each with its reason (the infra tests check every one has one).
  * Everything else cdk-nag reports as an error fails synthesis.
  */
-export function acceptedFindings(stack: Stack, scoped: { buckets: IConstruct[]; functions: IConstruct[]; tables: IConstruct[] }): AcceptedFinding[] {
+export function acceptedFindings(
+  stack: Stack,
+  scoped: { buckets: IConstruct[]; functions: IConstruct[]; tables: IConstruct[]; quietPipelines: string[] },
+): AcceptedFinding[] {
   return [
+    ...(scoped.quietPipelines.length === 0
+      ? []
+      : [
+          {
+            id: 'AwsSolutions-SF1',
+            reason: `The configuration sets logLevel below ALL for ${scoped.quietPipelines.join(', ')}: the production setting the README recommends, for the cost of logging every state with its data; the others log ALL`,
+          },
+        ]),
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Only actions AWS defines on no resource: X-Ray PutTraceSegments/PutTelemetryRecords, Step Functions log delivery (logs:CreateLogDelivery and friends), and the CDK bucket-notification helper',

@@ -45,7 +45,7 @@ export class SluiceStack extends Stack {
     const alerts = new Alerts(this, 'Alerts');
     // malformed-data alerts: the account step publishes one per batch that quarantined records
     this.functions.byTask.account.addEnvironment(DeploymentEnv.alertTopicArn, alerts.topic.topicArn);
-    alerts.topic.grantPublish(this.functions.byTask.account);
+    alerts.grantPublish(this.functions.byTask.account);
     let api: IngestApi | undefined;
     const bridges: lambda.Function[] = [];
     const reingestStreams: string[] = [];
@@ -117,6 +117,7 @@ export class SluiceStack extends Stack {
       buckets: [storage.raw, storage.lake, storage.backup, storage.work],
       functions: [...Object.values(this.functions.byTask), ...bridges, sweep.function],
       tables: [ledger.table, ...sinkTables.byName.values()],
+      quietPipelines: Object.entries(config.pipelines).filter(([, pipeline]) => (pipeline.logLevel ?? DEFAULT_LOG_LEVEL) !== 'ALL').map(([name]) => name),
     });
     acknowledge(this, this.acceptedFindings);
   }

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../contracts/config.ts';
-import { firehoseSettings } from '../contracts/config.ts';
+import { firehoseSettings, httpEndpointRetrySeconds } from '../contracts/config.ts';
 import { WORK_EXPIRY_DAYS } from '../contracts/deployment.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
 import { sweep } from '../redrive/sweep.ts';
@@ -134,7 +134,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       const stream = await FirehoseStream.open(stack, {
         pipeline: name,
         settings,
-        destination: settings.mode === 'transform' ? httpEndpointDestination(standIns.newRelicFirehoseUrl, pipeline.retryDurationSeconds ?? configured.limits.retryDurationSeconds) : s3Destination(stack, name),
+        destination: settings.mode === 'transform' ? httpEndpointDestination(standIns.newRelicFirehoseUrl, httpEndpointRetrySeconds(pipeline, configured.limits)) : s3Destination(stack, name),
         bufferFile: bufferFileOf(options.dataDir, name),
         onResult: (result) => ended(result),
       });

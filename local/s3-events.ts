@@ -1,4 +1,4 @@
-import type { S3ObjectCreatedEvent } from '../contracts/s3-event.ts';
+import { encodeKey, type S3ObjectCreatedEvent } from '../contracts/s3-event.ts';
 
 /** What s3rver emits: an S3 notification record. */
 export interface S3rverNotification {
@@ -8,9 +8,6 @@ export interface S3rverNotification {
     s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } };
   }[];
 }
-
-/** Keys in S3 notifications are URL-encoded with `+` for spaces. */
-export const encodeKey = (key: string): string => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 
 /** The EventBridge "Object Created" event AWS would deliver for an s3rver notification record. */
 export function toObjectCreated(record: S3rverNotification['Records'][number]): S3ObjectCreatedEvent {

@@ -2,6 +2,7 @@ import { CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -27,6 +28,7 @@ export const THRESHOLDS = {
  */
 export class Alerts extends Construct {
   readonly topic: sns.Topic;
+  private readonly key: kms.Key;
   readonly dashboard: cloudwatch.Dashboard;
   private readonly throughput: cloudwatch.IMetric[] = [];
   private readonly failures: cloudwatch.IMetric[] = [];
@@ -35,17 +37,27 @@ export class Alerts extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'sluice: malformed data and pipeline alarms',
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
+    // CloudWatch alarms publish as their service: the AWS managed key (alias/aws/sns) cannot let them, and every
+    // alarm would go off with no one told; a key of the stack's own lets them, for alarms of this account only
+    const key = (this.key = new kms.Key(this, 'TopicKey', { description: 'sluice: the alerts topic (malformed data, pipeline alarms)', enableKeyRotation: true }));
+    const fromAlarms = (actions: string[], resources: string[]) =>
+      new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions, resources, conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } });
+    key.addToResourcePolicy(fromAlarms(['kms:Decrypt', 'kms:GenerateDataKey*'], ['*']));
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'sluice: malformed data and pipeline alarms', masterKey: key, enforceSSL: true });
+    // the topic's policy (made for enforceSSL) replaces SNS's default one, which let the account's alarms publish
+    this.topic.addToResourcePolicy(fromAlarms(['sns:Publish'], [this.topic.topicArn]));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: physicalName(this, NAME_LIMITS.dashboard) });
     // seed S3's malformed-data alerts by email, when the deployer gives an address
     const email = new CfnParameter(Stack.of(this), 'AlertEmail', { type: 'String', default: '', description: 'An email address for malformed-data alerts and alarms (empty: none)' });
     const hasEmail = new CfnCondition(this, 'HasAlertEmail', { expression: Fn.conditionNot(Fn.conditionEquals(email.valueAsString, '')) });
     const subscription = new sns.CfnSubscription(this, 'EmailSubscription', { topicArn: this.topic.topicArn, protocol: 'email', endpoint: email.valueAsString });
     subscription.cfnOptions.condition = hasEmail;
+  }
+
+  /** Lets a function publish to the topic: SNS's Publish, and the two KMS actions its key needs, named (grantPublish names GenerateDataKey*). */
+  grantPublish(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
+    this.key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number }) {

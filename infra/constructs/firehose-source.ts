@@ -7,7 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EXPRESS_LIMIT_SECONDS } from '../../contracts/timing.ts';
-import type { FirehoseMode, SluiceConfig } from '../../contracts/config.ts';
+import { httpEndpointRetrySeconds, type FirehoseMode, type SluiceConfig } from '../../contracts/config.ts';
 import { grantObjects } from '../grants.ts';
 import { deliveryStreamName } from '../physical-names.ts';
 import { TaskFunction } from './task-function.ts';
@@ -99,7 +99,8 @@ export class FirehoseSource extends Construct {
           s3BackupMode: 'FailedDataOnly',
           s3Configuration: backup,
           processingConfiguration,
-          retryOptions: { durationInSeconds: 300 },
+          // the pipeline's retry duration, as the local stream retries the stand-in (300 s was fixed here)
+          retryOptions: { durationInSeconds: httpEndpointRetrySeconds(props.config.pipelines[props.pipeline]!, props.config.limits) },
           bufferingHints: { intervalInSeconds: 60, sizeInMBs: 1 },
           cloudWatchLoggingOptions: logging,
         },

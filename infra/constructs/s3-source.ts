@@ -6,6 +6,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { S3Trigger } from '../../contracts/config.ts';
+import { encodeKey } from '../../contracts/s3-event.ts';
+
+/** Text an EventBridge wildcard pattern matches as it is: its `*` and `\` escaped with a backslash. */
+const literal = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
 
 export interface S3SourceProps {
   pipeline: string;
@@ -30,7 +34,8 @@ export class S3Source extends Construct {
         detailType: ['Object Created'],
         detail: {
           bucket: { name: [props.bucket.bucketName] },
-          object: { key: [{ wildcard: `${prefix}*${suffix}` }] },
+          // keys arrive URL-encoded (`=` as %3D, a space as +): a Hive-style prefix written as is never matched
+          object: { key: [{ wildcard: `${literal(encodeKey(prefix))}*${literal(encodeKey(suffix))}` }] },
         },
       },
       targets: [

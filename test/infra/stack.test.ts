@@ -148,11 +148,12 @@ describe('the CDK app', () => {
     expect(timeoutOf('decode')).toBe(JSON.parse(renderAsl(workflows.s3)).States[Names.split].TimeoutSeconds);
   });
 
-  it("deploys a pipeline's own settings: its logLevel (ERROR without execution data) and its Pipe batching, the others untouched", () => {
+  it("deploys a pipeline's own settings: its logLevel (ERROR without execution data; cdk-nag's SF1 accepted for it, which failed synthesis) and its Pipe batching, the others untouched", () => {
     const config = structuredClone(defaultConfig);
     config.pipelines['s2-telemetry-to-lake']!.logLevel = 'ERROR';
     config.pipelines['s2-telemetry-to-lake']!.pipe = { batchSize: 400, batchingWindowSeconds: 1, parallelizationFactor: 3 };
-    const quiet = synth(config, undefined, false);
+    config.pipelines['s1-api-to-newrelic']!.retryDurationSeconds = 1800;
+    const quiet = synth(config);
     try {
       const logging = Object.fromEntries(quiet.resources('AWS::StepFunctions::StateMachine').map(([, m]) => [m.Properties.StateMachineName, m.Properties.LoggingConfiguration]));
       expect(logging['sluice-s2-telemetry-to-lake']).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
@@ -160,6 +161,9 @@ describe('the CDK app', () => {
       const batching = Object.fromEntries(quiet.resources('AWS::Pipes::Pipe').map(([, p]) => [p.Properties.Name, p.Properties.SourceParameters.KinesisStreamParameters]));
       expect(batching['sluice-s2-telemetry-to-lake']).toMatchObject({ BatchSize: 400, MaximumBatchingWindowInSeconds: 1, ParallelizationFactor: 3 });
       expect(batching['sluice-s3-events-to-archive']).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 5, ParallelizationFactor: 1 });
+      // the HTTP endpoint retried for 300 s whatever the pipeline said; the local stream retried as configured
+      const [, stream] = quiet.resources('AWS::KinesisFirehose::DeliveryStream').find(([, d]) => d.Properties.HttpEndpointDestinationConfiguration)!;
+      expect(stream.Properties.HttpEndpointDestinationConfiguration.RetryOptions).toStrictEqual({ DurationInSeconds: 1800 });
     } finally {
       quiet.remove();
     }
@@ -175,6 +179,17 @@ describe('the CDK app', () => {
     expect(s.json.Parameters.AlertEmail).toMatchObject({ Type: 'String', Default: '' });
     const [, subscription] = s.resources('AWS::SNS::Subscription')[0]!;
     expect(subscription).toMatchObject({ Condition: expect.stringContaining('HasAlertEmail'), Properties: { Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } } });
+  });
+
+  it("lets the account's CloudWatch alarms publish to the topic: a key of the stack's own (the AWS managed key cannot let them, and every alarm told no one) and the topic's policy", () => {
+    const [topicId, topic] = s.resources('AWS::SNS::Topic')[0]!;
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt']?.[0];
+    const key = s.json.Resources[keyId];
+    expect(key).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+    const fromAlarms = (statement: any) => statement.Principal?.Service === 'cloudwatch.amazonaws.com' && statement.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined;
+    expect(key.Properties.KeyPolicy.Statement.filter(fromAlarms).flatMap((statement: any) => list(statement.Action)).sort()).toStrictEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    const [, policy] = s.resources('AWS::SNS::TopicPolicy').find(([, p]) => JSON.stringify(p.Properties.Topics).includes(topicId))!;
+    expect(policy.Properties.PolicyDocument.Statement.filter(fromAlarms).map((statement: any) => statement.Action)).toStrictEqual(['sns:Publish']);
   });
 
   it('sweeps, every five minutes, for executions that never finished, and may start only sluice state machines', () => {
