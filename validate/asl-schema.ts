@@ -1,6 +1,8 @@
 import aslValidator from 'asl-validator';
+import type { AslState } from '../workflows/asl/types.ts';
 import type { Finding } from './finding.ts';
 import { resolvePlaceholders } from './placeholders.ts';
+import { allStates } from './states.ts';
 
 const COMMON = ['Type', 'Comment', 'Next', 'End', 'InputPath', 'OutputPath', 'QueryLanguage', 'Assign', 'Output'];
 const RESULT = ['ResultPath', 'ResultSelector', 'Retry', 'Catch', 'Parameters', 'Arguments'];
@@ -73,8 +75,23 @@ export function schemaFindings(definition: Record<string, unknown>, checkPaths: 
   }
   return result.errors.map((error) => {
     const raw = error.Message ?? error.message ?? JSON.stringify(error);
-    const pointer = (error as { schemaError?: { instancePath?: string } }).schemaError?.instancePath ?? /(\/States\/[^ ]+) is invalid/.exec(raw)?.[1] ?? '';
-    const state = /\/States\/([^/]+)$/.exec(pointer)?.[1] ?? /\/States\/([^/ ]+)/.exec(raw)?.[1] ?? '(definition)';
+    const pointer = (error as { schemaError?: { instancePath?: string } }).schemaError?.instancePath ?? /(\/States\/.+) is invalid/.exec(raw)?.[1] ?? '';
+    const state = pointer ? stateAt(pointer) : (/^State (.+) is not reachable$/.exec(raw)?.[1] ?? referrer(definition, /target: (.+)$/.exec(raw)?.[1]) ?? '(definition)');
     return { rule: 'asl-schema', severity: 'error', state, message: pointer ? explain(resolved, pointer, raw) : raw };
   });
+}
+
+/** The state a JSON pointer is in (`/States/Decode records/Retry/0` is in "Decode records"; a name may hold spaces). */
+function stateAt(pointer: string): string {
+  const parts = pointer.split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = parts.lastIndexOf('States');
+  return last >= 0 && parts[last + 1] !== undefined ? parts[last + 1]! : '(definition)';
+}
+
+/** The first state whose Next, Default, a Choice's or a Catch's Next names `target` (StartAt's is the top). */
+function referrer(definition: Record<string, unknown>, target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  if (definition.StartAt === target) return '(top)';
+  const names = (state: AslState) => [state.Next, state.Default, ...[...((state.Choices as { Next?: unknown }[] | undefined) ?? []), ...((state.Catch as { Next?: unknown }[] | undefined) ?? [])].map((entry) => entry?.Next)];
+  return allStates(definition).find(({ state }) => names(state).includes(target))?.name;
 }

@@ -22,7 +22,8 @@ function durationFindings(definition: Record<string, unknown>, profile: Profile)
 export function check(source: Definition, profile: Profile): Finding[] {
   const checkers: [string, () => Finding[]][] = [
     ['asl-validator', () => schemaFindings(source.definition, profile === 'sluice')],
-    ['rules', () => awsRules(source.definition, source.type)],
+    // in sluice's profile a Choice without Default is an error: an input no rule matches fails the execution, uncaught
+    ['rules', () => awsRules(source.definition, source.type).map((f) => (profile === 'sluice' && f.rule === 'choice-no-default' ? { ...f, severity: 'error' as const } : f))],
     ['duration', () => (source.type === 'EXPRESS' ? durationFindings(source.definition, profile) : [])],
     ['house rules', () => (profile === 'sluice' ? sluiceRules(source.definition).map((p) => ({ rule: 'sluice-house', severity: 'error' as const, ...p })) : [])],
   ];

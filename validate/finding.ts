@@ -21,4 +21,6 @@ export interface Definition {
   template?: string;
   definition: Record<string, unknown>;
   type: MachineType;
+  /** An ASL file checked as STANDARD because nothing said its type (no --type, not one of sluice's own). */
+  typeAssumed?: boolean;
 }

@@ -11,6 +11,8 @@ export const RULE_IDS = [
   'result-path-context',
   'pass-result-discarded',
   'backoff-rate-below-1',
+  'retrier-fields',
+  'states-all-not-last',
   'retry-schedule-long',
   'path-without-dollar-key',
   'unknown-intrinsic',

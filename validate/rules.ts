@@ -71,7 +71,24 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
   if (state.Type === 'Pass' && state.Result !== undefined && state.ResultPath === null) {
     say('pass-result-discarded', 'warning', name, 'Result is set but ResultPath is null, so the Result is thrown away: drop one of them');
   }
+  for (const field of ['Retry', 'Catch'] as const) {
+    const list = Array.isArray(state[field]) ? (state[field] as { ErrorEquals?: unknown }[]) : [];
+    list.forEach((entry, i) => {
+      const errors = entry?.ErrorEquals;
+      if (!Array.isArray(errors) || errors.length === 0 || errors.some((error) => typeof error !== 'string')) {
+        say('retrier-fields', 'error', name, `${field}[${i}].ErrorEquals must be a list of at least one error name, got ${JSON.stringify(errors)}`);
+      } else if (errors.includes('States.ALL') && (errors.length > 1 || i < list.length - 1)) {
+        say('states-all-not-last', 'error', name, `${field}[${i}]: States.ALL must be alone in its ErrorEquals and in the last ${field === 'Retry' ? 'retrier' : 'catcher'}; AWS refuses the definition`);
+      }
+    });
+  }
   for (const retrier of Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : []) {
+    for (const [field, least] of [['IntervalSeconds', 1], ['MaxDelaySeconds', 1], ['MaxAttempts', 0]] as const) {
+      const value = retrier[field];
+      if (value !== undefined && !(Number.isInteger(value) && value >= least)) say('retrier-fields', 'error', name, `Retry ${field} must be a whole number of ${least} or more, got ${JSON.stringify(value)}`);
+    }
+    const jitter = (retrier as { JitterStrategy?: unknown }).JitterStrategy;
+    if (jitter !== undefined && jitter !== 'FULL' && jitter !== 'NONE') say('retrier-fields', 'error', name, `Retry JitterStrategy must be FULL or NONE, got ${JSON.stringify(jitter)}`);
     if (typeof retrier.BackoffRate === 'number' && retrier.BackoffRate < 1) {
       say('backoff-rate-below-1', 'error', name, `Retry BackoffRate ${retrier.BackoffRate} must be 1 or more`);
     }
@@ -82,7 +99,7 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
   }
   for (const field of TEMPLATES) {
     for (const { at, key, value } of templateEntries(state[field], field)) {
-      if (!key.endsWith('.$') && /^\$\$?\./.test(value)) {
+      if (!key.endsWith('.$') && /^\$\$?(\.|\[|$)/.test(value)) {
         say('path-without-dollar-key', 'warning', name, `${at}.${key} is "${value}", a path taken as a plain string: name the key "${key}.$" to read the path`);
       }
       const intrinsic = key.endsWith('.$') ? /^(States\.[A-Za-z0-9]+)\s*\(/.exec(value.trim())?.[1] : undefined;

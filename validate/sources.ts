@@ -28,12 +28,19 @@ function machinesOf(file: string, template: Json, fileText: string): Definition[
     });
 }
 
-/** What a file holds: one ASL definition (JSON or YAML), or the state machines of a template. */
-export async function definitionsIn(file: string, type: MachineType): Promise<Definition[]> {
+/** One of sluice's own workflows, as `sluice asl` writes them (their Comment names sluice): Express machines. */
+const sluiceOwn = (definition: Json) => typeof definition.Comment === 'string' && /^sluice [\w-]+: /.test(definition.Comment);
+
+/**
+ * What a file holds: one ASL definition (JSON or YAML), or the state machines of a template. An ASL file is
+ * of `type` when given; else EXPRESS when it is one of sluice's own, STANDARD (AWS's default) otherwise.
+ */
+export async function definitionsIn(file: string, type: MachineType | undefined): Promise<Definition[]> {
   const text = await readFile(file, 'utf8');
   const value = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a state machine definition or a template (expected an object)');
   const json = value as Json;
   if (json.Resources !== undefined) return machinesOf(file, json, text);
-  return [{ file, text, definition: json, type }];
+  if (type) return [{ file, text, definition: json, type }];
+  return [sluiceOwn(json) ? { file, text, definition: json, type: 'EXPRESS' } : { file, text, definition: json, type: 'STANDARD', typeAssumed: true }];
 }

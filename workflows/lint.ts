@@ -1,4 +1,3 @@
-import { States } from '../contracts/errors.ts';
 import { PLACEHOLDERS } from './resources.ts';
 import type { AslState } from './asl/types.ts';
 import type { LintProblem } from './worst-case.ts';
@@ -37,12 +36,6 @@ function walk(states: Record<string, AslState>, caughtAbove: boolean, into: Walk
   return into;
 }
 
-function errorLists(state: AslState): { field: string; lists: string[][] }[] {
-  return (['Retry', 'Catch'] as const)
-    .filter((field) => Array.isArray(state[field]))
-    .map((field) => ({ field, lists: (state[field] as { ErrorEquals: string[] }[]).map((entry) => entry.ErrorEquals) }));
-}
-
 /** sluice's own rules, beyond the States Language: what the local engine runs and what operators need. */
 export function sluiceRules(definition: Record<string, unknown>): LintProblem[] {
   const problems: LintProblem[] = [];
@@ -65,11 +58,6 @@ export function sluiceRules(definition: Record<string, unknown>): LintProblem[] 
       if (!retries) add('every Task needs a Retry for transient errors (MaxAttempts above 0)');
       const catches = Array.isArray(state.Catch) && state.Catch.length > 0;
       if (!catches && !caughtAbove) add('every Task needs a Catch (or an enclosing Map with one) so a failure backs up the input');
-    }
-    for (const { field, lists } of errorLists(state)) {
-      lists.forEach((errors, i) => {
-        if (errors.includes(States.ALL) && (errors.length > 1 || i < lists.length - 1)) add(`${field}: States.ALL must be alone and last`);
-      });
     }
     for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
       if (!PLACEHOLDERS.includes(match[1]!)) add(`unknown placeholder \${${match[1]}} (known: ${PLACEHOLDERS.join(', ')})`);

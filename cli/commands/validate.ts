@@ -15,7 +15,8 @@ const USAGE = `usage: sluice validate [FILE...] [--profile aws|sluice] [--type s
             with its own type); without FILE, sluice's own workflows (profile sluice, EXPRESS)
   --profile aws (default for files): rules that find real defects and accept what AWS accepts;
             sluice: sluice's house rules on top (a Retry and a Catch on every Task, readable names, JSONPath only)
-  --type    the type of ASL files (templates say their own): STANDARD by default, as AWS
+  --type    the type of ASL files (templates say their own); without it, EXPRESS for sluice's own (as
+            \`sluice asl\` writes them), STANDARD for others, as AWS creates a machine, and said so
   --format  text (file: state: message [rule]), json, github (workflow annotations) or sarif (code scanning)
   --deny-warnings  warnings fail the run too
   --aws     also ask AWS (ValidateStateMachineDefinition, with each machine's type), when credentials are found
@@ -33,7 +34,7 @@ function choice<T extends string>(name: string, value: string, allowed: readonly
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('validate', argv, {
     profile: { type: 'string' },
-    type: { type: 'string', default: 'standard' },
+    type: { type: 'string' },
     format: { type: 'string', default: 'text' },
     'deny-warnings': { type: 'boolean', default: false },
     aws: { type: 'boolean', default: false },
@@ -45,7 +46,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const format = choice<Format>('format', values.format, ['text', 'json', 'github', 'sarif']);
-  const type = choice('type', values.type.toLowerCase(), ['standard', 'express'] as const).toUpperCase() as MachineType;
+  const type = values.type === undefined ? undefined : (choice('type', values.type.toLowerCase(), ['standard', 'express'] as const).toUpperCase() as MachineType);
   const loaded = await loadValidateConfig(values.config).catch((error: Error) => {
     throw new CliError(`validate: ${error.message}`);
   });
@@ -67,6 +68,10 @@ export async function validateCommand(argv: string[]): Promise<number> {
       const code = (error as NodeJS.ErrnoException).code;
       reported.push({ file, line: 1, rule: 'unreadable', severity: 'error', state: '(file)', message: code ? `cannot read: ${code}` : `not a definition: ${(error as Error).message}` });
     }
+  }
+  const assumed = sources.filter((source) => source.typeAssumed).length;
+  if (assumed > 0) {
+    process.stderr.write(`sluice: validate: ${assumed === 1 ? 'one ASL file was' : `${assumed} ASL files were`} checked as STANDARD, as AWS creates a machine that names no type: give --type express for Express machines (their 5-minute limit, their integrations)\n`);
   }
   const aws = values.aws ? await awsValidator() : undefined;
   if (typeof aws === 'string') process.stderr.write(`sluice: validate --aws: ${aws}: AWS's own check was not asked; the local checks ran\n`);

@@ -28,6 +28,19 @@ describe('sluice CLI', () => {
     const valid = sluice('validate', ...files);
     expect(valid.code).toBe(0);
     expect(valid.stdout).toBe('');
+    // sluice's own files are checked as the Express machines they are, without --type (STANDARD let a 10-minute Task pass)
+    expect(valid.stderr).toContain(`${files[0]}: valid (aws profile, EXPRESS, worst case`);
+    const definition = JSON.parse(readFileSync(files[0]!, 'utf8'));
+    definition.States['Deliver to sinks'].TimeoutSeconds = 600;
+    const slow = file('slow-kinesis.asl.json', definition);
+    expect(sluice('validate', slow)).toMatchObject({ code: 1, stdout: expect.stringContaining('Deliver to sinks: TimeoutSeconds 600 is beyond what an Express execution may run') });
+  });
+
+  it("validate says when it took an ASL file that names no type for STANDARD, as AWS does", () => {
+    const plain = file('plain.asl.json', { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 600, End: true } } });
+    const standard = sluice('validate', plain);
+    expect(standard).toMatchObject({ code: 0, stderr: expect.stringContaining('one ASL file was checked as STANDARD, as AWS creates a machine that names no type: give --type express') });
+    expect(sluice('validate', '--type', 'express', plain)).toMatchObject({ code: 1, stdout: expect.stringContaining('Seconds 600 is beyond what an Express execution may run') });
   });
 
   it('validate exits 1 with file: state: message [rule] lines; the house rules only with --profile sluice', () => {

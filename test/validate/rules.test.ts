@@ -34,6 +34,15 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
       [[task({ TimeoutSeconds: undefined }), 'EXPRESS'], 'warning express-worst-case'],
       [[task({ TimeoutSeconds: undefined }), 'EXPRESS', 'sluice'], 'error express-worst-case'],
       [[task({ Next: 'Nowhere', End: undefined })], 'error asl-schema'],
+      [[{ Type: 'Choice', Choices: [{ Variable: '$.x', StringEquals: 'a', Next: 'S' }], End: undefined }, 'STANDARD', 'sluice'], 'error choice-no-default'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 0 }] })], 'error retrier-fields'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1.5 }] })], 'error retrier-fields'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL'], JitterStrategy: 'RANDOM' }] })], 'error retrier-fields'],
+      [[task({ Retry: [{ ErrorEquals: [] }] })], 'error retrier-fields'],
+      [[task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'S' }, { ErrorEquals: ['States.Timeout'], Next: 'S' }] })], 'error states-all-not-last'],
+      [[task({ Retry: [{ ErrorEquals: ['States.ALL', 'States.Timeout'] }] })], 'error states-all-not-last'],
+      [[task({ Parameters: { batch: '$' } })], 'warning path-without-dollar-key'],
+      [[task({ Parameters: { first: '$[0]' } })], 'warning path-without-dollar-key'],
     ];
     for (const [args, expected] of cases) expect({ state: args[0], found: rules(...args) }).toMatchObject({ found: expect.arrayContaining([expected]) });
   });
@@ -41,6 +50,18 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
   it('the same state in a STANDARD machine is not held to Express limits', () => {
     expect(rules({ Type: 'Wait', Seconds: 600 })).toStrictEqual([]);
     expect(rules(task({ Resource: 'arn:aws:states:::glue:startJobRun.sync' }))).toStrictEqual([]);
+  });
+
+  it('names the state a reference error is about, whatever its name holds (spaces put every such finding on line 1, under "(definition)")', () => {
+    const definition = {
+      StartAt: 'Read the batch',
+      States: { 'Read the batch': { Type: 'Pass', Next: 'Write the batc' }, 'Write the batch': { Type: 'Pass', End: true } },
+    };
+    const found = check({ file: 'x', text: JSON.stringify(definition), definition, type: 'STANDARD' }, 'aws').map((f) => [f.state, f.message]);
+    expect(found).toStrictEqual([
+      ['Write the batch', 'State Write the batch is not reachable'],
+      ['Read the batch', "Missing 'StartAt'|'Next'|'Default' target: Write the batc"],
+    ]);
   });
 
   it('says in words what asl-validator says as a oneOf', () => {

@@ -95,7 +95,8 @@ describe('sluice validate rules', () => {
     expect(messages).toContain('Read object, split it if over one chunk: every Task needs a Retry for transient errors (MaxAttempts above 0)');
     expect(messages).toContain('Chunks handed to their executions: Assign (workflow variables) is not supported: pass data in the state');
     expect(messages.some((m) => m.startsWith('Read object, split it if over one chunk: unknown placeholder ${DecodeFunctionArnTypo}'))).toBe(true);
-    expect(messages).toContain('Back up whole input: Catch: States.ALL must be alone and last');
+    // (an aws-profile rule: AWS refuses such a definition, whoever wrote it)
+    expect(messages.filter((m) => m.includes('States.ALL'))).toStrictEqual([expect.stringMatching(/^Back up whole input: Catch\[\d\]: States\.ALL must be alone in its ErrorEquals and in the last catcher/)]);
     const distributed = withMap();
     (distributed.States as any)['Process chunks'].ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' };
     expect(sluiceRules(distributed)).toContainEqual({ state: 'Process chunks', message: 'Distributed Map is not supported: use an inline Map over chunk references' });
