@@ -10,8 +10,12 @@ export const PIPE_SETTINGS = {
   maximumRetryAttempts: 10,
   /** Batches in flight per shard (Pipes: 1–10); records of one partition key stay in order whatever it is. */
   parallelizationFactor: 1,
-  /** One hour: well below the stream's 24 h retention, so a stuck record reaches the DLQ before it expires. */
-  maximumRecordAgeInSeconds: 3600,
+  /**
+   * 23 hours: an hour before the stream's 24 h retention drops a record, so one still unread then reaches the DLQ
+   * (its place, not its data) while it can be read back. One hour skipped to the DLQ every record of a shard that
+   * fell an hour behind (after an outage), where nothing in sluice reads them: on AWS, lost.
+   */
+  maximumRecordAgeInSeconds: 82_800,
   startingPosition: 'TRIM_HORIZON',
 } as const;
 

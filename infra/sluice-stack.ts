@@ -111,6 +111,12 @@ export class SluiceStack extends Stack {
         chunkStateMachines: Object.fromEntries(Object.entries(this.chunkWorkflows).map(([name, workflow]) => [name, workflow.stateMachine.stateMachineArn])),
       }),
     });
+    // an OpenSearch domain's access policy (or a collection's data access policy) names who may write: its endpoint is a
+    // secret set after deploy, so the stack cannot grant it; the deliver role is what to name there
+    new CfnOutput(this, 'DeliverRoleArn', {
+      description: 'The role the deliver Lambda signs OpenSearch requests with: allow it in the domain access policy (es:ESHttpPost) or the collection data access policy (aoss:APIAccessAll on the role)',
+      value: this.functions.byTask.deliver.role!.roleArn,
+    });
     for (const task of TASKS) alerts.watchFunction(pascal(task), this.functions.byTask[task]);
     alerts.drawDashboard();
     this.acceptedFindings = acceptedFindings(this, {
