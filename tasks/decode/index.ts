@@ -68,6 +68,7 @@ async function unitsOf(request: DecodeInput, ctx: TaskContext): Promise<Units & 
  * named by the alias the function was invoked through (`invokedFunctionArn`, trigger.ts).
  */
 export async function decode(input: unknown, ctx: TaskContext, invokedFunctionArn = ''): Promise<Batch | SplitResult> {
+  const invokedAt = new Date(ctx.now()).toISOString();
   const request = guardOrThrow(DecodeInput, triggerOf(input, invokedFunctionArn), 'decode input');
   pipelineOf(ctx.config, request.pipeline, request.workflow);
   if (!('chunk' in request) && request.workflow === 's3') {
@@ -91,7 +92,7 @@ export async function decode(input: unknown, ctx: TaskContext, invokedFunctionAr
       ...(source.shard ? { shard: source.shard } : {}),
       ...(request.execution ? { execution: request.execution } : {}),
       ...(await keepInput(ctx, batchId, resolved)),
-    });
+    }, invokedAt);
     const { units: kept, redelivered } = sequences ? withoutRedelivered(units.units, sequences, await accountedBefore(ctx, request.pipeline, batchId, source)) : { units: units.units, redelivered: [] };
     return decoded(request, { ...units, units: kept }, ctx, redelivered, await carried(request.input, batchId, ctx));
   }

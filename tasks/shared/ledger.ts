@@ -42,18 +42,21 @@ export function setAndRemove(values: Record<string, unknown>, remove: readonly s
 /**
  * The STARTED row of a batch, written by the first step. A retried or redriven start must not undo an
  * outcome already recorded, so the row is written only where none is, or where the last one is itself
- * STARTED or FAILED (a new attempt after a failure). An S3 object starts over every time instead
- * (object-ledger.ts, startObject): its chunks count into the row of the run that split it.
+ * STARTED or FAILED before this call began (`invokedAt`: a new attempt after a failure). A FAILED row
+ * written since is this call's own execution's failure path, which gave up on it: on AWS decode's function
+ * may run 60 s (the split's limit) where its Task state gives up after 20 s, and its late row would turn
+ * FAILED, which waits for an operator, into STARTED, which the sweep runs again. An S3 object starts over
+ * every time instead (object-ledger.ts, startObject): its chunks count into the row of the run that split it.
  */
-export async function writeStartedRow(ctx: TaskContext, row: LedgerRow): Promise<void> {
+export async function writeStartedRow(ctx: TaskContext, row: LedgerRow, invokedAt: string): Promise<void> {
   try {
     await ctx.ddb.send(
       new PutCommand({
         TableName: ctx.config.ledgerTable,
         Item: row,
-        ConditionExpression: 'attribute_not_exists(batchId) OR #status IN (:started, :failed)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':started': 'STARTED', ':failed': 'FAILED' },
+        ConditionExpression: 'attribute_not_exists(batchId) OR #status = :started OR (#status = :failed AND #time < :invoked)',
+        ExpressionAttributeNames: { '#status': 'status', '#time': 'time' },
+        ExpressionAttributeValues: { ':started': 'STARTED', ':failed': 'FAILED', ':invoked': invokedAt },
       }),
     );
   } catch (error) {
