@@ -167,7 +167,7 @@ export const HTTP_ENDPOINT_MAX_RETRY_SECONDS = 7_200;
 
 /** How long a transform-mode stream retries its HTTP endpoint: the pipeline's retry duration, within what Firehose takes. */
 export const httpEndpointRetrySeconds = (pipeline: PipelineConfig, limits: Limits): number =>
-  Math.min(HTTP_ENDPOINT_MAX_RETRY_SECONDS, pipeline.retryDurationSeconds ?? limits.retryDurationSeconds);
+  Math.min(HTTP_ENDPOINT_MAX_RETRY_SECONDS, Math.floor(pipeline.retryDurationSeconds ?? limits.retryDurationSeconds));
 
 /** What AWS lets a state's input or output, and an execution's input, weigh: 256 KiB of JSON in UTF-8. */
 export const STATE_PAYLOAD_BYTES = 262_144;

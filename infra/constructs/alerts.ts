@@ -16,7 +16,8 @@ import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 export const THRESHOLDS = {
   iteratorAgeMs: 60_000,
   malformedPercent: 5,
-  deadLettersVisible: 10,
+  /** Any: nothing in sluice reads a dead-letter queue, and a Pipe's dead letter at 23 h leaves about an hour before the stream drops its records. */
+  deadLettersVisible: 0,
   deliverySuccessPercent: 95,
   dataFreshnessSeconds: 600,
   silentMinutes: 15,
@@ -133,7 +134,7 @@ export class Alerts extends Construct {
 
   watchDeadLetters(pipeline: string, deadLetters: sqs.Queue): void {
     this.alarm(`${pipeline}DeadLetters`, deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), {
-      alarmDescription: `${pipeline}: more than ${THRESHOLDS.deadLettersVisible} batches in the dead-letter queue`,
+      alarmDescription: `${pipeline}: a batch in the dead-letter queue (its records reached no workflow: read them back while the source keeps them)`,
       threshold: THRESHOLDS.deadLettersVisible,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });

@@ -11,6 +11,16 @@ import { encodeKey } from '../../contracts/s3-event.ts';
 /** Text an EventBridge wildcard pattern matches as it is: its `*` and `\` escaped with a backslash. */
 const literal = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
 
+/**
+ * The key patterns of a trigger: as written, and URL-encoded as S3 notifications carry keys (`=` as %3D, a
+ * space as +), where the two differ: a Hive-style prefix matched in one form only never started a workflow
+ * if the events carry the other (which form EventBridge's Object Created events carry was not checked from here).
+ */
+function keyPatterns(prefix: string, suffix: string): { wildcard: string }[] {
+  const forms = new Set([`${literal(prefix)}*${literal(suffix)}`, `${literal(encodeKey(prefix))}*${literal(encodeKey(suffix))}`]);
+  return [...forms].map((wildcard) => ({ wildcard }));
+}
+
 export interface S3SourceProps {
   pipeline: string;
   bucket: s3.IBucket;
@@ -34,8 +44,7 @@ export class S3Source extends Construct {
         detailType: ['Object Created'],
         detail: {
           bucket: { name: [props.bucket.bucketName] },
-          // keys arrive URL-encoded (`=` as %3D, a space as +): a Hive-style prefix written as is never matched
-          object: { key: [{ wildcard: `${literal(encodeKey(prefix))}*${literal(encodeKey(suffix))}` }] },
+          object: { key: keyPatterns(prefix, suffix) },
         },
       },
       targets: [

@@ -51,7 +51,8 @@ export async function deliverBody(body: Body, sinks: Sink[], attemptNumber: numb
   // each record with the sinks it has still to reach (an array replaced, never changed: new records share `names`)
   const entries: { record: Rec; pending: readonly string[]; error?: RecordError }[] = [
     ...body.records.map((record) => ({ record, pending: names })),
-    ...retrying.map((record) => ({ record, pending: record.pending ?? [], error: record.error })),
+    // (one that failed without naming its sinks goes to every sink: counted delivered, it would have reached none)
+    ...retrying.map((record) => ({ record, pending: record.pending ?? names, error: record.error })),
   ];
   const outputs = { ...body.outputs };
   const staged = new Map<string, Staged>((body.staged ?? []).map((s) => [`${s.bucket}/${s.key}`, s]));

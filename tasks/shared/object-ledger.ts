@@ -37,7 +37,8 @@ async function update(ctx: TaskContext, input: Omit<ConstructorParameters<typeof
 }
 
 /** What runs of an object leave in its row: gone when a run starts over, but for the chunk size (startObject). */
-const RUN_FIELDS = ['run', 'chunks', 'lines', 'linesDone', 'counts', 'doneChunks', 'failedChunks', 'partitions', 'error', 'expiresAt', 'inputKey', 'execution', 'reingested', 'shard'] as const;
+// (a redrive's hold too: the run it started has begun, and the row's status and time guard it from here)
+const RUN_FIELDS = ['run', 'chunks', 'lines', 'linesDone', 'counts', 'doneChunks', 'failedChunks', 'partitions', 'error', 'expiresAt', 'inputKey', 'execution', 'reingested', 'shard', 'redriveLease'] as const;
 
 /**
  * Whether an earlier run of the object put anything in the lake: it ended SUCCEEDED or BACKED_UP, a chunk

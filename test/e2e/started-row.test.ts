@@ -1,10 +1,11 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchIdentity } from '../../tasks/shared/batch-identity.ts';
 import { decode } from '../../tasks/decode/index.ts';
 import type { TaskContext } from '../../tasks/shared/context.ts';
-import { eventsBatch } from '../../local/samples.ts';
+import { objectCreatedFor } from '../../local/s3-events.ts';
+import { eventsJsonl, eventsBatch } from '../../local/samples.ts';
 import { openStack } from './harness.ts';
 
 let h: Awaited<ReturnType<typeof openStack>>;
@@ -46,6 +47,18 @@ describe("a batch's STARTED row", () => {
     await failedRow(batchIdOf(batch), new Date(Date.now() - 60_000).toISOString());
     await decode(batch, h.stack.ctx, ALIAS);
     expect(await h.ledger(batchIdOf(batch))).toMatchObject({ status: 'STARTED' });
+  });
+
+  it("of an S3 object, written anew by the run a redrive started, drops the redrive's hold: started asynchronously on AWS, the hold would have refused every redrive until it lapsed", async () => {
+    const key = 'events/started-row/held.jsonl';
+    await h.stack.servers.s3.send(new PutObjectCommand({ Bucket: 'sluice-raw', Key: key, Body: eventsJsonl(3) }));
+    const event = objectCreatedFor('sluice-raw', key);
+    const first = await h.stack.run('s3', 's4-events-processed', event);
+    const batchId = first.account!.batchId;
+    await h.stack.ctx.ddb.send(new UpdateCommand({ TableName: h.stack.config.ledgerTable, Key: { batchId }, UpdateExpression: 'SET redriveLease = :lease', ExpressionAttributeValues: { ':lease': { token: 'redrive', until: new Date(Date.now() + 300_000).toISOString() } } }));
+    const again = await h.stack.run('s3', 's4-events-processed', event);
+    expect(again.status).toBe('SUCCEEDED');
+    expect(await h.ledger(batchId)).not.toHaveProperty('redriveLease');
   });
 });
 

@@ -16,10 +16,13 @@ function keyPattern(trigger: { bucket: string; prefix?: string; suffix?: string 
 }
 
 describe('the EventBridge rule of an S3 trigger', () => {
-  it('matches keys as S3 sends them, URL-encoded: a Hive-style prefix or a space written as is never matched on AWS', () => {
+  it('matches keys as written and URL-encoded, as S3 notifications carry them: a Hive-style prefix or a space in one form only never matched the other', () => {
     expect(keyPattern({ bucket: 'raw', prefix: 'events/', suffix: '.jsonl' })).toStrictEqual([{ wildcard: 'events/*.jsonl' }]);
-    expect(keyPattern({ bucket: 'raw', prefix: 'events/event_type=purchase/', suffix: '.jsonl' })).toStrictEqual([{ wildcard: 'events/event_type%3Dpurchase/*.jsonl' }]);
-    expect(keyPattern({ bucket: 'raw', prefix: 'daily dumps/', suffix: '' })).toStrictEqual([{ wildcard: 'daily+dumps/*' }]);
+    expect(keyPattern({ bucket: 'raw', prefix: 'events/event_type=purchase/', suffix: '.jsonl' })).toStrictEqual([
+      { wildcard: 'events/event_type=purchase/*.jsonl' },
+      { wildcard: 'events/event_type%3Dpurchase/*.jsonl' },
+    ]);
+    expect(keyPattern({ bucket: 'raw', prefix: 'daily dumps/', suffix: '' })).toStrictEqual([{ wildcard: 'daily dumps/*' }, { wildcard: 'daily+dumps/*' }]);
   });
 
   it("takes a trigger's own asterisk as an asterisk, not as the pattern's wildcard", () => {

@@ -298,6 +298,10 @@ describe('the CDK app', () => {
       expect(names).toContain(phrase);
     }
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    // nothing reads a dead-letter queue: the first dead letter raises its alarm (ten went unannounced before)
+    const deadLetters = alarms.filter(([, a]) => (a.Properties.AlarmDescription as string).includes('dead-letter queue'));
+    expect(deadLetters.length).toBeGreaterThan(0);
+    for (const [, alarm] of deadLetters) expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     const [, topic] = s.resources('AWS::SNS::Topic')[0]!;
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     expect(s.resources('AWS::CloudWatch::Dashboard')).toHaveLength(1);

@@ -66,4 +66,13 @@ describe('deliverBody', () => {
     expect(second.delivered.map((d) => d.id)).toStrictEqual(['r1', 'r3', 'r2']);
     expect(second.failed).toMatchObject([{ id: 'r4', attempts: 1, error: { code: 'Index.Mapping' } }]);
   });
+
+  it('hands a record that failed without naming its sinks to every sink: counted delivered, it would have reached none', async () => {
+    const given: string[] = [];
+    const sink = (name: string): Sink => ({ name, deliver: async (records) => (given.push(...records.map((record) => `${name}:${record.id}`)), { failed: new Map(), outputs: [name] }) });
+    const failed: Rec = { id: 'r9', unit: '9', data: {}, error: { code: 'Busy', message: 'busy', retryable: true } };
+    const body = await deliverBody({ ...emptyBody(), failed: [failed] }, [sink('lake'), sink('index')], 2, false, { batchId: 'b', deadline: Infinity, now: () => 0 });
+    expect(given).toStrictEqual(['lake:r9', 'index:r9']);
+    expect(body.delivered.map((d) => d.id)).toStrictEqual(['r9']);
+  });
 });
