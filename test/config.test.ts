@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkConfig } from '../config/check.ts';
 import { withEndpoints } from '../config/from-env.ts';
 import { defaultConfig } from '../config/default.ts';
-import { firehoseSettings } from '../contracts/config.ts';
+import { firehoseSettings, httpEndpointRetrySeconds, LIMIT_DEFAULTS } from '../contracts/config.ts';
 import { ContractError } from '../contracts/decode.ts';
 import { pipeSettings } from '../contracts/pipe-settings.ts';
 
@@ -146,5 +146,15 @@ describe('deployed names', () => {
     expect(config.pipelines['s4-events-raw']!.sinks[0]).toMatchObject({ bucket: 'stack-raw-123' });
     expect(config.pipelines['s4-events-processed']!.trigger!.bucket).toBe('stack-raw-123');
     expect(config.pipelines['s0-logs-to-opensearch']!.sinks[0]).toMatchObject({ endpointSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:os' });
+  });
+});
+
+describe('httpEndpointRetrySeconds', () => {
+  it("is the pipeline's retry duration (else the limits'), in whole seconds and within the 7,200 s Firehose takes", () => {
+    const pipeline = structuredClone(defaultConfig.pipelines['s1-api-to-newrelic']!);
+    expect(httpEndpointRetrySeconds(pipeline, LIMIT_DEFAULTS)).toBe(LIMIT_DEFAULTS.retryDurationSeconds);
+    expect(httpEndpointRetrySeconds({ ...pipeline, retryDurationSeconds: 90.5 }, LIMIT_DEFAULTS)).toBe(90);
+    expect(httpEndpointRetrySeconds({ ...pipeline, retryDurationSeconds: 86_400 }, LIMIT_DEFAULTS)).toBe(7_200);
+    expect(httpEndpointRetrySeconds({ ...pipeline, retryDurationSeconds: 0 }, LIMIT_DEFAULTS)).toBe(0);
   });
 });
