@@ -37,7 +37,7 @@ export async function takeLease(ctx: TaskContext, batch: Redrivable): Promise<Re
   }
   const { Item: row } = await ctx.ddb.send(new GetCommand({ TableName: ctx.config.ledgerTable, Key: { batchId: batch.batchId }, ConsistentRead: true }));
   if (row?.status !== batch.status || row.time !== batch.time) {
-    return { refused: `the batch changed since it was read (it stands ${String(row?.status)} now): another redrive, or its own execution, went first` };
+    return { refused: `the batch changed since it was read (${row ? `it stands ${String(row.status)} now` : 'its ledger row is gone'}): another redrive, or its own execution, went first` };
   }
   const held = row.redriveLease as RedriveLease | undefined;
   return { refused: `another redrive of this batch is under way (it holds the batch until ${held?.until ?? '?'}, when its hold lapses should it have stopped)` };
