@@ -16,6 +16,8 @@ export const DeploymentEnv = {
   chunkStateMachines: 'SLUICE_CHUNK_STATE_MACHINES',
   /** The SNS topic malformed-data alerts go to (the account function's). */
   alertTopicArn: 'SLUICE_ALERT_TOPIC_ARN',
+  /** JSON: kinesis pipeline -> its stream's name (the ingest route's function). */
+  ingestStreams: 'SLUICE_INGEST_STREAMS',
 } as const;
 
 /** The bucket of each role, as its environment name. */

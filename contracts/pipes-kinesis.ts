@@ -59,6 +59,13 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
 export const pipesEnvelopeChars = (stream: string): number =>
   JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: 'k'.repeat(36), SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', stream)).length + 1;
 
+/**
+ * The largest record a producer may put on `stream` and still have it reach the workflow: alone in its batch,
+ * base64'd in its Pipes envelope, within the target's payload limit. `slack` characters are kept free for
+ * envelope fields longer on AWS than the estimate's (the Pipe role's ARN, the region, the account).
+ */
+export const maxPipesRecordBytes = (stream: string, slack = 0): number => Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2 - (pipesEnvelopeChars(stream) + slack - 1)) / 4) * 3;
+
 /** Characters of a record of `recordBytes` in a Pipes batch: its envelope and its data in base64. */
 export const pipesRecordChars = (stream: string, recordBytes: number): number => pipesEnvelopeChars(stream) + 4 * Math.ceil(recordBytes / 3);
 

@@ -49,7 +49,7 @@ export class SluiceStack extends Stack {
     let api: IngestApi | undefined;
     const bridges: lambda.Function[] = [];
     const reingestStreams: string[] = [];
-    const ingest = () => (api ??= new IngestApi(this, 'Ingest'));
+    const ingest = () => (api ??= new IngestApi(this, 'Ingest', config));
 
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
       const id = pascal(name);

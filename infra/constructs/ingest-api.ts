@@ -2,9 +2,12 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { SluiceConfig } from '../../contracts/config.ts';
+import { DeploymentEnv } from '../../contracts/deployment.ts';
 import { NAME_LIMITS, physicalName } from '../physical-names.ts';
+import { TaskFunction } from './task-function.ts';
 
 /** What the routes answer: 202 once the record is on the stream, 400 for what AWS refused, 502 otherwise. */
 const RESPONSES = [
@@ -23,8 +26,15 @@ export class IngestApi extends Construct {
   private readonly role: iam.Role;
   private readonly validator: apigateway.RequestValidator;
   private readonly model: apigateway.Model;
+  private kinesisRoute?: TaskFunction;
+  /** kinesis pipeline -> its stream's name, for the route's function. */
+  private readonly streams: Record<string, string> = {};
 
-  constructor(scope: Construct, id: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: SluiceConfig,
+  ) {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new apigateway.RestApi(this, 'Api', {
@@ -56,26 +66,23 @@ export class IngestApi extends Construct {
     });
   }
 
-  /** POST /<pipeline>/events -> Kinesis PutRecord (partition key: the request id). */
+  /**
+   * POST /<pipeline>/events -> the route's function (ingest/kinesis-route.ts): Kinesis PutRecord (partition key:
+   * the request id), 202; an event too large to reach the workflow through the Pipe refused with 413. API
+   * Gateway's own Kinesis integration took such an event, and the Pipe dead-lettered it.
+   */
   addKinesisRoute(pipeline: string, stream: kinesis.Stream): apigateway.Method {
-    iam.Grant.addToPrincipal({ grantee: this.role, actions: ['kinesis:PutRecord'], resourceArns: [stream.streamArn] });
-    stream.encryptionKey?.grant(this.role, 'kms:GenerateDataKey');
-    return this.route(
-      pipeline,
-      'events',
-      new apigateway.AwsIntegration({
-        service: 'kinesis',
-        action: 'PutRecord',
-        options: {
-          credentialsRole: this.role,
-          passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
-          requestTemplates: {
-            'application/json': `{"StreamName": "${stream.streamName}", "Data": "$util.base64Encode($input.body)", "PartitionKey": "$context.requestId"}`,
-          },
-          integrationResponses: RESPONSES,
-        },
-      }),
-    );
+    const route = (this.kinesisRoute ??= new TaskFunction(this, 'KinesisRoute', {
+      entry: 'ingest/kinesis-route.ts',
+      config: this.config,
+      environment: { [DeploymentEnv.ingestStreams]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.streams) }) },
+      description: 'sluice ingest: POST /<pipeline>/events onto its Kinesis stream (413 for an event no Pipe could hand on)',
+      timeoutSeconds: 10,
+    }));
+    this.streams[pipeline] = stream.streamName;
+    iam.Grant.addToPrincipal({ grantee: route.role, actions: ['kinesis:PutRecord'], resourceArns: [stream.streamArn] });
+    stream.encryptionKey?.grant(route.role, 'kms:GenerateDataKey');
+    return this.route(pipeline, 'events', new apigateway.LambdaIntegration(route.function));
   }
 
   /** POST /<pipeline>/records -> Firehose PutRecord. */

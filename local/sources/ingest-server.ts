@@ -5,8 +5,9 @@ import type { SluiceConfig } from '../../contracts/config.ts';
 import type { CloudWatchSubscription } from './cloudwatch-subscription.ts';
 import { KINESIS_LIMITS } from '../../contracts/kinesis-limits.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
+import { maxPipesRecordBytes } from '../../contracts/pipes-kinesis.ts';
+import { streamOf } from '../servers.ts';
 import { FIREHOSE_LIMITS } from './firehose-stream.ts';
-import { maxPipesRecordBytes } from './kinesis-pipe.ts';
 import { PartlyPut } from './partly-put.ts';
 import { eventsOf, IngestRefusal, logLinesOf } from './ingest-body.ts';
 
@@ -126,7 +127,7 @@ export async function startIngestServer(targets: IngestTargets, options: { port:
     const datas = eventsOf(body).map((text) => Buffer.from(text));
     if (pipeline.workflow === 'kinesis') {
       // Kinesis takes 1 MiB, but a record over what a Pipe can hand Step Functions would never reach the workflow
-      const pipeable = maxPipesRecordBytes(name);
+      const pipeable = maxPipesRecordBytes(streamOf(name));
       tooLarge(datas, Math.min(KINESIS_LIMITS.recordBytes, pipeable), 'event', pipeable < KINESIS_LIMITS.recordBytes ? ` (base64'd in its Pipes envelope it must fit the ${PIPES_TARGET_PAYLOAD_CHARS} characters a Pipe hands to Step Functions)` : '');
       try {
         const ids = await targets.putKinesis(name, datas);

@@ -1,7 +1,7 @@
 import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput, type _Record } from '@aws-sdk/client-kinesis';
 import { KINESIS_LIMITS } from '../../contracts/kinesis-limits.ts';
 import { PIPES_TARGET_PAYLOAD_CHARS } from '../../contracts/pipe-settings.ts';
-import { pipesEnvelopeChars, toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
+import { toPipesRecord, type PipesKinesisRecord } from '../../contracts/pipes-kinesis.ts';
 import { MemoryCheckpoints, type Checkpoints } from './checkpoints.ts';
 import { PartlyPut, type NotPut } from './partly-put.ts';
 import type { ExecutionResult, TraceEvent } from '../engine.ts';
@@ -43,11 +43,6 @@ export function pipesBatchesOf(count: number, batchSize: number, record: (n: num
   return batches;
 }
 
-/**
- * The largest record a producer may put on a pipeline's stream and still have it reach the workflow:
- * alone in its batch, base64'd in its Pipes envelope, within the target's payload limit.
- */
-export const maxPipesRecordBytes = (pipeline: string): number => Math.floor((PIPES_TARGET_PAYLOAD_CHARS - 2 - (pipesEnvelopeChars(streamOf(pipeline)) - 1)) / 4) * 3;
 
 /** Records cut into PutRecords requests, in order, each within Kinesis' 500 records and 5 MiB. */
 export function putRecordsRequests<Entry extends { Data: Uint8Array; PartitionKey: string }>(entries: Entry[]): Entry[][] {

@@ -68,8 +68,8 @@ describe('Lambda bundles', () => {
         ...lines,
       ].join('\n'),
     );
-    // six tasks, two bridges, the sweep
-    expect(rows.length).toBe(9);
+    // six tasks, two bridges, the sweep, the ingest API's kinesis route
+    expect(rows.length).toBe(10);
     for (const row of rows) {
       expect(row.handler).toBe('index.handler');
       expect(row.cold, `${row.name} loads ${row.cold.toFixed(1)} KB at a cold start`).toBeLessThan(BUDGET_KB);
