@@ -31,12 +31,14 @@ const answer = (statusCode: number, body: Record<string, unknown>): ProxyResult 
  * API Gateway's Kinesis integration took it, and the Pipe dead-lettered it, with nothing in sluice to read it back.
  */
 export function kinesisRoute(kinesis: Pick<KinesisClient, 'send'>, streams: Record<string, string>) {
+  // each stream's limit once, not at every request
+  const routes = new Map(Object.entries(streams).map(([pipeline, stream]) => [pipeline, { stream, limit: maxPipesRecordBytes(stream, AWS_ENVELOPE_SLACK) }]));
   return async (event: ProxyEvent): Promise<ProxyResult> => {
     const pipeline = (event.resource ?? event.path ?? '').split('/')[1] ?? '';
-    const stream = Object.hasOwn(streams, pipeline) ? streams[pipeline]! : undefined;
-    if (!stream) return answer(404, { accepted: false, error: `no kinesis pipeline named ${JSON.stringify(pipeline)} (known: ${Object.keys(streams).join(', ')})` });
+    const route = routes.get(pipeline);
+    if (!route) return answer(404, { accepted: false, error: `no kinesis pipeline named ${JSON.stringify(pipeline)} (known: ${[...routes.keys()].join(', ')})` });
+    const { stream, limit } = route;
     const data = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-    const limit = maxPipesRecordBytes(stream, AWS_ENVELOPE_SLACK);
     if (data.length > limit) {
       return answer(413, { accepted: false, error: `the event is ${data.length} bytes, over the ${limit} that fit, base64'd in their Pipes envelope, in the 262,144 characters a Pipe hands Step Functions: it would never reach the workflow` });
     }

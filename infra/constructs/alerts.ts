@@ -40,11 +40,11 @@ export class Alerts extends Construct {
     super(scope, id);
     // CloudWatch alarms publish as their service: the AWS managed key (alias/aws/sns) cannot let them, and every
     // alarm would go off with no one told; a key of the stack's own lets them, for alarms of this account only
-    const key = (this.key = new kms.Key(this, 'TopicKey', { description: 'sluice: the alerts topic (malformed data, pipeline alarms)', enableKeyRotation: true }));
+    this.key = new kms.Key(this, 'TopicKey', { description: 'sluice: the alerts topic (malformed data, pipeline alarms)', enableKeyRotation: true });
     const fromAlarms = (actions: string[], resources: string[]) =>
       new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions, resources, conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } });
-    key.addToResourcePolicy(fromAlarms(['kms:Decrypt', 'kms:GenerateDataKey*'], ['*']));
-    this.topic = new sns.Topic(this, 'Topic', { displayName: 'sluice: malformed data and pipeline alarms', masterKey: key, enforceSSL: true });
+    this.key.addToResourcePolicy(fromAlarms(['kms:Decrypt', 'kms:GenerateDataKey*'], ['*']));
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'sluice: malformed data and pipeline alarms', masterKey: this.key, enforceSSL: true });
     // the topic's policy (made for enforceSSL) replaces SNS's default one, which let the account's alarms publish
     this.topic.addToResourcePolicy(fromAlarms(['sns:Publish'], [this.topic.topicArn]));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: physicalName(this, NAME_LIMITS.dashboard) });

@@ -9,7 +9,7 @@ import { DeploymentEnv } from '../../contracts/deployment.ts';
 import { NAME_LIMITS, physicalName } from '../physical-names.ts';
 import { TaskFunction } from './task-function.ts';
 
-/** What the routes answer: 202 once the record is on the stream, 400 for what AWS refused, 502 otherwise. */
+/** What a route through API Gateway's own integration answers (the Firehose routes): 202 once the record is on the stream, 400 for what AWS refused, 502 otherwise. */
 const RESPONSES = [
   { statusCode: '202', responseTemplates: { 'application/json': '{"accepted": true}' } },
   { statusCode: '400', selectionPattern: '4\\d{2}', responseTemplates: { 'application/json': '{"accepted": false, "error": "rejected"}' } },

@@ -32,6 +32,6 @@ export function bulkRequests(records: Rec[], index: string, maxBytes: number): B
 /** A request's records as two requests, the first half (with the odd one) and the second. */
 export function halves(request: BulkRequest, index: string): [BulkRequest, BulkRequest] {
   const middle = Math.ceil(request.records.length / 2);
-  const of = (records: Rec[]): BulkRequest => ({ body: records.map((record) => bulkLines(record, index)).join(''), records });
-  return [of(request.records.slice(0, middle)), of(request.records.slice(middle))];
+  const whole = (records: Rec[]): BulkRequest => bulkRequests(records, index, Infinity)[0]!;
+  return [whole(request.records.slice(0, middle)), whole(request.records.slice(middle))];
 }
