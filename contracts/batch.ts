@@ -1,11 +1,16 @@
 import * as t from 'io-ts';
 
-/** A payload that lives in the work bucket; the state carries only this pointer. */
-export const ClaimCheck = t.type({
-  ref: t.type({ bucket: t.string, key: t.string }),
-  count: t.number,
-  bytes: t.number,
-});
+/**
+ * A payload that lives in the work bucket; the state carries only this pointer. `bytes`: its size as written
+ * there; absent where the local engine kept it in process without writing it out (the inspector measures it).
+ */
+export const ClaimCheck = t.intersection([
+  t.type({
+    ref: t.type({ bucket: t.string, key: t.string }),
+    count: t.number,
+  }),
+  t.partial({ bytes: t.number }),
+]);
 export type ClaimCheck = t.TypeOf<typeof ClaimCheck>;
 
 export const WorkflowName = t.keyof({ kinesis: null, s3: null, firehose: null });

@@ -43,7 +43,8 @@ export interface ExecutionFilter {
 export interface KeptClaim {
   ref: ClaimCheck['ref'];
   count: number;
-  bytes: number;
+  /** As its claim check says, else as read; unknown when it could not be read. */
+  bytes?: number;
   value?: unknown;
   missing?: string;
 }

@@ -69,13 +69,21 @@ async function readClaimed(result: ExecutionResult, readClaim: ClaimReader): Pro
   );
 }
 
+/** A payload's bytes: as its claim check says, else as read (the engine keeps a payload in process without writing it out). */
+const bytesOf = ({ claim, json, data }: ReadClaim): { bytes?: number } => {
+  const bytes = claim.bytes ?? (json !== undefined ? Buffer.byteLength(json) : data?.length);
+  return bytes === undefined ? {} : { bytes };
+};
+
 /** What the page shows of a payload read: its value, or why there is none. */
-function keptOf({ claim: { ref, count, bytes }, json, data, error }: ReadClaim): KeptClaim {
-  if (error !== undefined) return { ref, count, bytes, missing: error };
+function keptOf(read: ReadClaim): KeptClaim {
+  const { claim: { ref, count }, json, data, error } = read;
+  const bytes = bytesOf(read);
+  if (error !== undefined) return { ref, count, ...bytes, missing: error };
   try {
-    return { ref, count, bytes, value: json === undefined ? parsePayload(Buffer.from(data!).toString('utf8')) : (JSON.parse(json) as unknown) };
+    return { ref, count, ...bytes, value: json === undefined ? parsePayload(Buffer.from(data!).toString('utf8')) : (JSON.parse(json) as unknown) };
   } catch (e) {
-    return { ref, count, bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(e as Error).message}` };
+    return { ref, count, ...bytes, missing: `s3://${ref.bucket}/${ref.key} is neither JSON nor JSON Lines: ${(e as Error).message}` };
   }
 }
 
@@ -84,8 +92,8 @@ function keptOf({ claim: { ref, count, bytes }, json, data, error }: ReadClaim):
  * value without parsing it and writing it again (the larger part of the store's time, measured).
  */
 function keptText(read: ReadClaim): string {
-  const { ref, count, bytes } = read.claim;
-  return read.json === undefined ? JSON.stringify(keptOf(read)) : `{"ref":${JSON.stringify(ref)},"count":${count},"bytes":${bytes},"value":${read.json}}`;
+  const { ref, count } = read.claim;
+  return read.json === undefined ? JSON.stringify(keptOf(read)) : `{"ref":${JSON.stringify(ref)},"count":${count},"bytes":${bytesOf(read).bytes},"value":${read.json}}`;
 }
 
 /** The payloads an execution's claim checks point at, by s3 URL. */

@@ -21,7 +21,8 @@ function resolved(value: unknown, claims: Map<string, KeptClaim>, notes: string[
   const walk = (v: unknown): unknown => {
     if (ClaimCheck.is(v)) {
       const kept = claims.get(claimUrl(v.ref));
-      const what = `claim check ${claimUrl(v.ref)} (${v.count} records, ${v.bytes} bytes)`;
+      const bytes = v.bytes ?? kept?.bytes;
+      const what = `claim check ${claimUrl(v.ref)} (${v.count} records${bytes === undefined ? '' : `, ${bytes} bytes`})`;
       notes.push(kept?.missing ? `${what}: not kept (${kept.missing})` : kept ? `${what}: the data, kept with the execution` : `${what}: not kept with this execution`);
       return kept && !kept.missing ? kept.value : v;
     }

@@ -29,7 +29,7 @@ export class MemoryClaims implements ClaimStore {
     private readonly options: { keepTexts?: boolean; check?: boolean } = {},
   ) {}
 
-  async put(ref: ClaimCheck['ref'], value: unknown): Promise<void> {
+  async put(ref: ClaimCheck['ref'], value: unknown): Promise<number | undefined> {
     const held = this.running();
     if (!held) return this.base.put(ref, value);
     const text = this.options.check || this.options.keepTexts ? JSON.stringify(value) : undefined;
@@ -37,6 +37,7 @@ export class MemoryClaims implements ClaimStore {
     const id = idOf(ref);
     held.add(id);
     this.held.set(id, { value, ...(this.options.keepTexts ? { text } : {}) });
+    return undefined;
   }
 
   async get(ref: ClaimCheck['ref']): Promise<string> {

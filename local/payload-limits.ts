@@ -18,8 +18,8 @@ export class DataLimitExceeded extends Error {
  * state fails the execution.
  */
 export function withinStateLimit<T>(payload: T, state: string, machine: string, role: 'input' | 'result'): T {
-  const bytes = jsonBytes(payload);
-  if (bytes > STATE_PAYLOAD_BYTES) {
+  if (jsonBytes(payload, STATE_PAYLOAD_BYTES) > STATE_PAYLOAD_BYTES) {
+    const bytes = jsonBytes(payload);
     const what = role === 'input' ? 'was given an input (after its Parameters)' : 'returned a result';
     throw new DataLimitExceeded(`the state/task '${state}' of ${machine} ${what} of ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit`);
   }
@@ -28,8 +28,8 @@ export function withinStateLimit<T>(payload: T, state: string, machine: string, 
 
 /** What StartExecution answers an input over the limit: a ValidationException, and no execution. */
 export function checkExecutionInput(input: unknown, machine: string): void {
+  if (jsonBytes(input, STATE_PAYLOAD_BYTES) <= STATE_PAYLOAD_BYTES) return;
   const bytes = jsonBytes(input);
-  if (bytes <= STATE_PAYLOAD_BYTES) return;
   const error = new Error(`${machine}: the execution input is ${bytes} bytes, over the ${STATE_PAYLOAD_BYTES}-byte payload limit: Step Functions would not start it`);
   error.name = 'ValidationException';
   throw error;

@@ -99,9 +99,12 @@ describe('claim-checked payloads, kept with the execution', () => {
     await h.stack.ctx.s3.send(new PutObjectCommand({ Bucket: work, Key: 'claims/test/kept.json', Body: JSON.stringify({ records }) }));
     const kept = { ref: { bucket: work, key: 'claims/test/kept.json' }, count: 2, bytes: 999 };
     const gone = { ref: { bucket: work, key: 'claims/test/expired.json' }, count: 5, bytes: 5000 };
+    // as the local engine hands a payload on without writing it out: no size in the claim check, the page says the one read
+    await h.stack.ctx.s3.send(new PutObjectCommand({ Bucket: work, Key: 'claims/test/unsized.json', Body: JSON.stringify({ records: ['é'] }) }));
+    const unsized = { ref: { bucket: work, key: 'claims/test/unsized.json' }, count: 1 };
     const ok = await h.stack.run('kinesis', 's3-events-to-archive', { not: 'a batch' });
     // the trace of a real execution, with the bodies a big batch would carry
-    const result = { ...ok, events: [...ok.events, { type: 'StateEntered', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: { body: kept } } }, { type: 'StateExited', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: {}, output: { body: gone } } }] };
+    const result = { ...ok, events: [...ok.events, { type: 'StateEntered', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: { body: kept, also: unsized } } }, { type: 'StateExited', timestamp: Date.now(), state: { name: 'Enrich records', type: 'Task', input: {}, output: { body: gone } } }] };
     const store = await ExecutionStore.open(join(dir, 'claims'));
     await store.add(result, { readClaim: claimsFrom(h.stack.ctx) });
     const id = ok.executionArn.split(':').pop()!;
@@ -116,6 +119,7 @@ describe('claim-checked payloads, kept with the execution', () => {
       expect(page).toContain(`claim check s3://${work}/claims/test/kept.json (2 records, 999 bytes): the data, kept with the execution`);
       expect(page).toMatch(/"id": "r-2"/);
       expect(page).toContain(`claim check s3://${work}/claims/test/expired.json (5 records, 5000 bytes): not kept (`);
+      expect(page).toContain(`claim check s3://${work}/claims/test/unsized.json (1 records, 18 bytes): the data, kept with the execution`);
     } finally {
       await inspector.close();
     }

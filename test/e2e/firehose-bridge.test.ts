@@ -1,3 +1,4 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseTransformResponse } from '../../contracts/firehose.ts';
 import { firehoseRequest, s1Request } from '../../local/samples.ts';
@@ -31,8 +32,12 @@ describe('firehose bridge', () => {
       sent = input;
       return engineSync('s1-api-to-newrelic')(input);
     });
-    expect(JSON.parse(sent)).toMatchObject({ ref: { bucket: 'sluice-work' }, count: 400 });
+    const claim = JSON.parse(sent) as { ref: { bucket: string; key: string }; bytes: number };
+    expect(claim).toMatchObject({ ref: { bucket: 'sluice-work' }, count: 400 });
     expect(sent.length).toBeLessThan(1000);
+    // written to the work bucket (outside any execution): the claim check says how many bytes
+    const object = await h.stack.ctx.s3.send(new HeadObjectCommand({ Bucket: claim.ref.bucket, Key: claim.ref.key }));
+    expect(claim.bytes).toBe(object.ContentLength);
     expect(response.records).toHaveLength(400);
   });
 

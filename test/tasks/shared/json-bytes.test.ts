@@ -43,6 +43,23 @@ describe('jsonBytes', () => {
     );
   });
 
+  it('with a limit, is that length up to the limit, and past it some length over the limit', () => {
+    const values = fc.oneof(fc.anything({ maxDepth: 4, withUnicodeString: true, withNullPrototype: true }), fc.array(fc.record({ id: fc.string(), data: fc.dictionary(fc.string(), fc.jsonValue()) }), { maxLength: 30 }));
+    fc.assert(
+      fc.property(values, fc.nat(2_000), (value, limit) => {
+        const exact = Buffer.byteLength(JSON.stringify(value) ?? '');
+        const bounded = jsonBytes(value, limit);
+        if (exact <= limit) expect(bounded).toBe(exact);
+        else expect(bounded).toBeGreaterThan(limit);
+      }),
+      { numRuns: 3000 },
+    );
+    // a body of 10,000 records over a limit of 1,000 bytes: the walk stops within its first records
+    const records = Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}`, data: { n: i } }));
+    expect(jsonBytes({ records }, 1000)).toBeLessThan(1100);
+    expect(jsonBytes({ records })).toBe(Buffer.byteLength(JSON.stringify({ records })));
+  });
+
   it('is that length for a body of records, with what JSON leaves out or writes as null', () => {
     const body = {
       records: [{ id: 'r1', data: { message: 'é中😀', n: 1e21, skipped: undefined } }, undefined, () => 1, { id: 'r2', data: { at: new Date(0), lone: '\ud800' } }],
