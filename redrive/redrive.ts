@@ -157,7 +157,9 @@ async function redriveOne(redriver: Redriver, batch: Redrivable, input: unknown)
   // (an event that names no object goes through the workflow again, to fail as it did, with its reason)
   const later = batch.workflow === 's3' ? await objectAsRead(input, ctx).then((read) => read.batchId, () => batch.batchId) : batch.batchId;
   const execution = await redriver.start(batch.workflow, batch.pipeline, payload);
-  if (later !== batch.batchId && execution.status === 'SUCCEEDED') {
+  // started (on AWS an s3 run starts asynchronously): the later write's own row counts what it does, and this one is
+  // done with, whatever that run does (left STARTED, the sweep started the later write again every ten minutes)
+  if (later !== batch.batchId && (execution.status === 'SUCCEEDED' || execution.status === 'STARTED')) {
     await writeLedgerRow(ctx, { batchId: batch.batchId, pipeline: batch.pipeline, workflow: 's3', status: 'SUPERSEDED', time: new Date(ctx.now()).toISOString(), source: batch.source }, ['input', 'inputKey', 'error']);
     return { batchId: batch.batchId, pipeline: batch.pipeline, before: batch.status, execution: `${execution.status} (as ${later}: the object was written over, its write is gone)`, after: 'SUPERSEDED' };
   }

@@ -86,6 +86,7 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
   // an S3 event's row is the write the split read, which its own event's row may not be (object-as-read.ts)
   const { batchId, source } = request.workflow === 's3' ? await objectAsRead(resolved, ctx, identify('s3', resolved)) : identify(request.workflow, resolved);
   const kept = request.workflow === 's3' ? { input: resolved } : await keepInput(ctx, batchId, resolved);
+  // the execution is over: a redrive that started it asynchronously (an s3 run on AWS) holds the row no longer
   await writeLedgerRow(ctx, {
     batchId,
     pipeline: request.pipeline,
@@ -97,7 +98,7 @@ async function backupWholeInput(request: BackupWholeInput, ctx: TaskContext) {
     ...kept,
     error: request.error,
     ...(request.execution ? { execution: request.execution } : {}),
-  });
+  }, ['redriveLease']);
   return {
     error: request.error.Error ?? 'Sluice.Failed',
     cause: request.error.Cause ?? 'no cause given',
