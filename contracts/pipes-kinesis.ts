@@ -52,12 +52,17 @@ export function toPipesRecord(record: _Record, shardId: string, stream: string):
   };
 }
 
+/** The widest arrival time a Pipes envelope writes (seconds with three decimals: 9999999999.999), whatever the clock says. */
+const WIDEST_ARRIVAL = new Date(9_999_999_999_999);
+
 /**
  * Characters of one record's Pipes envelope around its base64 data (and the comma between records): a
- * partition key of 36 characters (a UUID; the ingest API's are shorter), the widest shard id and sequence number.
+ * partition key of 36 characters (a UUID; the ingest API's are shorter), the widest shard id, sequence number
+ * and arrival time (measured at a whole second, it was 4 characters short: a record that then arrived at .123 was
+ * over the limit, in a reviewer's run).
  */
 export const pipesEnvelopeChars = (stream: string): number =>
-  JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: 'k'.repeat(36), SequenceNumber: '9'.repeat(56) }, 'shardId-000000000099', stream)).length + 1;
+  JSON.stringify(toPipesRecord({ Data: new Uint8Array(), PartitionKey: 'k'.repeat(36), SequenceNumber: '9'.repeat(56), ApproximateArrivalTimestamp: WIDEST_ARRIVAL }, 'shardId-000000000099', stream)).length + 1;
 
 /**
  * The largest record a producer may put on `stream` and still have it reach the workflow: alone in its batch,
