@@ -45,8 +45,10 @@ export function kinesisRoute(kinesis: Pick<KinesisClient, 'send'>, streams: Reco
     try {
       await kinesis.send(new PutRecordCommand({ StreamName: stream, Data: data, PartitionKey: event.requestContext?.requestId ?? randomUUID() }));
     } catch (error) {
+      // the route builds the put itself (the body's size is checked above): what Kinesis refuses is the stack's
+      // fault (a stream gone, a key or a policy), never the request's, so a 5xx, which clients send again
       const reason = `${(error as Error).name}: ${(error as Error).message}`;
-      return isTransient(error) ? answer(502, { accepted: false, error: `stream unavailable, not accepted: ${reason}` }) : answer(400, { accepted: false, error: `rejected: ${reason}` });
+      return isTransient(error) ? answer(503, { accepted: false, error: `stream unavailable, not accepted: ${reason}` }) : answer(500, { accepted: false, error: `not accepted: the stream refused the put: ${reason}` });
     }
     return answer(202, { accepted: true });
   };

@@ -11,6 +11,8 @@ const TRANSIENT_NAMES = new Set([
   'ThrottledException',
   'TooManyRequestsException',
   'ProvisionedThroughputExceededException',
+  // Kinesis (and others) on a stream encrypted with a KMS key: the key's request rate
+  'KMSThrottlingException',
   'RequestLimitExceeded',
   'SlowDown',
   'InternalError',

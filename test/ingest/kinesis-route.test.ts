@@ -47,10 +47,12 @@ describe("the AWS ingest route of a kinesis pipeline (a Lambda behind API Gatewa
     expect((await route()(post(fits))).statusCode).toBe(202);
   });
 
-  it('answers 404 for a pipeline it has no stream for, and 400 with the reason for what Kinesis refuses', async () => {
+  it('answers 404 for a pipeline it has no stream for, and a 5xx with the reason for what Kinesis refuses (the stack\'s fault, not the request\'s)', async () => {
     expect((await route()(post('{"a":1}', 'nowhere'))).statusCode).toBe(404);
     const refused = await kinesisRoute(h.stack.servers.kinesis, { 's2-telemetry-to-lake': 'sluice-no-such-stream' })(post('{"a":1}'));
-    expect(refused.statusCode).toBe(400);
-    expect(JSON.parse(refused.body).error).toMatch(/^rejected: ResourceNotFoundException/);
+    expect(refused.statusCode).toBe(500);
+    expect(JSON.parse(refused.body).error).toMatch(/^not accepted: the stream refused the put: ResourceNotFoundException/);
+    const throttled = await kinesisRoute({ send: async () => Promise.reject(Object.assign(new Error('Rate exceeded for key'), { name: 'KMSThrottlingException' })) }, { 's2-telemetry-to-lake': 'sluice-events' })(post('{"a":1}'));
+    expect(throttled.statusCode).toBe(503);
   });
 });
