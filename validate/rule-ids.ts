@@ -15,7 +15,12 @@ export const RULE_IDS = [
   'states-all-not-last',
   'retry-schedule-long',
   'path-without-dollar-key',
+  'path-syntax',
   'unknown-intrinsic',
+  'choice-nested-next',
+  'number-range',
+  'timestamp-format',
+  'definition-too-large',
   'express-worst-case',
   'sluice-house',
 ] as const;

@@ -1,6 +1,7 @@
 import type { AslState, Retrier } from '../workflows/asl/types.ts';
 import type { Finding, MachineType } from './finding.ts';
 import { INTRINSICS, templateEntries } from './intrinsics.ts';
+import { pathFindings } from './paths.ts';
 import type { RuleId } from './rule-ids.ts';
 import { allStates } from './states.ts';
 
@@ -9,7 +10,14 @@ const EXPRESS_SECONDS = 300;
 /** A Retry whose waits add up to more than this is probably a mistake (or a wait for a person). */
 const LONG_RETRY_SECONDS = 3600;
 const LAMBDA_ARN = /^arn:[\w-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
-const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Arguments'] as const;
+const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Arguments', 'Assign'] as const;
+/** A definition AWS takes: at most 1 MB (a hard quota). */
+const DEFINITION_BYTES = 1_048_576;
+/** A Wait's Seconds: a whole number up to this. */
+const WAIT_SECONDS_MAX = 99_999_999;
+/** An RFC 3339 date-time, as a Wait's Timestamp and a Choice's timestamp comparisons take it. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_COMPARISONS = ['TimestampEquals', 'TimestampLessThan', 'TimestampGreaterThan', 'TimestampLessThanEquals', 'TimestampGreaterThanEquals'];
 
 const hours = (seconds: number) => (seconds >= 86_400 ? `${(seconds / 86_400).toFixed(1)} days` : `${(seconds / 3600).toFixed(1)} hours`);
 
@@ -29,13 +37,31 @@ export function awsRules(definition: Record<string, unknown>, type: MachineType)
   const findings: Finding[] = [];
   const say = (rule: RuleId, severity: Finding['severity'], state: string, message: string) => findings.push({ rule, severity, state, message });
   const timeout = definition.TimeoutSeconds;
+  if (typeof timeout === 'number' && !(Number.isInteger(timeout) && timeout >= 1)) say('number-range', 'error', '(top)', `TimeoutSeconds must be a whole number of 1 or more, got ${timeout}`);
   if (type === 'EXPRESS' && typeof timeout === 'number' && timeout > EXPRESS_SECONDS) {
     say('express-over-5-minutes', 'error', '(top)', `TimeoutSeconds ${timeout} is beyond what an Express execution may run (${EXPRESS_SECONDS} s): lower it, or make the machine STANDARD`);
   }
+  const bytes = Buffer.byteLength(JSON.stringify(definition));
+  if (bytes > DEFINITION_BYTES) say('definition-too-large', 'error', '(definition)', `the definition is ${bytes} bytes, over the 1 MB (${DEFINITION_BYTES} bytes) AWS takes: move data out of it (a Map's items, a large Pass Result)`);
   for (const { name, state } of allStates(definition)) {
     check(name, state, type, say);
   }
+  findings.push(...pathFindings(definition));
   return findings;
+}
+
+/** A Choice's nested rules (inside And, Or and Not), with where each is. */
+function nestedRules(rules: unknown, at: string, nested = false, into: { at: string; rule: Record<string, unknown>; nested: boolean }[] = []) {
+  if (!Array.isArray(rules)) return into;
+  rules.forEach((rule, i) => {
+    if (typeof rule !== 'object' || rule === null) return;
+    const r = rule as Record<string, unknown>;
+    into.push({ at: `${at}[${i}]`, rule: r, nested });
+    nestedRules(r.And, `${at}[${i}].And`, true, into);
+    nestedRules(r.Or, `${at}[${i}].Or`, true, into);
+    if (r.Not !== undefined) nestedRules([r.Not], `${at}[${i}].Not`, true, into);
+  });
+  return into;
 }
 
 function check(name: string, state: AslState, type: MachineType, say: (rule: RuleId, severity: Finding['severity'], state: string, message: string) => void): void {
@@ -63,6 +89,25 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
     for (const field of ['Seconds', 'TimeoutSeconds'] as const) {
       const value = state[field];
       if (typeof value === 'number' && value > EXPRESS_SECONDS) say('express-over-5-minutes', 'error', name, `${field} ${value} is beyond what an Express execution may run (${EXPRESS_SECONDS} s)`);
+    }
+  }
+  // (a string is JSONata's, or the schema's to refuse)
+  if (state.Type === 'Wait' && typeof state.Seconds === 'number' && !(Number.isInteger(state.Seconds) && state.Seconds >= 0 && state.Seconds <= WAIT_SECONDS_MAX)) {
+    say('number-range', 'error', name, `Seconds must be a whole number from 0 to ${WAIT_SECONDS_MAX}, got ${JSON.stringify(state.Seconds)}`);
+  }
+  if (state.Type === 'Map' && typeof state.MaxConcurrency === 'number' && !(Number.isInteger(state.MaxConcurrency) && state.MaxConcurrency >= 0)) {
+    say('number-range', 'error', name, `MaxConcurrency must be a whole number, 0 or more (0: as many as can run), got ${JSON.stringify(state.MaxConcurrency)}`);
+  }
+  if (state.Type === 'Wait' && typeof state.Timestamp === 'string' && !state.Timestamp.startsWith('{%') && !TIMESTAMP.test(state.Timestamp)) {
+    say('timestamp-format', 'error', name, `Timestamp ${JSON.stringify(state.Timestamp)} is not an RFC 3339 date-time (2030-08-18T17:33:00Z, or with an offset)`);
+  }
+  if (state.Type === 'Choice') {
+    for (const { at, rule, nested } of nestedRules(state.Choices, 'Choices')) {
+      if (nested && rule.Next !== undefined) say('choice-nested-next', 'error', name, `${at} has a Next: a rule inside And, Or or Not has none (its top-level rule's Next is taken)`);
+      for (const field of TIMESTAMP_COMPARISONS) {
+        const value = rule[field];
+        if (value !== undefined && !(typeof value === 'string' && TIMESTAMP.test(value))) say('timestamp-format', 'error', name, `${at}.${field} ${JSON.stringify(value)} is not an RFC 3339 date-time (2030-08-18T17:33:00Z, or with an offset)`);
+      }
     }
   }
   if (typeof state.ResultPath === 'string' && state.ResultPath.startsWith('$$')) {

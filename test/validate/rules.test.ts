@@ -43,8 +43,52 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
       [[task({ Retry: [{ ErrorEquals: ['States.ALL', 'States.Timeout'] }] })], 'error states-all-not-last'],
       [[task({ Parameters: { batch: '$' } })], 'warning path-without-dollar-key'],
       [[task({ Parameters: { first: '$[0]' } })], 'warning path-without-dollar-key'],
+      // paths AWS refuses (SCHEMA_VALIDATION_FAILED), each a slip of one character (helper-45's mutations, all passed before)
+      [[task({ InputPath: 'body' })], 'error path-syntax'],
+      [[task({ OutputPath: '$.a[?(@.x' })], 'error path-syntax'],
+      [[task({ ResultPath: 'out' })], 'error path-syntax'],
+      [[task({ ResultPath: '$.body[*]' })], 'error path-syntax'],
+      [[task({ ResultPath: '$..x' })], 'error path-syntax'],
+      [[task({ Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: 'error', Next: 'S' }] })], 'error path-syntax'],
+      [[task({ Parameters: { 'batch.$': 'batch' } })], 'error path-syntax'],
+      [[task({ ResultSelector: { 'out.$': 'Payload' } })], 'error path-syntax'],
+      [[task({ Parameters: { 'text.$': 'States.JsonToString($' } })], 'error path-syntax'],
+      [[task({ Parameters: { 'text.$': 'States.JsonToString(foo)' } })], 'error path-syntax'],
+      [[task({ Parameters: { 'text.$': "states.Format('a')" } })], 'error path-syntax'],
+      [[{ Type: 'Pass', Assign: { 'x.$': 'States.Nope($.a)' } }], 'error unknown-intrinsic'],
+      [[{ Type: 'Choice', Choices: [{ Variable: 'counts.failed', NumericEquals: 0, Next: 'S' }], Default: 'S', End: undefined }], 'error path-syntax'],
+      [[{ Type: 'Choice', Choices: [{ Variable: '$.a', NumericEqualsPath: 'b', Next: 'S' }], Default: 'S', End: undefined }], 'error path-syntax'],
+      [[{ Type: 'Wait', SecondsPath: 'retry.delaySeconds' }], 'error path-syntax'],
+      [[{ Type: 'Fail', ErrorPath: 'error', End: undefined }], 'error path-syntax'],
+      [[{ Type: 'Map', ItemsPath: '$.items[?(@.a)]', ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } } }], 'error path-syntax'],
+      [[{ Type: 'Choice', Choices: [{ And: [{ Variable: '$.a', IsPresent: true, Next: 'S' }], Next: 'S' }], Default: 'S', End: undefined }], 'error choice-nested-next'],
+      [[{ Type: 'Choice', Choices: [{ Variable: '$.t', TimestampEquals: 'yesterday', Next: 'S' }], Default: 'S', End: undefined }], 'error timestamp-format'],
+      [[{ Type: 'Wait', Seconds: 2.5 }], 'error number-range'],
+      [[{ Type: 'Wait', Seconds: 100_000_000 }], 'error number-range'],
+      [[task(), 'STANDARD', 'aws', { TimeoutSeconds: 0 }], 'error number-range'],
+      [[task({ Parameters: { blob: 'x'.repeat(1_100_000) } })], 'error definition-too-large'],
     ];
     for (const [args, expected] of cases) expect({ state: args[0], found: rules(...args) }).toMatchObject({ found: expect.arrayContaining([expected]) });
+  });
+
+  it('passes the paths and intrinsic functions AWS takes', () => {
+    const fine = [
+      task({ InputPath: '$.a', OutputPath: "$.b[?(@.ok == true)]", ResultPath: "$['odd,name']", Parameters: { 'a.$': '$$.Execution.Id', 'b.$': "States.Format('{} {}', $.x, States.ArrayLength($.y))", 'c.$': "States.Array(1, 'two', true, null)", 'd.$': 'States.UUID()', 'e.$': "$.list[0:2]" } }),
+      task({ ResultPath: null, InputPath: null, OutputPath: null, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'S' }] }),
+      { Type: 'Pass', Assign: { 'x.$': '$.a', plain: 'not a path' } },
+    ];
+    for (const state of fine) expect({ state, found: findingsOf(state) }).toStrictEqual({ state, found: [] });
+    // states that end without End
+    const ends = [
+      { Type: 'Fail', ErrorPath: "States.Format('Failed: {}', $.reason)", CausePath: '$.cause' },
+      { Type: 'Choice', Choices: [{ Not: { Variable: '$.t', TimestampGreaterThanEquals: '2030-08-18T17:33:00.250+02:00' }, Next: 'E' }, { Variable: '$myVar', StringEqualsPath: '$.other', Next: 'E' }], Default: 'E' },
+    ];
+    for (const state of ends) {
+      const definition = state.Type === 'Fail' ? { StartAt: 'S', States: { S: state } } : { StartAt: 'S', States: { S: state, E: { Type: 'Succeed' } } };
+      expect({ state, found: check({ file: 'x', text: JSON.stringify(definition), definition, type: 'STANDARD' }, 'aws') }).toStrictEqual({ state, found: [] });
+    }
+    // a JSONata state's fields are JSONata's, not paths
+    expect(findingsOf({ Type: 'Pass', Output: '{% $states.input %}', Assign: { x: '{% $states.input.a %}' } }, 'STANDARD', 'aws', { QueryLanguage: 'JSONata' })).toStrictEqual([]);
   });
 
   it('the same state in a STANDARD machine is not held to Express limits', () => {
