@@ -150,8 +150,10 @@ export async function startIngestServer(targets: IngestTargets, options: { port:
   };
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    route(req, url).then(
+    // a request target URL cannot read (`//a:b@/`) is the request's fault: a 400, not an error thrown out of the
+    // server, which stopped the stack
+    const url = URL.canParse(req.url ?? '/', 'http://127.0.0.1') ? new URL(req.url ?? '/', 'http://127.0.0.1') : undefined;
+    (url ? route(req, url) : Promise.reject(new IngestRefusal(400, `the request target ${JSON.stringify(req.url)} is not a path`))).then(
       ([status, body]) => send(res, status, body),
       (error: Error) => {
         if (error instanceof IngestRefusal) send(res, error.status, { error: error.message }, error.headers);

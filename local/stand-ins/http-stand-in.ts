@@ -28,8 +28,9 @@ export class HttpStandIn {
 
   async start(port = 0): Promise<{ url: string }> {
     this.server = createServer((req, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.handle(req, url)
+      // a request target URL cannot read (`//a:b@/`) is answered 400, not thrown out of the server (it stopped the stack)
+      const url = URL.canParse(req.url ?? '/', 'http://127.0.0.1') ? new URL(req.url ?? '/', 'http://127.0.0.1') : undefined;
+      (url ? this.handle(req, url) : Promise.resolve<Answer>([400, { error: { type: 'illegal_argument_exception', reason: `invalid request target ${JSON.stringify(req.url)}` }, status: 400 }]))
         .catch((error: Error): Answer => [500, { error: { type: 'stand_in_exception', reason: error.message }, status: 500 }])
         .then(([status, body]) => {
           res.writeHead(status, { 'content-type': 'application/json', 'x-sluice-stand-in': this.name });

@@ -6,6 +6,7 @@ import { startIngestServer } from '../../local/sources/ingest-server.ts';
 import { putRecords } from '../../local/sources/kinesis-pipe.ts';
 import { streamOf } from '../../local/servers.ts';
 import type { LocalStack } from '../../local/stack.ts';
+import { rawGet } from '../doubles/raw-request.ts';
 import { openStack, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -129,6 +130,21 @@ describe('the ingest API over a kinesis pipeline', () => {
     const refused = await post(puttingThrough(hangUp), `${JSON.stringify(events('bad', 1)[0])}\n{`);
     expect(refused).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^line 2: not JSON/) }, counted: 0 });
     expect(await onStream('"bad-')).toStrictEqual([]);
+  });
+});
+
+describe('a request target the server cannot read', () => {
+  it('is answered 400, and the server goes on (it threw out of the server and stopped the stack)', async () => {
+    const ingest = await startIngestServer(
+      { config: h.stack.config, putKinesis: async () => [], putFirehose: async () => [], subscription: new CloudWatchSubscription(), status: async () => ({}), alerts: () => [], accepted: () => undefined },
+      { port: 0, maxBodyBytes: 1024 },
+    );
+    try {
+      expect(await rawGet(ingest.url, '//a:b@/status')).toBe('HTTP/1.1 400 Bad Request');
+      expect((await fetch(`${ingest.url}/status`)).status).toBe(200);
+    } finally {
+      await ingest.close();
+    }
   });
 });
 

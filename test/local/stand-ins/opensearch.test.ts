@@ -4,11 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpenSearchStandIn } from '../../../local/stand-ins/opensearch.ts';
+import { rawGet } from '../../doubles/raw-request.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-os-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the OpenSearch stand-in, through the official client', () => {
+  it('answers 400 to a request target it cannot read, and goes on (it threw out of the server and stopped the stack)', async () => {
+    const standIn = new OpenSearchStandIn({ dataDir: mkdtempSync(join(tmpdir(), 'sluice-os-target-')) });
+    await standIn.start();
+    try {
+      expect(await rawGet(standIn.url, '//a:b@/_count')).toBe('HTTP/1.1 400 Bad Request');
+      expect((await fetch(standIn.url)).status).toBe(200);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
   it('takes _bulk (create: 409 for an id that exists), and _count, _doc and _search read it back; a restart keeps it', async () => {
     const standIn = new OpenSearchStandIn({ dataDir: dir });
     await standIn.start();
