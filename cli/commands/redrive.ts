@@ -4,6 +4,7 @@ import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive, type Redriver } from '../../redrive/redrive.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
+import { startStandIns, withStandIns, type StandInDestinations } from '../../local/stand-in-destinations.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
@@ -47,6 +48,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
   const config = await loadConfigFile(values.config);
   if (values.pipeline && !config.pipelines[values.pipeline]) throw new CliError(`redrive: no pipeline named "${values.pipeline}"`);
   let local: LocalStack | undefined;
+  let standIns: StandInDestinations | undefined;
   try {
     let redriver: Redriver;
     if (values.aws) {
@@ -54,7 +56,11 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       const { awsRedriver } = await import('../../redrive/aws-redriver.ts');
       redriver = await awsRedriver(values.stack, config);
     } else {
-      local = await startStack(config, { skipWaits: true, dataDir: await dataDirArg('redrive', values['data-dir']!, true) });
+      const dataDir = await dataDirArg('redrive', values['data-dir']!, true);
+      // the destinations `sluice start` delivers to from this folder: an OpenSearch sink without an endpoint was off
+      // here, and a batch backed up because OpenSearch refused it was redriven SUCCEEDED with nothing sent to it
+      standIns = await startStandIns(0, dataDir);
+      local = await startStack(withStandIns(config, standIns), { skipWaits: true, dataDir });
       redriver = localRedriver(local, progress());
     }
     const batches = await redrivable(redriver.ctx, {
@@ -77,5 +83,6 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     return outcomes.every((o) => o.after === 'SUCCEEDED' || o.after === 'SUPERSEDED' || o.execution === 'STARTED') ? 0 : 1;
   } finally {
     await local?.stop();
+    await standIns?.stop();
   }
 }

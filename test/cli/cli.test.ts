@@ -246,23 +246,23 @@ describe('sluice CLI', () => {
 });
 
 describe('sluice redrive', () => {
+  /** The CLI in a child process, not waited for in a blocking way: the OpenSearch double answers from this process meanwhile. */
+  const spawned = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    new Promise<{ code: number | null; last: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/sluice.mjs', ...args], { env });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.stderr.on('data', (chunk) => (err += chunk));
+      child.on('close', (code) => resolve({ code, last: out.trim().split('\n').pop() ?? '', stderr: err }));
+    });
+
   it('finds what a previous run kept in --data-dir and re-runs it', async () => {
     const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
     const { s0Request } = await import('../../local/samples.ts');
     const os = await new OpenSearchDouble().start();
     const data = join(dir, 'data');
-    const env = { ...process.env, SLUICE_OPENSEARCH_ENDPOINT: os.url };
-    const run = (...args: string[]) => {
-      // async: the OpenSearch double answers from this process while the CLI runs
-      return new Promise<{ code: number | null; last: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['bin/sluice.mjs', ...args], { env });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (chunk) => (out += chunk));
-        child.stderr.on('data', (chunk) => (err += chunk));
-        child.on('close', (code) => resolve({ code, last: out.trim().split('\n').pop() ?? '', stderr: err }));
-      });
-    };
+    const run = (...args: string[]) => spawned({ ...process.env, SLUICE_OPENSEARCH_ENDPOINT: os.url }, ...args);
     try {
       os.failItems(() => true, 503, 1000);
       const first = await run('run', 'firehose', '--pipeline', 's0-logs-to-opensearch', '--data-dir', data, '--event', file('s0.json', s0Request(1, 3, 900)));
@@ -290,5 +290,24 @@ describe('sluice redrive', () => {
     } finally {
       await os.stop();
     }
+  });
+
+  it('delivers to the OpenSearch stand-in of the folder when no endpoint is set, as `sluice start` does (the sink was off, and the batch counted delivered with nothing sent)', async () => {
+    const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
+    const { s0Request } = await import('../../local/samples.ts');
+    const os = await new OpenSearchDouble().start();
+    const data = join(dir, 'data-stand-in');
+    try {
+      os.failItems(() => true, 503, 1000);
+      const first = await spawned({ ...process.env, SLUICE_OPENSEARCH_ENDPOINT: os.url }, 'run', 'firehose', '--pipeline', 's0-logs-to-opensearch', '--data-dir', data, '--event', file('s0-stand-in.json', s0Request(1, 3, 900)));
+      expect(JSON.parse(first.last)).toMatchObject({ status: 'SUCCEEDED', counts: { backedUp: 3 } });
+    } finally {
+      await os.stop();
+    }
+    const { SLUICE_OPENSEARCH_ENDPOINT: _, ...withoutEndpoint } = process.env;
+    const redriven = await spawned(withoutEndpoint, 'redrive', '--data-dir', data);
+    expect(JSON.parse(redriven.last).redriven).toMatchObject([{ before: 'BACKED_UP', after: 'SUCCEEDED' }]);
+    const documents = readFileSync(join(data, 'opensearch.jsonl'), 'utf8').trim().split('\n');
+    expect(documents).toHaveLength(3);
   });
 });
