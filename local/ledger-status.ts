@@ -17,6 +17,8 @@ export interface PipelineStatus {
   batches: Record<string, number>;
   /** The ledger has batches of this pipeline, which the configuration does not name (they ran under another). */
   unconfigured?: true;
+  /** A Firehose pipeline's batches its delivery stream backed up, by error output type, and where (firehose-backups.ts). */
+  firehoseBackups?: { prefix: string; batches: Record<string, number> };
 }
 
 /** Per pipeline (the configuration's, then any other the ledger names), what the ledger says: record sums of the batches that ended, and batches by status. */

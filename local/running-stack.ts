@@ -21,6 +21,7 @@ import { replayMissedObjectEvents } from './sources/missed-object-events.ts';
 import { expireObjects } from './sources/bucket-expiry.ts';
 import { expireShards } from './sources/stream-retention.ts';
 import { streamOf } from './servers.ts';
+import { withFirehoseBackups } from './firehose-backups.ts';
 import { ledgerStatus } from './ledger-status.ts';
 import { LiveStats } from './live-stats.ts';
 import { threadLoad, type ThreadLoad } from './thread-load.ts';
@@ -163,7 +164,7 @@ async function startParts(config: SluiceConfig, options: RunningStackOptions, un
       putKinesis: (pipeline, datas) => putRecords(stack, pipeline, datas),
       putFirehose: (pipeline, datas) => streams.get(pipeline)!.put(datas),
       subscription,
-      status: async () => ({ pipelines: await ledgerStatus(stack.ctx, onBadRow), live: stats.snapshot(), load: load.load() }),
+      status: async () => ({ pipelines: await withFirehoseBackups(stack.ctx, await ledgerStatus(stack.ctx, onBadRow)), live: stats.snapshot(), load: load.load() }),
       alerts: () => outbox.list(),
       accepted: (pipeline, records) => stats.accepted(pipeline, records),
     },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load-file.ts';
+import { withFirehoseBackups } from '../../local/firehose-backups.ts';
 import { ledgerStatus, type PipelineStatus } from '../../local/ledger-status.ts';
 import type { PipelineFigures } from '../../local/live-stats.ts';
 import type { ThreadLoad } from '../../local/thread-load.ts';
@@ -27,7 +28,7 @@ async function statusOf(dataDir: string, configFile: string | undefined): Promis
   }
   const stack = await startStack(await loadConfigFile(configFile), { dataDir });
   try {
-    return { pipelines: await ledgerStatus(stack.ctx, (problem) => process.stderr.write(`sluice: ledger row skipped: ${problem}\n`)) };
+    return { pipelines: await withFirehoseBackups(stack.ctx, await ledgerStatus(stack.ctx, (problem) => process.stderr.write(`sluice: ledger row skipped: ${problem}\n`))) };
   } finally {
     await stack.stop();
   }
@@ -60,6 +61,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
     ]);
     console.log(table(['pipeline', 'in', 'delivered', 'quarantined', 'dropped', 'backedUp', 'balanced', 'batches', 'lag'], rows));
     if (status.load) console.log(loadLine(status.load));
+    for (const { pipeline, firehoseBackups } of status.pipelines) {
+      if (!firehoseBackups) continue;
+      const batches = Object.entries(firehoseBackups.batches).map(([type, n]) => `${n} ${type}`).join(', ');
+      console.log(`${pipeline}: its delivery stream backed up batches it did not deliver (${batches}): the ledger counts their records delivered to Firehose; they are under ${firehoseBackups.prefix}`);
+    }
     const others = status.pipelines.filter((p) => p.unconfigured).map((p) => p.pipeline);
     if (others.length > 0) process.stderr.write(`sluice: the ledger has batches of ${others.join(', ')}, which this configuration does not name: they ran under another (give its --config to redrive them)\n`);
   }

@@ -176,8 +176,11 @@ export class FirehoseStream {
       (await this.buffer.note('undelivered', transformed.ok.length > 0 ? await this.options.destination.deliver(transformed.ok, { id: batch.id, since: transformed.at }) : []));
     for (const [type, failed] of [['processing-failed', transformed.failed], [this.options.destination.failedType, undelivered]] as const) {
       if (failed.length === 0 || batch.backedUp.includes(type)) continue;
-      await this.backUp(type, failed, { id: batch.id, at: transformed.at });
+      const key = await this.backUp(type, failed, { id: batch.id, at: transformed.at });
       await this.buffer.note('backedUp', [...batch.backedUp, type]);
+      // said where they are: the ledger counted them delivered to Firehose (sluice status lists these batches too)
+      const why = type === 'processing-failed' ? 'failed the transformation' : 'were not taken by the destination within the retry duration';
+      process.stderr.write(`sluice: ${this.options.pipeline}: ${failed.length} record(s) ${why} (${failed[0]!.errorCode}: ${failed[0]!.errorMessage}): backed up at s3://${this.stack.config.buckets.backup}/${key}\n`);
     }
     await this.buffer.drop(batch.records.length);
   }
@@ -227,9 +230,10 @@ export class FirehoseStream {
    * Failed records to the backup bucket, under `processing-failed/<pipeline>/<error-output-type>/yyyy/MM/dd/HH/`, gzip'd
    * JSON Lines; named by the batch, so a put tried again after a restart writes the same object.
    */
-  private async backUp(type: string, failed: FailedRecord[], batch: { id: string; at: number }): Promise<void> {
+  private async backUp(type: string, failed: FailedRecord[], batch: { id: string; at: number }): Promise<string> {
     const key = `processing-failed/${this.options.pipeline}/${type}/${hourPath(batch.at)}/${this.name}-1-${new Date(batch.at).toISOString().replace(/[:.]/g, '-')}-${batch.id}.gz`;
     const body = gzipSync(jsonLines(failed));
     await putObject(this.stack.ctx, { Bucket: this.stack.config.buckets.backup, Key: key, Body: body });
+    return key;
   }
 }

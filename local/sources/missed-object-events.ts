@@ -1,21 +1,11 @@
-import { ListObjectsCommand } from '@aws-sdk/client-s3';
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { s3Object } from '../../tasks/shared/batch-identity.ts';
+import { objectsUnder } from '../objects-under.ts';
 import { objectCreatedFor } from '../s3-events.ts';
 import type { LocalStack } from '../stack.ts';
 
 /** BatchGetItem takes at most 100 keys. */
 const KEYS_PER_GET = 100;
-
-/** The objects under a trigger's bucket and prefix (ListObjects v1: s3rver's v2 fails past 1,000 keys on Node 22). */
-async function* objectsOf(stack: LocalStack, bucket: string, prefix: string): AsyncGenerator<{ key: string; size?: number; etag?: string }> {
-  let marker: string | undefined;
-  do {
-    const page = await stack.ctx.s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, ...(marker ? { Marker: marker } : {}) }));
-    for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, ...(object.Size === undefined ? {} : { size: object.Size }), ...(object.ETag ? { etag: object.ETag } : {}) };
-    marker = page.IsTruncated ? (page.NextMarker ?? page.Contents?.at(-1)?.Key) : undefined;
-  } while (marker);
-}
 
 /** Which of these batch ids have a ledger row. */
 async function withRows(stack: LocalStack, batchIds: string[]): Promise<Set<string>> {
@@ -56,7 +46,7 @@ export async function replayMissedObjectEvents(stack: LocalStack): Promise<numbe
       for (const object of pending) if (!object.batchIds.some((batchId) => known.has(batchId))) started += stack.objectCreated(bucket, object.key, object.event);
       pending.length = 0;
     };
-    for await (const { key, size, etag } of objectsOf(stack, bucket, prefix)) {
+    for await (const { key, size, etag } of objectsUnder(stack.ctx.s3, bucket, prefix)) {
       if (!key.endsWith(suffix) || seen.has(`${bucket}/${key}`)) continue;
       seen.add(`${bucket}/${key}`);
       // its event named the write by its ETag (a Put's), or by none (s3rver's Copy events carry no ETag, where S3's do):

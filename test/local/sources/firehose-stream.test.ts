@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firehoseSettings } from '../../../contracts/config.ts';
 import type { WorkflowName } from '../../../contracts/batch.ts';
 import type { ExecutionResult } from '../../../local/engine.ts';
+import { withFirehoseBackups } from '../../../local/firehose-backups.ts';
 import { ledgerStatus } from '../../../local/ledger-status.ts';
 import { localRedriver } from '../../../local/redriver.ts';
 import type { LocalStack } from '../../../local/stack.ts';
@@ -165,6 +166,7 @@ describe('a delivery stream whose steps after the transformation fail: only what
       },
     };
     const ledgerBefore = await ledgerIn(S1);
+    const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const { stream, results } = await openStream(S1, destination, { stack });
     await stream.put([Buffer.from('{"message":"asked twice","level":"info"}')]);
     await until(() => refused.length === 1 && stream.buffered.records === 0, 'the buffer processed');
@@ -179,6 +181,12 @@ describe('a delivery stream whose steps after the transformation fail: only what
     // the second try failed and the retry duration was spent: backed up once, with no third request
     const failed = await backups(`processing-failed/${S1}/http-endpoint-failed/`);
     expect(failed.map((f) => [JSON.parse(Buffer.from(f.rawData, 'base64').toString()).message, f.errorCode])).toStrictEqual([['asked twice', 'HttpEndpoint.ResponseErrorCode']]);
+    // the ledger counts the record delivered (to Firehose): the stream says where it is, and so does status
+    const lines = said.mock.calls.map(([text]) => String(text));
+    said.mockRestore();
+    expect(lines.filter((line) => line.includes('were not taken by the destination within the retry duration'))).toHaveLength(1);
+    const [status] = await withFirehoseBackups(h.stack.ctx, (await ledgerStatus(h.stack.ctx, () => undefined)).filter((s) => s.pipeline === S1));
+    expect(status!.firehoseBackups).toMatchObject({ prefix: `s3://${h.stack.config.buckets.backup}/processing-failed/${S1}/`, batches: { 'http-endpoint-failed': 1 } });
   });
 
   it('a restart goes on with the batch the buffer file notes as transformed: the workflow does not run again', async () => {
