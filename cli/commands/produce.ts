@@ -50,6 +50,10 @@ export async function produceCommand(argv: string[]): Promise<number> {
   const malformed = values.malformed === undefined ? 0 : Number(values.malformed);
   if (!(malformed >= 0 && malformed <= 100)) throw new CliError(`produce: --malformed takes a percentage, 0 to 100 (got ${values.malformed})`);
   const base = await ingestUrl(values.url, values['data-dir']);
+  // before any event: an ingest API that does not answer is said in one line (every request was counted refused, then a bare "fetch failed")
+  await fetch(`${base}/status`).catch((error: Error) => {
+    throw new CliError(`produce: no ingest API answers at ${base} (${(error.cause as Error | undefined)?.message ?? error.message}): start the stack with \`sluice start\`, or give --url`, 1);
+  });
   const kind = kindOf(pipeline);
   const target = kind === 'log-line' ? `${base}/pipelines/${name}/logs?group=/sluice/produce&stream=produce-${process.pid}` : `${base}/pipelines/${name}/records`;
 
@@ -58,6 +62,8 @@ export async function produceCommand(argv: string[]): Promise<number> {
   let sent = 0;
   let accepted = 0;
   let refused = 0;
+  /** Why the first refused request was refused: said at the end, not dropped. */
+  let firstRefusal: string | undefined;
   const inFlight = new Set<Promise<void>>();
   while (sent < total) {
     // keep to the rate: the next batch leaves when the clock says it is due
@@ -70,11 +76,16 @@ export async function produceCommand(argv: string[]): Promise<number> {
     const request = fetch(target, { method: 'POST', body })
       .then(async (response) => {
         // 207: the stream took only part of the batch, and `accepted` says how much
-        const taken = response.status === 202 || response.status === 207 ? ((await response.json()) as { accepted: number }).accepted : 0;
+        const answer = (await response.json().catch(() => ({}))) as { accepted?: number; error?: string };
+        const taken = response.status === 202 || response.status === 207 ? (answer.accepted ?? 0) : 0;
         accepted += taken;
         refused += count - taken;
+        if (taken < count) firstRefusal ??= `${response.status}: ${answer.error ?? 'no reason given'}`;
       })
-      .catch(() => void (refused += count))
+      .catch((error: Error) => {
+        refused += count;
+        firstRefusal ??= `${(error.cause as Error | undefined)?.message ?? error.message}`;
+      })
       .finally(() => inFlight.delete(request));
     inFlight.add(request);
     if (inFlight.size >= 8) await Promise.race(inFlight);
@@ -83,6 +94,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   await Promise.all(inFlight);
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write(`\rsluice: produce ${name}: ${sent}/${total} sent, ${accepted} accepted, ${refused} refused in ${seconds.toFixed(1)} s\n`);
+  if (firstRefusal) process.stderr.write(`sluice: produce ${name}: the first refusal: ${firstRefusal}\n`);
   const status = (await (await fetch(`${base}/status`)).json()) as { live: { pipeline: string; lagSeconds: number }[] };
   const lag = status.live.find((p) => p.pipeline === name)?.lagSeconds ?? 0;
   console.log(JSON.stringify({ pipeline: name, sent, accepted, refused, seconds, ratePerSecond: Math.round(accepted / seconds), lagSeconds: lag }));

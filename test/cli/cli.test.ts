@@ -134,6 +134,8 @@ describe('sluice CLI', () => {
       [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--data-dir', '', '--event', file('z.json', [])], 2, 'run: --data-dir needs a value, got an empty one'],
       // checked before the run: a delivered batch and then exit 1 for the page
       [['run', 'kinesis', '--pipeline', 's2-telemetry-to-lake', '--inspect', join(dir, 'absent', 'x.html'), '--event', file('z.json', [])], 2, `run: --inspect ${join(dir, 'absent', 'x.html')}: its folder is missing`],
+      // every request counted refused, then a bare "fetch failed" after a progress line with no end
+      [['produce', '--pipeline', 's4-events-raw', '--rate', '10', '--duration', '1', '--url', 'http://127.0.0.1:9'], 1, 'produce: no ingest API answers at http://127.0.0.1:9 (bad port): start the stack with `sluice start`, or give --url'],
     ];
     for (const [args, code, message] of cases) {
       const result = sluice(...args);
