@@ -2,11 +2,15 @@ import type { TaskContext } from '../tasks/shared/context.ts';
 import type { PipelineStatus } from './ledger-status.ts';
 import { objectsUnder } from './objects-under.ts';
 
+/** The error output types of records a destination did not take: the ledger counted them delivered to Firehose. */
+const UNDELIVERED = ['http-endpoint-failed', 's3-failed'];
+
 /**
- * What the delivery streams of Firehose pipelines wrote to the backup bucket, by error output type
- * (`http-endpoint-failed`: the destination did not take them within the retry duration; `processing-failed`:
- * the transformation failed them), as batches: the ledger counted those records delivered to Firehose, and
- * nothing else said that they never reached the destination.
+ * The batches the delivery streams of Firehose pipelines wrote to the backup bucket because their destination
+ * did not take them (`http-endpoint-failed`: not within the retry duration), by error output type: the ledger
+ * counted those records delivered to Firehose, and nothing else said that they never reached the destination.
+ * (`processing-failed` records, which the workflow answered ProcessingFailed, are the ledger's quarantined and
+ * backed-up ones, or a FAILED batch's: counted there.)
  */
 export async function withFirehoseBackups(ctx: TaskContext, statuses: PipelineStatus[]): Promise<PipelineStatus[]> {
   return Promise.all(
@@ -16,7 +20,7 @@ export async function withFirehoseBackups(ctx: TaskContext, statuses: PipelineSt
       const byType: Record<string, number> = {};
       for await (const { key } of objectsUnder(ctx.s3, ctx.config.buckets.backup, prefix)) {
         const type = key.slice(prefix.length).split('/')[0]!;
-        byType[type] = (byType[type] ?? 0) + 1;
+        if (UNDELIVERED.includes(type)) byType[type] = (byType[type] ?? 0) + 1;
       }
       return Object.keys(byType).length === 0 ? status : { ...status, firehoseBackups: { prefix: `s3://${ctx.config.buckets.backup}/${prefix}`, batches: byType } };
     }),

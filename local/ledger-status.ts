@@ -17,7 +17,7 @@ export interface PipelineStatus {
   batches: Record<string, number>;
   /** The ledger has batches of this pipeline, which the configuration does not name (they ran under another). */
   unconfigured?: true;
-  /** A Firehose pipeline's batches its delivery stream backed up, by error output type, and where (firehose-backups.ts). */
+  /** A Firehose pipeline's batches its destination did not take, backed up by its delivery stream, by error output type, and where (firehose-backups.ts). */
   firehoseBackups?: { prefix: string; batches: Record<string, number> };
 }
 

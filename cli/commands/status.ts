@@ -64,7 +64,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     for (const { pipeline, firehoseBackups } of status.pipelines) {
       if (!firehoseBackups) continue;
       const batches = Object.entries(firehoseBackups.batches).map(([type, n]) => `${n} ${type}`).join(', ');
-      console.log(`${pipeline}: its delivery stream backed up batches it did not deliver (${batches}): the ledger counts their records delivered to Firehose; they are under ${firehoseBackups.prefix}`);
+      console.log(`${pipeline}: its destination did not take ${batches} batch(es), backed up by its delivery stream: the ledger counts their records delivered to Firehose; they are under ${firehoseBackups.prefix}`);
     }
     const others = status.pipelines.filter((p) => p.unconfigured).map((p) => p.pipeline);
     if (others.length > 0) process.stderr.write(`sluice: the ledger has batches of ${others.join(', ')}, which this configuration does not name: they ran under another (give its --config to redrive them)\n`);

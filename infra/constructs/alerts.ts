@@ -141,26 +141,27 @@ export class Alerts extends Construct {
   }
 
   /**
-   * Data freshness of a Firehose source, and its deliveries: records the destination did not take within the
-   * retry duration go to the backup bucket (`processing-failed/<pipeline>/http-endpoint-failed/`), after the
-   * workflow's ledger counted them delivered to Firehose; freshness recovers once they are written off, so only
-   * the delivery's success rate says so.
+   * Data freshness of a Firehose source, and an HTTP endpoint's deliveries: records the endpoint did not take
+   * within the retry duration go to the backup bucket (`processing-failed/<pipeline>/http-endpoint-failed/`) after
+   * the workflow's ledger counted them delivered; freshness recovers once they are written off, so the
+   * deliveries' success rate is watched too: below 95 % over five minutes, not one retried failure.
    */
   watchDeliveryStream(pipeline: string, deliveryStreamName: string, httpEndpoint: boolean): void {
-    const delivered = new cloudwatch.Metric({
-      namespace: 'AWS/Firehose',
-      metricName: httpEndpoint ? 'DeliveryToHttpEndpoint.Success' : 'DeliveryToS3.Success',
-      dimensionsMap: { DeliveryStreamName: deliveryStreamName },
-      statistic: 'Minimum',
-      period: Duration.minutes(5),
-    });
-    this.alarm(`${pipeline}DestinationDelivery`, delivered, {
-      alarmDescription: `${pipeline}: Firehose failed a delivery to its destination (given up on, the records are in the backup bucket under processing-failed/${pipeline}/: send them again from there)`,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failures.push(delivered);
+    if (httpEndpoint) {
+      const delivered = new cloudwatch.Metric({
+        namespace: 'AWS/Firehose',
+        metricName: 'DeliveryToHttpEndpoint.Success',
+        dimensionsMap: { DeliveryStreamName: deliveryStreamName },
+        statistic: 'Average',
+        period: Duration.minutes(5),
+      });
+      this.alarm(`${pipeline}EndpointDelivery`, delivered, {
+        alarmDescription: `${pipeline}: fewer than ${THRESHOLDS.deliverySuccessPercent}% of Firehose's requests to the HTTP endpoint succeeded (it retries within the retry duration; what it gives up on is in the backup bucket under processing-failed/${pipeline}/http-endpoint-failed/, counted delivered by the ledger)`,
+        threshold: THRESHOLDS.deliverySuccessPercent / 100,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     const freshness = new cloudwatch.Metric({
       namespace: 'AWS/Firehose',
       metricName: httpEndpoint ? 'DeliveryToHttpEndpoint.DataFreshness' : 'DeliveryToS3.DataFreshness',

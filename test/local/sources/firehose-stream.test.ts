@@ -186,7 +186,8 @@ describe('a delivery stream whose steps after the transformation fail: only what
     said.mockRestore();
     expect(lines.filter((line) => line.includes('were not taken by the destination within the retry duration'))).toHaveLength(1);
     const [status] = await withFirehoseBackups(h.stack.ctx, (await ledgerStatus(h.stack.ctx, () => undefined)).filter((s) => s.pipeline === S1));
-    expect(status!.firehoseBackups).toMatchObject({ prefix: `s3://${h.stack.config.buckets.backup}/processing-failed/${S1}/`, batches: { 'http-endpoint-failed': 1 } });
+    // only what the destination did not take: the processing-failed batches of the other tests are the ledger's to count
+    expect(status!.firehoseBackups).toStrictEqual({ prefix: `s3://${h.stack.config.buckets.backup}/processing-failed/${S1}/`, batches: { 'http-endpoint-failed': 1 } });
   });
 
   it('a restart goes on with the batch the buffer file notes as transformed: the workflow does not run again', async () => {
