@@ -143,6 +143,8 @@ export async function startInspector(options: InspectorOptions, port = 0): Promi
   const notices = new Map<string, string>();
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     if (!fromItself(req)) return html(res, 403, '<p>Not from this inspector: its own pages only (Host, Origin).</p>');
+    // a request target URL cannot read is the request's fault, as at the ingest API
+    if (!URL.canParse(req.url ?? '/', 'http://127.0.0.1')) return html(res, 400, '<p>Not a path.</p>');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/') return html(res, 200, listPage(await listed(options.store, url.searchParams), url.searchParams, options.pipelines));
     if (req.method === 'GET' && url.pathname === '/api/executions') {

@@ -29,7 +29,7 @@ export async function startStandIns(port: number, dataDir: string, env: NodeJS.P
 }
 
 /** OpenSearch sinks without an endpoint (none configured, no SLUICE_OPENSEARCH_ENDPOINT) deliver to the stand-in. */
-export function withStandIns(config: SluiceConfig, standIns: StandInDestinations): SluiceConfig {
+export function withStandIns(config: SluiceConfig, standIns: Pick<StandInDestinations, 'openSearchUrl'>): SluiceConfig {
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, pipeline]) => [
       name,

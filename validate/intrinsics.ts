@@ -16,3 +16,14 @@ export function templateEntries(value: unknown, at: string, into: { at: string; 
   }
   return into;
 }
+
+/** A state's Assign blocks (JSONPath `<key>.$` values among them): its own, its Choice rules' and its catchers'. */
+export function assignBlocks(state: Record<string, unknown>): { at: string; value: unknown }[] {
+  const within = (field: 'Choices' | 'Catch') => (Array.isArray(state[field]) ? (state[field] as { Assign?: unknown }[]) : []).map((entry, i) => ({ at: `${field}[${i}].Assign`, value: entry?.Assign }));
+  return [{ at: 'Assign', value: state.Assign }, ...within('Choices'), ...within('Catch')].filter((block) => block.value !== undefined);
+}
+
+/** A value a template fills in when it deploys (`\${Deadline}` of DefinitionSubstitutions, a `Ref` or `Fn::…`): not the rules' to judge. */
+export const templateToken = (value: unknown): boolean =>
+  (typeof value === 'string' && value.includes('${')) ||
+  (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && /^(Ref|Fn::)/.test(Object.keys(value)[0]!));

@@ -1,6 +1,6 @@
 import type { AslState } from '../workflows/asl/types.ts';
 import type { Finding } from './finding.ts';
-import { templateEntries } from './intrinsics.ts';
+import { assignBlocks, templateEntries, templateToken } from './intrinsics.ts';
 import { allStates } from './states.ts';
 
 /** Fields that hold a path: any JSONPath AWS evaluates (null too: the input is not passed on). */
@@ -9,10 +9,16 @@ const PATHS = ['InputPath', 'OutputPath'] as const;
 const REFERENCE_PATHS = ['ResultPath', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath', 'MaxConcurrencyPath', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath'] as const;
 /** A reference path, or an intrinsic function that makes the value. */
 const PATH_OR_INTRINSIC = ['ErrorPath', 'CausePath'] as const;
-/** The payload templates whose `<key>.$` values are a path or an intrinsic function (Assign's too, in a JSONPath state). */
-const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Assign'] as const;
+/** The payload templates whose `<key>.$` values are a path or an intrinsic function (and Assign's, assignBlocks). */
+const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector'] as const;
+/** What may come before a quote that opens a string: a bracket's name (`$['a b']`), a filter's operand, an argument. */
+const OPENS_STRING = new Set(['[', '(', ',', '=', '<', '>', '!', '~']);
 
-/** The text outside quoted names and string literals (`$['a,b']`, `'{}'`): what a path's operators are looked for in. */
+/**
+ * The text outside quoted names and string literals (`$['a,b']`, `'{}'`): what a path's operators are looked
+ * for in. A quote opens a string only where one can start (after `[`, `(`, `,`, an operator, or first): in a
+ * name written with dots (`$.o'brien`) it is a character of the name.
+ */
 function unquoted(text: string): string | undefined {
   let out = '';
   let quote: string | undefined;
@@ -21,7 +27,7 @@ function unquoted(text: string): string | undefined {
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') quote = c;
+    } else if ((c === "'" || c === '"') && (out.trimEnd() === '' || OPENS_STRING.has(out.trimEnd().at(-1)!))) quote = c;
     else out += c;
   }
   return quote ? undefined : out;
@@ -93,7 +99,7 @@ function choicePaths(rules: unknown, at: string, into: { at: string; path: unkno
   rules.forEach((rule, i) => {
     if (typeof rule !== 'object' || rule === null) return;
     for (const [field, value] of Object.entries(rule as Record<string, unknown>)) {
-      if (field === 'Variable' || (field.endsWith('Path') && field !== 'Variable')) into.push({ at: `${at}[${i}].${field}`, path: value });
+      if (field === 'Variable' || field.endsWith('Path')) into.push({ at: `${at}[${i}].${field}`, path: value });
     }
     const nested = rule as { And?: unknown; Or?: unknown; Not?: unknown };
     choicePaths(nested.And, `${at}[${i}].And`, into);
@@ -126,33 +132,35 @@ function checkState(name: string, state: AslState, say: (state: string, at: stri
   const fields = [...PATHS.map((field) => [field, false] as const), ...REFERENCE_PATHS.map((field) => [field, true] as const)];
   for (const [field, reference] of fields) {
     const value = state[field];
-    if (value === undefined || (value === null && (field === 'InputPath' || field === 'OutputPath' || field === 'ResultPath'))) continue;
+    if (value === undefined || templateToken(value) || (value === null && (field === 'InputPath' || field === 'OutputPath' || field === 'ResultPath'))) continue;
     const problem = typeof value === 'string' ? pathProblem(value, reference) : 'a path is a string';
     if (problem) say(name, field, value, problem);
   }
   const catchers = Array.isArray(state.Catch) ? (state.Catch as { ResultPath?: unknown }[]) : [];
   catchers.forEach((catcher, i) => {
     const value = catcher?.ResultPath;
-    if (value === undefined || value === null) return;
+    if (value === undefined || value === null || templateToken(value)) return;
     const problem = typeof value === 'string' ? pathProblem(value, true) : 'a path is a string';
     if (problem) say(name, `Catch[${i}].ResultPath`, value, problem);
   });
   for (const field of PATH_OR_INTRINSIC) {
     const value = state[field];
-    if (typeof value === 'string') {
+    if (typeof value === 'string' && !templateToken(value)) {
       const problem = pathOrIntrinsic(value, true);
       if (problem) say(name, field, value, problem);
     }
   }
-  for (const field of TEMPLATES) {
-    for (const { at, key, value } of templateEntries(state[field], field)) {
-      if (!key.endsWith('.$')) continue;
+  const templates = [...TEMPLATES.map((field) => ({ at: field as string, value: state[field] })), ...assignBlocks(state)];
+  for (const template of templates) {
+    for (const { at, key, value } of templateEntries(template.value, template.at)) {
+      if (!key.endsWith('.$') || templateToken(value)) continue;
       const problem = pathOrIntrinsic(value, false);
       if (problem) say(name, `${at}.${key}`, value, `${problem} (a key ending in .$ takes a path or an intrinsic function; name it "${key.slice(0, -2)}" for a plain string)`);
     }
   }
   if (state.Type === 'Choice') {
     for (const { at, path } of choicePaths(state.Choices, 'Choices')) {
+      if (templateToken(path)) continue;
       const problem = typeof path === 'string' ? pathProblem(path, false) : 'a path is a string';
       if (problem) say(name, at, path, problem);
     }

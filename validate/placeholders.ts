@@ -2,6 +2,8 @@
 const PLACEHOLDER = /\$\{[^}]*\}/g;
 
 const ARN_SEGMENT = ['arn', 'aws', 'service', 'us-east-1', '123456789012'];
+/** The fields whose value is a timestamp: a Wait's, and a Choice's comparisons that are not paths. */
+const TIMESTAMP_FIELDS = /^(Timestamp|Timestamp(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals))$/;
 
 /** A placeholder inside an ARN becomes what that segment would hold (partition, region, account, or a name); `${AWS::Region}` holds colons of its own. */
 function resolveArn(arn: string): string {
@@ -23,6 +25,10 @@ export function resolvePlaceholders(value: unknown, key = ''): unknown {
     // a Resource that is one placeholder, alone or qualified (`${FunctionArn}:${Alias}`), is a Lambda function's ARN
     const resource = key === 'Resource' ? /^\$\{[^}]*\}(:.*)?$/.exec(value) : null;
     if (resource) return `arn:aws:lambda:us-east-1:123456789012:function:placeholder${(resource[1] ?? '').replace(PLACEHOLDER, 'placeholder')}`;
+    // a timestamp a template fills in (a Wait's, a Choice's comparison) is a date-time
+    if (TIMESTAMP_FIELDS.test(key) && /^\$\{[^}]*\}$/.test(value)) return '2030-01-01T00:00:00Z';
+    // a path a template fills in (`"ResultPath": "${Where}"`) is a path
+    if (/Path$/.test(key) && /^\$\{[^}]*\}$/.test(value)) return '$.placeholder';
     return value.startsWith('arn:') ? resolveArn(value) : value.replace(PLACEHOLDER, 'placeholder');
   }
   if (Array.isArray(value)) return value.map((item) => resolvePlaceholders(item));

@@ -1,6 +1,6 @@
 import type { AslState, Retrier } from '../workflows/asl/types.ts';
 import type { Finding, MachineType } from './finding.ts';
-import { INTRINSICS, templateEntries } from './intrinsics.ts';
+import { assignBlocks, INTRINSICS, templateEntries, templateToken } from './intrinsics.ts';
 import { pathFindings } from './paths.ts';
 import type { RuleId } from './rule-ids.ts';
 import { allStates } from './states.ts';
@@ -10,7 +10,7 @@ const EXPRESS_SECONDS = 300;
 /** A Retry whose waits add up to more than this is probably a mistake (or a wait for a person). */
 const LONG_RETRY_SECONDS = 3600;
 const LAMBDA_ARN = /^arn:[\w-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
-const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Arguments', 'Assign'] as const;
+const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector', 'Arguments'] as const;
 /** A definition AWS takes: at most 1 MB (a hard quota). */
 const DEFINITION_BYTES = 1_048_576;
 /** A Wait's Seconds: a whole number up to this. */
@@ -98,7 +98,7 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
   if (state.Type === 'Map' && typeof state.MaxConcurrency === 'number' && !(Number.isInteger(state.MaxConcurrency) && state.MaxConcurrency >= 0)) {
     say('number-range', 'error', name, `MaxConcurrency must be a whole number, 0 or more (0: as many as can run), got ${JSON.stringify(state.MaxConcurrency)}`);
   }
-  if (state.Type === 'Wait' && typeof state.Timestamp === 'string' && !state.Timestamp.startsWith('{%') && !TIMESTAMP.test(state.Timestamp)) {
+  if (state.Type === 'Wait' && typeof state.Timestamp === 'string' && !state.Timestamp.startsWith('{%') && !templateToken(state.Timestamp) && !TIMESTAMP.test(state.Timestamp)) {
     say('timestamp-format', 'error', name, `Timestamp ${JSON.stringify(state.Timestamp)} is not an RFC 3339 date-time (2030-08-18T17:33:00Z, or with an offset)`);
   }
   if (state.Type === 'Choice') {
@@ -106,7 +106,7 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
       if (nested && rule.Next !== undefined) say('choice-nested-next', 'error', name, `${at} has a Next: a rule inside And, Or or Not has none (its top-level rule's Next is taken)`);
       for (const field of TIMESTAMP_COMPARISONS) {
         const value = rule[field];
-        if (value !== undefined && !(typeof value === 'string' && TIMESTAMP.test(value))) say('timestamp-format', 'error', name, `${at}.${field} ${JSON.stringify(value)} is not an RFC 3339 date-time (2030-08-18T17:33:00Z, or with an offset)`);
+        if (value !== undefined && !templateToken(value) && !(typeof value === 'string' && TIMESTAMP.test(value))) say('timestamp-format', 'error', name, `${at}.${field} ${JSON.stringify(value)} is not an RFC 3339 date-time (2030-08-18T17:33:00Z, or with an offset)`);
       }
     }
   }
@@ -142,8 +142,8 @@ function check(name: string, state: AslState, type: MachineType, say: (rule: Rul
       say('retry-schedule-long', 'warning', name, `Retry on ${(retrier.ErrorEquals ?? []).join(', ')} can wait ${hours(total)} in all before it gives up: set MaxDelaySeconds or fewer MaxAttempts`);
     }
   }
-  for (const field of TEMPLATES) {
-    for (const { at, key, value } of templateEntries(state[field], field)) {
+  for (const template of [...TEMPLATES.map((field) => ({ at: field as string, value: state[field] })), ...assignBlocks(state)]) {
+    for (const { at, key, value } of templateEntries(template.value, template.at)) {
       if (!key.endsWith('.$') && /^\$\$?(\.|\[|$)/.test(value)) {
         say('path-without-dollar-key', 'warning', name, `${at}.${key} is "${value}", a path taken as a plain string: name the key "${key}.$" to read the path`);
       }

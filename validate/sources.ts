@@ -52,10 +52,12 @@ function machinesOf(file: string, template: Json, fileText: string): { definitio
     const properties = (resource.Properties ?? {}) as Json;
     const elsewhere = ['DefinitionS3Location', 'DefinitionUri'].find((field) => properties[field] !== undefined);
     if (properties.Definition === undefined && properties.DefinitionString === undefined) {
-      unchecked.push({ file, name, message: elsewhere ? `its definition is in S3 (${elsewhere}): not checked; validate the ASL file itself` : 'it has no Definition, DefinitionString or DefinitionS3Location' });
+      unchecked.push({ file, name, message: elsewhere ? `its definition is outside the template (${elsewhere}): not checked; validate the ASL file itself` : 'it has no Definition, DefinitionString or DefinitionS3Location' });
       continue;
     }
-    const text = properties.Definition !== undefined ? JSON.stringify(properties.Definition) : templateString(properties.DefinitionString);
+    const written = properties.Definition !== undefined ? JSON.stringify(properties.Definition) : templateString(properties.DefinitionString);
+    // a token where a number goes (`"Seconds": ${Delay}`) leaves no JSON: checked with 0 in its place, since the template fills it in
+    const text = parsesAsJson(written) ? written : written.replace(/([:,[]\s*)\$\{[^}]*\}/g, (_, before: string) => `${before}0`);
     // CloudFormation's StateMachineType, SAM's Type
     const type: MachineType = (properties.StateMachineType ?? properties.Type) === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     definitions.push({ file, name, text, template: fileText, definition: JSON.parse(text) as Json, type });
@@ -63,6 +65,15 @@ function machinesOf(file: string, template: Json, fileText: string): { definitio
   if (machines.length === 0) unchecked.push({ file, name: '(template)', message: `no ${MACHINE_TYPES.join(' or ')} in this template: nothing was checked` });
   return { definitions, unchecked };
 }
+
+const parsesAsJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** One of sluice's own workflows, as `sluice asl` writes them (their Comment names sluice): Express machines. */
 const sluiceOwn = (definition: Json) => typeof definition.Comment === 'string' && /^sluice [\w-]+: /.test(definition.Comment);

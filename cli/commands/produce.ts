@@ -51,7 +51,8 @@ export async function produceCommand(argv: string[]): Promise<number> {
   if (!(malformed >= 0 && malformed <= 100)) throw new CliError(`produce: --malformed takes a percentage, 0 to 100 (got ${values.malformed})`);
   const base = await ingestUrl(values.url, values['data-dir']);
   // before any event: an ingest API that does not answer is said in one line (every request was counted refused, then a bare "fetch failed")
-  await fetch(`${base}/status`).catch((error: Error) => {
+  // (any answer will do: the body is let go unread)
+  await fetch(`${base}/`).then((response) => response.body?.cancel(), (error: Error) => {
     throw new CliError(`produce: no ingest API answers at ${base} (${(error.cause as Error | undefined)?.message ?? error.message}): start the stack with \`sluice start\`, or give --url`, 1);
   });
   const kind = kindOf(pipeline);

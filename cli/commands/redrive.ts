@@ -4,7 +4,9 @@ import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive, type Redriver } from '../../redrive/redrive.ts';
 import { startStack, type LocalStack } from '../../local/stack.ts';
-import { startStandIns, withStandIns, type StandInDestinations } from '../../local/stand-in-destinations.ts';
+import { lockDataDir } from '../../local/data-dir-lock.ts';
+import { OpenSearchStandIn } from '../../local/stand-ins/opensearch.ts';
+import { withStandIns } from '../../local/stand-in-destinations.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
@@ -48,7 +50,8 @@ export async function redriveCommand(argv: string[]): Promise<number> {
   const config = await loadConfigFile(values.config);
   if (values.pipeline && !config.pipelines[values.pipeline]) throw new CliError(`redrive: no pipeline named "${values.pipeline}"`);
   let local: LocalStack | undefined;
-  let standIns: StandInDestinations | undefined;
+  let openSearch: OpenSearchStandIn | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
     let redriver: Redriver;
     if (values.aws) {
@@ -57,10 +60,13 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       redriver = await awsRedriver(values.stack, config);
     } else {
       const dataDir = await dataDirArg('redrive', values['data-dir']!, true);
-      // the destinations `sluice start` delivers to from this folder: an OpenSearch sink without an endpoint was off
-      // here, and a batch backed up because OpenSearch refused it was redriven SUCCEEDED with nothing sent to it
-      standIns = await startStandIns(0, dataDir);
-      local = await startStack(withStandIns(config, standIns), { skipWaits: true, dataDir });
+      // the folder first (a stack running on it refuses the redrive before anything of it is opened), then the
+      // OpenSearch stand-in `sluice start` delivers to from it: an OpenSearch sink without an endpoint was off here,
+      // and a batch backed up because OpenSearch refused it was redriven SUCCEEDED with nothing sent to it
+      unlock = await lockDataDir(dataDir);
+      openSearch = new OpenSearchStandIn({ dataDir });
+      await openSearch.start();
+      local = await startStack(withStandIns(config, { openSearchUrl: openSearch.url }), { skipWaits: true, dataDir });
       redriver = localRedriver(local, progress());
     }
     const batches = await redrivable(redriver.ctx, {
@@ -83,6 +89,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     return outcomes.every((o) => o.after === 'SUCCEEDED' || o.after === 'SUPERSEDED' || o.execution === 'STARTED') ? 0 : 1;
   } finally {
     await local?.stop();
-    await standIns?.stop();
+    await openSearch?.stop();
+    await unlock?.();
   }
 }

@@ -56,6 +56,8 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
       [[task({ Parameters: { 'text.$': 'States.JsonToString(foo)' } })], 'error path-syntax'],
       [[task({ Parameters: { 'text.$': "states.Format('a')" } })], 'error path-syntax'],
       [[{ Type: 'Pass', Assign: { 'x.$': 'States.Nope($.a)' } }], 'error unknown-intrinsic'],
+      [[task({ Catch: [{ ErrorEquals: ['States.ALL'], Assign: { 'why.$': 'error' }, Next: 'S' }] })], 'error path-syntax'],
+      [[{ Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Assign: { 'x.$': 'States.Nope($.a)' }, Next: 'S' }], Default: 'S', End: undefined }], 'error unknown-intrinsic'],
       [[{ Type: 'Choice', Choices: [{ Variable: 'counts.failed', NumericEquals: 0, Next: 'S' }], Default: 'S', End: undefined }], 'error path-syntax'],
       [[{ Type: 'Choice', Choices: [{ Variable: '$.a', NumericEqualsPath: 'b', Next: 'S' }], Default: 'S', End: undefined }], 'error path-syntax'],
       [[{ Type: 'Wait', SecondsPath: 'retry.delaySeconds' }], 'error path-syntax'],
@@ -75,6 +77,11 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
     const fine = [
       task({ InputPath: '$.a', OutputPath: "$.b[?(@.ok == true)]", ResultPath: "$['odd,name']", Parameters: { 'a.$': '$$.Execution.Id', 'b.$': "States.Format('{} {}', $.x, States.ArrayLength($.y))", 'c.$': "States.Array(1, 'two', true, null)", 'd.$': 'States.UUID()', 'e.$': "$.list[0:2]" } }),
       task({ ResultPath: null, InputPath: null, OutputPath: null, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'S' }] }),
+      // a deep scan and a wildcard where any path goes, a quote inside a name written with dots, an escaped quote in a literal
+      task({ InputPath: '$..items', OutputPath: '$[*]', ResultPath: "$.o'brien", Parameters: { 'a.$': "$.detail.user's", 'b.$': "States.Format('it\\'s {}', $$.Map.Item.Value)", 'c.$': '$var.x' } }),
+      // what a template fills in when it deploys (DefinitionSubstitutions, a Ref)
+      task({ ResultPath: '${ResultPlace}', Parameters: { 'a.$': '${Path}' } }),
+      { Type: 'Wait', Timestamp: '${Deadline}' },
       { Type: 'Pass', Assign: { 'x.$': '$.a', plain: 'not a path' } },
     ];
     for (const state of fine) expect({ state, found: findingsOf(state) }).toStrictEqual({ state, found: [] });
@@ -87,8 +94,9 @@ describe('sluice validate, aws profile: one defect, one rule', () => {
       const definition = state.Type === 'Fail' ? { StartAt: 'S', States: { S: state } } : { StartAt: 'S', States: { S: state, E: { Type: 'Succeed' } } };
       expect({ state, found: check({ file: 'x', text: JSON.stringify(definition), definition, type: 'STANDARD' }, 'aws') }).toStrictEqual({ state, found: [] });
     }
-    // a JSONata state's fields are JSONata's, not paths
+    // a JSONata state's fields are JSONata's, not paths; a state set back to JSONPath in a JSONata machine is checked
     expect(findingsOf({ Type: 'Pass', Output: '{% $states.input %}', Assign: { x: '{% $states.input.a %}' } }, 'STANDARD', 'aws', { QueryLanguage: 'JSONata' })).toStrictEqual([]);
+    expect(rules({ Type: 'Pass', QueryLanguage: 'JSONPath', InputPath: 'body' }, 'STANDARD', 'aws', { QueryLanguage: 'JSONata' })).toContain('error path-syntax');
   });
 
   it('the same state in a STANDARD machine is not held to Express limits', () => {

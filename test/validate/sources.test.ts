@@ -42,11 +42,19 @@ describe('the state machines of a template', () => {
     expect(rules).toEqual(expect.arrayContaining(['asl-schema', 'express-unsupported-integration']));
   });
 
+  it('checks a definition whose template puts a token where a number goes (the whole file was unreadable)', async () => {
+    const joined = file('join-number.json', JSON.stringify({ Resources: { Waits: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: { 'Fn::Join': ['', ['{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":', { Ref: 'Delay' }, ',"Next":"Gone"}}}']] } } } } }));
+    const { definitions } = await definitionsIn(joined, undefined);
+    expect(definitions.map((d) => d.definition)).toMatchObject([{ States: { W: { Seconds: 0 } } }]);
+    // and what it then finds is the machine's own fault
+    expect(check(definitions[0]!, 'aws').map((f) => f.rule)).toContain('asl-schema');
+  });
+
   it('says which machines it could not check: a definition in S3, or no machine at all', async () => {
     const s3 = file('s3.json', JSON.stringify({ Resources: { Stored: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionS3Location: { Bucket: 'b', Key: 'k' } } }, Inline: { Type: 'AWS::StepFunctions::StateMachine', Properties: { Definition: machine() } } } }));
     const stored = await definitionsIn(s3, undefined);
     expect(stored.definitions.map((d) => d.name)).toStrictEqual(['Inline']);
-    expect(stored.unchecked).toStrictEqual([{ file: s3, name: 'Stored', message: expect.stringContaining('in S3 (DefinitionS3Location): not checked') }]);
+    expect(stored.unchecked).toStrictEqual([{ file: s3, name: 'Stored', message: expect.stringContaining('outside the template (DefinitionS3Location): not checked') }]);
     const empty = file('empty.json', JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }));
     expect((await definitionsIn(empty, undefined)).unchecked).toMatchObject([{ message: expect.stringContaining('nothing was checked') }]);
   });
