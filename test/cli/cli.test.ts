@@ -294,6 +294,16 @@ describe('sluice redrive', () => {
     }
   });
 
+  it('sluice run, no endpoint set: delivers to the OpenSearch stand-in of its folder, as start and redrive do (the sink was off, its records counted delivered)', async () => {
+    const { s0Request } = await import('../../local/samples.ts');
+    const data = join(dir, 'data-run-stand-in');
+    const { SLUICE_OPENSEARCH_ENDPOINT: _, ...withoutEndpoint } = process.env;
+    const run = spawnSync(process.execPath, ['bin/sluice.mjs', 'run', 'firehose', '--pipeline', 's0-logs-to-opensearch', '--data-dir', data, '--event', file('s0-run.json', s0Request(1, 3, 900))], { encoding: 'utf8', env: withoutEndpoint, timeout: 60_000 });
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'SUCCEEDED', counts: { delivered: 3 } });
+    expect(run.stderr).toContain(`delivering to sluice's OpenSearch stand-in (${data}/opensearch.jsonl)`);
+    expect(readFileSync(join(data, 'opensearch.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
   it('delivers to the OpenSearch stand-in of the folder when no endpoint is set, as `sluice start` does (the sink was off, and the batch counted delivered with nothing sent)', async () => {
     const { OpenSearchDouble } = await import('../doubles/opensearch.ts');
     const { s0Request } = await import('../../local/samples.ts');
