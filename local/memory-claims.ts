@@ -8,7 +8,7 @@ export const idOf = (ref: ClaimCheck['ref']) => `${ref.bucket}/${ref.key}`;
  * The local engine's claim store: a payload claim-checked by one of its executions stays in this process
  * until that execution has ended, instead of a round trip through s3rver at each task boundary. The
  * references in the states are those of AWS (same threshold and bucket, names of the same form), without the
- * `bytes` of a payload written to S3 (nothing was written: 15–20 bytes less state per claim check); what an execution
+ * `bytes` of a payload written to S3 (nothing was written: `,"bytes":N`, some 15 characters less state per claim check); what an execution
  * needs after a crash is its kept input in the backup bucket, never a claim check. A payload put outside
  * any execution (the Firehose bridge, a redrive) and a reference to something not held here (a request
  * written to the bucket by hand) go to `base`, the work bucket.

@@ -22,13 +22,18 @@ const OPENS_STRING = new Set(['[', '(', ',', '=', '<', '>', '!', '~']);
 function unquoted(text: string): string | undefined {
   let out = '';
   let quote: string | undefined;
+  /** The last character kept that is not white space ('' at the start). */
+  let last = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = undefined;
-    } else if ((c === "'" || c === '"') && (out.trimEnd() === '' || OPENS_STRING.has(out.trimEnd().at(-1)!))) quote = c;
-    else out += c;
+    } else if ((c === "'" || c === '"') && (last === '' || OPENS_STRING.has(last))) quote = c;
+    else {
+      out += c;
+      if (c.trim() !== '') last = c;
+    }
   }
   return quote ? undefined : out;
 }

@@ -3,10 +3,8 @@ import { loadConfigFile } from '../../config/load-file.ts';
 import { localRedriver } from '../../local/redriver.ts';
 import { redrivable } from '../../redrive/redrivable.ts';
 import { redrive, type Redriver } from '../../redrive/redrive.ts';
-import { startStack, type LocalStack } from '../../local/stack.ts';
-import { lockDataDir } from '../../local/data-dir-lock.ts';
-import { OpenSearchStandIn } from '../../local/stand-ins/opensearch.ts';
-import { withStandIns } from '../../local/stand-in-destinations.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { startOneShotStack } from '../../local/one-shot-stack.ts';
 import { parse } from '../args.ts';
 import { dataDirArg } from '../data-dir-arg.ts';
 import { CliError } from '../errors.ts';
@@ -49,9 +47,7 @@ export async function redriveCommand(argv: string[]): Promise<number> {
   }
   const config = await loadConfigFile(values.config);
   if (values.pipeline && !config.pipelines[values.pipeline]) throw new CliError(`redrive: no pipeline named "${values.pipeline}"`);
-  let local: LocalStack | undefined;
-  let openSearch: OpenSearchStandIn | undefined;
-  let unlock: (() => Promise<void>) | undefined;
+  let local: { stack: LocalStack; stop(): Promise<void> } | undefined;
   try {
     let redriver: Redriver;
     if (values.aws) {
@@ -60,14 +56,10 @@ export async function redriveCommand(argv: string[]): Promise<number> {
       redriver = await awsRedriver(values.stack, config);
     } else {
       const dataDir = await dataDirArg('redrive', values['data-dir']!, true);
-      // the folder first (a stack running on it refuses the redrive before anything of it is opened), then the
-      // OpenSearch stand-in `sluice start` delivers to from it: an OpenSearch sink without an endpoint was off here,
-      // and a batch backed up because OpenSearch refused it was redriven SUCCEEDED with nothing sent to it
-      unlock = await lockDataDir(dataDir);
-      openSearch = new OpenSearchStandIn({ dataDir });
-      await openSearch.start();
-      local = await startStack(withStandIns(config, { openSearchUrl: openSearch.url }), { skipWaits: true, dataDir });
-      redriver = localRedriver(local, progress());
+      // OpenSearch without an endpoint to the folder's stand-in, as `sluice start` delivers: off, a batch backed up because
+      // OpenSearch refused it was redriven SUCCEEDED with nothing sent to it
+      local = await startOneShotStack(config, { skipWaits: true, dataDir }, Object.keys(config.pipelines));
+      redriver = localRedriver(local.stack, progress());
     }
     const batches = await redrivable(redriver.ctx, {
       ...(values.pipeline ? { pipeline: values.pipeline } : {}),
@@ -89,7 +81,5 @@ export async function redriveCommand(argv: string[]): Promise<number> {
     return outcomes.every((o) => o.after === 'SUCCEEDED' || o.after === 'SUPERSEDED' || o.execution === 'STARTED') ? 0 : 1;
   } finally {
     await local?.stop();
-    await openSearch?.stop();
-    await unlock?.();
   }
 }

@@ -8,10 +8,7 @@ import { claimsFrom, ExecutionStore, readClaims, storeOptions } from '../../loca
 import { inspectorHtml } from '../../local/inspector.ts';
 import { keptInput } from '../../local/kept-input.ts';
 import { objectCreatedFor } from '../../local/s3-events.ts';
-import { lockDataDir } from '../../local/data-dir-lock.ts';
-import { startStack } from '../../local/stack.ts';
-import { withStandIns } from '../../local/stand-in-destinations.ts';
-import { OpenSearchStandIn } from '../../local/stand-ins/opensearch.ts';
+import { startOneShotStack } from '../../local/one-shot-stack.ts';
 import { asStarted } from '../../local/trigger-input.ts';
 import { disabledSinks } from '../../tasks/deliver/sinks/disabled-sinks.ts';
 import { parse } from '../args.ts';
@@ -84,24 +81,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     const folder = await stat(dirname(resolve(values.inspect))).catch(() => undefined);
     if (!folder?.isDirectory()) throw new CliError(`run: --inspect ${values.inspect}: its folder is missing`);
   }
-  const loaded = await loadConfigFile(values.config);
-  const pipeline = pipelineFor(loaded, workflow, values.pipeline);
+  const config = await loadConfigFile(values.config);
+  const pipeline = pipelineFor(config, workflow, values.pipeline);
   const event = values.event ? await readJson(values.event) : undefined;
   const object = values.object ? await readFile(values.object).catch(() => { throw new CliError(`run: cannot read ${values.object}`); }) : undefined;
 
   process.stderr.write('sluice: starting the embedded stack (s3rver, dynalite, kinesalite, aws-local-stepfunctions)\n');
-  // an OpenSearch sink without an endpoint delivers to the stand-in, as `sluice start` and `sluice redrive` do on the
-  // same folder: off, its records counted delivered with nothing sent, and a redrive could not bring them back
-  const off = disabledSinks(loaded.pipelines[pipeline]!);
-  // the folder's lock before its stand-in's file is opened (startStack takes it again, as the same process)
-  if (off.length > 0 && dataDir) await lockDataDir(dataDir);
-  const openSearch = off.length > 0 ? new OpenSearchStandIn(dataDir ? { dataDir } : {}) : undefined;
-  if (openSearch) await openSearch.start();
-  const config = openSearch ? withStandIns(loaded, { openSearchUrl: openSearch.url }) : loaded;
-  const stack = await startStack(config, { skipWaits: !values.wait, keepClaims: Boolean(dataDir ?? values.inspect), ...(dataDir ? { dataDir } : {}) }).catch(async (error: Error) => {
-    await openSearch?.stop();
-    throw error;
-  });
+  const { stack, stop } = await startOneShotStack(config, { skipWaits: !values.wait, keepClaims: Boolean(dataDir ?? values.inspect), ...(dataDir ? { dataDir } : {}) }, [pipeline]);
   try {
     let input = event;
     if (object && values.object) {
@@ -113,7 +99,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       input = objectCreatedFor(bucket, key, object.length, ETag);
     }
     process.stderr.write(`sluice: ${workflow} workflow, pipeline ${pipeline}\n`);
-    for (const sink of off) process.stderr.write(`sluice: sink ${sink.name} has no endpoint: delivering to sluice's OpenSearch stand-in (${dataDir ? `${dataDir}/opensearch.jsonl` : 'in memory: give --data-dir to keep what it receives'}); set SLUICE_OPENSEARCH_ENDPOINT for a cluster\n`);
+    for (const sink of disabledSinks(config.pipelines[pipeline]!)) process.stderr.write(`sluice: sink ${sink.name} has no endpoint: delivering to sluice's OpenSearch stand-in (${dataDir ? `${dataDir}/opensearch.jsonl` : 'in memory: give --data-dir to keep what it receives'}); set SLUICE_OPENSEARCH_ENDPOINT for a cluster\n`);
     const result = await stack.run(workflow, pipeline, await asStarted(workflow, input, stack.ctx), progress());
     // with a data folder, the execution is kept for `sluice inspect`
     if (dataDir) await (await ExecutionStore.open(dataDir, storeOptions(stack.config))).add(result, { readClaim: claimsFrom(stack.ctx) });
@@ -130,7 +116,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify(summary(result)));
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
-    await stack.stop();
-    await openSearch?.stop();
+    await stop();
   }
 }

@@ -51,9 +51,11 @@ function measure(value: unknown, depth: number, budget: number): number {
   // {"k":v}: each field's key, colon, value and its comma or the closing brace
   let bytes = 1;
   let fields = 0;
+  // one closure per object: it reads `bytes` as it stands when a field is measured
+  const below = (field: unknown) => measure(field, depth + 1, budget - bytes);
   for (const key of Object.keys(value as object)) {
     if (bytes > budget) break;
-    const field = underKey(key, (value as Record<string, unknown>)[key], (field) => measure(field, depth + 1, budget - bytes));
+    const field = underKey(key, (value as Record<string, unknown>)[key], below);
     if (field === undefined) continue;
     fields++;
     bytes += Buffer.byteLength(JSON.stringify(key)) + field + 2;
